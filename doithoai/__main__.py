@@ -1,0 +1,3 @@
+from doithoai.cli import main
+
+main()

@@ -1,0 +1,219 @@
+"""Agencies (cơ quan, đơn vị) that answer petitions. Data, never code: levels differ by unit."""
+
+from __future__ import annotations
+
+import re
+
+from doithoai import lookup
+from doithoai.db import log_event
+from doithoai.errors import DoithoaiError, NotFound
+from doithoai.text import clean, fold
+
+COLUMNS = ("code", "name", "kind", "email", "head", "aliases")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# Starter lists, editable afterwards. Since 1/7/2025 there are two local levels.
+PRESETS = {
+    "xa": [
+        ("UBND", "Ủy ban nhân dân xã", "chính quyền", ""),
+        ("VP", "Văn phòng HĐND và UBND xã", "chính quyền", "vp hdnd-ubnd"),
+        ("KT", "Phòng Kinh tế", "chuyên môn", "kinh te,tn&mt,tnmt,nn&ptnt,kt-ht"),
+        ("VHXH", "Phòng Văn hóa - Xã hội", "chuyên môn", "ld-tb&xh,ldtbxh,van hoa xa hoi,gd&dt,y te"),
+        ("HCC", "Trung tâm Phục vụ hành chính công xã", "chuyên môn", "mot cua,cchc,hanh chinh cong"),
+        ("CA", "Công an xã", "lực lượng vũ trang", "cong an"),
+        ("QS", "Ban Chỉ huy quân sự xã", "lực lượng vũ trang", "quan su"),
+        ("MTTQ", "Ủy ban MTTQ Việt Nam xã", "mặt trận, đoàn thể", "mat tran,mttq"),
+        ("TYT", "Trạm Y tế xã", "sự nghiệp", "tram y te"),
+        ("DL", "Điện lực khu vực", "doanh nghiệp", "dien luc,evn"),
+    ],
+    "tinh": [
+        ("VPUBND", "Văn phòng UBND tỉnh", "chính quyền", "vp ubnd"),
+        ("SNNMT", "Sở Nông nghiệp và Môi trường", "sở, ngành", "tn&mt,tnmt,nn&ptnt,nnptnt,tai nguyen"),
+        ("STC", "Sở Tài chính", "sở, ngành", "tai chinh,ke hoach dau tu,kh&dt"),
+        ("SXD", "Sở Xây dựng", "sở, ngành", "xay dung,gtvt,giao thong"),
+        ("SNV", "Sở Nội vụ", "sở, ngành", "noi vu,ld-tb&xh,ldtbxh"),
+        ("SYT", "Sở Y tế", "sở, ngành", "y te"),
+        ("SGDDT", "Sở Giáo dục và Đào tạo", "sở, ngành", "gd&dt,gddt"),
+        ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "sở, ngành", "vhttdl"),
+        ("SCT", "Sở Công Thương", "sở, ngành", "cong thuong"),
+        ("STP", "Sở Tư pháp", "sở, ngành", "tu phap"),
+        ("TTT", "Thanh tra tỉnh", "sở, ngành", "thanh tra"),
+        ("CAT", "Công an tỉnh", "lực lượng vũ trang", "cong an"),
+        ("MTTQ", "Ủy ban MTTQ Việt Nam tỉnh", "mặt trận, đoàn thể", "mat tran,mttq"),
+        ("PC", "Công ty Điện lực tỉnh", "doanh nghiệp", "dien luc,evn"),
+    ],
+}
+
+
+def _check_code(code: str) -> str:
+    code = clean(code).upper()
+    if not code or " " in code or len(code) > 30:
+        raise DoithoaiError(
+            f"Mã cơ quan '{code}' không hợp lệ.",
+            "Mã là một từ ngắn không có dấu cách, ví dụ TNMT hoặc UBND-XA.",
+        )
+    return code
+
+
+def _check_email(email: str) -> str:
+    email = clean(email)
+    if email and not _EMAIL.match(email):
+        raise DoithoaiError(f"Địa chỉ thư điện tử '{email}' không hợp lệ.", "Ví dụ: vanphong@laichau.gov.vn.")
+    return email
+
+
+def list_all(db, include_inactive: bool = True) -> list[dict]:
+    where = "" if include_inactive else "WHERE active = 1"
+    return list(db.query(f"SELECT * FROM agencies {where} ORDER BY code"))
+
+
+def get(db, code: str) -> dict:
+    row = db.execute("SELECT id FROM agencies WHERE code = ?", [clean(code).upper()]).fetchone()
+    if not row:
+        return resolve(db, code, active_only=False)
+    return next(iter(db.query("SELECT * FROM agencies WHERE id = ?", [row[0]])))
+
+
+def resolve(db, query: str, active_only: bool = True) -> dict:
+    rows = list_all(db, include_inactive=not active_only)
+    match, candidates = lookup.find(rows, query)
+    if match:
+        return match
+    if candidates:
+        raise DoithoaiError(
+            f"'{query}' khớp với nhiều cơ quan: {', '.join(r['code'] + ' ' + r['name'] for r in candidates)}.",
+            "Dùng mã cơ quan để chỉ rõ.",
+        )
+    raise NotFound(
+        f"Không có cơ quan '{query}'" + (" đang hoạt động." if active_only else "."),
+        "Xem danh sách bằng `doithoai agency list`, hoặc thêm bằng `doithoai agency add MÃ \"Tên\"`.",
+    )
+
+
+def add(db, code: str, name: str, kind: str = "", email: str = "", head: str = "", aliases: str = "") -> dict:
+    code, name = _check_code(code), clean(name)
+    if not name:
+        raise DoithoaiError("Tên cơ quan không được để trống.", f"Ví dụ: doithoai agency add {code} \"Phòng Tài nguyên và Môi trường\".")
+    if db.execute("SELECT 1 FROM agencies WHERE code = ?", [code]).fetchone():
+        raise DoithoaiError(
+            f"Mã cơ quan '{code}' đã có.",
+            f"Chọn mã khác, hoặc sửa cơ quan đó bằng `doithoai agency edit {code} …`.",
+        )
+    row = {"code": code, "name": name, "name_fold": fold(name), "kind": clean(kind),
+           "email": _check_email(email), "head": clean(head), "aliases": fold(aliases)}
+    row["id"] = db.execute(
+        "INSERT INTO agencies (code, name, name_fold, kind, email, head, aliases) VALUES (?,?,?,?,?,?,?)",
+        [row[k] for k in ("code", "name", "name_fold", "kind", "email", "head", "aliases")],
+    ).lastrowid
+    log_event(db, "agency.add", "agencies", row["id"], None, {k: row[k] for k in COLUMNS})
+    return row
+
+
+def edit(db, code: str, **changes) -> dict:
+    current = get(db, code)
+    updates = {}
+    for key, value in changes.items():
+        if value is None:
+            continue
+        if key == "name":
+            value = clean(value)
+            if not value:
+                raise DoithoaiError("Tên cơ quan không được để trống.", "Bỏ --name nếu không muốn đổi tên.")
+            updates["name_fold"] = fold(value)
+        elif key == "email":
+            value = _check_email(value)
+        elif key == "aliases":
+            value = fold(value)
+        else:
+            value = clean(value)
+        updates[key] = value
+    if not updates:
+        raise DoithoaiError("Không có gì để sửa.", "Dùng --name, --kind, --email, --head hoặc --aliases.")
+    sets = ", ".join(f"{k} = ?" for k in updates)
+    db.execute(f"UPDATE agencies SET {sets} WHERE id = ?", [*updates.values(), current["id"]])
+    log_event(db, "agency.edit", "agencies", current["id"],
+              {k: current[k] for k in updates if k != "name_fold"}, {k: v for k, v in updates.items() if k != "name_fold"})
+    return {**current, **updates}
+
+
+def set_active(db, code: str, active: bool) -> dict:
+    current = get(db, code)
+    if bool(current["active"]) == active:
+        state = "đang hoạt động" if active else "đã ngừng"
+        raise DoithoaiError(f"Cơ quan {current['code']} {state}.", "Không cần làm gì thêm.")
+    db.execute("UPDATE agencies SET active = ? WHERE id = ?", [int(active), current["id"]])
+    log_event(db, "agency.activate" if active else "agency.deactivate", "agencies", current["id"],
+              {"active": current["active"]}, {"active": int(active)})
+    return {**current, "active": int(active)}
+
+
+def preset(db, level: str) -> tuple[int, int]:
+    """Add a starter list; existing codes are left as they are. Returns (added, kept)."""
+    if level not in PRESETS:
+        raise DoithoaiError(f"Không có bộ mẫu '{level}'.", "Chọn xa hoặc tinh.")
+    added = kept = 0
+    for code, name, kind, aliases in PRESETS[level]:
+        if db.execute("SELECT 1 FROM agencies WHERE code = ?", [code]).fetchone():
+            kept += 1
+        else:
+            add(db, code, name, kind=kind, aliases=aliases)
+            added += 1
+    return added, kept
+
+
+HEADER_SYNONYMS = {
+    "ma": "code", "ma co quan": "code", "ma don vi": "code", "code": "code",
+    "ten": "name", "ten co quan": "name", "co quan": "name", "ten co quan, don vi": "name",
+    "co quan, don vi": "name", "ten don vi": "name", "name": "name",
+    "loai": "kind", "loai co quan": "kind", "kind": "kind",
+    "email": "email", "thu dien tu": "email", "dia chi thu dien tu": "email",
+    "thu truong": "head", "nguoi dung dau": "head", "head": "head",
+    "ten goi khac": "aliases", "viet tat": "aliases", "aliases": "aliases",
+}
+
+
+def import_file(db, path) -> dict:
+    """Add or update agencies from a CSV/XLSX list, keyed on the code. All or nothing."""
+    from pathlib import Path
+
+    from doithoai.importing.tables import find_header, read_table
+
+    path = Path(path)
+    header_row, mapping, rows = find_header(read_table(path), HEADER_SYNONYMS, ("code", "name"), path)
+    column_of = {v: k for k, v in mapping.items()}
+    problems, records = [], []
+    for number, values in rows:
+        record = {f: clean(values[i]) if i < len(values) and values[i] is not None else "" for i, f in mapping.items()}
+        if not any(record.values()):
+            continue
+        for f in ("code", "name"):
+            if not record.get(f):
+                problems.append(f"{path}:{number}:{column_of[f] + 1}: thiếu {'mã' if f == 'code' else 'tên'} cơ quan")
+        try:
+            if record.get("code"):
+                record["code"] = _check_code(record["code"])
+            record["email"] = _check_email(record.get("email", ""))
+        except DoithoaiError as e:
+            problems.append(f"{path}:{number}: {e.message}")
+        records.append(record)
+    if problems:
+        raise DoithoaiError("Danh sách cơ quan có lỗi, chưa ghi gì:\n  " + "\n  ".join(problems),
+                            "Sửa các ô đã nêu rồi nhập lại.")
+    if not records:
+        raise DoithoaiError(f"{path}: không có dòng dữ liệu nào dưới dòng tiêu đề (dòng {header_row}).",
+                            "Điền danh sách cơ quan dưới dòng tiêu đề.")
+    added = updated = unchanged = 0
+    for record in records:
+        existing = db.execute("SELECT id FROM agencies WHERE code = ?", [record["code"]]).fetchone()
+        if existing is None:
+            add(db, **record)
+            added += 1
+        else:
+            current = get(db, record["code"])
+            changes = {k: v for k, v in record.items() if k != "code" and v and (fold(v) if k == "aliases" else v) != current[k]}
+            if changes:
+                edit(db, record["code"], **changes)
+                updated += 1
+            else:
+                unchanged += 1
+    return {"added": added, "updated": updated, "unchanged": unchanged}

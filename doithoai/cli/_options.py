@@ -1,0 +1,50 @@
+"""Shared options as Annotated aliases, and the per-invocation context (database, today)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Định dạng: table | json | csv.")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Tính như thể hôm nay là ngày này (YYYY-MM-DD hoặc DD/MM/YYYY).")]
+SessionOpt = Annotated[str, typer.Option("--session", "-s", help="Số thứ tự hoặc mã cuộc đối thoại.")]
+
+STATE: dict = {"db": None}
+
+
+def db_path():
+    from doithoai.db import resolve_path
+
+    return resolve_path(STATE["db"])
+
+
+def open_db(create: bool = False):
+    from doithoai.db import connect
+
+    return connect(db_path(), create=create)
+
+
+def today(as_of: str | None = None) -> dt.date:
+    if as_of:
+        from doithoai.text import parse_date
+
+        return parse_date(as_of, "ngày --as-of")
+    return dt.date.today()
+
+
+def as_date(value: str | None, what: str = "ngày") -> dt.date | None:
+    if value is None:
+        return None
+    from doithoai.text import parse_date
+
+    return parse_date(value, what)

@@ -1,0 +1,122 @@
+"""`doithoai agency`: the agencies that answer petitions."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from doithoai.cli._options import FormatOpt, Fmt, open_db
+from doithoai.cli._output import Col, emit, info
+
+app = typer.Typer(no_args_is_help=True, help="Cơ quan, đơn vị được giao trả lời kiến nghị.")
+COLUMNS = [
+    Col("code", "Mã"), Col("name", "Tên cơ quan, đơn vị"), Col("kind", "Loại"), Col("email", "Thư điện tử"),
+    Col("head", "Thủ trưởng"), Col("aliases", "Tên gọi khác", table=False), Col("active", "Hoạt động", "bool"),
+]
+CodeArg = Annotated[str, typer.Argument(help="Mã cơ quan, ví dụ TNMT.")]
+
+
+class Level(str, Enum):
+    xa = "xa"
+    tinh = "tinh"
+
+
+@app.command("add")
+def add(
+    code: CodeArg,
+    name: Annotated[str, typer.Argument(help="Tên đầy đủ.")],
+    kind: Annotated[str, typer.Option("--kind", help="Loại: chuyên môn, sở ngành, đoàn thể…")] = "",
+    email: Annotated[str, typer.Option("--email", help="Thư điện tử nhận văn bản đôn đốc.")] = "",
+    head: Annotated[str, typer.Option("--head", help="Họ tên, chức vụ thủ trưởng.")] = "",
+    aliases: Annotated[str, typer.Option("--aliases", help="Tên gọi khác, viết tắt (TN&MT…), cách nhau bởi dấu phẩy.")] = "",
+) -> None:
+    """Thêm một cơ quan, đơn vị."""
+    from doithoai import agencies
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        row = agencies.add(db, code, name, kind, email, head, aliases)
+    info(f"Đã thêm cơ quan {row['code']} — {row['name']}.")
+
+
+@app.command("list")
+def list_(
+    all_: Annotated[bool, typer.Option("--all", help="Gồm cả cơ quan đã ngừng.")] = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Liệt kê các cơ quan, đơn vị."""
+    from doithoai import agencies
+
+    emit(agencies.list_all(open_db(), include_inactive=all_), COLUMNS, fmt.value,
+         empty="Chưa có cơ quan nào. Thêm bằng `doithoai agency add` hoặc `doithoai agency preset xa|tinh`.")
+
+
+@app.command("edit")
+def edit(
+    code: CodeArg,
+    name: Annotated[Optional[str], typer.Option("--name")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind")] = None,
+    email: Annotated[Optional[str], typer.Option("--email")] = None,
+    head: Annotated[Optional[str], typer.Option("--head")] = None,
+    aliases: Annotated[Optional[str], typer.Option("--aliases")] = None,
+) -> None:
+    """Sửa thông tin một cơ quan."""
+    from doithoai import agencies
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        row = agencies.edit(db, code, name=name, kind=kind, email=email, head=head, aliases=aliases)
+    info(f"Đã sửa cơ quan {row['code']}.")
+
+
+@app.command("deactivate")
+def deactivate(code: CodeArg) -> None:
+    """Ngừng một cơ quan (giữ lịch sử; không giao việc mới được nữa)."""
+    from doithoai import agencies
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        row = agencies.set_active(db, code, False)
+    info(f"Đã ngừng cơ quan {row['code']}. Các kiến nghị đã giao vẫn giữ nguyên.")
+
+
+@app.command("activate")
+def activate(code: CodeArg) -> None:
+    """Cho một cơ quan đã ngừng hoạt động trở lại."""
+    from doithoai import agencies
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        row = agencies.set_active(db, code, True)
+    info(f"Cơ quan {row['code']} hoạt động trở lại.")
+
+
+@app.command("import")
+def import_(file: Annotated[Path, typer.Argument(help="Tệp .csv hoặc .xlsx có cột Mã, Tên cơ quan (và Loại, Email, Thủ trưởng).")]) -> None:
+    """Nhập danh sách cơ quan từ CSV/XLSX; mã đã có thì cập nhật. Có lỗi thì không ghi gì."""
+    from doithoai import agencies
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        result = agencies.import_file(db, file)
+    info(f"Đã nhập {file}: thêm {result['added']}, cập nhật {result['updated']}, không đổi {result['unchanged']}.")
+
+
+@app.command("preset")
+def preset(level: Annotated[Level, typer.Argument(help="xa (cấp xã) hoặc tinh (cấp tỉnh).")]) -> None:
+    """Thêm danh sách cơ quan mẫu cho cấp xã hoặc cấp tỉnh (sửa được sau)."""
+    from doithoai import agencies
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        added, kept = agencies.preset(db, level.value)
+    info(f"Đã thêm {added} cơ quan mẫu cấp {level.value}; {kept} mã đã có được giữ nguyên.")

@@ -1,0 +1,49 @@
+"""`doithoai demo`: the main job on built-in sample data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from doithoai.cli import _options
+from doithoai.cli._output import info, out
+
+
+def demo(
+    directory: Annotated[Optional[Path], typer.Argument(help="Thư mục tạo dữ liệu mẫu (mặc định một thư mục tạm mới).", metavar="DIR")] = None,
+    as_of: _options.AsOfOpt = None,
+) -> None:
+    """Tạo bộ dữ liệu mẫu (đối thoại xã Khoen On 2023), rồi in tổng quan và danh sách quá hạn."""
+    import tempfile
+
+    from doithoai import demo as sample, petitions, sessions
+    from doithoai.cli.sessions import _print_session
+    from doithoai.cli.petitions import columns
+    from doithoai.cli._output import emit
+    from doithoai.db import connect
+
+    directory = directory or Path(tempfile.mkdtemp(prefix="doithoai-demo-"))
+    path = sample.build(directory)
+    _options.STATE["db"] = str(path)
+    as_of_date = _options.today(as_of) if as_of else sample.AS_OF
+    db = connect(path, create=False)
+    s = sessions.get(db, "2023-KHOENON")
+    out(f"Bộ dữ liệu mẫu: {path}")
+    out(f"Tình hình tính đến ngày {as_of_date.strftime('%d/%m/%Y')}.")
+    out("")
+    _print_session(s, "table")
+    out("")
+    rows = petitions.list_rows(db, as_of=as_of_date, session=s["code"])
+    by_status: dict[str, int] = {}
+    for r in rows:
+        by_status[r["status"]] = by_status.get(r["status"], 0) + 1
+    out("Kiến nghị: " + ", ".join(f"{petitions.STATUS_LABELS[k]} {v}" for k, v in by_status.items()) + f" (tổng {len(rows)})")
+    out("")
+    overdue = [r for r in rows if r["days_overdue"]]
+    out(f"Kiến nghị quá hạn chưa trả lời: {len(overdue)}")
+    emit(overdue, [c for c in columns() if c.key in ("id", "petitioner", "field", "content", "lead_agency", "due_on", "days_overdue")],
+         "table", empty="Không có kiến nghị quá hạn.")
+    info(f"\nThử tiếp: export DOITHOAI_DB={path}; doithoai petition list --search \"dat dai\"; "
+         f"doithoai petition show {overdue[0]['id'] if overdue else 1} --as-of {as_of_date.isoformat()}")

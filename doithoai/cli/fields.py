@@ -1,0 +1,37 @@
+"""`doithoai field`: fields (lĩnh vực) of petitions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from doithoai.cli._options import FormatOpt, Fmt, open_db
+from doithoai.cli._output import Col, emit, info
+
+app = typer.Typer(no_args_is_help=True, help="Lĩnh vực của kiến nghị (đất đai, chính sách xã hội…).")
+COLUMNS = [Col("code", "Mã"), Col("name", "Lĩnh vực"), Col("aliases", "Tên gọi khác")]
+
+
+@app.command("list")
+def list_(fmt: FormatOpt = Fmt.table) -> None:
+    """Liệt kê các lĩnh vực."""
+    from doithoai import fields
+
+    emit(fields.list_all(open_db()), COLUMNS, fmt.value)
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="Tên lĩnh vực, ví dụ \"Môi trường\".")],
+    code: Annotated[Optional[str], typer.Option("--code", help="Mã (mặc định sinh từ tên).")] = None,
+    aliases: Annotated[str, typer.Option("--aliases", help="Tên gọi khác, cách nhau bởi dấu phẩy.")] = "",
+) -> None:
+    """Thêm một lĩnh vực."""
+    from doithoai import fields
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        row = fields.add(db, name, code, aliases)
+    info(f"Đã thêm lĩnh vực {row['name']} ({row['code']}).")

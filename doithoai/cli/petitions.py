@@ -1,0 +1,266 @@
+"""`doithoai petition`: petitions and every step of their lifecycle."""
+
+from __future__ import annotations
+
+from typing import Annotated, List, Optional
+
+import typer
+
+from doithoai.cli._options import AsOfOpt, FormatOpt, Fmt, as_date, open_db, today
+from doithoai.cli._output import Col, emit, emit_record, info, out
+
+app = typer.Typer(no_args_is_help=True, help="Kiến nghị, phản ánh của công dân: tiếp nhận, giao, trả lời, chuyển, đóng.")
+IdArg = Annotated[int, typer.Argument(help="Số kiến nghị.", metavar="ID")]
+SOURCE_HELP = "phieu-dang-ky | mttq | doan-the | dai-bieu | thong-tin | tai-hoi-nghi."
+
+
+def columns() -> list[Col]:
+    from doithoai.petitions import SOURCES, STATUS_LABELS, URGENCIES
+
+    return [
+        Col("id", "Số", "int"), Col("session", "Cuộc ĐT"), Col("petitioner", "Người kiến nghị"),
+        Col("address", "Địa chỉ"), Col("phone", "Điện thoại", table=False), Col("field", "Lĩnh vực"),
+        Col("source", "Nguồn", labels=SOURCES), Col("urgency", "Mức độ", labels=URGENCIES, table=False),
+        Col("content", "Nội dung", max_width=50), Col("status", "Trạng thái", labels=STATUS_LABELS),
+        Col("lead_agency", "Chủ trì"), Col("due_on", "Hạn", "date"), Col("days_overdue", "Quá hạn", "int"),
+        Col("complex", "Phức tạp", "bool", table=False), Col("speak_order", "TT phát biểu", "int", table=False),
+        Col("form_no", "Số phiếu", table=False), Col("registered_on", "Ngày đăng ký", "date", table=False),
+        Col("proposed_agency", "Cơ quan đề nghị", table=False),
+    ]
+
+
+def _run(fn, *args, message=None, as_of=None, **kwargs):
+    """Run one service transition in one transaction and print what happened."""
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        result = fn(db, today(as_of), *args, **kwargs)
+    if message:
+        info(message(result))
+    return result
+
+
+@app.command("add")
+def add(
+    session: Annotated[str, typer.Option("--session", "-s", help="Số hoặc mã cuộc đối thoại.")],
+    name: Annotated[str, typer.Option("--name", help="Họ tên người (hoặc tên tổ chức) kiến nghị.")],
+    content: Annotated[str, typer.Option("--content", help="Nội dung kiến nghị, phản ánh.")],
+    address: Annotated[str, typer.Option("--address", help="Thôn, bản / địa chỉ.")] = "",
+    phone: Annotated[str, typer.Option("--phone", help="Số điện thoại.")] = "",
+    organisation: Annotated[bool, typer.Option("--organisation", help="Người kiến nghị là tổ chức.")] = False,
+    source: Annotated[str, typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = "phieu-dang-ky",
+    field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực (tên, mã hoặc viết tắt, ví dụ \"dat dai\", GPMB).")] = None,
+    urgency: Annotated[str, typer.Option("--urgency", help="thuong | cap-thiet | khan.")] = "thuong",
+    speak: Annotated[bool, typer.Option("--speak", help="Đăng ký phát biểu tại hội nghị.")] = False,
+    order: Annotated[Optional[int], typer.Option("--order", help="Thứ tự phát biểu (mặc định: cuối danh sách).")] = None,
+    form_no: Annotated[str, typer.Option("--form-no", help="Số phiếu đăng ký.")] = "",
+    registered_on: Annotated[Optional[str], typer.Option("--registered-on", help="Ngày đăng ký (mặc định hôm nay).")] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Tiếp nhận một kiến nghị."""
+    from doithoai import petitions
+
+    _run(petitions.add, as_of=as_of,
+         session=session, name=name, content=content, address=address, phone=phone, organisation=organisation,
+         source=source, field=field, urgency=urgency, speak=speak, order=order, form_no=form_no,
+         registered_on=as_date(registered_on, "ngày đăng ký"),
+         message=lambda p: f"Đã tiếp nhận kiến nghị số {p['id']} (hạn trả lời {_vn(p['due_on'])}).")
+
+
+def _vn(value) -> str:
+    from doithoai.text import vn_date
+
+    return vn_date(value)
+
+
+@app.command("list")
+def list_(
+    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="new | assigned | answered | transferred | escalated | closed.")] = None,
+    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan được giao (chủ trì hoặc phối hợp).")] = None,
+    field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực.")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Chỉ kiến nghị quá hạn chưa trả lời.")] = False,
+    search: Annotated[Optional[str], typer.Option("--search", help="Tìm trong nội dung và tên, không phân biệt dấu: \"dat dai\".")] = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Liệt kê kiến nghị, có lọc và tìm kiếm không dấu."""
+    from doithoai import petitions
+
+    rows = petitions.list_rows(open_db(), as_of=today(as_of), session=session, status=status, agency=agency,
+                               field=field, source=source, overdue=overdue, search=search)
+    emit(rows, columns(), fmt.value, empty="Không có kiến nghị nào khớp điều kiện.")
+
+
+@app.command("show")
+def show(pid: IdArg, as_of: AsOfOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Xem một kiến nghị với toàn bộ diễn biến."""
+    from doithoai import petitions
+    from doithoai.petitions import SOURCES, STATUS_LABELS, URGENCIES
+
+    p = petitions.show(open_db(), pid, today(as_of))
+    if fmt != Fmt.table:
+        emit_record([], "json", p)
+        return
+    pairs = [
+        ("Số", p["id"]), ("Cuộc đối thoại", p["session"]), ("Người kiến nghị", p["petitioner"] + (" (tổ chức)" if p["is_organisation"] else "")),
+        ("Địa chỉ", p["address"]), ("Điện thoại", p["phone"]), ("Nguồn", SOURCES[p["source"]]),
+        ("Lĩnh vực", p["field"] or "(chưa phân loại)"), ("Mức độ", URGENCIES[p["urgency"]]),
+        ("Nội dung", p["content"]), ("Trạng thái", STATUS_LABELS[p["status"]]),
+        ("Cơ quan chủ trì", p["lead_agency_name"] or "(chưa giao)"),
+        ("Hạn trả lời", _vn(p["due_on"]) + (f" — quá hạn {p['days_overdue']} ngày làm việc" if p["days_overdue"] else "")),
+    ]
+    if p["complex"]:
+        pairs.append(("Vụ việc phức tạp", p["complex_reason"]))
+    if p["speak"]:
+        pairs.append(("Thứ tự phát biểu", p["speak_order"]))
+    if p["proposed_agency"]:
+        pairs.append(("Cơ quan đề nghị trả lời", p["proposed_agency"]))
+    if p["conclusion"]:
+        pairs.append(("Kết luận của người chủ trì", p["conclusion"]))
+    if p["pending_notifications"]:
+        pairs.append(("Còn phải thông báo cho", ", ".join(p["pending_notifications"])))
+    emit_record(pairs, "table")
+    out("")
+    out("Diễn biến:")
+    for t in p["timeline"]:
+        out(f"  {_vn(t['date'])}  {t['what']}")
+
+
+@app.command("assign")
+def assign(
+    pid: IdArg,
+    agency: Annotated[str, typer.Argument(help="Cơ quan chủ trì (mã, tên hoặc viết tắt).")],
+    support: Annotated[Optional[List[str]], typer.Option("--support", help="Cơ quan phối hợp (lặp lại được).")] = None,
+    complex_: Annotated[bool, typer.Option("--complex", help="Vụ việc phức tạp: hạn 30 thay vì 15 ngày làm việc.")] = False,
+    reason: Annotated[str, typer.Option("--reason", help="Lý do coi là vụ việc phức tạp.")] = "",
+    due: Annotated[Optional[str], typer.Option("--due", help="Đặt hạn bằng tay (không tính lại khi lịch đổi).")] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Giao kiến nghị cho cơ quan chủ trì (và phối hợp); hạn tính từ ngày đối thoại. Giao lại thì thay cả bộ."""
+    from doithoai import petitions
+
+    _run(petitions.assign, pid, agency, support or [], complex_, reason, as_date(due, "hạn trả lời"), as_of=as_of,
+         message=lambda r: f"Đã giao kiến nghị số {r['id']} cho {r['lead_agency']}"
+         + (f" (phối hợp: {', '.join(r['support'])})" if r["support"] else "")
+         + f"; hạn trả lời {_vn(r['due_on'])} — {r['due_rule']}.")
+
+
+@app.command("answer")
+def answer(
+    pid: IdArg,
+    summary: Annotated[str, typer.Option("--summary", help="Tóm tắt nội dung trả lời.")],
+    at_meeting: Annotated[bool, typer.Option("--at-meeting", help="Trả lời tại hội nghị.")] = False,
+    written: Annotated[bool, typer.Option("--written", help="Trả lời bằng văn bản.")] = False,
+    doc_number: Annotated[str, typer.Option("--doc-number", help="Số văn bản trả lời.")] = "",
+    doc_date: Annotated[Optional[str], typer.Option("--doc-date", help="Ngày văn bản.")] = None,
+    resolved: Annotated[bool, typer.Option("--resolved", help="Kiến nghị đã được giải quyết xong.")] = False,
+    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan trả lời (mặc định cơ quan chủ trì).")] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Ghi nhận trả lời: tại hội nghị (--at-meeting) hoặc bằng văn bản (--written --doc-number --doc-date)."""
+    from doithoai import petitions
+    from doithoai.errors import DoithoaiError
+
+    if at_meeting == written:
+        raise DoithoaiError("Chọn đúng một trong --at-meeting hoặc --written.",
+                            "Ví dụ: doithoai petition answer 12 --written --doc-number 45/UBND --doc-date 20/10/2023 --summary \"…\".")
+
+    def message(r):
+        if written:
+            return f"Đã ghi trả lời bằng văn bản cho kiến nghị số {r['id']}" + ("." if r["on_time"] else " (trả lời muộn so với hạn).")
+        if r["status"] == "answered":
+            return f"Đã ghi trả lời tại hội nghị; kiến nghị số {r['id']} đã giải quyết xong."
+        return (f"Đã ghi trả lời tại hội nghị cho kiến nghị số {r['id']}; vẫn cần trả lời bằng văn bản "
+                f"(giao cơ quan bằng `doithoai petition assign {r['id']} MÃ`).")
+
+    _run(petitions.answer, pid, written=written, summary=summary, doc_number=doc_number,
+         doc_date=as_date(doc_date, "ngày văn bản"), resolved=resolved, agency=agency, as_of=as_of, message=message)
+
+
+@app.command("transfer")
+def transfer(
+    pid: IdArg,
+    to: Annotated[str, typer.Option("--to", help="Cơ quan có thẩm quyền nhận chuyển.")],
+    doc_number: Annotated[str, typer.Option("--doc-number", help="Số văn bản chuyển.")] = "",
+    doc_date: Annotated[Optional[str], typer.Option("--doc-date", help="Ngày văn bản chuyển (mặc định hôm nay).")] = None,
+    note: Annotated[str, typer.Option("--note", help="Ghi chú.")] = "",
+    as_of: AsOfOpt = None,
+) -> None:
+    """Chuyển kiến nghị ngoài thẩm quyền đến cơ quan có thẩm quyền (phải thông báo người kiến nghị và MTTQ)."""
+    from doithoai import petitions
+
+    _run(petitions.transfer, pid, to=to, doc_number=doc_number, doc_date=as_date(doc_date, "ngày chuyển"), note=note,
+         as_of=as_of, message=lambda r: f"Đã chuyển kiến nghị số {r['id']} đến {r['to']}. Còn phải thông báo cho "
+         f"người kiến nghị và gửi MTTQ, đoàn thể giám sát: `doithoai petition notify {r['id']} --to petitioner|mttq`.")
+
+
+@app.command("notify")
+def notify(
+    pid: IdArg,
+    to: Annotated[str, typer.Option("--to", help="petitioner (người kiến nghị) | mttq (MTTQ, đoàn thể).")],
+    doc_number: Annotated[str, typer.Option("--doc-number", help="Số văn bản thông báo.")] = "",
+    on: Annotated[Optional[str], typer.Option("--on", help="Ngày thông báo (mặc định hôm nay).")] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Ghi nhận đã thông báo cho người kiến nghị hoặc gửi MTTQ, đoàn thể giám sát."""
+    from doithoai import petitions
+
+    _run(petitions.notify, pid, who=to, doc_number=doc_number, on=as_date(on, "ngày thông báo"), as_of=as_of,
+         message=lambda r: f"Đã ghi nhận thông báo cho {'người kiến nghị' if to == 'petitioner' else 'MTTQ, đoàn thể'} (kiến nghị số {r['id']}).")
+
+
+@app.command("escalate")
+def escalate(
+    pid: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="Vì sao vượt thẩm quyền.")],
+    to: Annotated[str, typer.Option("--to", help="Cơ quan cấp trên (mặc định unit.parent).")] = "",
+    doc_number: Annotated[str, typer.Option("--doc-number", help="Số văn bản trình.")] = "",
+    doc_date: Annotated[Optional[str], typer.Option("--doc-date", help="Ngày văn bản (mặc định hôm nay).")] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Trình cơ quan cấp trên giải quyết vấn đề vượt thẩm quyền."""
+    from doithoai import petitions
+
+    _run(petitions.escalate, pid, to=to, reason=reason, doc_number=doc_number, doc_date=as_date(doc_date, "ngày trình"),
+         as_of=as_of, message=lambda r: f"Đã trình {r['to']} kiến nghị số {r['id']}.")
+
+
+@app.command("verify")
+def verify(
+    pid: IdArg,
+    note: Annotated[str, typer.Option("--note", help="Nội dung cần kiểm tra, xác minh hoặc kết quả xác minh.")],
+    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan kiểm tra (mặc định cơ quan chủ trì).")] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Ghi nhận việc kiểm tra, xác minh (các việc cần làm rõ, trả lời sau)."""
+    from doithoai import petitions
+
+    _run(petitions.verify, pid, note=note, agency=agency, as_of=as_of,
+         message=lambda r: f"Đã ghi nội dung xác minh cho kiến nghị số {r['id']}.")
+
+
+@app.command("conclude")
+def conclude(pid: IdArg, text: Annotated[str, typer.Option("--text", help="Kết luận của người chủ trì.")], as_of: AsOfOpt = None) -> None:
+    """Ghi kết luận của người chủ trì về kiến nghị."""
+    from doithoai import petitions
+
+    _run(petitions.conclude, pid, text=text, as_of=as_of, message=lambda r: f"Đã ghi kết luận cho kiến nghị số {r['id']}.")
+
+
+@app.command("close")
+def close(pid: IdArg, note: Annotated[str, typer.Option("--note", help="Ghi chú.")] = "", as_of: AsOfOpt = None) -> None:
+    """Đóng kiến nghị đã trả lời, đã chuyển hoặc đã trình cấp trên."""
+    from doithoai import petitions
+
+    _run(petitions.close, pid, note=note, as_of=as_of, message=lambda r: f"Đã đóng kiến nghị số {r['id']}.")
+
+
+@app.command("reopen")
+def reopen(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="Vì sao mở lại.")], as_of: AsOfOpt = None) -> None:
+    """Mở lại kiến nghị đã có kết quả (ví dụ người dân chưa đồng ý với trả lời)."""
+    from doithoai import petitions
+
+    _run(petitions.reopen, pid, reason=reason, as_of=as_of, message=lambda r: f"Đã mở lại kiến nghị số {r['id']}.")

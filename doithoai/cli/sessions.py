@@ -1,0 +1,192 @@
+"""`doithoai session`: dialogue sessions and their lifecycle."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from doithoai.cli._options import AsOfOpt, FormatOpt, Fmt, as_date, open_db, today
+from doithoai.cli._output import Col, emit, emit_record, info, warn
+
+app = typer.Typer(no_args_is_help=True, help="Cuộc tiếp xúc, đối thoại: tạo, xem, sửa và các bước thực hiện.")
+SessionArg = Annotated[str, typer.Argument(help="Số thứ tự hoặc mã cuộc đối thoại.")]
+OnOpt = Annotated[Optional[str], typer.Option("--on", help="Ngày thực hiện (mặc định hôm nay).")]
+
+
+def _labels():
+    from doithoai.sessions import STATUS_LABELS
+
+    return STATUS_LABELS
+
+
+def columns() -> list[Col]:
+    return [
+        Col("id", "Số", "int"), Col("code", "Mã"), Col("commune", "Xã/phường"), Col("date", "Ngày", "date"),
+        Col("time", "Giờ"), Col("location", "Địa điểm", table=False), Col("chair", "Chủ trì", table=False),
+        Col("status", "Trạng thái", labels=_labels()),
+        Col("notice_by", "Hạn gửi giấy mời", "date"), Col("review_by", "Hạn TB kết luận", "date"),
+        Col("answer_due", "Hạn trả lời", "date"), Col("complex_answer_due", "Hạn vụ phức tạp", "date"),
+        Col("petitions", "Kiến nghị", "int"), Col("open_petitions", "Chưa xong", "int"),
+    ]
+
+
+@app.command("create")
+def create(
+    commune: Annotated[str, typer.Option("--commune", help="Xã/phường nơi đối thoại, ví dụ \"Khoen On\".")],
+    date: Annotated[str, typer.Option("--date", help="Ngày đối thoại (DD/MM/YYYY hoặc YYYY-MM-DD).")],
+    time: Annotated[str, typer.Option("--time", help="Giờ bắt đầu, HH:MM.")] = "",
+    location: Annotated[str, typer.Option("--location", help="Địa điểm.")] = "",
+    chair: Annotated[str, typer.Option("--chair", help="Người chủ trì.")] = "",
+    secretary: Annotated[str, typer.Option("--secretary", help="Thư ký.")] = "",
+    title: Annotated[str, typer.Option("--title", help="Tiêu đề (mặc định sinh từ tên xã).")] = "",
+    code: Annotated[str, typer.Option("--code", help="Mã tự đặt (mặc định NĂM-ten-xa).")] = "",
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Tạo cuộc đối thoại; các mốc thời hạn được tính theo lịch ngày làm việc."""
+    from doithoai import sessions
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        s = sessions.create(db, commune=commune, date=as_date(date, "ngày đối thoại"), time=time, location=location,
+                            chair=chair, secretary=secretary, title=title, code=code)
+    info(f"Đã tạo cuộc đối thoại số {s['id']} ({s['code']}).")
+    _print_session(s, fmt.value)
+
+
+def _print_session(s: dict, fmt: str) -> None:
+    from doithoai.text import vn_date
+
+    labels = _labels()
+    emit_record([
+        ("Số", s["id"]), ("Mã", s["code"]), ("Tiêu đề", s["title"]), ("Xã/phường", s["commune"]),
+        ("Ngày", vn_date(s["date"]) + (f" lúc {s['time']}" if s["time"] else "")), ("Địa điểm", s["location"]),
+        ("Chủ trì", s["chair"]), ("Thư ký", s["secretary"]), ("Trạng thái", labels[s["status"]]),
+        ("Hạn gửi giấy mời", vn_date(s["notice_by"])), ("Hạn thông báo kết luận", vn_date(s["review_by"])),
+        ("Hạn trả lời bằng văn bản", vn_date(s["answer_due"])),
+        ("Hạn trả lời vụ việc phức tạp", vn_date(s["complex_answer_due"])),
+        *((label, vn_date(s[col])) for col, label in (("notice_sent_on", "Đã gửi giấy mời ngày"), ("held_on", "Tổ chức ngày"),
+                                                      ("reviewed_on", "Thông báo kết luận ngày"), ("closed_on", "Kết thúc ngày")) if s[col]),
+        *((("Kết luận của người chủ trì", s["conclusion"]),) if s["conclusion"] else ()),
+    ], fmt, s)
+
+
+@app.command("list")
+def list_(
+    status: Annotated[Optional[str], typer.Option("--status", help="planned | notice_sent | held | reviewed | closed.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Liệt kê các cuộc đối thoại với các mốc thời hạn."""
+    from doithoai import sessions
+
+    emit(sessions.list_all(open_db(), status), columns(), fmt.value,
+         empty="Chưa có cuộc đối thoại nào. Tạo bằng `doithoai session create --commune … --date …`.")
+
+
+@app.command("show")
+def show(ref: SessionArg, fmt: FormatOpt = Fmt.table) -> None:
+    """Xem chi tiết một cuộc đối thoại."""
+    from doithoai import sessions
+
+    db = open_db()
+    s = sessions.get(db, ref)
+    counts = {r["status"]: r["n"] for r in db.query(
+        "SELECT status, COUNT(*) AS n FROM petitions WHERE session_id = ? GROUP BY status", [s["id"]])}
+    s["petition_counts"] = counts
+    _print_session(s, fmt.value)
+    if fmt == Fmt.table and counts:
+        from doithoai.petitions import STATUS_LABELS
+
+        info("Kiến nghị: " + ", ".join(f"{STATUS_LABELS[k]} {v}" for k, v in counts.items()))
+
+
+@app.command("speakers")
+def speakers(ref: SessionArg, fmt: FormatOpt = Fmt.table) -> None:
+    """Danh sách đăng ký phát biểu theo thứ tự."""
+    from doithoai import petitions, sessions
+
+    db = open_db()
+    s = sessions.get(db, ref)
+    rows = [r for r in petitions.list_rows(db, as_of=today(), session=str(s["id"])) if r["speak"]]
+    emit(rows, [Col("speak_order", "TT", "int"), Col("petitioner", "Người phát biểu"), Col("address", "Địa chỉ"),
+                Col("content", "Nội dung đăng ký", max_width=60), Col("id", "Số kiến nghị", "int")], fmt.value,
+         empty="Chưa có ai đăng ký phát biểu.")
+
+
+@app.command("edit")
+def edit(
+    ref: SessionArg,
+    date: Annotated[Optional[str], typer.Option("--date", help="Ngày mới (tính lại các thời hạn).")] = None,
+    time: Annotated[Optional[str], typer.Option("--time")] = None,
+    location: Annotated[Optional[str], typer.Option("--location")] = None,
+    chair: Annotated[Optional[str], typer.Option("--chair")] = None,
+    secretary: Annotated[Optional[str], typer.Option("--secretary")] = None,
+    title: Annotated[Optional[str], typer.Option("--title")] = None,
+    commune: Annotated[Optional[str], typer.Option("--commune")] = None,
+) -> None:
+    """Sửa thông tin; đổi ngày sẽ tính lại mọi thời hạn và in những thời hạn thay đổi."""
+    from doithoai import sessions
+    from doithoai.cli.config import print_moved
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        s, moved = sessions.edit(db, ref, date=as_date(date, "ngày đối thoại"), time=time, location=location,
+                                 chair=chair, secretary=secretary, title=title, commune=commune)
+    info(f"Đã sửa cuộc đối thoại {s['code']}.")
+    if date is not None:
+        print_moved(moved)
+
+
+def _advance(ref: str, to: str, on: str | None, as_of: str | None, done: str) -> None:
+    from doithoai import sessions
+    from doithoai.db import transaction
+
+    db = open_db()
+    now = today(as_of)
+    with transaction(db):
+        s, warnings = sessions.advance(db, ref, to, as_date(on, "ngày thực hiện") or now, now)
+    for w in warnings:
+        warn(w)
+    info(f"Cuộc đối thoại {s['code']}: {done}.")
+
+
+@app.command("notice")
+def notice(ref: SessionArg, on: OnOpt = None, as_of: AsOfOpt = None) -> None:
+    """Ghi nhận đã thông báo công khai / gửi giấy mời kèm phiếu đăng ký."""
+    _advance(ref, "notice_sent", on, as_of, "đã gửi giấy mời")
+
+
+@app.command("hold")
+def hold(ref: SessionArg, on: OnOpt = None, as_of: AsOfOpt = None) -> None:
+    """Ghi nhận hội nghị đã diễn ra (đúng ngày đối thoại)."""
+    from doithoai import sessions
+
+    if on is None:
+        on = sessions.get(open_db(), ref)["date"]
+    _advance(ref, "held", on, as_of, "đã tổ chức")
+
+
+@app.command("review")
+def review(ref: SessionArg, on: OnOpt = None, as_of: AsOfOpt = None) -> None:
+    """Ghi nhận đã rút kinh nghiệm và ban hành thông báo kết luận."""
+    _advance(ref, "reviewed", on, as_of, "đã thông báo kết luận")
+
+
+@app.command("close")
+def close(ref: SessionArg, on: OnOpt = None, as_of: AsOfOpt = None) -> None:
+    """Kết thúc và lưu hồ sơ (khi mọi kiến nghị đã có kết quả)."""
+    _advance(ref, "closed", on, as_of, "đã kết thúc, lưu hồ sơ")
+
+
+@app.command("conclude")
+def conclude(ref: SessionArg, text: Annotated[str, typer.Option("--text", help="Kết luận chung của người chủ trì.")]) -> None:
+    """Ghi kết luận chung của người chủ trì hội nghị."""
+    from doithoai import sessions
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        s = sessions.conclude(db, ref, text)
+    info(f"Đã ghi kết luận của cuộc đối thoại {s['code']}.")

@@ -1,0 +1,194 @@
+"""Where the database lives, how it is opened, and the transaction / event-log helpers."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import getpass
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+from doithoai.errors import DoithoaiError
+
+ENV_VAR = "DOITHOAI_DB"
+BUSY_TIMEOUT_S = 10.0
+
+
+def default_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".local" / "share")
+        except RuntimeError:  # no HOME and no passwd entry (some cron set-ups)
+            base = "/tmp"
+    return Path(base) / "doithoai" / "doithoai.db"
+
+
+def resolve_path(cli_value: str | os.PathLike | None = None) -> Path:
+    """--db, else $DOITHOAI_DB, else the user's data dir."""
+    value = cli_value or os.environ.get(ENV_VAR)
+    return Path(value).expanduser() if value else default_path()
+
+
+def _create_private(path: Path) -> None:
+    # The file holds petitioners' personal data (Decree 13/2023): owner-only from birth.
+    # SQLite gives its -wal and -shm files the same mode as the database file.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as e:
+        raise DoithoaiError(
+            f"Không tạo được tệp cơ sở dữ liệu {path}: {e.strerror}.",
+            "Kiểm tra thư mục có tồn tại và bạn có quyền ghi, hoặc chọn tệp khác bằng --db.",
+        ) from None
+
+
+def connect(path: Path | str, *, create: bool = True):
+    """Open (creating if needed) and migrate. Returns a sqlite_utils.Database."""
+    import sqlite_utils
+
+    from doithoai.migrations import migrations
+
+    path = Path(path)
+    if str(path) != ":memory:":
+        if not path.exists():
+            if not create:
+                raise DoithoaiError(
+                    f"Chưa có cơ sở dữ liệu tại {path}.",
+                    "Chạy `doithoai init --unit …` để khởi tạo, hoặc chỉ đúng tệp bằng --db.",
+                )
+            _create_private(path)
+    # isolation_level=None: no implicit transactions; every write goes through transaction().
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        if str(path) != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        db = sqlite_utils.Database(conn)
+        db.path = path
+        if migrations.pending(db):
+            with _translate_sqlite_errors(path):
+                migrations.apply(db)
+        _seed(db)
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        raise _sqlite_error(path, e) from None
+    return db
+
+
+SEED_VERSION = "1"
+
+
+def _seed(db) -> None:
+    """Reference data every base needs: the default fields and the shipped calendar swaps."""
+    from doithoai import deadlines, fields
+    from doithoai.shipped import SHIPPED_VERSION
+
+    wanted = f"{SEED_VERSION}.{SHIPPED_VERSION}"
+    row = db.execute("SELECT value FROM settings WHERE key = 'seed.version'").fetchone()
+    if row and row[0] == wanted:
+        return
+    with transaction(db):
+        fields.seed(db)
+        deadlines.ensure_shipped(db)
+        db.execute("INSERT INTO settings (key, value) VALUES ('seed.version', ?) "
+                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [wanted])
+
+
+def _sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
+    text = str(e)
+    if "locked" in text or "busy" in text:
+        return DoithoaiError(
+            f"Cơ sở dữ liệu {path} đang bị một tiến trình khác khóa quá {BUSY_TIMEOUT_S:g} giây; "
+            "chưa ghi gì.",
+            "Chờ lệnh kia (ví dụ cron nhắc việc) chạy xong rồi chạy lại.",
+        )
+    if "readonly" in text or "read-only" in text:
+        return DoithoaiError(
+            f"Không ghi được vào {path}: tệp chỉ cho phép đọc; chưa ghi gì.",
+            "Kiểm tra quyền ghi của tệp và thư mục chứa nó.",
+        )
+    if "disk is full" in text or "database or disk is full" in text:
+        return DoithoaiError(
+            f"Ổ đĩa đầy khi ghi vào {path}; mọi thay đổi của lệnh này đã được hủy.",
+            "Giải phóng dung lượng ổ đĩa rồi chạy lại.",
+        )
+    if "not a database" in text or "malformed" in text:
+        return DoithoaiError(
+            f"Tệp {path} không phải cơ sở dữ liệu doithoai hoặc đã hỏng ({text}).",
+            "Kiểm tra lại đường dẫn --db; nếu tệp hỏng, khôi phục từ bản sao lưu.",
+        )
+    return DoithoaiError(f"Lỗi cơ sở dữ liệu {path}: {text}.", "Chạy `doithoai db check` để kiểm tra tệp.")
+
+
+@contextlib.contextmanager
+def _translate_sqlite_errors(path):
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        raise _sqlite_error(path, e) from None
+
+
+@contextlib.contextmanager
+def transaction(db):
+    """One write command = one transaction. BEGIN IMMEDIATE takes the write lock up front,
+    so a concurrent writer waits (busy timeout) instead of failing half-way."""
+    path = getattr(db, "path", "")
+    with _translate_sqlite_errors(path):
+        db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    with _translate_sqlite_errors(path):
+        try:
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
+
+
+def now_utc() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no USER/LOGNAME and no passwd entry
+        return str(os.getuid()) if hasattr(os, "getuid") else "?"
+
+
+def log_event(db, action: str, entity: str, entity_id: int | None, before=None, after=None) -> None:
+    """Append to the event log. Callers pass no personal data (names, phones, addresses)."""
+
+    def dump(value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+    db.execute(
+        "INSERT INTO events (at, user, action, entity, entity_id, before, after) VALUES (?,?,?,?,?,?,?)",
+        [now_utc(), os_user(), action, entity, entity_id, dump(before), dump(after)],
+    )
+
+
+def recent_events(db, petition: int | None = None, limit: int = 200) -> list[dict]:
+    where, params = ("WHERE entity = 'petitions' AND entity_id = ?", [petition]) if petition else ("", [])
+    return list(db.query(
+        f"SELECT * FROM (SELECT * FROM events {where} ORDER BY id DESC LIMIT ?) ORDER BY id", [*params, limit]))
+
+
+def one(db, sql: str, params=()) -> dict | None:
+    rows = list(db.query(sql, params))
+    return rows[0] if rows else None
+
+
+def scalar(db, sql: str, params=()):
+    row = db.execute(sql, params).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,51 @@
+"""Fields (lĩnh vực) of petitions: a seeded, extendable table."""
+
+from __future__ import annotations
+
+from doithoai import lookup
+from doithoai.db import log_event
+from doithoai.errors import DoithoaiError, NotFound
+from doithoai.text import clean, fold, slug
+
+
+def seed(db) -> None:
+    from doithoai.shipped import DEFAULT_FIELDS
+
+    for code, name, aliases in DEFAULT_FIELDS:
+        db.execute("INSERT OR IGNORE INTO fields (code, name, name_fold, aliases) VALUES (?,?,?,?)",
+                   [code, name, fold(name), aliases])
+
+
+def list_all(db) -> list[dict]:
+    return list(db.query("SELECT id, code, name, aliases, name_fold FROM fields ORDER BY id"))
+
+
+def add(db, name: str, code: str | None = None, aliases: str = "") -> dict:
+    name = clean(name)
+    if not name:
+        raise DoithoaiError("Tên lĩnh vực không được để trống.", "Ví dụ: doithoai field add \"Môi trường\".")
+    code = slug(code or name)
+    rows = list_all(db)
+    if any(r["code"] == code or r["name_fold"] == fold(name) for r in rows):
+        raise DoithoaiError(f"Lĩnh vực '{name}' ({code}) đã có.", "Xem danh sách bằng `doithoai field list`.")
+    fid = db.execute("INSERT INTO fields (code, name, name_fold, aliases) VALUES (?,?,?,?)",
+                     [code, name, fold(name), clean(aliases)]).lastrowid
+    log_event(db, "field.add", "fields", fid, None, {"code": code, "name": name})
+    return {"id": fid, "code": code, "name": name, "aliases": clean(aliases)}
+
+
+def resolve(db, query: str, rows: list[dict] | None = None) -> dict:
+    rows = rows if rows is not None else list_all(db)
+    match, candidates = lookup.find(rows, query)
+    if match:
+        return match
+    if candidates:
+        raise DoithoaiError(
+            f"Lĩnh vực '{query}' khớp với nhiều lĩnh vực: {', '.join(r['name'] for r in candidates)}.",
+            "Ghi rõ hơn, hoặc dùng mã lĩnh vực.",
+        )
+    raise NotFound(
+        f"Không có lĩnh vực '{query}'.",
+        "Các lĩnh vực hợp lệ: " + "; ".join(f"{r['name']} ({r['code']})" for r in rows)
+        + ". Thêm lĩnh vực mới bằng `doithoai field add TÊN`.",
+    )

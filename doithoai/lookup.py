@@ -1,0 +1,34 @@
+"""Finding a row of a small reference table (agencies, fields) from what a person typed:
+code, name, alias or abbreviation, or an unambiguous prefix — all diacritic-insensitive."""
+
+from __future__ import annotations
+
+from doithoai.text import fold
+
+
+def _keys(row: dict) -> tuple[set[str], str]:
+    exact = {fold(row["code"]), row["name_fold"]}
+    exact |= {fold(a) for a in (row.get("aliases") or "").split(",") if a.strip()}
+    return exact, row["name_fold"]
+
+
+def find(rows: list[dict], query: str) -> tuple[dict | None, list[dict]]:
+    """(the match, or None with the ambiguous candidates)."""
+    q = fold(query)
+    if not q:
+        return None, []
+    exact = [r for r in rows if q in _keys(r)[0]]
+    if len(exact) == 1:
+        return exact[0], []
+    if exact:
+        return None, exact
+    squeezed = q.replace(" ", "")
+    prefix = [r for r in rows if r["name_fold"].startswith(q) or r["name_fold"].replace(" ", "").startswith(squeezed)]
+    if len(prefix) == 1:
+        return prefix[0], []
+    if prefix:
+        return None, prefix
+    contains = [r for r in rows if f" {q}" in f" {r['name_fold']}"]
+    if len(contains) == 1:
+        return contains[0], []
+    return None, contains

@@ -1,0 +1,165 @@
+"""Append-only schema history. Never edit a migration that has shipped: add a new one.
+
+Each migration is a function registered on `migrations`; sqlite-utils runs each in its own
+transaction and records it in `_sqlite_migrations`.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Migrations
+
+migrations = Migrations("doithoai")
+
+
+@migrations()
+def m001_initial(db):
+    # The whole case base of DESIGN.md §5. Dates are ISO text (YYYY-MM-DD); times UTC ISO.
+    # *_fold columns hold the diacritic-free lower-case form used by search and matching.
+    db.executescript(
+        """
+        CREATE TABLE settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE agencies (
+            id        INTEGER PRIMARY KEY,
+            code      TEXT NOT NULL UNIQUE,
+            name      TEXT NOT NULL,
+            name_fold TEXT NOT NULL,
+            kind      TEXT NOT NULL DEFAULT '',
+            email     TEXT NOT NULL DEFAULT '',
+            head      TEXT NOT NULL DEFAULT '',
+            aliases   TEXT NOT NULL DEFAULT '',
+            active    INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE fields (
+            id        INTEGER PRIMARY KEY,
+            code      TEXT NOT NULL UNIQUE,
+            name      TEXT NOT NULL UNIQUE,
+            name_fold TEXT NOT NULL,
+            aliases   TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE sessions (
+            id                 INTEGER PRIMARY KEY,
+            code               TEXT NOT NULL UNIQUE,
+            title              TEXT NOT NULL DEFAULT '',
+            commune            TEXT NOT NULL,
+            date               TEXT NOT NULL,
+            time               TEXT NOT NULL DEFAULT '',
+            location           TEXT NOT NULL DEFAULT '',
+            chair              TEXT NOT NULL DEFAULT '',
+            secretary          TEXT NOT NULL DEFAULT '',
+            status             TEXT NOT NULL DEFAULT 'planned'
+                               CHECK (status IN ('planned','notice_sent','held','reviewed','closed')),
+            notice_by          TEXT,
+            review_by          TEXT,
+            answer_due         TEXT,
+            complex_answer_due TEXT,
+            calendar_rev       INTEGER,
+            notice_sent_on     TEXT,
+            held_on            TEXT,
+            reviewed_on        TEXT,
+            closed_on          TEXT,
+            conclusion         TEXT NOT NULL DEFAULT '',
+            created_at         TEXT NOT NULL
+        );
+        CREATE TABLE petitioners (
+            id              INTEGER PRIMARY KEY,
+            name            TEXT NOT NULL,
+            name_fold       TEXT NOT NULL,
+            is_organisation INTEGER NOT NULL DEFAULT 0,
+            address         TEXT NOT NULL DEFAULT '',
+            phone           TEXT NOT NULL DEFAULT '',
+            id_number       TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX petitioners_name ON petitioners(name_fold, phone);
+        CREATE TABLE petitions (
+            id              INTEGER PRIMARY KEY,
+            session_id      INTEGER NOT NULL REFERENCES sessions(id),
+            petitioner_id   INTEGER NOT NULL REFERENCES petitioners(id),
+            stable_key      TEXT NOT NULL UNIQUE,
+            form_no         TEXT NOT NULL DEFAULT '',
+            content         TEXT NOT NULL CHECK (content <> ''),
+            content_fold    TEXT NOT NULL,
+            field_id        INTEGER REFERENCES fields(id),
+            urgency         TEXT NOT NULL DEFAULT 'thuong'
+                            CHECK (urgency IN ('thuong','cap-thiet','khan')),
+            source          TEXT NOT NULL DEFAULT 'phieu-dang-ky',
+            registered_on   TEXT,
+            speak           INTEGER NOT NULL DEFAULT 0,
+            speak_order     INTEGER,
+            proposed_agency TEXT NOT NULL DEFAULT '',
+            status          TEXT NOT NULL DEFAULT 'new'
+                            CHECK (status IN ('new','assigned','answered','transferred','escalated','closed')),
+            complex         INTEGER NOT NULL DEFAULT 0,
+            complex_reason  TEXT NOT NULL DEFAULT '',
+            conclusion      TEXT NOT NULL DEFAULT '',
+            -- Kept equal to the active lead assignment (or, unassigned, the session's answer
+            -- date) by petitions.py, so that overdue reports are one index range scan.
+            lead_agency_id  INTEGER REFERENCES agencies(id),
+            due_on          TEXT,
+            created_at      TEXT NOT NULL
+        );
+        CREATE INDEX petitions_session ON petitions(session_id, status);
+        CREATE INDEX petitions_overdue ON petitions(status, due_on, lead_agency_id);
+        CREATE INDEX petitions_petitioner ON petitions(petitioner_id);
+        CREATE TABLE assignments (
+            id           INTEGER PRIMARY KEY,
+            petition_id  INTEGER NOT NULL REFERENCES petitions(id),
+            agency_id    INTEGER NOT NULL REFERENCES agencies(id),
+            role         TEXT NOT NULL CHECK (role IN ('lead','support')),
+            due_on       TEXT NOT NULL,
+            due_rule     TEXT NOT NULL,   -- how due_on was computed, in words
+            manual_due   INTEGER NOT NULL DEFAULT 0,  -- 1: set by hand, never recomputed
+            calendar_rev INTEGER,
+            assigned_on  TEXT NOT NULL,
+            active       INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE UNIQUE INDEX assignments_one_lead ON assignments(petition_id) WHERE role = 'lead' AND active = 1;
+        CREATE INDEX assignments_petition ON assignments(petition_id, active);
+        CREATE INDEX assignments_agency ON assignments(agency_id, active);
+        CREATE TABLE actions (
+            id          INTEGER PRIMARY KEY,
+            petition_id INTEGER NOT NULL REFERENCES petitions(id),
+            kind        TEXT NOT NULL CHECK (kind IN ('answer_meeting','answer_written','transfer',
+                        'escalate','verify','notify_petitioner','notify_mttq','close','reopen')),
+            on_date     TEXT NOT NULL,
+            agency_id   INTEGER REFERENCES agencies(id),
+            to_body     TEXT NOT NULL DEFAULT '',
+            doc_number  TEXT NOT NULL DEFAULT '',
+            doc_date    TEXT,
+            summary     TEXT NOT NULL DEFAULT '',
+            resolved    INTEGER,
+            created_at  TEXT NOT NULL
+        );
+        CREATE INDEX actions_petition ON actions(petition_id, kind);
+        CREATE TABLE calendar_overrides (
+            date       TEXT PRIMARY KEY,
+            kind       TEXT NOT NULL CHECK (kind IN ('off','work')),
+            reason     TEXT NOT NULL,
+            source     TEXT NOT NULL DEFAULT '',
+            shipped    INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE calendar_confirmed (
+            year   INTEGER PRIMARY KEY,
+            source TEXT NOT NULL
+        );
+        CREATE TABLE events (
+            id        INTEGER PRIMARY KEY,
+            at        TEXT NOT NULL,
+            user      TEXT NOT NULL,
+            action    TEXT NOT NULL,
+            entity    TEXT NOT NULL,
+            entity_id INTEGER,
+            before    TEXT,
+            after     TEXT
+        );
+        CREATE INDEX events_entity ON events(entity, entity_id);
+        -- The event log is append-only.
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        """
+    )

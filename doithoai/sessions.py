@@ -1,0 +1,181 @@
+"""Dialogue sessions (cuộc tiếp xúc, đối thoại) and their lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from doithoai import deadlines, settings
+from doithoai.db import log_event, now_utc
+from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
+from doithoai.text import clean, parse_time, slug, vn_date
+
+STATUSES = ("planned", "notice_sent", "held", "reviewed", "closed")
+STATUS_LABELS = {
+    "planned": "Đã lên kế hoạch",
+    "notice_sent": "Đã gửi giấy mời",
+    "held": "Đã tổ chức",
+    "reviewed": "Đã rút kinh nghiệm, thông báo kết luận",
+    "closed": "Đã kết thúc, lưu hồ sơ",
+}
+# step → (status it requires, column that dates it)
+STEPS = {
+    "notice_sent": ("planned", "notice_sent_on"),
+    "held": ("notice_sent", "held_on"),
+    "reviewed": ("held", "reviewed_on"),
+    "closed": ("reviewed", "closed_on"),
+}
+EDITABLE = ("title", "commune", "date", "time", "location", "chair", "secretary")
+
+
+def get(db, ref: str | int) -> dict:
+    text = clean(str(ref))
+    row = None
+    if text.isdigit():
+        row = db.execute("SELECT id FROM sessions WHERE id = ?", [int(text)]).fetchone()
+    if row is None:
+        row = db.execute("SELECT id FROM sessions WHERE code = ? COLLATE NOCASE", [text]).fetchone()
+    if row is None:
+        raise NotFound(f"Không có cuộc đối thoại '{ref}'.", "Xem danh sách bằng `doithoai session list`.")
+    return next(iter(db.query("SELECT * FROM sessions WHERE id = ?", [row[0]])))
+
+
+def _unique_code(db, base: str) -> str:
+    code, n = base, 1
+    while db.execute("SELECT 1 FROM sessions WHERE code = ?", [code]).fetchone():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+def create(db, *, commune: str, date: dt.date, time: str = "", location: str = "", chair: str = "",
+           secretary: str = "", title: str = "", code: str = "") -> dict:
+    settings.require_initialised(db)
+    commune = clean(commune)
+    if not commune:
+        raise DoithoaiError("Thiếu tên xã/phường nơi đối thoại.", "Thêm --commune, ví dụ --commune \"Khoen On\".")
+    if code:
+        code = clean(code)
+        if db.execute("SELECT 1 FROM sessions WHERE code = ? COLLATE NOCASE", [code]).fetchone():
+            raise DoithoaiError(f"Mã cuộc đối thoại '{code}' đã có.", "Chọn mã khác hoặc bỏ --code để tự sinh mã.")
+    else:
+        code = _unique_code(db, f"{date.year}-{slug(commune)}")
+    row = {
+        "code": code, "title": clean(title) or f"Tiếp xúc, đối thoại trực tiếp với Nhân dân {commune}",
+        "commune": commune, "date": date.isoformat(), "time": parse_time(time) if time else "",
+        "location": clean(location), "chair": clean(chair), "secretary": clean(secretary),
+        "status": "planned", "created_at": now_utc(), "calendar_rev": deadlines.calendar_rev(db),
+        **deadlines.session_milestones(db, date),
+    }
+    columns = ", ".join(row)
+    row["id"] = db.execute(f"INSERT INTO sessions ({columns}) VALUES ({','.join('?' * len(row))})",
+                           list(row.values())).lastrowid
+    log_event(db, "session.create", "sessions", row["id"], None, row)
+    return get(db, row["id"])
+
+
+def list_all(db, status: str | None = None) -> list[dict]:
+    where, params = ("WHERE s.status = ?", [status]) if status else ("", [])
+    return list(db.query(
+        f"""SELECT s.*, COUNT(p.id) AS petitions,
+                   SUM(p.status IN ('new','assigned')) AS open_petitions
+            FROM sessions s LEFT JOIN petitions p ON p.session_id = s.id {where}
+            GROUP BY s.id ORDER BY s.date, s.id""",
+        params,
+    ))
+
+
+def edit(db, ref: str, **changes) -> tuple[dict, list[dict]]:
+    """Change details; a new date recomputes milestones and open due dates. Returns (session, moved)."""
+    current = get(db, ref)
+    updates = {}
+    for key, value in changes.items():
+        if value is None:
+            continue
+        if key == "date":
+            value = value.isoformat()
+        elif key == "time":
+            value = parse_time(value)
+        else:
+            value = clean(value)
+        if key == "commune" and not value:
+            raise DoithoaiError("Tên xã/phường không được để trống.", "Bỏ --commune nếu không muốn đổi.")
+        if current[key] != value:
+            updates[key] = value
+    if not updates:
+        raise DoithoaiError("Không có gì thay đổi.", "Dùng --date, --time, --location, --chair, --secretary, --title hoặc --commune.")
+    if current["status"] == "closed":
+        raise InvalidTransition(
+            f"Cuộc đối thoại {current['code']} đã kết thúc và lưu hồ sơ, không sửa được.",
+            "Hồ sơ đã đóng là bản lưu; nếu thật cần sửa, liên hệ người quản trị để khôi phục từ bản sao lưu.",
+        )
+    if "date" in updates and current["status"] not in ("planned", "notice_sent"):
+        raise InvalidTransition(
+            f"Cuộc đối thoại {current['code']} đã tổ chức ngày {vn_date(current['date'])}; không đổi ngày được nữa.",
+            "Ngày đối thoại là mốc tính mọi thời hạn trả lời; chỉ đổi được trước khi hội nghị diễn ra.",
+        )
+    sets = ", ".join(f"{k} = ?" for k in updates)
+    db.execute(f"UPDATE sessions SET {sets} WHERE id = ?", [*updates.values(), current["id"]])
+    log_event(db, "session.edit", "sessions", current["id"], {k: current[k] for k in updates}, updates)
+    moved = deadlines.recompute(db, current["id"]) if "date" in updates else []
+    return get(db, current["id"]), moved
+
+
+def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, list[str]]:
+    """Move a session one step along planned → notice_sent → held → reviewed → closed.
+    Returns (session, warnings)."""
+    current = get(db, ref)
+    required, column = STEPS[to]
+    if current["status"] != required:
+        have = STATUS_LABELS[current["status"]].lower()
+        need = STATUS_LABELS[required].lower()
+        raise InvalidTransition(
+            f"Cuộc đối thoại {current['code']} đang ở trạng thái '{have}'; bước này cần trạng thái '{need}'.",
+            "Thứ tự các bước: gửi giấy mời (session notice) → tổ chức (session hold) → "
+            "rút kinh nghiệm (session review) → kết thúc (session close).",
+        )
+    if on > today:
+        raise DoithoaiError(f"Ngày {vn_date(on)} ở tương lai.", "Chỉ ghi nhận việc đã làm; bỏ --on để lấy ngày hôm nay.")
+    warnings: list[str] = []
+    date = dt.date.fromisoformat(current["date"])
+    if to == "notice_sent" and on > dt.date.fromisoformat(current["notice_by"]):
+        warnings.append(
+            f"Giấy mời gửi ngày {vn_date(on)}, muộn hơn hạn {vn_date(current['notice_by'])} "
+            "(quy chế: gửi trước hội nghị ít nhất số ngày làm việc đã đặt)."
+        )
+    if to == "held" and on != date:
+        raise DoithoaiError(
+            f"Ngày tổ chức {vn_date(on)} khác ngày của cuộc đối thoại ({vn_date(date)}).",
+            f"Nếu hội nghị đổi ngày, sửa trước: `doithoai session edit {current['code']} --date DD/MM/YYYY`; "
+            "hoặc dùng --on với đúng ngày hội nghị.",
+        )
+    if to == "reviewed" and on > dt.date.fromisoformat(current["review_by"]):
+        warnings.append(f"Thông báo kết luận ngày {vn_date(on)}, quá hạn {vn_date(current['review_by'])}.")
+    if to == "closed":
+        open_count = db.execute(
+            "SELECT COUNT(*) FROM petitions WHERE session_id = ? AND status IN ('new','assigned')", [current["id"]]
+        ).fetchone()[0]
+        if open_count:
+            raise InvalidTransition(
+                f"Còn {open_count} kiến nghị của cuộc đối thoại {current['code']} chưa được trả lời, chuyển hoặc trình cấp trên.",
+                f"Xem bằng `doithoai petition list --session {current['code']} --status assigned` "
+                "và hoàn tất trước khi kết thúc hồ sơ.",
+            )
+    db.execute(f"UPDATE sessions SET status = ?, {column} = ? WHERE id = ?", [to, on.isoformat(), current["id"]])
+    log_event(db, f"session.{to}", "sessions", current["id"], {"status": current["status"]},
+              {"status": to, column: on.isoformat()})
+    return get(db, current["id"]), warnings
+
+
+def conclude(db, ref: str, text: str) -> dict:
+    current = get(db, ref)
+    text = clean(text)
+    if not text:
+        raise DoithoaiError("Nội dung kết luận không được để trống.", "Dùng --text \"…\".")
+    if current["status"] in ("planned", "notice_sent"):
+        raise InvalidTransition(
+            f"Cuộc đối thoại {current['code']} chưa tổ chức; chưa thể có kết luận.",
+            f"Ghi nhận hội nghị đã diễn ra trước: `doithoai session hold {current['code']}`.",
+        )
+    db.execute("UPDATE sessions SET conclusion = ? WHERE id = ?", [text, current["id"]])
+    log_event(db, "session.conclude", "sessions", current["id"], {"conclusion": current["conclusion"]}, {"conclusion": text})
+    return get(db, current["id"])

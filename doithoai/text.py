@@ -1,0 +1,127 @@
+"""Text and value normalisation shared by every input path (CLI options and imports)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from doithoai.errors import DoithoaiError
+
+_WS = re.compile(r"\s+")
+# `đ`/`Đ` are letters of their own in Unicode (no decomposition), so fold them by hand.
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
+
+
+def clean(value: object | None) -> str:
+    """NFC, whitespace collapsed, stripped. None → ''."""
+    if value is None:
+        return ""
+    return _WS.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+def fold(value: object | None) -> str:
+    """Diacritic- and case-insensitive form: 'Đất  đai' → 'dat dai'."""
+    text = unicodedata.normalize("NFD", clean(value).translate(_FOLD_EXTRA))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.casefold().translate(_FOLD_EXTRA)
+
+
+def slug(value: object | None) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(value)).strip("-")
+
+
+_DATE_PATTERNS = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"), ("d", "m", "y")),
+)
+
+DATE_HINT = "Hãy viết ngày theo dạng DD/MM/YYYY (ví dụ 05/02/2026) hoặc YYYY-MM-DD (ví dụ 2026-02-05)."
+
+
+def parse_date(value: object, what: str = "ngày") -> dt.date:
+    """Accept YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY (also with '.' or '-'), and date objects."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = clean(value)
+    for pattern, order in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            parts = dict(zip(order, (int(g) for g in m.groups())))
+            try:
+                return dt.date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                raise DoithoaiError(
+                    f"{what} không tồn tại: '{text}' (tháng {parts['m']} năm {parts['y']} "
+                    f"không có ngày {parts['d']}).",
+                    DATE_HINT,
+                ) from None
+    raise DoithoaiError(f"Không đọc được {what}: '{text}'.", DATE_HINT)
+
+
+def vn_date(value: dt.date | str | None) -> str:
+    """DD/MM/YYYY for tables; '' for None."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return value.strftime("%d/%m/%Y")
+
+
+def vn_long_date(value: dt.date, place: str = "") -> str:
+    """'Khoen On, ngày 05 tháng 02 năm 2026' — day < 10 and months 1–2 zero-padded (NĐ 30/2020)."""
+    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+    text = f"ngày {value.day:02d} tháng {month} năm {value.year}"
+    return f"{place}, {text}" if place else text
+
+
+def parse_time(value: str) -> str:
+    text = clean(value).lower().replace("h", ":").rstrip(":")
+    m = re.match(r"^(\d{1,2})(?::(\d{2}))?$", text)
+    if not m or int(m.group(1)) > 23 or int(m.group(2) or 0) > 59:
+        raise DoithoaiError(f"Giờ không hợp lệ: '{value}'.", "Hãy viết giờ theo dạng HH:MM, ví dụ 08:00.")
+    return f"{int(m.group(1)):02d}:{m.group(2) or '00'}"
+
+
+_PHONE_JUNK = re.compile(r"[\s.\-()/]")
+
+
+def normalise_phone(value: object | None) -> str:
+    """Vietnamese phone numbers to their domestic form: '+84 977 123 456' → '0977123456'.
+
+    Mobile numbers are 10 digits (0 + 3/5/7/8/9 + 8 digits); landlines 11 digits (02…).
+    A 9-digit mobile number whose leading 0 a spreadsheet dropped gets it back.
+    """
+    text = clean(value)
+    if not text:
+        return ""
+    if re.fullmatch(r"\d+\.0", text):  # a number cell read back as a float
+        text = text[:-2]
+    digits = _PHONE_JUNK.sub("", text)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("0084"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("84") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    if digits.isdigit():
+        if len(digits) == 9 and digits[0] in "35789":
+            digits = "0" + digits
+        elif len(digits) == 10 and digits[0] == "2":
+            digits = "0" + digits
+        if (len(digits) == 10 and re.fullmatch(r"0[35789]\d{8}", digits)) or (
+            len(digits) == 11 and digits.startswith("02")
+        ):
+            return digits
+    raise DoithoaiError(
+        f"Số điện thoại không hợp lệ: '{text}'.",
+        "Số di động gồm 10 chữ số bắt đầu bằng 03, 05, 07, 08, 09 (ví dụ 0977123456); "
+        "số cố định gồm 11 chữ số bắt đầu bằng 02.",
+    )
+
+
+def mask_name(name: str) -> str:
+    """'Lò Văn Thắng' → 'L. V. T.' for public exports."""
+    return " ".join(part[0] + "." for part in clean(name).split()) if name else ""
