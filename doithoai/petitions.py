@@ -144,6 +144,10 @@ def add(db, today: dt.date, *, session: str, name: str, content: str, address: s
     if order is not None:
         if order <= 0:
             raise DoithoaiError(f"Thứ tự phát biểu phải là số dương, nhận được {order}.", "Ví dụ --order 3.")
+        taken = db.execute("SELECT id FROM petitions WHERE session_id = ? AND speak_order = ?", [s["id"], order]).fetchone()
+        if taken:
+            raise DoithoaiError(f"Thứ tự phát biểu {order} đã dành cho kiến nghị số {taken[0]}.",
+                                "Chọn thứ tự khác, hoặc bỏ --order để xếp cuối danh sách.")
         speak = True
     form_no = clean(form_no)
     key = stable_key(s["id"], form_no, name, content)
@@ -212,8 +216,8 @@ def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | N
         where.append(f"p.status IN ({','.join('?' * len(OPEN))}) AND p.due_on < ?")
         params.extend([*OPEN, as_of.isoformat()])
     for word in fold(search).split() if search else []:
-        where.append("(p.content_fold LIKE ? OR pr.name_fold LIKE ?)")
-        params.extend([f"%{word}%", f"%{word}%"])
+        where.append("(p.content_fold LIKE ? OR pr.name_fold LIKE ? OR f.name_fold LIKE ?)")
+        params.extend([f"%{word}%"] * 3)
     sql = LIST_SQL + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY s.date, s.id, p.speak_order IS NULL, p.speak_order, p.id"
     rows = list(db.query(sql, params))

@@ -26,7 +26,7 @@ EXIT_OVERDUE = 3
 def print_error(message: str, hint: str | None = None) -> None:
     from doithoai.cli._output import err
 
-    err(f"Lỗi: {message}")
+    err(f"Lỗi: {message[:1].upper()}{message[1:]}")
     if hint:
         err(f"Gợi ý: {hint}")
 

@@ -1,0 +1,103 @@
+"""The database file: where it is, who can read it, migrations, the event log."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+
+import pytest
+import sqlite_utils
+
+from doithoai.db import connect
+from doithoai.migrations import migrations
+
+
+def test_db_path_precedence(cli, isolated, monkeypatch):
+    assert cli("db", "path").stdout.strip() == str(isolated / "base.db")
+    assert cli("--db", "other.db", "db", "path").stdout.strip() == "other.db"
+    monkeypatch.delenv("DOITHOAI_DB")
+    assert cli("db", "path").stdout.strip() == str(isolated / "xdg" / "doithoai" / "doithoai.db")
+
+
+def test_file_is_owner_only_and_wal(unit, db_path):
+    assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_init_twice_keeps_data(unit, db_path):
+    unit("init", "--unit", "Huyện ủy Than Uyên", "--level", "huyen")
+    assert len(unit.json("agency", "list")) == 3
+    settings = {r["key"]: r["value"] for r in unit.json("config", "show")}
+    assert settings["unit.signer_name"] == "Lê Thị Kim Ngân"  # not given the second time: kept
+    assert settings["unit.style"] == "party"
+
+
+def test_init_guesses_style_and_place(cli):
+    cli("init", "--unit", "Ủy ban nhân dân xã Khoen On", "--level", "xa")
+    settings = {r["key"]: r["value"] for r in cli.json("config", "show")}
+    assert (settings["unit.style"], settings["unit.place"], settings["unit.symbol"]) == ("state", "Khoen On", "UBND")
+    assert settings["unit.signer_on_behalf"] == "TM. ỦY BAN NHÂN DÂN"
+    assert "Không có thiết lập" in cli.fail("config", "set", "unit.colour", "xanh").stderr
+
+
+def test_migration_from_the_first_schema_version(tmp_path):
+    """A base made by the first version opens with today's code and keeps its rows."""
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
+    first = migrations._migrations[0].name
+    later = [m.name for m in migrations._migrations[1:]]
+    if later:
+        migrations.apply(db, stop_before=later[0])
+    else:
+        migrations.apply(db)
+    db.execute("INSERT INTO settings (key, value) VALUES ('unit.name', 'Đảng ủy xã Khoen On')")
+    db.conn.close()
+    db = connect(path)
+    applied = [m.name for m in migrations.applied(db)]
+    assert applied[0] == first and applied == [m.name for m in migrations._migrations]
+    assert db.execute("SELECT value FROM settings WHERE key = 'unit.name'").fetchone()[0] == "Đảng ủy xã Khoen On"
+    assert db.execute("SELECT COUNT(*) FROM fields").fetchone()[0] == 12
+
+
+def test_schema_has_foreign_keys_on(unit, db_path):
+    db = connect(db_path)
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO assignments (petition_id, agency_id, role, due_on, due_rule, assigned_on) "
+                   "VALUES (999, 999, 'lead', '2023-01-01', 'x', '2023-01-01')")
+
+
+def test_event_log_is_append_only(unit, db_path):
+    db = connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("DELETE FROM events")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE events SET user = 'x'")
+    events = unit.json("log")
+    assert events[0]["action"] == "config.set" and events[0]["user"]
+    assert any(e["action"] == "agency.add" for e in events)
+
+
+def test_not_a_database(cli, isolated):
+    bad = isolated / "notes.db"
+    bad.write_text("đây là ghi chú, không phải cơ sở dữ liệu " * 100)
+    err = cli.fail("--db", bad, "agency", "list").stderr
+    assert "không phải cơ sở dữ liệu doithoai" in err
+
+
+def test_locked_database_gives_a_clear_message(unit, db_path, monkeypatch):
+    import doithoai.db
+
+    monkeypatch.setattr(doithoai.db, "BUSY_TIMEOUT_S", 0.2)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        err = unit.fail("agency", "add", "NEW", "Cơ quan mới").stderr
+        assert "đang bị một tiến trình khác khóa" in err
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "NEW" not in [r["code"] for r in unit.json("agency", "list")]
