@@ -179,7 +179,8 @@ def import_file(db, path) -> dict:
     from doithoai.importing.tables import find_header, read_table
 
     path = Path(path)
-    header_row, mapping, rows = find_header(read_table(path), HEADER_SYNONYMS, ("code", "name"), path)
+    header_row, mapping, _, rows = find_header(read_table(path), HEADER_SYNONYMS, ("code", "name"), path,
+                                               labels={"code": "Mã", "name": "Tên cơ quan"})
     column_of = {v: k for k, v in mapping.items()}
     problems, records = [], []
     for number, values in rows:

@@ -136,9 +136,10 @@ def _translate_sqlite_errors(path):
 
 
 @contextlib.contextmanager
-def transaction(db):
+def transaction(db, rollback: bool = False):
     """One write command = one transaction. BEGIN IMMEDIATE takes the write lock up front,
-    so a concurrent writer waits (busy timeout) instead of failing half-way."""
+    so a concurrent writer waits (busy timeout) instead of failing half-way.
+    rollback=True runs everything and then undoes it (--dry-run)."""
     path = getattr(db, "path", "")
     with _translate_sqlite_errors(path):
         db.conn.execute("BEGIN IMMEDIATE")
@@ -147,6 +148,9 @@ def transaction(db):
     except BaseException:
         db.conn.execute("ROLLBACK")
         raise
+    if rollback:
+        db.conn.execute("ROLLBACK")
+        return
     with _translate_sqlite_errors(path):
         try:
             db.conn.execute("COMMIT")

@@ -12,11 +12,22 @@ def _keys(row: dict) -> tuple[set[str], str]:
     return exact, row["name_fold"]
 
 
+_GENERIC = ("phong ", "so ", "co quan ", "don vi ", "linh vuc ")
+
+
 def find(rows: list[dict], query: str) -> tuple[dict | None, list[dict]]:
     """(the match, or None with the ambiguous candidates)."""
     q = fold(query)
     if not q:
         return None, []
+    match, candidates = _find(rows, q)
+    if match is None and not candidates and q.startswith(_GENERIC):
+        # "Phòng TN&MT", "Lĩnh vực đất đai": try again without the generic word
+        return _find(rows, q.split(" ", 1)[1])
+    return match, candidates
+
+
+def _find(rows: list[dict], q: str) -> tuple[dict | None, list[dict]]:
     exact = [r for r in rows if q in _keys(r)[0]]
     if len(exact) == 1:
         return exact[0], []

@@ -163,3 +163,29 @@ def m001_initial(db):
             BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
         """
     )
+
+
+@migrations()
+def m002_import_batches(db):
+    # Batch intake (imports): each file's sha256 per session, so re-running a cron import is
+    # a no-op, and the counts a clerk was shown.
+    db.executescript(
+        """
+        CREATE TABLE import_batches (
+            id             INTEGER PRIMARY KEY,
+            session_id     INTEGER NOT NULL REFERENCES sessions(id),
+            file           TEXT NOT NULL,
+            sha256         TEXT NOT NULL,
+            format         TEXT NOT NULL,
+            rows_read      INTEGER NOT NULL,
+            rows_new       INTEGER NOT NULL,
+            rows_present   INTEGER NOT NULL,
+            rows_duplicate INTEGER NOT NULL,
+            rows_rejected  INTEGER NOT NULL,
+            user           TEXT NOT NULL,
+            created_at     TEXT NOT NULL,
+            UNIQUE (session_id, sha256)
+        );
+        ALTER TABLE petitions ADD COLUMN batch_id INTEGER REFERENCES import_batches(id);
+        """
+    )

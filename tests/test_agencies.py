@@ -83,7 +83,7 @@ def test_import_with_a_bad_row_writes_nothing(unit, isolated, db_path):
 def test_import_without_required_columns(unit, isolated):
     path = isolated / "x.csv"
     path.write_text("Mã,Email\nA,a@b.vn\n", encoding="utf-8")
-    assert "thiếu cột bắt buộc: name" in unit.fail("agency", "import", path).stderr
+    assert "thiếu cột bắt buộc 'Tên cơ quan'" in unit.fail("agency", "import", path).stderr
 
 
 def test_presets(unit):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, List, Optional
 
 import typer
@@ -264,3 +265,85 @@ def reopen(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="Vì
     from doithoai import petitions
 
     _run(petitions.reopen, pid, reason=reason, as_of=as_of, message=lambda r: f"Đã mở lại kiến nghị số {r['id']}.")
+
+
+@app.command("import")
+def import_(
+    files: Annotated[List[str], typer.Argument(help="Tệp .csv, .xlsx, .docx, .jsonl (nhiều tệp, hoặc mẫu như 'phieu/*.docx').", metavar="FILE...")],
+    session: Annotated[str, typer.Option("--session", "-s", help="Số hoặc mã cuộc đối thoại.")],
+    source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn cho các dòng không ghi nguồn: {SOURCE_HELP}")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ kiểm tra và báo cáo, không ghi gì.")] = False,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Nhập các dòng hợp lệ; ghi các dòng lỗi ra tệp --rejects.")] = False,
+    rejects: Annotated[Optional[Path], typer.Option("--rejects", help="Tệp CSV ghi các dòng lỗi (mặc định <tệp đầu>.loi.csv).")] = None,
+    maps: Annotated[Optional[List[str]], typer.Option("--map", help="Chỉ rõ cột: \"Tên cột=trường\" (name, address, phone, content, field, agency, form_no, registered_on, source, speak, order, urgency, skip).")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Trang tính trong tệp Excel (mặc định trang đầu).")] = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Nhập hàng loạt kiến nghị từ phiếu đăng ký, bảng tổng hợp của MTTQ, CSV hoặc JSON Lines.
+
+    Một lần nhập là một giao dịch: có dòng lỗi thì không ghi gì (trừ khi --skip-invalid).
+    Nhập lại cùng tệp không thay đổi gì.
+    """
+    import json as _json
+
+    from doithoai.cli._output import is_tty, warn
+    from doithoai.db import transaction
+    from doithoai.importing import batch
+
+    if rejects and not skip_invalid:
+        from doithoai.errors import DoithoaiError
+
+        raise DoithoaiError("--rejects chỉ dùng cùng --skip-invalid.", "Thêm --skip-invalid, hoặc bỏ --rejects.")
+    db = open_db()
+    progress = None
+    import sys
+
+    from doithoai.cli._output import QUIET
+
+    if is_tty(sys.stderr) and not QUIET["on"] and fmt == Fmt.table:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from doithoai.cli._output import console
+
+        progress = Progress(TextColumn("Đang nhập"), BarColumn(), TextColumn("{task.completed} dòng"),
+                            TimeElapsedColumn(), console=console(stderr=True), transient=True)
+    rejects_path = None
+    with transaction(db, rollback=dry_run):
+        if progress:
+            with progress:
+                task = progress.add_task("import", total=None)
+                summary = batch.import_files(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
+                                             maps=maps or [], sheet=sheet, dry_run=dry_run,
+                                             tick=lambda: progress.advance(task))
+        else:
+            summary = batch.import_files(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
+                                         maps=maps or [], sheet=sheet, dry_run=dry_run)
+        if summary.rejected and not dry_run:
+            rejects_path = rejects or Path(Path(summary.files[0].file).stem + ".loi.csv")
+            batch.write_rejects(rejects_path, summary.rejected)
+    files_out = [{"file": f.file, "format": f.format, "sha256": f.sha256, "read": f.read, "new": f.new,
+                  "present": f.present, "rejected": f.rejected, "already_imported_batch": f.skipped_batch}
+                 for f in summary.files]
+    if fmt == Fmt.json:
+        out(_json.dumps({"session": summary.session, "dry_run": dry_run, "files": files_out,
+                         "read": summary.total("read"), "new": summary.total("new"), "present": summary.total("present"),
+                         "duplicates": summary.duplicates, "rejected": summary.total("rejected"),
+                         "rejects_file": str(rejects_path) if rejects_path else None,
+                         "unmatched_agencies": summary.unmatched_agencies}, ensure_ascii=False, indent=2))
+    else:
+        for f in files_out:
+            f["note"] = f"đã nhập trước đó (lô {f['already_imported_batch']}), bỏ qua" if f["already_imported_batch"] else ""
+        emit(files_out, [Col("file", "Tệp"), Col("format", "Dạng"), Col("read", "Đọc", "int"), Col("new", "Mới", "int"),
+                         Col("present", "Đã có", "int"), Col("rejected", "Lỗi", "int"), Col("note", "Ghi chú")], fmt.value)
+    if fmt == Fmt.table:
+        head = "Chạy thử (--dry-run), không ghi gì: " if dry_run else ""
+        info(f"{head}đọc {summary.total('read')}, mới {summary.total('new')}, đã có {summary.total('present')}, "
+             f"nghi trùng {len(summary.duplicates)}, lỗi {summary.total('rejected')}.")
+        for d in summary.duplicates:
+            warn(f"Kiến nghị số {d['id']} có thể trùng kiến nghị số {d['earlier_id']} ({d['earlier_session']}) "
+                 "của cùng người kiến nghị; kiểm tra lại.")
+        for text, n in summary.unmatched_agencies.items():
+            warn(f"Cơ quan đề nghị trả lời '{text}' ({n} dòng) chưa có trong danh sách cơ quan; đã giữ nguyên văn bản.")
+        if rejects_path:
+            warn(f"{summary.total('rejected')} dòng lỗi đã ghi vào {rejects_path}.")

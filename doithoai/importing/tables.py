@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -45,8 +45,7 @@ def read_csv(path: Path) -> Iterator[Row]:
     encoding = detect_encoding(head)
     sample = head.decode(encoding, errors="ignore")
     try:
-        dialect = csv.Sniffer().sniff(sample.split("\n", 50)[0] if "\n" not in sample else "\n".join(sample.splitlines()[:20]),
-                                      delimiters=",;\t|")
+        dialect = csv.Sniffer().sniff("\n".join(sample.splitlines()[:20]), delimiters=",;\t|")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
@@ -62,6 +61,12 @@ def read_csv(path: Path) -> Iterator[Row]:
                 raise DoithoaiError(f"{path}:{reader.line_num + 1}: không giải mã được ký tự ({e.reason}).",
                                     "Lưu lại tệp bằng bảng mã UTF-8 (Excel: \"CSV UTF-8\").") from None
             except csv.Error as e:
+                if "field larger" in str(e):
+                    raise DoithoaiError(
+                        f"{path}:{reader.line_num}: ô quá lớn (hơn {csv.field_size_limit():,} ký tự); "
+                        "thường do thiếu dấu ngoặc kép đóng hoặc dán nhầm cả tệp vào một ô.",
+                        "Mở tệp bằng Excel, kiểm tra ô ở dòng đã nêu; nội dung kiến nghị nên tóm tắt dưới 20.000 ký tự.",
+                    ) from None
                 raise DoithoaiError(f"{path}:{reader.line_num}: dòng CSV hỏng ({e}).",
                                     "Kiểm tra dấu ngoặc kép trong ô.") from None
             yield reader.line_num, values
@@ -114,30 +119,90 @@ def read_table(path: Path, sheet: str | None = None) -> Iterator[Row]:
 
 
 def find_header(rows: Iterator[Row], synonyms: dict[str, str], required: tuple[str, ...], path: Path,
-                scan: int = 30) -> tuple[int, dict[int, str], Iterator[Row]]:
+                labels: dict[str, str] | None = None, scan: int = 30) -> tuple[int, dict[int, str], dict[int, str], Iterator[Row]]:
     """Find the header row below any title rows: the first row where cells name ≥ 2 known
-    columns. Returns (row number, {column index: field}, the remaining rows)."""
-    from doithoai.text import fold
+    columns. Returns (row number, {column index: field}, {column index: header text}, rows left)."""
+    from doithoai.text import clean
+
+    from doithoai.importing.headers import FIELDS, header_key
 
     seen = 0
     for number, values in rows:
         seen += 1
         mapping: dict[int, str] = {}
+        headers: dict[int, str] = {}
         for idx, value in enumerate(values):
-            key = fold(value).strip(" :*")
-            if key in synonyms and synonyms[key] not in mapping.values():
+            key = header_key(value)
+            if key in synonyms and (synonyms[key] == "skip" or synonyms[key] not in mapping.values()):
                 mapping[idx] = synonyms[key]
-        if len(mapping) >= 2:
+                headers[idx] = clean(value)
+        if len([f for f in mapping.values() if f != "skip"]) >= 2:
             missing = [f for f in required if f not in mapping.values()]
             if missing:
+                names = ", ".join(f"'{(labels or FIELDS).get(f, f)}'" for f in missing)
                 raise DoithoaiError(
-                    f"{path}:{number}: thiếu cột bắt buộc: {', '.join(missing)}.",
-                    "Thêm cột đó vào dòng tiêu đề, hoặc chỉ rõ bằng --map \"Tên cột=trường\".",
+                    f"{path}:{number}: thiếu cột bắt buộc {names} (dòng tiêu đề: {', '.join(h for h in headers.values())}).",
+                    "Thêm cột đó vào dòng tiêu đề, hoặc chỉ rõ cột nào là gì bằng --map \"Tên cột=trường\".",
                 )
-            return number, mapping, rows
+            return number, mapping, headers, rows
         if seen >= scan:
             break
+    if seen == 0:
+        raise DoithoaiError(f"{path}: tệp không có dòng nào.", "Chọn đúng tệp đã điền dữ liệu.")
     raise DoithoaiError(
-        f"{path}: không tìm thấy dòng tiêu đề cột trong {scan} dòng đầu.",
-        "Dòng tiêu đề cần có các cột như: " + ", ".join(sorted(set(synonyms))[:12]) + ".",
+        f"{path}: không tìm thấy dòng tiêu đề cột trong {min(seen, scan)} dòng đầu.",
+        "Dòng tiêu đề cần có ít nhất hai cột như \"Họ và tên\", \"Địa chỉ\", \"Nội dung\"; "
+        "hoặc chỉ rõ bằng --map \"Tên cột=trường\".",
     )
+
+
+_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
+_SECTION = re.compile(r"^(?:[IVXLC]+|[A-Z])\s*[.)/-]\s*(.+)$")
+_FOOTER = ("nguoi lap bieu", "nguoi lap", "nguoi tong hop", "xac nhan", "t/m", "tm.", "tm ", "noi nhan",
+           "ky ten", "(ky", "thu truong", "chu tich", "pho chu tich", "truong ban", "can bo tong hop")
+_DATE_LINE = re.compile(r"ngay\s*\S*\s*thang\s*\S*\s*nam")
+
+
+def table_records(path: Path, sheet: str | None, maps: dict[str, str]):
+    """Petition records from a CSV/XLSX table: header found below title rows, the STT column and
+    the "(1) (2) (3)" numbers row skipped, section rows ("I. LĨNH VỰC ĐẤT ĐAI") carried down to
+    the rows below them, footer rows (date line, signatures, "Người lập biểu") ignored."""
+    from doithoai.importing.headers import REQUIRED, SYNONYMS, column_letter
+    from doithoai.importing.records import Record
+    from doithoai.text import clean, fold
+
+    synonyms = {**SYNONYMS, **maps}
+    header_row, mapping, headers, rows = find_header(read_table(path, sheet), synonyms, REQUIRED, path)
+    used = {i: f for i, f in mapping.items() if f != "skip"}
+    where = {f: f"{column_letter(i)} ({headers[i]})" for i, f in used.items()}
+    content_idx = next(i for i, f in used.items() if f == "content")
+    name_idx = next(i for i, f in used.items() if f == "name")
+    section, section_row, data_rows = "", None, 0
+    default_source = "phieu-dang-ky"
+    for number, values in rows:
+        cells = [clean(v) if not isinstance(v, (int, float)) or isinstance(v, bool) else v for v in values]
+        texts = [str(c) for c in cells if c not in ("", None)]
+        if not texts:
+            continue
+        if len(texts) >= 2 and all(_NUMBERS.match(t) for t in texts):
+            continue
+        content = cells[content_idx] if content_idx < len(cells) else ""
+        name = cells[name_idx] if name_idx < len(cells) else ""
+        distinct = list(dict.fromkeys(texts))
+        first = fold(distinct[0])
+        if not name and (first.startswith(_FOOTER) or _DATE_LINE.search(first)):
+            break  # the signature block: nothing below it is data
+        if len(distinct) <= 2 and (not content or content == name or content == distinct[-1]):
+            # A section row: one title, often merged across the row, maybe after a roman numeral
+            # in the STT column. It sets the field of the rows below it.
+            joined = " ".join(distinct)
+            m = _SECTION.match(joined)
+            if m or fold(distinct[-1]).startswith("linh vuc"):
+                section, section_row = (m.group(1) if m else distinct[-1]), number
+                continue
+        data_rows += 1
+        record_values = {f: (cells[i] if i < len(cells) else "") for i, f in used.items()}
+        yield Record(path, number, record_values, where, section, section_row, default_source)
+    if not data_rows:
+        raise DoithoaiError(f"{path}: không có dòng dữ liệu nào dưới dòng tiêu đề (dòng {header_row}).",
+                            "Điền các kiến nghị dưới dòng tiêu đề rồi nhập lại.")

@@ -1,0 +1,372 @@
+"""The batch writer: validate every record, write the good ones in the caller's transaction.
+
+All or nothing by default: any invalid record and the caller's transaction is rolled back
+with every problem listed as `file:row:column: reason`. With skip_invalid the valid rows are
+written and the rejected ones returned (the CLI writes them to a rejects CSV).
+
+Idempotent: a file whose sha256 was already imported into the session is skipped whole;
+rows carry a stable key (form number, else a hash of petitioner + content + session), so
+overlapping batches never duplicate. Likely repeats of earlier petitions (same petitioner,
+similar content, any session) are reported, never merged silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import glob
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from doithoai import agencies, fields, lookup, sessions
+from doithoai.db import log_event, now_utc, os_user
+from doithoai.errors import DoithoaiError, InvalidTransition
+from doithoai.importing.headers import FIELDS, parse_maps
+from doithoai.importing.records import Record
+from doithoai.petitions import (MAX_CONTENT, _CONTROL, parse_source, parse_urgency, stable_key)
+from doithoai.text import clean, fold, normalise_phone, parse_date
+
+FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+           ".docx": "docx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_TRUE = {"x", "co", "c", "1", "yes", "y", "true", "dang ky", "✓", "v"}
+_FALSE = {"", "khong", "k", "0", "no", "n", "false"}
+_CHECKED = re.compile(r"[☒☑✓✔]|\[x\]", re.IGNORECASE)
+MAX_LISTED = 60
+
+
+@dataclass
+class Rejected:
+    record: Record
+    reasons: list[str]
+
+
+@dataclass
+class FileResult:
+    file: str
+    format: str
+    sha256: str
+    read: int = 0
+    new: int = 0
+    present: int = 0
+    rejected: int = 0
+    skipped_batch: int | None = None  # id of the earlier batch when the whole file was seen
+    batch_id: int | None = None
+
+
+@dataclass
+class Summary:
+    session: str
+    files: list[FileResult] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
+    unmatched_agencies: dict[str, int] = field(default_factory=dict)
+    rejected: list[Rejected] = field(default_factory=list)
+    dry_run: bool = False
+
+    def total(self, key: str) -> int:
+        return sum(getattr(f, key) for f in self.files)
+
+
+def expand(paths: list[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        text = str(p)
+        matches = sorted(glob.glob(text)) if any(ch in text for ch in "*?[") else [text]
+        if not matches:
+            raise DoithoaiError(f"Không có tệp nào khớp '{text}'.", "Kiểm tra lại đường dẫn hoặc mẫu tên tệp.")
+        for m in matches:
+            path = Path(m)
+            if not path.is_file():
+                raise DoithoaiError(f"Không tìm thấy tệp {path}.", "Kiểm tra lại đường dẫn.")
+            out.append(path)
+    return out
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def records_of(path: Path, fmt: str, sheet: str | None, maps: dict[str, str]) -> Iterator[Record]:
+    if fmt in ("csv", "xlsx"):
+        from doithoai.importing.tables import table_records
+
+        return table_records(path, sheet, maps)
+    if fmt == "docx":
+        from doithoai.importing.forms import read_form
+
+        return iter([read_form(path)])
+    from doithoai.importing.jsonl import read_jsonl
+
+    return read_jsonl(path, maps)
+
+
+def _bool(value) -> bool:
+    text = str(value)
+    mark = _CHECKED.search(text)
+    if mark:
+        before = fold(text[: mark.start()]).split()
+        return bool(before) and before[-1] in ("co", "c")
+    key = fold(text)
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError(f"'{value}' không phải có/không")
+
+
+def _date(value) -> dt.date:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 200_000:  # an Excel serial day number
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        raise DoithoaiError(f"số ngày Excel {value} không hợp lệ")
+    return parse_date(value, "ngày")
+
+
+class _Context:
+    """What stays the same for every row of a call: the session, fields, agencies, speakers."""
+
+    def __init__(self, db, session: dict, source: str | None):
+        self.db = db
+        self.session = session
+        self.source = parse_source(source) if source else None
+        self.fields = fields.list_all(db)
+        self.field_by_text: dict[str, int | None] = {}
+        self.agencies = agencies.list_all(db, include_inactive=False)
+        self.agency_by_text: dict[str, str | None] = {}
+        self.next_order = (db.execute("SELECT MAX(speak_order) FROM petitions WHERE session_id = ?",
+                                      [session["id"]]).fetchone()[0] or 0) + 1
+        self.answer_due = session["answer_due"]
+
+    def field_id(self, text: str) -> int:
+        key = fold(text)
+        if key.startswith("linh vuc "):
+            key = key[len("linh vuc "):]
+        if key not in self.field_by_text:
+            match, _ = lookup.find(self.fields, key)
+            self.field_by_text[key] = match["id"] if match else None
+        fid = self.field_by_text[key]
+        if fid is None:
+            raise ValueError(f"không có lĩnh vực '{text}'. Các lĩnh vực hợp lệ: "
+                             + "; ".join(f["name"] for f in self.fields)
+                             + " (thêm bằng `doithoai field add`)")
+        return fid
+
+    def agency(self, text: str) -> str | None:
+        key = fold(text)
+        if key not in self.agency_by_text:
+            match, _ = lookup.find(self.agencies, text)
+            self.agency_by_text[key] = match["code"] if match else None
+        return self.agency_by_text[key]
+
+
+def _validate(rec: Record, ctx: _Context) -> tuple[dict | None, list[str]]:
+    problems: list[str] = []
+    v = rec.values
+    if rec.problem:
+        return None, [f"{rec.loc()}: {rec.problem}"]
+
+    def text(fieldname: str, required: bool = False, limit: int = 500) -> str:
+        raw = v.get(fieldname, "")
+        raw = "" if raw is None else str(raw)
+        if _CONTROL.search(raw):
+            problems.append(f"{rec.loc(fieldname)}: có ký tự điều khiển không in được; xóa ký tự lạ trong ô")
+            return ""
+        value = clean(raw)
+        if required and not value:
+            problems.append(f"{rec.loc(fieldname)}: thiếu {FIELDS[fieldname].lower()}")
+        elif len(value) > limit:
+            problems.append(f"{rec.loc(fieldname)}: dài {len(value):,} ký tự, vượt giới hạn {limit:,}")
+            return ""
+        return value
+
+    out = {
+        "name": text("name", required=True, limit=200),
+        "content": text("content", required=True, limit=MAX_CONTENT),
+        "address": text("address"),
+        "form_no": text("form_no", limit=50),
+        "proposed_agency": text("agency"),
+    }
+    raw_phone = text("phone", limit=40)
+    try:
+        out["phone"] = normalise_phone(raw_phone)
+    except DoithoaiError as e:
+        problems.append(f"{rec.loc('phone')}: {e.message[0].lower()}{e.message[1:]}")
+    field_text = text("field") or rec.section
+    out["field_id"] = None
+    if field_text:
+        try:
+            out["field_id"] = ctx.field_id(field_text)
+        except ValueError as e:
+            where = rec.loc("field") if text("field") else f"{rec.file}:{rec.section_row}"
+            problems.append(f"{where}: {e}")
+    raw_date = v.get("registered_on")
+    out["registered_on"] = None
+    if raw_date not in (None, ""):
+        try:
+            out["registered_on"] = _date(raw_date if isinstance(raw_date, (int, float, dt.date)) else text("registered_on"))
+        except DoithoaiError as e:
+            problems.append(f"{rec.loc('registered_on')}: {e.message[0].lower()}{e.message[1:]}")
+    try:
+        out["source"] = parse_source(text("source")) if text("source") else (ctx.source or rec.default_source)
+    except DoithoaiError as e:
+        problems.append(f"{rec.loc('source')}: {e.message[0].lower()}{e.message[1:]} {e.hint}")
+    try:
+        out["urgency"] = parse_urgency(text("urgency") or None)
+    except DoithoaiError as e:
+        problems.append(f"{rec.loc('urgency')}: {e.message[0].lower()}{e.message[1:]} {e.hint}")
+    out["speak"] = False
+    for flag in ("speak", "organisation"):
+        if v.get(flag) not in (None, ""):
+            try:
+                out[flag] = _bool(v[flag])
+            except ValueError as e:
+                problems.append(f"{rec.loc(flag)}: {e}; ghi \"có\" hoặc \"không\"")
+    out["order"] = None
+    if v.get("order") not in (None, ""):
+        try:
+            order = int(float(str(v["order"]).strip()))
+            if order <= 0:
+                raise ValueError
+            out["order"] = order
+            out["speak"] = True
+        except ValueError:
+            problems.append(f"{rec.loc('order')}: thứ tự phát biểu '{v['order']}' phải là số dương")
+    return (None if problems else out), problems
+
+
+def _similar(a: str, b: str) -> bool:
+    wa, wb = set(a.split()), set(b.split())
+    if not wa or not wb:
+        return False
+    return a in b or b in a or len(wa & wb) / len(wa | wb) >= 0.6
+
+
+def _write(db, ctx: _Context, data: dict, batch_id: int, today: dt.date) -> tuple[str, int | None, list[dict]]:
+    """Insert one validated row. Returns ('new'|'present', petition id, suspected duplicates)."""
+    s = ctx.session
+    key = stable_key(s["id"], data["form_no"], data["name"], data["content"])
+    if db.execute("SELECT 1 FROM petitions WHERE stable_key = ?", [key]).fetchone():
+        return "present", None, []
+    name_fold = fold(data["name"])
+    phone, address = data["phone"], data["address"]
+    if phone:
+        row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = ?", [name_fold, phone]).fetchone()
+    else:
+        row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = '' AND address = ?",
+                         [name_fold, address]).fetchone()
+    existed = row is not None
+    petitioner_id = row[0] if row else db.execute(
+        "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) VALUES (?,?,?,?,?)",
+        [data["name"], name_fold, int(data.get("organisation", False)), address, phone]).lastrowid
+    order = data["order"]
+    if data["speak"] and order is None:
+        order = ctx.next_order
+    if order is not None:
+        ctx.next_order = max(ctx.next_order, order + 1)
+    content_fold = fold(data["content"])
+    pid = db.execute(
+        """INSERT INTO petitions (session_id, petitioner_id, stable_key, form_no, content, content_fold, field_id,
+               urgency, source, registered_on, speak, speak_order, proposed_agency, status, due_on, batch_id, created_at)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'new',?,?,?)""",
+        [s["id"], petitioner_id, key, data["form_no"], data["content"], content_fold, data["field_id"],
+         data["urgency"], data["source"], (data["registered_on"] or today).isoformat(), int(bool(data["speak"])),
+         order, data["proposed_agency"], ctx.answer_due, batch_id, now_utc()],
+    ).lastrowid
+    dupes = []
+    if existed:
+        for other in db.execute(
+            "SELECT p.id, s.code, p.content_fold FROM petitions p JOIN sessions s ON s.id = p.session_id "
+            "WHERE p.petitioner_id = ? AND p.id <> ?", [petitioner_id, pid]):
+            if _similar(content_fold, other[2]):
+                dupes.append({"id": pid, "earlier_id": other[0], "earlier_session": other[1]})
+    return "new", pid, dupes
+
+
+def import_files(db, today: dt.date, paths: list, session: str, *, source: str | None = None,
+                 skip_invalid: bool = False, maps: list[str] = (), sheet: str | None = None,
+                 dry_run: bool = False, tick: Callable[[], None] | None = None) -> Summary:
+    """Import every file into the session, in the caller's transaction."""
+    s = sessions.get(db, session)
+    if s["status"] == "closed":
+        raise InvalidTransition(f"Cuộc đối thoại {s['code']} đã kết thúc, không nhận thêm kiến nghị.",
+                                "Nhập vào cuộc đối thoại khác.")
+    mapping = parse_maps(list(maps))
+    files = expand(paths)
+    ctx = _Context(db, s, source)
+    summary = Summary(session=s["code"], dry_run=dry_run)
+    problems: list[str] = []
+    for path in files:
+        fmt = FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise DoithoaiError(f"{path}: không hỗ trợ định dạng '{path.suffix or '(không có đuôi)'}'.",
+                                "Dùng tệp .csv, .xlsx, .docx hoặc .jsonl.")
+        result = FileResult(str(path), fmt, sha256_of(path))
+        summary.files.append(result)
+        earlier = db.execute("SELECT id, created_at FROM import_batches WHERE session_id = ? AND sha256 = ?",
+                             [s["id"], result.sha256]).fetchone()
+        if earlier:
+            result.skipped_batch = earlier[0]
+            continue
+        result.batch_id = db.execute(
+            "INSERT INTO import_batches (session_id, file, sha256, format, rows_read, rows_new, rows_present, "
+            "rows_duplicate, rows_rejected, user, created_at) VALUES (?,?,?,?,0,0,0,0,0,?,?)",
+            [s["id"], path.name, result.sha256, fmt, os_user(), now_utc()]).lastrowid
+        dupes_before = len(summary.duplicates)
+        for rec in records_of(path, fmt, sheet, mapping):
+            result.read += 1
+            if tick:
+                tick()
+            data, reasons = _validate(rec, ctx)
+            if reasons:
+                result.rejected += 1
+                problems.extend(reasons)
+                summary.rejected.append(Rejected(rec, reasons))
+                continue
+            if data["proposed_agency"]:
+                code = ctx.agency(data["proposed_agency"])
+                if code:
+                    data["proposed_agency"] = code
+                else:
+                    summary.unmatched_agencies[data["proposed_agency"]] = summary.unmatched_agencies.get(data["proposed_agency"], 0) + 1
+            status, _pid, dupes = _write(db, ctx, data, result.batch_id, today)
+            setattr(result, status, getattr(result, status) + 1)
+            summary.duplicates.extend(dupes)
+        db.execute("UPDATE import_batches SET rows_read=?, rows_new=?, rows_present=?, rows_duplicate=?, rows_rejected=? "
+                   "WHERE id = ?", [result.read, result.new, result.present, len(summary.duplicates) - dupes_before,
+                                    result.rejected, result.batch_id])
+        log_event(db, "petition.import", "import_batches", result.batch_id, None,
+                  {"file": path.name, "sha256": result.sha256, "session": s["code"], "read": result.read,
+                   "new": result.new, "present": result.present, "rejected": result.rejected})
+    if problems and not skip_invalid:
+        listed = problems[:MAX_LISTED]
+        more = f"\n  … và {len(problems) - MAX_LISTED} lỗi khác" if len(problems) > MAX_LISTED else ""
+        raise DoithoaiError(
+            f"Dữ liệu có {len(problems)} lỗi ở {len(summary.rejected)} dòng; chưa ghi gì:\n  " + "\n  ".join(listed) + more,
+            "Sửa các ô đã nêu rồi nhập lại; hoặc dùng --skip-invalid để nhập các dòng hợp lệ và ghi các dòng lỗi ra tệp riêng.",
+        )
+    return summary
+
+
+def write_rejects(path: Path, rejected: list[Rejected]) -> None:
+    """The rejected rows, with their reasons, as a UTF-8 (BOM) CSV a clerk can fix in Excel."""
+    keys = [f for f in FIELDS if f != "skip"]
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["Tệp", "Dòng", "Lý do", *(FIELDS[k] for k in keys)])
+            for r in rejected:
+                writer.writerow([r.record.file, r.record.row or "", "; ".join(r.reasons),
+                                 *("" if r.record.values.get(k) is None else r.record.values.get(k) for k in keys)])
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise DoithoaiError(f"Không ghi được tệp dòng lỗi {path}: {e.strerror}.",
+                            "Chọn thư mục khác bằng --rejects; chưa có gì được ghi vào cơ sở dữ liệu.") from None

@@ -1,0 +1,202 @@
+"""`doithoai petition import` on files that look like what reaches an office."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from conftest import dump
+
+FIX = Path(__file__).parent / "fixtures" / "import"
+
+
+@pytest.fixture
+def base(cli, session):
+    cli("agency", "add", "CAH", "Công an huyện")
+    return session
+
+
+def rows(cli):
+    return {r["petitioner"] + "|" + r["content"][:20]: r for r in cli.json("petition", "list")}
+
+
+def by_name(cli, name):
+    return [r for r in cli.json("petition", "list") if r["petitioner"] == name]
+
+
+def test_mttq_summary_workbook(cli, base):
+    out = cli.json("petition", "import", FIX / "mttq-tong-hop.xlsx", "--session", base, "--source", "mttq")
+    assert (out["read"], out["new"], out["rejected"]) == (5, 5, 0)  # title, numbers, section and footer rows skipped
+    assert out["unmatched_agencies"] == {"Phòng Lao động TBXH huyện": 1}
+    [thang] = by_name(cli, "Lò Văn Thắng")
+    assert (thang["field"], thang["source"], thang["address"], thang["proposed_agency"]) == ("Đất đai", "mttq", "Bản Nà Khương", "TNMT")
+    tam = by_name(cli, "Điêu Chính Tâm")  # name merged over two rows: both rows carry it
+    assert len(tam) == 2 and {r["address"] for r in tam} == {"Bản Khoen"}
+    [xuan] = by_name(cli, "Tòng Thị Xuân")
+    assert (xuan["field"], xuan["proposed_agency"]) == ("Chính sách xã hội", "LDTBXH")  # section "II | LĨNH VỰC …"
+    assert not by_name(cli, "Lò Thị Lan")  # the footer's signer is not a petitioner
+
+
+def test_excel_vn_csv_semicolons_bom_nfd_and_lost_zeros(cli, base):
+    cli("petition", "import", FIX / "phieu-excel-vn.csv", "--session", base)
+    [bien] = by_name(cli, "Lò Văn Biên")  # stored NFC although the file is NFD
+    assert bien["phone"] == "0911222333"
+    assert bien["registered_on"] == "2023-09-05" and bien["form_no"] == "PDK-001"
+    assert bien["field"] == "Cải cách hành chính"  # from the abbreviation CCHC
+    assert bien["content"] == "Thủ tục đăng ký biến động đất đai kéo dài; đề nghị rút ngắn"
+    assert bien["speak_order"] == 1
+    [thoa] = by_name(cli, "Vì Thị Thoa")
+    assert thoa["registered_on"] == "2023-09-06"  # 6/9/2023
+    assert by_name(cli, "Hà Thị Nhung")[0]["phone"] == "0966333444"  # +84 966 333 444
+    assert cli.json("petition", "list", "--search", "thu tuc dat dai")[0]["petitioner"] == "Lò Văn Biên"
+
+
+def test_utf16_and_windows_1258(cli, base):
+    cli("petition", "import", FIX / "unicode-text-utf16.csv", FIX / "windows-1258.csv", "--session", base)
+    assert by_name(cli, "Quàng Văn Ươn")[0]["source"] == "doan-the"
+    assert by_name(cli, "Lò Văn Pánh")[0]["source"] == "mttq"
+    [khiem] = by_name(cli, "Tòng Văn Khiêm")
+    assert khiem["content"] == "Thanh thiếu niên phóng nhanh vượt ẩu trên quốc lộ 32"
+    assert khiem["address"] == "Bản Phiêng Lúc"
+
+
+def test_word_forms_in_both_layouts(cli, base):
+    out = cli.json("petition", "import", FIX / "phieu-bang.docx", FIX / "phieu-doan-van.docx", "--session", base)
+    assert out["new"] == 2
+    [pom] = by_name(cli, "Lường Văn Pọm")
+    assert pom["content"] == "Đường vào bản Khoen bị sạt lở sau mưa lũ, đề nghị sớm khắc phục."
+    assert (pom["phone"], pom["field"], pom["form_no"], pom["registered_on"], pom["speak_order"]) == (
+        "0388123456", "Giao thông, hạ tầng", "PDK-101", "2023-09-06", 1)
+    [hac] = by_name(cli, "Vì Văn Hặc")
+    assert hac["content"] == ("Nước sinh hoạt tập trung của bản Mì thường xuyên bị mất vào mùa khô. "
+                              "Đề nghị huyện đầu tư nâng cấp đường ống dẫn nước.")
+    assert (hac["address"], hac["phone"], hac["registered_on"]) == ("Bản Mì", "0355666777", "2023-09-07")
+
+
+def test_json_lines_with_list_keys(cli, base):
+    cli("petition", "import", FIX / "script.jsonl", "--session", base)
+    [dung] = by_name(cli, "Hoàng Văn Dũng")
+    assert (dung["proposed_agency"], dung["urgency"]) == ("CAH", "cap-thiet")
+    assert by_name(cli, "Lò Thị Hương")[0]["source"] == "dai-bieu"
+
+
+def test_list_json_round_trips_through_import(cli, base, isolated):
+    cli("petition", "import", FIX / "phieu-excel-vn.csv", "--session", base)
+    cli("session", "create", "--commune", "Ta Gia", "--date", "2023-10-20")
+    exported = isolated / "export.jsonl"
+    exported.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in cli.json("petition", "list")), encoding="utf-8")
+    out = cli.json("petition", "import", exported, "--session", "2023-ta-gia")
+    assert out["new"] == 3
+    assert len(out["duplicates"]) == 3  # same petitioners, same content, another session: reported, not merged
+    moved = [r for r in cli.json("petition", "list", "--session", "2023-ta-gia")]
+    assert {r["phone"] for r in moved} == {"0911222333", "0916777888", "0966333444"}
+
+
+def test_reimport_of_every_fixture_changes_nothing(cli, base, db_path):
+    files = sorted(FIX.iterdir())
+    first = cli.json("petition", "import", *files, "--session", base)
+    assert first["new"] == 16  # 5 + 1 + 1 + 3 + 2 + 2 + 2
+    before = dump(db_path)
+    again = cli.json("petition", "import", *files, "--session", base)
+    assert again["new"] == 0 and all(f["already_imported_batch"] for f in again["files"])
+    assert dump(db_path) == before
+
+
+def test_overlapping_batch_never_duplicates(cli, base, isolated):
+    cli("petition", "import", FIX / "phieu-excel-vn.csv", "--session", base)
+    overlap = isolated / "overlap.csv"
+    overlap.write_text("Số phiếu,Họ và tên,Nội dung\nPDK-001,Lò Văn Biên,Nội dung khác nhưng cùng số phiếu\n"
+                       "PDK-009,Người Mới,Nội dung mới\n", encoding="utf-8")
+    out = cli.json("petition", "import", overlap, "--session", base)
+    assert (out["new"], out["present"]) == (1, 1)
+
+
+def test_one_bad_row_writes_nothing_and_lists_every_problem(cli, base, isolated, db_path):
+    bad = isolated / "mot-dong-loi.csv"
+    bad.write_text("Họ và tên,Số điện thoại,Nội dung,Ngày đăng ký\nA,0977123456,Nội dung A,05/09/2023\n"
+                   "B,12345,Nội dung B,31/02/2023\n,0977123457,Nội dung C,05/09/2023\n", encoding="utf-8")
+    before = dump(db_path)
+    err = cli.fail("petition", "import", bad, "--session", base).stderr
+    assert "Dữ liệu có 3 lỗi ở 2 dòng; chưa ghi gì" in err
+    assert f"{bad}:3:B (Số điện thoại): số điện thoại không hợp lệ: '12345'" in err
+    assert f"{bad}:3:D (Ngày đăng ký): ngày không tồn tại: '31/02/2023'" in err
+    assert f"{bad}:4:A (Họ và tên): thiếu họ và tên" in err
+    assert dump(db_path) == before
+
+
+def test_skip_invalid_writes_the_rest_and_a_rejects_file(cli, base, isolated):
+    bad = isolated / "co-loi.csv"
+    bad.write_text("Họ và tên,Nội dung,Lĩnh vực\nA,Nội dung A,đất đai\nB,Nội dung B,thiên văn\n", encoding="utf-8")
+    out = cli.json("petition", "import", bad, "--session", base, "--skip-invalid", "--rejects", isolated / "loi.csv")
+    assert (out["new"], out["rejected"]) == (1, 1)
+    with open(isolated / "loi.csv", encoding="utf-8-sig", newline="") as f:
+        rejected = list(csv.DictReader(f))
+    assert len(rejected) == 1 and rejected[0]["Họ và tên"] == "B" and rejected[0]["Dòng"] == "3"
+    assert "không có lĩnh vực 'thiên văn'" in rejected[0]["Lý do"] and "Đất đai" in rejected[0]["Lý do"]
+    assert [r["petitioner"] for r in cli.json("petition", "list")] == ["A"]
+
+
+def test_dry_run_reports_and_writes_nothing(cli, base, db_path):
+    before = dump(db_path)
+    out = cli.json("petition", "import", FIX / "mttq-tong-hop.xlsx", "--session", base, "--dry-run")
+    assert out["dry_run"] and out["new"] == 5
+    assert dump(db_path) == before
+
+
+def test_map_overrides_headers(cli, base, isolated):
+    odd = isolated / "la.csv"
+    odd.write_text("Công dân,Ý kiến phản ánh,Thôn\nLò Văn C,Đường hỏng,Bản Mì\n", encoding="utf-8")
+    assert "thiếu cột bắt buộc 'Nội dung'" in cli.fail("petition", "import", odd, "--session", base).stderr
+    cli("petition", "import", odd, "--session", base, "--map", "Ý kiến phản ánh=content")
+    assert by_name(cli, "Lò Văn C")[0]["content"] == "Đường hỏng"
+    assert "--map 'x' không hợp lệ" in cli.fail("petition", "import", odd, "--session", base, "--map", "x").stderr
+
+
+def test_globs_are_expanded(cli, base):
+    out = cli.json("petition", "import", str(FIX / "phieu-*.docx"), "--session", base)
+    assert out["new"] == 2
+
+
+def bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
+    files = {}
+    (tmp / "rong.csv").write_bytes(b"")
+    files["empty"] = (tmp / "rong.csv", "tệp rỗng")
+    (tmp / "chi-tieu-de.csv").write_text("Họ và tên,Nội dung\n", encoding="utf-8")
+    files["only header"] = (tmp / "chi-tieu-de.csv", "không có dòng dữ liệu")
+    (tmp / "thieu-cot.csv").write_text("Họ và tên,Địa chỉ\nA,Bản Mì\n", encoding="utf-8")
+    files["no content column"] = (tmp / "thieu-cot.csv", "thiếu cột bắt buộc 'Nội dung'")
+    (tmp / "ngay-sai.csv").write_text("Họ và tên,Nội dung,Ngày đăng ký\nA,B,30/02/2024\n", encoding="utf-8")
+    files["impossible date"] = (tmp / "ngay-sai.csv", ":2:C (Ngày đăng ký): ngày không tồn tại")
+    full = tmp / "full.xlsx"
+    wb = Workbook()
+    wb.active.append(["Họ và tên", "Nội dung"])
+    wb.active.append(["A", "B"])
+    wb.save(full)
+    (tmp / "cut.xlsx").write_bytes(full.read_bytes()[:900])
+    files["truncated xlsx"] = (tmp / "cut.xlsx", "không đọc được tệp Excel")
+    (tmp / "that-ra-la-pdf.docx").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+    files["pdf renamed docx"] = (tmp / "that-ra-la-pdf.docx", "không phải tệp Word .docx hợp lệ")
+    (tmp / "ky-tu-la.csv").write_text("Họ và tên,Nội dung\nA,Nội\x07dung\n", encoding="utf-8")
+    files["control characters"] = (tmp / "ky-tu-la.csv", ":2:B (Nội dung): có ký tự điều khiển")
+    with open(tmp / "o-50mb.csv", "w", encoding="utf-8") as f:
+        f.write("Họ và tên,Nội dung\nA,")
+        f.write("x" * (50 * 1024 * 1024))
+        f.write("\n")
+    files["50 MB cell"] = (tmp / "o-50mb.csv", "ô quá lớn")
+    (tmp / "ghi-chu.pdf").write_bytes(b"%PDF-1.4")
+    files["unsupported format"] = (tmp / "ghi-chu.pdf", "không hỗ trợ định dạng '.pdf'")
+    return files
+
+
+def test_bad_files_are_refused_cleanly(cli, base, isolated, db_path):
+    before = dump(db_path)
+    for what, (path, message) in bad_files(isolated).items():
+        err = cli.fail("petition", "import", path, "--session", base).stderr
+        assert str(path) in err, what
+        assert message in err, (what, err)
+        assert dump(db_path) == before, what
