@@ -189,3 +189,45 @@ def m002_import_batches(db):
         ALTER TABLE petitions ADD COLUMN batch_id INTEGER REFERENCES import_batches(id);
         """
     )
+
+
+@migrations()
+def m003_documents_and_reminders(db):
+    # The document register (sổ văn bản): regenerating a document keeps its number, so each
+    # row is keyed on what the document is about. Reminders: the log that makes a cron run
+    # idempotent and counts how often a petition was reminded.
+    db.executescript(
+        """
+        CREATE TABLE documents (
+            id          INTEGER PRIMARY KEY,
+            kind        TEXT NOT NULL,
+            doc_key     TEXT NOT NULL UNIQUE,
+            year        INTEGER NOT NULL,
+            type_code   TEXT NOT NULL,
+            number      INTEGER,
+            number_text TEXT NOT NULL DEFAULT '',
+            session_id  INTEGER REFERENCES sessions(id),
+            agency_id   INTEGER REFERENCES agencies(id),
+            petition_id INTEGER REFERENCES petitions(id),
+            doc_date    TEXT NOT NULL,
+            path        TEXT NOT NULL,
+            sha256      TEXT NOT NULL,
+            template    TEXT NOT NULL,
+            user        TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            updated_at  TEXT NOT NULL
+        );
+        CREATE INDEX documents_numbering ON documents(year, type_code, number);
+        CREATE TABLE reminders (
+            id          INTEGER PRIMARY KEY,
+            petition_id INTEGER NOT NULL REFERENCES petitions(id),
+            agency_id   INTEGER NOT NULL REFERENCES agencies(id),
+            on_date     TEXT NOT NULL,
+            level       INTEGER NOT NULL,
+            document_id INTEGER REFERENCES documents(id),
+            created_at  TEXT NOT NULL,
+            UNIQUE (petition_id, on_date)
+        );
+        CREATE INDEX reminders_agency ON reminders(agency_id, on_date);
+        """
+    )

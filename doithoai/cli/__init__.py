@@ -37,7 +37,7 @@ def root(
 
 
 def _wire() -> None:
-    from doithoai.cli import agencies, calendar, config, db, demo, fields, log, petitions, sessions
+    from doithoai.cli import agencies, calendar, config, db, demo, documents, fields, log, petitions, reports, sessions
 
     app.command("init")(config.init)
     app.add_typer(config.app, name="config")
@@ -47,6 +47,8 @@ def _wire() -> None:
     app.add_typer(sessions.app, name="session")
     app.add_typer(petitions.app, name="petition")
     app.add_typer(calendar.app, name="calendar")
+    app.add_typer(reports.app, name="report")
+    app.add_typer(documents.app, name="doc")
     app.command("log")(log.log)
     app.command("demo")(demo.demo)
 

@@ -101,38 +101,126 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+RICH_MAX_ROWS = 2000  # beyond this, or without a terminal, a plain table: fast and never truncated
+
+
+def plain_table(rows: list[dict], columns: list[Col]) -> str:
+    shown = [c for c in columns if c.table]
+    cells = [[c.header for c in shown]] + [[_table_value(c, r.get(c.key)) for c in shown] for r in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(shown))]
+    right = [c.kind == "int" for c in shown]
+
+    def fmt(line):
+        return "  ".join(v.rjust(w) if r else v.ljust(w) for v, w, r in zip(line, widths, right)).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([fmt(cells[0]), rule, *(fmt(line) for line in cells[1:])])
+
+
+from doithoai.fileio import write_atomic  # noqa: E402  (re-exported for the CLI)
+
+
+def xlsx_bytes(sheets: list[tuple[str, list[Col], list[dict]]]) -> bytes:
+    """A workbook with frozen headers, sensible widths, Vietnamese headers, no live formulas."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, columns, rows in sheets:
+        ws = wb.create_sheet(title[:31])
+        ws.append([c.header for c in columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+        for r in rows:
+            values = []
+            for c in columns:
+                v = r.get(c.key)
+                if c.kind == "date" and v:
+                    v = dt.date.fromisoformat(str(v)[:10])
+                values.append(neutralise(v))
+            ws.append(values)
+        for i, c in enumerate(columns, start=1):
+            longest = max([len(c.header), *(len(str(r.get(c.key) or "")) for r in rows[:500])])
+            letter = ws.cell(1, i).column_letter
+            ws.column_dimensions[letter].width = min(max(8, longest + 2), 60)
+            if c.kind == "date":
+                for cell in ws[letter][1:]:
+                    cell.number_format = "DD/MM/YYYY"
+            if longest > 60:
+                for cell in ws[letter][1:]:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A2"
+    import io as _io
+
+    buf = _io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _csv_text(rows: list[dict], columns: list[Col]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.header for c in columns])
+    for r in rows:
+        writer.writerow(["" if r.get(c.key) is None else neutralise(_json_value(r.get(c.key))) for c in columns])
+    return "\ufeff" + buf.getvalue()  # BOM: Excel then reads the file as UTF-8
+
+
 def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title: str | None = None,
-         empty: str = "Không có dữ liệu.", footer: str | None = None) -> None:
+         empty: str = "Không có dữ liệu.", footer: str | None = None, out_path=None,
+         extra_sheets: list[tuple[str, list[Col], list[dict]]] = ()) -> None:
+    """Rows as a table (terminal), json, csv or xlsx; to stdout, or to out_path when given."""
     rows = list(rows)
+    if fmt == "xlsx":
+        from doithoai.errors import DoithoaiError
+
+        if out_path is None:
+            raise DoithoaiError("Định dạng xlsx cần tệp đầu ra.", "Thêm -o TỆP.xlsx.")
+        write_atomic(out_path, xlsx_bytes([(title or "Dữ liệu", columns, rows), *extra_sheets]))
+        info(f"Đã ghi {len(rows)} dòng vào {out_path}.")
+        return
     if fmt == "json":
         data = [{c.key: _json_value(r.get(c.key)) for c in columns} for r in rows]
-        out(json.dumps(data, ensure_ascii=False, indent=2))
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        text = _csv_text(rows, columns)
+    else:
+        if not rows:
+            info(empty)
+            if out_path is None:
+                return
+        if out_path is None and is_tty() and len(rows) <= RICH_MAX_ROWS:
+            _rich_table(rows, columns, title, footer)
+            return
+        parts = [title] if title else []
+        if rows:
+            parts.append(plain_table(rows, columns))
+        if footer:
+            parts.append(footer)
+        text = "\n".join(parts) + "\n"
+    if out_path is not None:
+        write_atomic(out_path, text.encode("utf-8"))
+        info(f"Đã ghi {len(rows)} dòng vào {out_path}.")
         return
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow([c.header for c in columns])
-        for r in rows:
-            writer.writerow([neutralise(_json_value(r.get(c.key))) if r.get(c.key) is not None else "" for c in columns])
-        stream = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
-        data = "\ufeff" + buf.getvalue()  # BOM: Excel then reads the file as UTF-8
-        if stream is not None:
-            sys.stdout.flush()
-            stream.write(data.encode("utf-8"))
-            stream.flush()
-        else:
-            sys.stdout.write(data)
-        return
-    if not rows:
-        info(empty)
-        return
+    stream = _utf8(sys.stdout)
+    if fmt == "csv" and hasattr(stream, "buffer"):
+        stream.flush()
+        stream.buffer.write(text.encode("utf-8"))
+        stream.buffer.flush()
+    else:
+        stream.write(text)
+        stream.flush()
+
+
+def _rich_table(rows: list[dict], columns: list[Col], title: str | None, footer: str | None) -> None:
     from rich.table import Table
 
     shown = [c for c in columns if c.table]
-    table = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
+    table = Table(title=title, header_style="bold", title_justify="left")
     for c in shown:
-        table.add_column(c.header, justify="right" if c.kind == "int" else "left",
-                         overflow="fold", max_width=c.max_width if is_tty() else None)
+        table.add_column(c.header, justify="right" if c.kind == "int" else "left", overflow="fold", max_width=c.max_width)
     for r in rows:
         table.add_row(*(_table_value(c, r.get(c.key)) for c in shown))
     con = console()

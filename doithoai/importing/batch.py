@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import glob
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Callable, Iterator
 from doithoai import agencies, fields, lookup, sessions
 from doithoai.db import log_event, now_utc, os_user
 from doithoai.errors import DoithoaiError, InvalidTransition
+from doithoai.fileio import sha256_file
 from doithoai.importing.headers import FIELDS, parse_maps
 from doithoai.importing.records import Record
 from doithoai.petitions import (MAX_CONTENT, _CONTROL, parse_source, parse_urgency, stable_key)
@@ -83,14 +83,6 @@ def expand(paths: list[str | Path]) -> list[Path]:
                 raise DoithoaiError(f"Không tìm thấy tệp {path}.", "Kiểm tra lại đường dẫn.")
             out.append(path)
     return out
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def records_of(path: Path, fmt: str, sheet: str | None, maps: dict[str, str]) -> Iterator[Record]:
@@ -307,7 +299,7 @@ def import_files(db, today: dt.date, paths: list, session: str, *, source: str |
         if fmt is None:
             raise DoithoaiError(f"{path}: không hỗ trợ định dạng '{path.suffix or '(không có đuôi)'}'.",
                                 "Dùng tệp .csv, .xlsx, .docx hoặc .jsonl.")
-        result = FileResult(str(path), fmt, sha256_of(path))
+        result = FileResult(str(path), fmt, sha256_file(path))
         summary.files.append(result)
         earlier = db.execute("SELECT id, created_at FROM import_batches WHERE session_id = ? AND sha256 = ?",
                              [s["id"], result.sha256]).fetchone()

@@ -1,0 +1,144 @@
+"""`doithoai report`: overdue, due soon, an agency's holdings, the summary."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from doithoai.cli._errors import EXIT_OVERDUE
+from doithoai.cli._options import AsOfOpt, open_db, today
+from doithoai.cli._output import Col, emit, info, out
+
+app = typer.Typer(no_args_is_help=True, help="Báo cáo theo dõi: quá hạn, sắp đến hạn, theo cơ quan, tổng hợp.")
+
+
+class ReportFmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+FmtOpt = Annotated[ReportFmt, typer.Option("--format", "-f", help="Định dạng: table | json | csv | xlsx.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Ghi ra tệp thay vì màn hình (bắt buộc với xlsx).")]
+SessionOpt = Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.")]
+AgencyOpt = Annotated[Optional[str], typer.Option("--agency", help="Chỉ cơ quan chủ trì này.")]
+FieldOpt = Annotated[Optional[str], typer.Option("--field", help="Chỉ lĩnh vực này.")]
+
+
+def _columns(extra: list[Col]) -> list[Col]:
+    from doithoai.petitions import STATUS_LABELS
+
+    return [
+        Col("lead_agency", "Chủ trì"), Col("id", "Số", "int"), Col("session", "Cuộc ĐT"),
+        Col("petitioner", "Người kiến nghị"), Col("address", "Địa chỉ"), Col("field", "Lĩnh vực"),
+        Col("content", "Nội dung", max_width=50), Col("due_on", "Hạn trả lời", "date"), *extra,
+        Col("status", "Trạng thái", labels=STATUS_LABELS),
+    ]
+
+
+@app.command("overdue")
+def overdue(
+    as_of: AsOfOpt = None, session: SessionOpt = None, agency: AgencyOpt = None, field: FieldOpt = None,
+    fmt: FmtOpt = ReportFmt.table, output: OutOpt = None,
+    fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help=f"Thoát với mã {EXIT_OVERDUE} nếu có kiến nghị quá hạn (cho cron).")] = False,
+) -> None:
+    """Kiến nghị quá hạn chưa trả lời, theo cơ quan chủ trì, cũ nhất trước; số ngày quá hạn tính theo ngày làm việc."""
+    from doithoai import reports
+    from doithoai.text import vn_date
+
+    now = today(as_of)
+    rows = reports.overdue(open_db(), now, session=session, agency=agency, field=field)
+    columns = _columns([Col("days_overdue", "Quá hạn (ngày LV)", "int")])
+    totals = reports.totals_by_agency(rows)
+    total_cols = [Col("lead_agency", "Mã"), Col("lead_agency_name", "Cơ quan chủ trì"), Col("count", "Số quá hạn", "int"),
+                  Col("oldest_due_on", "Hạn cũ nhất", "date"), Col("max_days_overdue", "Quá hạn nhiều nhất", "int")]
+    title = f"Kiến nghị quá hạn tính đến ngày {vn_date(now)}"
+    if fmt == ReportFmt.table:
+        emit(rows, columns, "table", title=title, empty=f"Không có kiến nghị quá hạn tính đến ngày {vn_date(now)}.",
+             out_path=output)
+        if rows and output is None:
+            out("")
+            emit(totals, total_cols, "table", title="Tổng hợp theo cơ quan chủ trì",
+                 footer=f"Tổng cộng: {len(rows)} kiến nghị quá hạn.")
+    else:
+        emit(rows, columns, fmt.value, title="Quá hạn", out_path=output, extra_sheets=[("Theo cơ quan", total_cols, totals)])
+    if fail_on_overdue and rows:
+        raise typer.Exit(EXIT_OVERDUE)
+
+
+@app.command("due-soon")
+def due_soon(
+    within: Annotated[int, typer.Option("--within", help="Trong N ngày làm việc tới.")] = 5,
+    as_of: AsOfOpt = None, session: SessionOpt = None, agency: AgencyOpt = None, field: FieldOpt = None,
+    fmt: FmtOpt = ReportFmt.table, output: OutOpt = None,
+) -> None:
+    """Kiến nghị sắp đến hạn trả lời trong N ngày làm việc tới."""
+    from doithoai import reports
+    from doithoai.text import vn_date
+    from doithoai.workdays import check_days
+
+    check_days(within)
+    now = today(as_of)
+    rows = reports.due_soon(open_db(), now, within, session=session, agency=agency, field=field)
+    emit(rows, _columns([Col("days_left", "Còn (ngày LV)", "int")]), fmt.value, out_path=output,
+         title=f"Kiến nghị đến hạn trong {within} ngày làm việc kể từ {vn_date(now)}",
+         empty=f"Không có kiến nghị nào đến hạn trong {within} ngày làm việc tới.")
+
+
+@app.command("agency")
+def agency(
+    code: Annotated[str, typer.Argument(help="Mã cơ quan.")],
+    as_of: AsOfOpt = None, fmt: FmtOpt = ReportFmt.table, output: OutOpt = None,
+) -> None:
+    """Mọi kiến nghị một cơ quan đang được giao (chủ trì hoặc phối hợp)."""
+    from doithoai import reports
+
+    a, rows = reports.agency_holdings(open_db(), code, today(as_of))
+    emit(rows, [Col("role", "Vai trò", labels={"lead": "Chủ trì", "support": "Phối hợp"}), *_columns([
+        Col("days_overdue", "Quá hạn (ngày LV)", "int")])[1:]], fmt.value, out_path=output,
+        title=f"Kiến nghị giao {a['code']} — {a['name']}", empty=f"{a['code']} không được giao kiến nghị nào.")
+
+
+def _bars(items: list[tuple[str, int]], width: int = 30) -> list[str]:
+    if not items:
+        return []
+    top = max(n for _, n in items) or 1
+    label_width = min(max(len(label) for label, _ in items), 40)
+    return [f"  {label[:40].ljust(label_width)}  {'█' * max(1, round(n * width / top)) if n else ''} {n}"
+            for label, n in items]
+
+
+@app.command("summary")
+def summary(
+    session: SessionOpt = None, as_of: AsOfOpt = None,
+    fmt: Annotated[ReportFmt, typer.Option("--format", "-f", help="Định dạng: table | json.")] = ReportFmt.table,
+) -> None:
+    """Tổng hợp: theo trạng thái, lĩnh vực, nguồn, cơ quan; tỷ lệ trả lời đúng hạn; thời gian trả lời trung vị."""
+    from doithoai import reports
+    from doithoai.text import vn_date
+
+    now = today(as_of)
+    data = reports.summary(open_db(), now, session)
+    if fmt != ReportFmt.table:
+        out(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    scope = f" — cuộc đối thoại {data['session']}" if data["session"] else ""
+    lines = [f"Tổng hợp kiến nghị{scope}, tính đến ngày {vn_date(now)}", "",
+             f"Tổng số kiến nghị: {data['total']}; quá hạn chưa trả lời: {data['overdue']}"]
+    if data["written_answers"]:
+        lines.append(f"Trả lời bằng văn bản: {data['written_answers']}, đúng hạn {data['answered_on_time']} "
+                     f"({data['on_time_share'] * 100:.0f}%); thời gian trả lời trung vị "
+                     f"{data['median_working_days_to_written_answer']:g} ngày làm việc sau hội nghị")
+    for heading, items in (
+        ("Theo trạng thái", [(r["label"], r["count"]) for r in data["by_status"]]),
+        ("Theo lĩnh vực", [(r["field"], r["count"]) for r in data["by_field"]]),
+        ("Theo nguồn", [(r["label"], r["count"]) for r in data["by_source"]]),
+        ("Theo cơ quan chủ trì (quá hạn)", [(f"{r['agency'] or '(chưa giao)'}", r["overdue"]) for r in data["by_agency"]]),
+    ):
+        lines += ["", heading + ":", *_bars(items)]
+    out("\n".join(lines))

@@ -1,0 +1,1 @@
+"""The built-in document templates (package data `doithoai.templates`)."""
