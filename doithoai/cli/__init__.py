@@ -37,7 +37,8 @@ def root(
 
 
 def _wire() -> None:
-    from doithoai.cli import agencies, calendar, config, db, demo, documents, fields, log, petitions, reports, sessions
+    from doithoai.cli import (agencies, calendar, config, db, demo, documents, dossier, fields, log, petitions, remind,
+                              reports, sessions)
 
     app.command("init")(config.init)
     app.add_typer(config.app, name="config")
@@ -49,6 +50,8 @@ def _wire() -> None:
     app.add_typer(calendar.app, name="calendar")
     app.add_typer(reports.app, name="report")
     app.add_typer(documents.app, name="doc")
+    app.add_typer(dossier.app, name="dossier")
+    app.command("remind")(remind.remind)
     app.command("log")(log.log)
     app.command("demo")(demo.demo)
 

@@ -14,6 +14,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from doithoai.fileio import write_atomic
+from doithoai.spreadsheet import neutralise, xlsx_bytes
 from doithoai.text import vn_date
 
 QUIET = {"on": False}
@@ -94,13 +96,6 @@ def _table_value(col: Col, value: Any) -> str:
     return str(value)
 
 
-def neutralise(value: Any) -> Any:
-    """Spreadsheet formula injection: a text cell starting with = + - @ is made literal."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 RICH_MAX_ROWS = 2000  # beyond this, or without a terminal, a plain table: fast and never truncated
 
 
@@ -117,46 +112,6 @@ def plain_table(rows: list[dict], columns: list[Col]) -> str:
     return "\n".join([fmt(cells[0]), rule, *(fmt(line) for line in cells[1:])])
 
 
-from doithoai.fileio import write_atomic  # noqa: E402  (re-exported for the CLI)
-
-
-def xlsx_bytes(sheets: list[tuple[str, list[Col], list[dict]]]) -> bytes:
-    """A workbook with frozen headers, sensible widths, Vietnamese headers, no live formulas."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, columns, rows in sheets:
-        ws = wb.create_sheet(title[:31])
-        ws.append([c.header for c in columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-        for r in rows:
-            values = []
-            for c in columns:
-                v = r.get(c.key)
-                if c.kind == "date" and v:
-                    v = dt.date.fromisoformat(str(v)[:10])
-                values.append(neutralise(v))
-            ws.append(values)
-        for i, c in enumerate(columns, start=1):
-            longest = max([len(c.header), *(len(str(r.get(c.key) or "")) for r in rows[:500])])
-            letter = ws.cell(1, i).column_letter
-            ws.column_dimensions[letter].width = min(max(8, longest + 2), 60)
-            if c.kind == "date":
-                for cell in ws[letter][1:]:
-                    cell.number_format = "DD/MM/YYYY"
-            if longest > 60:
-                for cell in ws[letter][1:]:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A2"
-    import io as _io
-
-    buf = _io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def _csv_text(rows: list[dict], columns: list[Col]) -> str:

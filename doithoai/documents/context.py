@@ -162,10 +162,11 @@ def _answers(db, session_id: int) -> dict[int, dict]:
 
 def build(db, kind: str, *, session: str | None = None, agency: str | None = None, petition: int | None = None,
           doc_date: dt.date, number_text: str = "", public: bool = False, invitees: list[str] | None = None,
-          end_time: str = "", as_of: dt.date | None = None, level: int = 1) -> dict:
+          end_time: str = "", as_of: dt.date | None = None, level: int = 1,
+          petition_ids: list[int] | None = None) -> dict:
     ctx = common(db, doc_date, number_text)
     if kind == "reminder":
-        ctx.update(_reminder(db, agency, as_of or doc_date, level, public))
+        ctx.update(_reminder(db, agency, as_of or doc_date, level, petition_ids))
         return sanitize(ctx)
     if kind == "transfer":
         p = petitions.show(db, petition, doc_date)
@@ -287,10 +288,15 @@ def _report(db, s: dict, rows: list[dict], as_of: dt.date, public: bool) -> dict
     return {"stats": stats, "assessment": assessment, "petitions": table, "notice_text": notice}
 
 
-def _reminder(db, agency: str, as_of: dt.date, level: int, public: bool) -> dict:
+def _reminder(db, agency: str, as_of: dt.date, level: int, petition_ids: list[int] | None) -> dict:
+    """The agency's overdue petitions (or just those being reminded now). After
+    remind.escalate_after reminders the letter goes to the head, with a copy to the chair."""
     a = agencies.get(db, agency)
     rows = reports.overdue(db, as_of, agency=a["code"])
-    escalated = level > 1
+    if petition_ids is not None:
+        wanted = set(petition_ids)
+        rows = [r for r in rows if r["id"] in wanted]
+    escalated = level > int(settings.get(db, "remind.escalate_after"))
     addressee = (f"{a['head'] or 'Thủ trưởng'} {a['name']}" if escalated else a["name"])
     request = (f"Đề nghị {a['name']} khẩn trương chỉ đạo giải quyết, trả lời bằng văn bản cho công dân và báo cáo "
                f"kết quả về {settings.get(db, 'unit.office') or 'Văn phòng ' + settings.get(db, 'unit.name')}.")

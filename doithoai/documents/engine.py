@@ -153,7 +153,11 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
     target = session_id if session_id is not None else agency_id if agency_id is not None else petition_id
     scope = "session" if session_id is not None else "agency" if agency_id is not None else "petition"
     key = f"{kind}:{scope}:{target}{key_suffix}"
-    number, text, existing = reserve(db, kind, key, doc_date) if register else (None, "", None)
+    if register:
+        number, text, existing = reserve(db, kind, key, doc_date)
+    else:  # a copy (public dossier): the registered number if there is one, and no record
+        row = db.execute("SELECT number, number_text FROM documents WHERE doc_key = ?", [key]).fetchone()
+        number, text, existing = (row[0], row[1], None) if row else (None, "", None)
     template_path, _origin = (Path(template), "--template") if template else template_for(db, kind)
     context = build(db, kind, doc_date=doc_date, number_text=text, **context_args)
     sha = write_atomic(out_path, render_bytes(template_path, context))

@@ -1,0 +1,161 @@
+"""The dossier (hồ sơ) of a session: its documents, its data and the event log, with a
+manifest of sha256 checksums — what is archived, and what moves cases between offices.
+
+With public=True personal data is masked for publication: petitioners' names become
+initials (organisations keep theirs), phone numbers and addresses are left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+from doithoai import petitions, sessions
+from doithoai.db import now_utc
+from doithoai.errors import DoithoaiError
+from doithoai.fileio import sha256_file, write_atomic
+from doithoai.text import mask_name
+
+SESSION_KINDS = ("plan", "invitation", "form", "minutes", "conclusions", "report")
+NAMES = {"plan": "01-ke-hoach", "invitation": "02-giay-moi", "form": "03-phieu-dang-ky", "minutes": "04-bien-ban",
+         "conclusions": "05-thong-bao-ket-luan", "report": "06-bao-cao-ket-qua"}
+
+PETITION_COLUMNS = [
+    ("id", "Số"), ("session", "Cuộc đối thoại"), ("petitioner", "Người kiến nghị"), ("address", "Địa chỉ"),
+    ("phone", "Điện thoại"), ("field", "Lĩnh vực"), ("source", "Nguồn"), ("urgency", "Mức độ"), ("content", "Nội dung"),
+    ("status", "Trạng thái"), ("lead_agency", "Cơ quan chủ trì"), ("due_on", "Hạn trả lời"), ("complex", "Phức tạp"),
+    ("registered_on", "Ngày đăng ký"), ("conclusion", "Kết luận"),
+]
+ACTION_COLUMNS = [("petition_id", "Số kiến nghị"), ("kind", "Việc"), ("on_date", "Ngày"), ("agency", "Cơ quan"),
+                  ("to_body", "Nơi nhận"), ("doc_number", "Số văn bản"), ("doc_date", "Ngày văn bản"),
+                  ("summary", "Nội dung"), ("resolved", "Đã giải quyết")]
+EVENT_COLUMNS = [("id", "Số"), ("at", "Thời điểm (UTC)"), ("user", "Người dùng"), ("action", "Việc"),
+                 ("entity", "Đối tượng"), ("entity_id", "Mã"), ("before", "Trước"), ("after", "Sau")]
+
+
+def _mask(rows: list[dict]) -> list[dict]:
+    out = []
+    for r in rows:
+        r = dict(r)
+        if not r.get("is_organisation"):
+            r["petitioner"] = mask_name(r["petitioner"])
+        r["phone"], r["address"] = "", ""
+        out.append(r)
+    return out
+
+
+def _tables(db, s: dict, as_of: dt.date, public: bool) -> dict[str, tuple[list[tuple[str, str]], list[dict]]]:
+    rows = petitions.list_rows(db, as_of=as_of, session=str(s["id"]))
+    if public:
+        rows = _mask(rows)
+    actions = list(db.query(
+        """SELECT x.petition_id, x.kind, x.on_date, a.code AS agency, x.to_body, x.doc_number, x.doc_date,
+                  x.summary, x.resolved
+           FROM actions x JOIN petitions p ON p.id = x.petition_id LEFT JOIN agencies a ON a.id = x.agency_id
+           WHERE p.session_id = ? ORDER BY x.id""", [s["id"]]))
+    events = list(db.query(
+        """SELECT * FROM events WHERE (entity = 'sessions' AND entity_id = ?)
+           OR (entity = 'petitions' AND entity_id IN (SELECT id FROM petitions WHERE session_id = ?))
+           OR (entity = 'import_batches' AND entity_id IN (SELECT id FROM import_batches WHERE session_id = ?))
+           ORDER BY id""", [s["id"], s["id"], s["id"]]))
+    return {"kien-nghi": (PETITION_COLUMNS, rows), "hanh-dong": (ACTION_COLUMNS, actions),
+            "nhat-ky": (EVENT_COLUMNS, events)}
+
+
+def _csv_bytes(columns, rows) -> bytes:
+    import csv
+
+    from doithoai.spreadsheet import neutralise
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([h for _, h in columns])
+    for r in rows:
+        writer.writerow(["" if r.get(k) is None else neutralise(r.get(k)) for k, _ in columns])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _xlsx_bytes(title, columns, rows) -> bytes:
+    from types import SimpleNamespace
+
+    from doithoai.spreadsheet import xlsx_bytes
+
+    cols = [SimpleNamespace(key=k, header=h, kind="date" if k in ("due_on", "registered_on", "on_date", "doc_date") else "text")
+            for k, h in columns]
+    return xlsx_bytes([(title, cols, rows)])
+
+
+def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) -> dict:
+    """Write the dossier to a folder (which must not exist yet) or a .zip file. Registered documents are
+    copied as issued; kinds never issued are rendered as unnumbered drafts. The register is not changed."""
+    from doithoai.documents import engine
+
+    s = sessions.get(db, ref)
+    target = Path(target)
+    as_zip = target.suffix.lower() == ".zip"
+    if not target.parent.is_dir():
+        raise DoithoaiError(f"Thư mục {target.parent} không tồn tại.", "Tạo thư mục trước, hoặc chọn đường dẫn khác cho -o.")
+    if target.exists() and (as_zip or not target.is_dir() or any(target.iterdir())):
+        raise DoithoaiError(f"{target} đã có; hồ sơ không ghi đè.", "Chọn tên khác cho -o.")
+    staging = Path(tempfile.mkdtemp(prefix=".hoso-", dir=target.parent))
+    try:
+        (staging / "van-ban").mkdir()
+        (staging / "du-lieu").mkdir()
+        notes = []
+        for kind in SESSION_KINDS:
+            dest = staging / "van-ban" / f"{NAMES[kind]}.docx"
+            registered = db.execute("SELECT path, sha256, number_text FROM documents WHERE doc_key = ?",
+                                    [f"{kind}:session:{s['id']}"]).fetchone()
+            if public:
+                engine.generate(db, kind, dest, doc_date=as_of, session_id=s["id"], session=str(s["id"]), public=True,
+                                register=False)
+            elif registered and Path(registered[0]).is_file():
+                shutil.copyfile(registered[0], dest)
+                if sha256_file(dest) != registered[1]:
+                    notes.append(f"{dest.name}: tệp đã bị sửa sau khi tạo (sha256 khác sổ văn bản)")
+            else:
+                engine.generate(db, kind, dest, doc_date=as_of, session_id=s["id"], session=str(s["id"]), register=False)
+                if kind != "form":
+                    notes.append(f"{dest.name}: chưa ban hành (chưa có trong sổ văn bản), bản tạo khi lập hồ sơ")
+        if not public:
+            for path, number in db.execute(
+                    "SELECT d.path, d.number_text FROM documents d JOIN petitions p ON p.id = d.petition_id "
+                    "WHERE d.kind = 'transfer' AND p.session_id = ?", [s["id"]]).fetchall():
+                if Path(path).is_file():
+                    shutil.copyfile(path, staging / "van-ban" / f"chuyen-{number.replace('/', '-')}.docx")
+        for name, (columns, rows) in _tables(db, s, as_of, public).items():
+            write_atomic(staging / "du-lieu" / f"{name}.csv", _csv_bytes(columns, rows))
+            if name != "nhat-ky":
+                write_atomic(staging / "du-lieu" / f"{name}.xlsx", _xlsx_bytes(name, columns, rows))
+        files = sorted(p for p in staging.rglob("*") if p.is_file())
+        manifest = {
+            "session": {k: s[k] for k in ("id", "code", "title", "commune", "date", "status")},
+            "generated_at": now_utc(), "as_of": as_of.isoformat(), "public": public, "notes": notes,
+            "files": [{"path": str(p.relative_to(staging)), "sha256": sha256_file(p), "bytes": p.stat().st_size}
+                      for p in files],
+        }
+        write_atomic(staging / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+        write_atomic(staging / "SHA256SUMS", "".join(f"{f['sha256']}  {f['path']}\n" for f in manifest["files"]).encode())
+        if as_zip:
+            tmp_zip = target.with_name(f".{target.name}.tmp")
+            with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as z:
+                for p in sorted(staging.rglob("*")):
+                    if p.is_file():
+                        z.write(p, str(p.relative_to(staging)))
+            os.replace(tmp_zip, target)
+        else:
+            if target.exists():
+                target.rmdir()
+            os.replace(staging, target)
+        return {"target": str(target), "files": len(manifest["files"]) + 2, "public": public, "notes": notes}
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        leftover = target.with_name(f".{target.name}.tmp")
+        if leftover.exists():
+            leftover.unlink()
