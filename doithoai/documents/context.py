@@ -200,7 +200,9 @@ def build(db, kind: str, *, session: str | None = None, agency: str | None = Non
         ctx["form_no"] = "…………"
     elif kind == "minutes":
         answers = _answers(db, s["id"])
-        speakers = [r for r in rows if r["speak"]] + [r for r in rows if not r["speak"] and r["source"] == "tai-hoi-nghi"]
+        # who spoke: the registered speakers in their order, then those raised or answered at the meeting
+        speakers = [r for r in rows if r["speak"]] + [
+            r for r in rows if not r["speak"] and (r["source"] == "tai-hoi-nghi" or "meeting" in answers.get(r["id"], {}))]
         ctx["speakers"] = []
         for i, r in enumerate(speakers, start=1):
             name, address = _person(r, public)
