@@ -119,6 +119,17 @@ def _sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
             f"Ổ đĩa đầy khi ghi vào {path}; mọi thay đổi của lệnh này đã được hủy.",
             "Giải phóng dung lượng ổ đĩa rồi chạy lại.",
         )
+    if "disk I/O error" in text:
+        return DoithoaiError(
+            f"Lỗi ghi đĩa khi ghi vào {path} (đĩa đầy, vượt giới hạn kích thước tệp hoặc ổ hỏng); "
+            "mọi thay đổi của lệnh này đã được hủy.",
+            "Kiểm tra dung lượng và tình trạng ổ đĩa rồi chạy lại; sau đó chạy `doithoai db check`.",
+        )
+    if "unable to open" in text:
+        return DoithoaiError(
+            f"Không mở được tệp cơ sở dữ liệu {path} (không có quyền đọc/ghi, hoặc thư mục không ghi được).",
+            "Kiểm tra quyền của tệp và thư mục chứa nó (tệp .db, .db-wal, .db-shm).",
+        )
     if "not a database" in text or "malformed" in text:
         return DoithoaiError(
             f"Tệp {path} không phải cơ sở dữ liệu doithoai hoặc đã hỏng ({text}).",
@@ -170,15 +181,24 @@ def os_user() -> str:
         return str(os.getuid()) if hasattr(os, "getuid") else "?"
 
 
+def event_chain(previous: str, fields) -> str:
+    import hashlib
+
+    text = "\x1f".join("" if f is None else str(f) for f in fields)
+    return hashlib.sha256(f"{previous}\x1e{text}".encode("utf-8")).hexdigest()
+
+
 def log_event(db, action: str, entity: str, entity_id: int | None, before=None, after=None) -> None:
     """Append to the event log. Callers pass no personal data (names, phones, addresses)."""
 
     def dump(value):
         return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
+    fields = [now_utc(), os_user(), action, entity, entity_id, dump(before), dump(after)]
+    last = db.execute("SELECT chain FROM events ORDER BY id DESC LIMIT 1").fetchone()
     db.execute(
-        "INSERT INTO events (at, user, action, entity, entity_id, before, after) VALUES (?,?,?,?,?,?,?)",
-        [now_utc(), os_user(), action, entity, entity_id, dump(before), dump(after)],
+        "INSERT INTO events (at, user, action, entity, entity_id, before, after, chain) VALUES (?,?,?,?,?,?,?,?)",
+        [*fields, event_chain(last[0] if last and last[0] else "", fields)],
     )
 
 

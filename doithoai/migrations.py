@@ -231,3 +231,19 @@ def m003_documents_and_reminders(db):
         CREATE INDEX reminders_agency ON reminders(agency_id, on_date);
         """
     )
+
+
+@migrations()
+def m004_event_chain(db):
+    # Event-log continuity: each event carries sha256(previous chain + its own fields), so
+    # `db check` can tell an edited, removed or reordered event from an intact log.
+    from doithoai.db import event_chain
+
+    db.execute("ALTER TABLE events ADD COLUMN chain TEXT")
+    db.execute("DROP TRIGGER events_no_update")
+    previous = ""
+    for row in db.execute("SELECT id, at, user, action, entity, entity_id, before, after FROM events ORDER BY id").fetchall():
+        previous = event_chain(previous, row[1:])
+        db.execute("UPDATE events SET chain = ? WHERE id = ?", [previous, row[0]])
+    db.execute("CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+               "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END")

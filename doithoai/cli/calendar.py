@@ -116,6 +116,17 @@ def remove(date: DateArg) -> None:
     info(f"Đã xóa điều chỉnh ngày {date}.")
 
 
+@app.command("import")
+def import_(file: Annotated[str, typer.Argument(help="Tệp .csv/.xlsx: Ngày, Loại (nghỉ/làm bù), Lý do, Văn bản.", metavar="FILE")]) -> None:
+    """Nhập lịch nghỉ, làm bù của năm từ bảng tính (ví dụ theo thông báo của Chính phủ); có lỗi thì không ghi gì."""
+    from pathlib import Path
+
+    from doithoai import deadlines
+
+    _change(deadlines.import_overrides, Path(file))
+    info(f"Đã nhập lịch điều chỉnh từ {file}.")
+
+
 @app.command("recompute")
 def recompute() -> None:
     """Tính lại mọi thời hạn còn mở theo lịch hiện tại (ví dụ sau khi nâng cấp gói holidays)."""
