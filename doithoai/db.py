@@ -56,7 +56,17 @@ def connect(path: Path | str, *, create: bool = True):
 
     path = Path(path)
     if str(path) != ":memory:":
-        if not path.exists():
+        try:
+            exists = path.exists()
+            if exists:
+                with open(path, "rb"):
+                    pass
+        except OSError as e:
+            raise DoithoaiError(
+                f"Không mở được tệp cơ sở dữ liệu {path}: {e.strerror}.",
+                "Kiểm tra quyền của tệp và của các thư mục chứa nó, hoặc chạy lệnh bằng đúng người dùng sở hữu tệp.",
+            ) from None
+        if not exists:
             if not create:
                 raise DoithoaiError(
                     f"Chưa có cơ sở dữ liệu tại {path}.",
@@ -157,17 +167,23 @@ def transaction(db, rollback: bool = False):
     try:
         yield db
     except BaseException:
-        db.conn.execute("ROLLBACK")
+        _rollback(db)
         raise
     if rollback:
-        db.conn.execute("ROLLBACK")
+        _rollback(db)
         return
     with _translate_sqlite_errors(path):
         try:
             db.conn.execute("COMMIT")
         except BaseException:
-            db.conn.execute("ROLLBACK")
+            _rollback(db)
             raise
+
+
+def _rollback(db) -> None:
+    # SQLite may already have rolled back by itself (disk full, I/O error): do not mask the cause.
+    if db.conn.in_transaction:
+        db.conn.execute("ROLLBACK")
 
 
 def now_utc() -> str:

@@ -101,3 +101,55 @@ def test_locked_database_gives_a_clear_message(unit, db_path, monkeypatch):
         holder.execute("ROLLBACK")
         holder.close()
     assert "NEW" not in [r["code"] for r in unit.json("agency", "list")]
+
+
+def test_backup_check_restore(unit, db_path, isolated):
+    unit("db", "check")
+    backup = isolated / "sao-luu.db"
+    unit("db", "backup", backup)
+    assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
+    assert "đã có" in unit.fail("db", "backup", backup).stderr
+    unit("agency", "add", "SAU", "Thêm sau khi sao lưu")
+    assert "không ghi đè" in unit.fail("db", "restore", backup).stderr
+    before_restore = backup.read_bytes()
+    out = unit("db", "restore", backup, "--force").stderr
+    assert "Tệp cũ giữ tại" in out
+    assert backup.read_bytes() == before_restore  # the backup itself is only read
+    assert "SAU" not in [r["code"] for r in unit.json("agency", "list")]
+    aside = [p for p in isolated.iterdir() if p.name.startswith("base.db.truoc-khoi-phuc-") and not p.name.endswith(("-wal", "-shm"))]
+    assert len(aside) == 1
+    conn = sqlite3.connect(aside[0])
+    assert conn.execute("SELECT COUNT(*) FROM agencies WHERE code = 'SAU'").fetchone()[0] == 1
+    conn.close()
+    unit("db", "check")
+
+
+def test_check_finds_a_tampered_event_log(unit, db_path):
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER events_no_update")
+    conn.execute("UPDATE events SET user = 'ai-do' WHERE id = 2")
+    conn.commit()
+    conn.close()
+    err = unit.fail("db", "check").stderr
+    assert "thiếu trigger" in err and "sự kiện số 2 không khớp chuỗi băm" in err
+    assert "doithoai db restore" in err
+
+
+def test_check_finds_a_removed_event(unit, db_path):
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER events_no_delete")
+    conn.execute("DELETE FROM events WHERE id = 3")
+    conn.commit()
+    conn.close()
+    assert "thiếu sự kiện số 3" in unit.fail("db", "check").stderr
+
+
+def test_restore_refuses_a_bad_backup(unit, db_path, isolated):
+    bad = isolated / "hong.db"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    from conftest import dump
+
+    before = dump(db_path)
+    assert "không phải bản sao lưu dùng được" in unit.fail("db", "restore", bad, "--force").stderr
+    assert dump(db_path) == before
+    assert not [p for p in isolated.iterdir() if "khoi-phuc" in p.name]
