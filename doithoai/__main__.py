@@ -1,3 +1,3 @@
-from doithoai.cli import main
+from doithoai.launch import main
 
 main()

@@ -48,11 +48,30 @@ def _create_private(path: Path) -> None:
         ) from None
 
 
-def connect(path: Path | str, *, create: bool = True):
-    """Open (creating if needed) and migrate. Returns a sqlite_utils.Database."""
-    import sqlite_utils
+class Database:
+    """The connection and the three calls the services use. sqlite-utils (50 ms to import) is
+    loaded only when migrations are pending, so an ordinary command starts quickly."""
 
-    from doithoai.migrations import migrations
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+
+    def execute(self, sql: str, params=()):
+        return self.conn.execute(sql, params)
+
+    def executescript(self, sql: str):
+        return self.conn.executescript(sql)
+
+    def query(self, sql: str, params=()):
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row))
+
+
+def connect(path: Path | str, *, create: bool = True) -> Database:
+    """Open (creating if needed), apply pending migrations, seed reference data."""
+    from doithoai.migrations import NAMES
 
     path = Path(path)
     if str(path) != ":memory:":
@@ -77,19 +96,31 @@ def connect(path: Path | str, *, create: bool = True):
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
-        if str(path) != ":memory:":
+        if str(path) != ":memory:" and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        db = sqlite_utils.Database(conn)
-        db.path = path
-        if migrations.pending(db):
+        db = Database(conn, path)
+        if _pending(conn, NAMES):
             with _translate_sqlite_errors(path):
-                migrations.apply(db)
+                import sqlite_utils
+
+                from doithoai.migrations import migration_set
+
+                migration_set().apply(sqlite_utils.Database(conn))
         _seed(db)
     except sqlite3.DatabaseError as e:
         conn.close()
         raise _sqlite_error(path, e) from None
     return db
+
+
+def _pending(conn: sqlite3.Connection, names: list[str]) -> bool:
+    try:
+        applied = {r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'doithoai'")}
+    except sqlite3.OperationalError:  # no migrations table yet: a new file
+        return True
+    return not set(names) <= applied
 
 
 SEED_VERSION = "1"

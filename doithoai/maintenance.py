@@ -38,7 +38,7 @@ def backup(db, target: Path) -> dict:
 
 def check(db) -> list[str]:
     """Everything that is wrong with the file, as sentences; empty when all is well."""
-    from doithoai.migrations import migrations
+    from doithoai.migrations import NAMES
 
     problems = []
     result = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
@@ -48,12 +48,11 @@ def check(db) -> list[str]:
     if fk:
         problems.append(f"{len(fk)} dòng tham chiếu tới dữ liệu không tồn tại (foreign_key_check), "
                         f"ví dụ bảng {fk[0][0]} dòng {fk[0][1]}.")
-    applied = {m.name for m in migrations.applied(db)}
-    pending = [m.name for m in migrations._migrations if m.name not in applied]
+    applied = {r[0] for r in db.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'doithoai'")}
+    pending = [name for name in NAMES if name not in applied]
     if pending:
         problems.append(f"Lược đồ chưa cập nhật: thiếu {', '.join(pending)}.")
-    known = {m.name for m in migrations._migrations}
-    unknown = sorted(applied - known)
+    unknown = sorted(applied - set(NAMES))
     if unknown:
         problems.append(f"Tệp được tạo bởi phiên bản doithoai mới hơn ({', '.join(unknown)}); hãy nâng cấp doithoai.")
     triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}

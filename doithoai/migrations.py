@@ -1,17 +1,31 @@
 """Append-only schema history. Never edit a migration that has shipped: add a new one.
 
-Each migration is a function registered on `migrations`; sqlite-utils runs each in its own
-transaction and records it in `_sqlite_migrations`.
+Each migration is a function registered with @migration; sqlite-utils' Migrations runs each
+in its own transaction and records it in `_sqlite_migrations`. sqlite-utils is imported only
+when something is pending (see db.connect), so this module stays cheap to import.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Migrations
-
-migrations = Migrations("doithoai")
+MIGRATIONS = []
 
 
-@migrations()
+def migration(fn):
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def migration_set():
+    """The sqlite-utils Migrations object for these functions."""
+    from sqlite_utils import Migrations
+
+    ms = Migrations("doithoai")
+    for fn in MIGRATIONS:
+        ms(name=fn.__name__)(fn)
+    return ms
+
+
+@migration
 def m001_initial(db):
     # The whole case base of DESIGN.md §5. Dates are ISO text (YYYY-MM-DD); times UTC ISO.
     # *_fold columns hold the diacritic-free lower-case form used by search and matching.
@@ -165,7 +179,7 @@ def m001_initial(db):
     )
 
 
-@migrations()
+@migration
 def m002_import_batches(db):
     # Batch intake (imports): each file's sha256 per session, so re-running a cron import is
     # a no-op, and the counts a clerk was shown.
@@ -191,7 +205,7 @@ def m002_import_batches(db):
     )
 
 
-@migrations()
+@migration
 def m003_documents_and_reminders(db):
     # The document register (sổ văn bản): regenerating a document keeps its number, so each
     # row is keyed on what the document is about. Reminders: the log that makes a cron run
@@ -233,7 +247,7 @@ def m003_documents_and_reminders(db):
     )
 
 
-@migrations()
+@migration
 def m004_event_chain(db):
     # Event-log continuity: each event carries sha256(previous chain + its own fields), so
     # `db check` can tell an edited, removed or reordered event from an intact log.
@@ -247,3 +261,6 @@ def m004_event_chain(db):
         db.execute("UPDATE events SET chain = ? WHERE id = ?", [previous, row[0]])
     db.execute("CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
                "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END")
+
+
+NAMES = [fn.__name__ for fn in MIGRATIONS]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from openpyxl import Workbook
-
 from conftest import add_petition, dump
+from openpyxl import Workbook
 
 
 def test_add_list_edit_deactivate(unit):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import dump
 
 BAD = Path(__file__).parent / "fixtures" / "bad"

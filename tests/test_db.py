@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 
 from doithoai.db import connect
-from doithoai.migrations import migrations
+from doithoai.migrations import NAMES, migration_set
 
 
 def test_db_path_precedence(cli, isolated, monkeypatch):
@@ -46,20 +46,19 @@ def test_init_guesses_style_and_place(cli):
 def test_migration_from_the_first_schema_version(tmp_path):
     """A base made by the first version opens with today's code and keeps its rows."""
     path = tmp_path / "old.db"
-    db = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
-    first = migrations._migrations[0].name
-    later = [m.name for m in migrations._migrations[1:]]
-    if later:
-        migrations.apply(db, stop_before=later[0])
-    else:
-        migrations.apply(db)
-    db.execute("INSERT INTO settings (key, value) VALUES ('unit.name', 'Đảng ủy xã Khoen On')")
-    db.conn.close()
+    old = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
+    migration_set().apply(old, stop_before=NAMES[1])  # the base as the first release made it
+    old.execute("INSERT INTO settings (key, value) VALUES ('unit.name', 'Đảng ủy xã Khoen On')")
+    old.execute("INSERT INTO events (at, user, action, entity) VALUES ('2023-01-01T00:00:00+00:00', 'cu', 'init', 'settings')")
+    old.conn.close()
     db = connect(path)
-    applied = [m.name for m in migrations.applied(db)]
-    assert applied[0] == first and applied == [m.name for m in migrations._migrations]
+    applied = [m.name for m in migration_set().applied(sqlite_utils.Database(db.conn))]
+    assert applied == NAMES
     assert db.execute("SELECT value FROM settings WHERE key = 'unit.name'").fetchone()[0] == "Đảng ủy xã Khoen On"
     assert db.execute("SELECT COUNT(*) FROM fields").fetchone()[0] == 12
+    from doithoai.maintenance import check
+
+    assert check(db) == []  # the old event got its place in the hash chain
 
 
 def test_schema_has_foreign_keys_on(unit, db_path):

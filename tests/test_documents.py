@@ -9,10 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import add_petition, dump
 from docx import Document
 from docx.shared import Mm
-
-from conftest import add_petition, dump
 
 KINDS = ["plan", "invitation", "form", "minutes", "conclusions", "report"]
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
-
 from conftest import dump
+from openpyxl import Workbook
 
 FIX = Path(__file__).parent / "fixtures" / "import"
 

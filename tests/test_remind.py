@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from docx import Document
-
 from conftest import add_petition, dump
+from docx import Document
 
 
 def setup(cli):
@@ -40,7 +39,7 @@ def test_remind_writes_once_per_day(cli, unit, isolated, db_path):
 
 
 def test_interval_then_escalation(cli, unit, isolated):
-    ids = setup(cli)
+    setup(cli)
     cli("config", "set", "remind.interval_days", "2")
     cli("config", "set", "remind.escalate_after", "2")
     cli("agency", "edit", "TNMT", "--head", "Trưởng phòng Nguyễn Văn B")

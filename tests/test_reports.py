@@ -6,9 +6,8 @@ import os
 import subprocess
 import sys
 
-from openpyxl import load_workbook
-
 from conftest import add_petition
+from openpyxl import load_workbook
 
 
 def setup_2025(cli):

@@ -6,7 +6,8 @@ import datetime as dt
 import unicodedata
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from doithoai.errors import DoithoaiError
 from doithoai.text import fold, normalise_phone, parse_date, vn_long_date

@@ -6,7 +6,8 @@ import datetime as dt
 
 import holidays
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from doithoai.shipped import OVERRIDES
 from doithoai.workdays import Override, WorkCalendar

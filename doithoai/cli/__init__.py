@@ -1,11 +1,14 @@
-"""doithoai's command line: the root only wires the groups together.
+"""doithoai's command line: the root only lists the groups and loads the one that runs.
 
-Only typer, the standard library and cheap project modules are imported here; sqlite_utils,
-rich, holidays, openpyxl and docx load inside the commands that need them.
+Each group is a module exporting its own `typer.Typer`; it is imported, and its click
+command built, only when invoked, so every command starts without paying for the others.
+Only typer, the standard library and cheap project modules are imported at start-up;
+sqlite_utils, rich, holidays, openpyxl and docx load inside the commands that need them.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated, Optional
 
 import typer
@@ -14,14 +17,60 @@ from doithoai.cli import _options
 from doithoai.cli._errors import RootGroup
 from doithoai.cli._output import QUIET
 
+# name: (module, attribute, group or command, short help as `doithoai --help` lists it)
+COMMANDS: dict[str, tuple[str, str, str, str]] = {
+    "init": ("config", "init", "command", "Khởi tạo (hoặc cập nhật) cơ sở dữ liệu cho một đơn vị."),
+    "config": ("config", "app", "group", "Xem và sửa thiết lập của đơn vị và quy tắc thời hạn."),
+    "agency": ("agencies", "app", "group", "Cơ quan, đơn vị được giao trả lời kiến nghị."),
+    "field": ("fields", "app", "group", "Lĩnh vực của kiến nghị (đất đai, chính sách xã hội…)."),
+    "session": ("sessions", "app", "group", "Cuộc tiếp xúc, đối thoại: tạo, xem, sửa và các bước thực hiện."),
+    "petition": ("petitions", "app", "group", "Kiến nghị, phản ánh của công dân: tiếp nhận, giao, trả lời, chuyển, đóng."),
+    "calendar": ("calendar", "app", "group", "Lịch ngày làm việc: ngày lễ, nghỉ bù, làm bù và cách tính thời hạn."),
+    "report": ("reports", "app", "group", "Báo cáo theo dõi: quá hạn, sắp đến hạn, theo cơ quan, tổng hợp."),
+    "remind": ("remind", "remind", "command", "Đôn đốc các cơ quan có kiến nghị quá hạn: mỗi cơ quan một văn bản và một bản tóm tắt gửi thư."),
+    "doc": ("documents", "app", "group", "Văn bản: kế hoạch, giấy mời, phiếu đăng ký, biên bản, thông báo kết luận, báo cáo, đôn đốc, chuyển kiến nghị; sổ văn bản."),
+    "dossier": ("dossier", "app", "group", "Hồ sơ cuộc đối thoại: văn bản, dữ liệu, nhật ký, mã băm."),
+    "log": ("log", "log", "command", "Nhật ký thay đổi (ai, khi nào, làm gì, trước/sau)."),
+    "db": ("db", "app", "group", "Tệp cơ sở dữ liệu: vị trí, sao lưu, kiểm tra, khôi phục."),
+    "demo": ("demo", "demo", "command", "Tạo bộ dữ liệu mẫu (đối thoại xã Khoen On 2023), rồi in tổng quan và danh sách quá hạn."),
+}
+
+
+def load_command(name: str):
+    """The click command for one top-level name, built from its module on first use."""
+    import typer.main
+
+    module_name, attribute, kind, _help = COMMANDS[name]
+    target = getattr(importlib.import_module(f"doithoai.cli.{module_name}"), attribute)
+    if kind == "group":
+        command = typer.main.get_command(target)
+    else:
+        single = typer.Typer(rich_markup_mode=None, add_completion=False)
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+class LazyRoot(RootGroup):
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        return load_command(name) if name in COMMANDS else None
+
+    def format_commands(self, ctx, formatter):
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, entry[3]) for name, entry in COMMANDS.items()])
+
+
 app = typer.Typer(
-    cls=RootGroup,
+    cls=LazyRoot,
     name="doithoai",
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help: no rich import at start-up
     pretty_exceptions_enable=False,
     add_completion=False,
-    help="Theo dõi tiếp xúc, đối thoại trực tiếp với Nhân dân và giải quyết kiến nghị của công dân đúng hạn.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -34,29 +83,6 @@ def root(
     """Theo dõi tiếp xúc, đối thoại trực tiếp với Nhân dân và giải quyết kiến nghị của công dân đúng hạn."""
     _options.STATE["db"] = db
     QUIET["on"] = quiet
-
-
-def _wire() -> None:
-    from doithoai.cli import (agencies, calendar, config, db, demo, documents, dossier, fields, log, petitions, remind,
-                              reports, sessions)
-
-    app.command("init")(config.init)
-    app.add_typer(config.app, name="config")
-    app.add_typer(db.app, name="db")
-    app.add_typer(agencies.app, name="agency")
-    app.add_typer(fields.app, name="field")
-    app.add_typer(sessions.app, name="session")
-    app.add_typer(petitions.app, name="petition")
-    app.add_typer(calendar.app, name="calendar")
-    app.add_typer(reports.app, name="report")
-    app.add_typer(documents.app, name="doc")
-    app.add_typer(dossier.app, name="dossier")
-    app.command("remind")(remind.remind)
-    app.command("log")(log.log)
-    app.command("demo")(demo.demo)
-
-
-_wire()
 
 
 def main() -> None:

@@ -15,6 +15,17 @@ class Fmt(str, Enum):
     csv = "csv"
 
 
+def _group_callback() -> None:
+    pass
+
+
+def group(help: str) -> typer.Typer:
+    """A command group: plain help (no rich at start-up), no shell-completion options. The
+    callback keeps a one-command group (dossier export) a group rather than collapsing it."""
+    return typer.Typer(no_args_is_help=True, help=help, rich_markup_mode=None, add_completion=False,
+                       callback=_group_callback)
+
+
 FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Định dạng: table | json | csv.")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Tính như thể hôm nay là ngày này (YYYY-MM-DD hoặc DD/MM/YYYY).")]
 SessionOpt = Annotated[str, typer.Option("--session", "-s", help="Số thứ tự hoặc mã cuộc đối thoại.")]

@@ -8,10 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import FormatOpt, Fmt, open_db
+from doithoai.cli._options import Fmt, FormatOpt, group, open_db
 from doithoai.cli._output import Col, emit, info
 
-app = typer.Typer(no_args_is_help=True, help="Cơ quan, đơn vị được giao trả lời kiến nghị.")
+app = group("Cơ quan, đơn vị được giao trả lời kiến nghị.")
 COLUMNS = [
     Col("code", "Mã"), Col("name", "Tên cơ quan, đơn vị"), Col("kind", "Loại"), Col("email", "Thư điện tử"),
     Col("head", "Thủ trưởng"), Col("aliases", "Tên gọi khác", table=False), Col("active", "Hoạt động", "bool"),

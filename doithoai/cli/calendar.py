@@ -7,10 +7,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import AsOfOpt, FormatOpt, Fmt, as_date, open_db, today
+from doithoai.cli._options import (
+    AsOfOpt,
+    Fmt,
+    FormatOpt,
+    as_date,
+    group,
+    open_db,
+    today,
+)
 from doithoai.cli._output import Col, emit, info, out, warn
 
-app = typer.Typer(no_args_is_help=True, help="Lịch ngày làm việc: ngày lễ, nghỉ bù, làm bù và cách tính thời hạn.")
+app = group("Lịch ngày làm việc: ngày lễ, nghỉ bù, làm bù và cách tính thời hạn.")
 DateArg = Annotated[str, typer.Argument(help="Ngày (DD/MM/YYYY hoặc YYYY-MM-DD).", metavar="DATE")]
 DaysArg = Annotated[int, typer.Argument(help="Số ngày làm việc.", metavar="N")]
 BeforeOpt = Annotated[bool, typer.Option("--before", help="Đếm lùi (ngày làm việc thứ N trước DATE).")]

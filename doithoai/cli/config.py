@@ -8,10 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import FormatOpt, Fmt, open_db
+from doithoai.cli._options import Fmt, FormatOpt, group, open_db
 from doithoai.cli._output import Col, emit, info, out
 
-app = typer.Typer(no_args_is_help=True, help="Xem và sửa thiết lập của đơn vị và quy tắc thời hạn.")
+app = group("Xem và sửa thiết lập của đơn vị và quy tắc thời hạn.")
 
 
 class Level(str, Enum):

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from doithoai.cli._options import db_path, open_db
+from doithoai.cli._options import db_path, group, open_db
 from doithoai.cli._output import info, out
 
-app = typer.Typer(no_args_is_help=True, help="Tệp cơ sở dữ liệu: vị trí, sao lưu, kiểm tra, khôi phục.")
+app = group("Tệp cơ sở dữ liệu: vị trí, sao lưu, kiểm tra, khôi phục.")
 
 
 @app.command("path")

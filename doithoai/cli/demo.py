@@ -18,10 +18,11 @@ def demo(
     """Tạo bộ dữ liệu mẫu (đối thoại xã Khoen On 2023), rồi in tổng quan và danh sách quá hạn."""
     import tempfile
 
-    from doithoai import demo as sample, petitions, sessions
-    from doithoai.cli.sessions import _print_session
-    from doithoai.cli.petitions import columns
+    from doithoai import demo as sample
+    from doithoai import petitions, sessions
     from doithoai.cli._output import emit
+    from doithoai.cli.petitions import columns
+    from doithoai.cli.sessions import _print_session
     from doithoai.db import connect
 
     directory = directory or Path(tempfile.mkdtemp(prefix="doithoai-demo-"))

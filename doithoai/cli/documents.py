@@ -8,10 +8,18 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from doithoai.cli._options import AsOfOpt, FormatOpt, Fmt, as_date, open_db, today
+from doithoai.cli._options import (
+    AsOfOpt,
+    Fmt,
+    FormatOpt,
+    as_date,
+    group,
+    open_db,
+    today,
+)
 from doithoai.cli._output import Col, emit, info, out
 
-app = typer.Typer(no_args_is_help=True, help="Văn bản: kế hoạch, giấy mời, phiếu đăng ký, biên bản, thông báo kết luận, "
+app = group("Văn bản: kế hoạch, giấy mời, phiếu đăng ký, biên bản, thông báo kết luận, "
                   "báo cáo, đôn đốc, chuyển kiến nghị; sổ văn bản.")
 SessionArg = Annotated[str, typer.Argument(help="Số hoặc mã cuộc đối thoại.", metavar="SESSION")]
 OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="Tệp .docx tạo ra.")]

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from doithoai.cli._options import AsOfOpt, open_db, today
+from doithoai.cli._options import AsOfOpt, group, open_db, today
 from doithoai.cli._output import info
 
-app = typer.Typer(no_args_is_help=True, help="Hồ sơ cuộc đối thoại: văn bản, dữ liệu, nhật ký, mã băm.")
+app = group("Hồ sơ cuộc đối thoại: văn bản, dữ liệu, nhật ký, mã băm.")
 
 
 @app.command("export")

@@ -6,10 +6,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import FormatOpt, Fmt, open_db
+from doithoai.cli._options import Fmt, FormatOpt, group, open_db
 from doithoai.cli._output import Col, emit, info
 
-app = typer.Typer(no_args_is_help=True, help="Lĩnh vực của kiến nghị (đất đai, chính sách xã hội…).")
+app = group("Lĩnh vực của kiến nghị (đất đai, chính sách xã hội…).")
 COLUMNS = [Col("code", "Mã"), Col("name", "Lĩnh vực"), Col("aliases", "Tên gọi khác")]
 
 

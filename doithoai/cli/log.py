@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import FormatOpt, Fmt, open_db
+from doithoai.cli._options import Fmt, FormatOpt, open_db
 from doithoai.cli._output import Col, emit
 
 

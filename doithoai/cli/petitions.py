@@ -7,10 +7,18 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from doithoai.cli._options import AsOfOpt, FormatOpt, Fmt, as_date, open_db, today
+from doithoai.cli._options import (
+    AsOfOpt,
+    Fmt,
+    FormatOpt,
+    as_date,
+    group,
+    open_db,
+    today,
+)
 from doithoai.cli._output import Col, emit, emit_record, info, out
 
-app = typer.Typer(no_args_is_help=True, help="Kiến nghị, phản ánh của công dân: tiếp nhận, giao, trả lời, chuyển, đóng.")
+app = group("Kiến nghị, phản ánh của công dân: tiếp nhận, giao, trả lời, chuyển, đóng.")
 IdArg = Annotated[int, typer.Argument(help="Số kiến nghị.", metavar="ID")]
 SOURCE_HELP = "phieu-dang-ky | mttq | doan-the | dai-bieu | thong-tin | tai-hoi-nghi."
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from doithoai.cli._options import AsOfOpt, FormatOpt, Fmt, open_db, today
+from doithoai.cli._options import AsOfOpt, Fmt, FormatOpt, open_db, today
 from doithoai.cli._output import Col, emit, info, out
 
 

@@ -10,10 +10,10 @@ from typing import Annotated, Optional
 import typer
 
 from doithoai.cli._errors import EXIT_OVERDUE
-from doithoai.cli._options import AsOfOpt, open_db, today
-from doithoai.cli._output import Col, emit, info, out
+from doithoai.cli._options import AsOfOpt, group, open_db, today
+from doithoai.cli._output import Col, emit, out
 
-app = typer.Typer(no_args_is_help=True, help="Báo cáo theo dõi: quá hạn, sắp đến hạn, theo cơ quan, tổng hợp.")
+app = group("Báo cáo theo dõi: quá hạn, sắp đến hạn, theo cơ quan, tổng hợp.")
 
 
 class ReportFmt(str, Enum):

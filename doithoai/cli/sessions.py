@@ -6,10 +6,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import AsOfOpt, FormatOpt, Fmt, as_date, open_db, today
+from doithoai.cli._options import (
+    AsOfOpt,
+    Fmt,
+    FormatOpt,
+    as_date,
+    group,
+    open_db,
+    today,
+)
 from doithoai.cli._output import Col, emit, emit_record, info, warn
 
-app = typer.Typer(no_args_is_help=True, help="Cuộc tiếp xúc, đối thoại: tạo, xem, sửa và các bước thực hiện.")
+app = group("Cuộc tiếp xúc, đối thoại: tạo, xem, sửa và các bước thực hiện.")
 SessionArg = Annotated[str, typer.Argument(help="Số thứ tự hoặc mã cuộc đối thoại.")]
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="Ngày thực hiện (mặc định hôm nay).")]
 

@@ -27,7 +27,13 @@ from doithoai.errors import DoithoaiError, InvalidTransition
 from doithoai.fileio import sha256_file
 from doithoai.importing.headers import FIELDS, parse_maps
 from doithoai.importing.records import Record
-from doithoai.petitions import (MAX_CONTENT, _CONTROL, parse_source, parse_urgency, stable_key)
+from doithoai.petitions import (
+    _CONTROL,
+    MAX_CONTENT,
+    parse_source,
+    parse_urgency,
+    stable_key,
+)
 from doithoai.text import clean, fold, normalise_phone, parse_date
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",

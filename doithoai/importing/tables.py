@@ -122,9 +122,8 @@ def find_header(rows: Iterator[Row], synonyms: dict[str, str], required: tuple[s
                 labels: dict[str, str] | None = None, scan: int = 30) -> tuple[int, dict[int, str], dict[int, str], Iterator[Row]]:
     """Find the header row below any title rows: the first row where cells name ≥ 2 known
     columns. Returns (row number, {column index: field}, {column index: header text}, rows left)."""
-    from doithoai.text import clean
-
     from doithoai.importing.headers import FIELDS, header_key
+    from doithoai.text import clean
 
     seen = 0
     for number, values in rows:

@@ -1,0 +1,63 @@
+"""Help texts: every command documented in Vietnamese, the cached root help current."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from doithoai._root_help import ROOT_HELP
+from doithoai.cli import COMMANDS, app, load_command
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+def walk(command, path=()):
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from walk(sub, (*path, name))
+
+
+def test_cached_root_help_is_what_the_cli_renders():
+    rendered = CliRunner().invoke(app, ["--help"], prog_name="doithoai").stdout
+    assert ROOT_HELP == rendered, "refresh it: python -m doithoai.cli.refresh_help"
+    out = subprocess.run([sys.executable, "-m", "doithoai", "--help"], capture_output=True, text=True).stdout
+    assert out == ROOT_HELP
+
+
+def test_short_helps_match_the_groups():
+    for name, (_module, _attr, _kind, short) in COMMANDS.items():
+        command = load_command(name)
+        assert command.help.strip().split("\n\n")[0].replace("\n", " ") == short, name
+
+
+def test_every_command_has_a_vietnamese_docstring():
+    for name in COMMANDS:
+        for path, command in walk(load_command(name), (name,)):
+            text = (command.help or "").strip()
+            assert text, path
+            assert re.search(r"[àáảãạăâđêôơưèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹ]", text.lower()), (path, text)
+
+
+def test_readme_shows_the_real_help():
+    readme = README.read_text(encoding="utf-8")
+    assert ROOT_HELP.strip() in readme
+    for name in ("petition", "report"):
+        rendered = CliRunner().invoke(app, [name, "--help"], prog_name="doithoai").stdout
+        assert rendered.strip() in readme, name
+
+
+def test_readme_test_command_is_what_ci_runs():
+    ci = (Path(__file__).parents[1] / ".ci" / "run").read_text()
+    command = next(line for line in ci.splitlines() if line.startswith("python3 -m venv"))
+    assert command in README.read_text(encoding="utf-8")
+
+
+def test_every_command_appears_in_the_readme():
+    readme = README.read_text(encoding="utf-8")
+    for name in COMMANDS:
+        for path, _ in walk(load_command(name), (name,)):
+            assert f"doithoai {' '.join(path)}" in readme, path
