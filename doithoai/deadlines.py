@@ -51,9 +51,65 @@ def load_calendar(db) -> WorkCalendar:
         return cached[1]
     first = db.execute("SELECT MIN(date) FROM sessions").fetchone()[0]
     first_year = min(int(first[:4]) if first else 2023, 2023)
-    cal = WorkCalendar(overrides(db), first_year=first_year)
+    cal = WorkCalendar(overrides(db), first_year=first_year, table=cached_vn_holidays)
     db._calendar = (rev, cal)
     return cal
+
+
+def holidays_version() -> str | None:
+    """The installed holidays release, read from its dist-info folder name (no import)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or not spec.origin:
+        return None
+    for info in Path(spec.origin).parent.parent.glob("holidays-*.dist-info"):
+        return info.name[len("holidays-"):-len(".dist-info")]
+    return None
+
+
+def _cache_file(version: str):
+    import os
+    import tempfile
+    from pathlib import Path
+
+    base = os.environ.get("XDG_CACHE_HOME") or (str(Path.home() / ".cache") if os.environ.get("HOME") else tempfile.gettempdir())
+    return Path(base) / "doithoai" / f"holidays-vn-{version}.json"
+
+
+def cached_vn_holidays(first_year: int, last_year: int):
+    """holidays.VN for these years, from a per-release cache file when it has them: importing
+    and computing holidays costs ~70 ms, reading the cache ~1 ms. The cache holds only the
+    package's own data, never the unit's overrides, so it cannot go stale within a release."""
+    import json
+
+    from doithoai.workdays import vn_holidays
+
+    version = holidays_version()
+    if version is None:
+        return vn_holidays(first_year, last_year)
+    path = _cache_file(version)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    years = [str(y) for y in range(first_year, last_year + 1)]
+    if not all(y in data for y in years):
+        names, makeup = vn_holidays(first_year, last_year)
+        for y in years:
+            data[y] = {"holidays": {d.isoformat(): n for d, n in names.items() if d.year == int(y)},
+                       "makeup": sorted(d.isoformat() for d in makeup if d.year == int(y))}
+        try:  # best effort: a read-only home only costs speed
+            from doithoai.fileio import write_atomic
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        except (OSError, DoithoaiError):
+            pass
+    names = {dt.date.fromisoformat(d): n for y in years for d, n in data[y]["holidays"].items()}
+    makeup = {dt.date.fromisoformat(d) for y in years for d in data[y]["makeup"]}
+    return names, makeup
 
 
 def calendar_rev(db) -> int:
@@ -189,9 +245,7 @@ def recompute(db, session_id: int | None = None) -> list[dict]:
             if before.get(pid) != due_on:
                 moved.append({"kind": "petition", "id": pid, "code": "", "what": "due_on",
                               "old": before.get(pid), "new": due_on})
-    import holidays
-
-    settings.put(db, "calendar.holidays_version", holidays.__version__)
+    settings.put(db, "calendar.holidays_version", holidays_version() or "")
     return moved
 
 
@@ -254,9 +308,7 @@ def year_listing(db, year: int) -> list[dict]:
             if override is not None:
                 origin = f"điều chỉnh: {override.source}" if override.source else "điều chỉnh của đơn vị"
             else:
-                import holidays
-
-                origin = f"holidays {holidays.__version__}"
+                origin = f"holidays {holidays_version()}"
             rows.append({
                 "date": day.isoformat(),
                 "weekday": cal_weekday(day),
@@ -285,8 +337,6 @@ def confirm_year(db, year: int, source: str) -> None:
 
 def check(db, today: dt.date) -> list[str]:
     """Warnings about the calendar's trustworthiness for this year and the next."""
-    import holidays
-
     from doithoai.shipped import CONFIRMED_YEARS
 
     confirmed = dict(CONFIRMED_YEARS)
@@ -299,10 +349,10 @@ def check(db, today: dt.date) -> list[str]:
                 f"Khi có thông báo, thêm ngày nghỉ/làm bù (`calendar add-day-off`, `calendar add-workday`) "
                 f"rồi chạy `doithoai calendar confirm {year} --source \"số văn bản\"`."
             )
-    stored = settings.get(db, "calendar.holidays_version")
-    if stored and stored != holidays.__version__:
+    stored, installed = settings.get(db, "calendar.holidays_version"), holidays_version()
+    if stored and stored != installed:
         warnings.append(
-            f"Các thời hạn đã lưu được tính với holidays {stored}, nay cài holidays {holidays.__version__}. "
+            f"Các thời hạn đã lưu được tính với holidays {stored}, nay cài holidays {installed}. "
             "Chạy `doithoai calendar recompute` để tính lại các thời hạn còn mở."
         )
     return warnings

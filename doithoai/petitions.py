@@ -90,12 +90,14 @@ def check_text(value: str, what: str, *, required: bool = True, limit: int = MAX
     return text
 
 
-def stable_key(session_id: int, form_no: str, name: str, content: str) -> str:
+def stable_key(session_id: int, form_no: str, name: str, content: str, folded: bool = False) -> str:
     """Form number when there is one, else a hash of petitioner + content + session:
     the same petition imported twice is recognised, never duplicated."""
     if form_no:
         return f"form:{session_id}:{fold(form_no)}"
-    digest = hashlib.sha256(f"{session_id}\x1f{fold(name)}\x1f{fold(content)}".encode()).hexdigest()
+    if not folded:
+        name, content = fold(name), fold(content)
+    digest = hashlib.sha256(f"{session_id}\x1f{name}\x1f{content}".encode()).hexdigest()
     return f"hash:{digest[:32]}"
 
 

@@ -2,17 +2,16 @@
 
 Built on `holidays.VN` (lunar Tết, Giỗ Tổ Hùng Vương, substitute days, the government swaps
 the package knows, with their make-up Saturdays) plus the unit's override table. Working
-days are precomputed once per span of years into a sorted list of ordinals, so the N-th
-working day after a date is one bisect and an index — cheap enough for a report over a
+days are precomputed once per span of years, with a running count per calendar day, so the
+N-th working day after a date is two list lookups — cheap enough for a report over a
 million petitions.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Callable, Iterable, Literal
 
 from doithoai.errors import DoithoaiError
 
@@ -46,35 +45,57 @@ def check_days(n: int) -> None:
         )
 
 
-class WorkCalendar:
-    """Working days for a span of years; grows itself when asked about dates outside it."""
+HolidayTable = Callable[[int, int], tuple[dict[dt.date, str], set[dt.date]]]
 
-    def __init__(self, overrides: Iterable[Override] = (), first_year: int = 2023, last_year: int | None = None):
+
+def vn_holidays(first_year: int, last_year: int) -> tuple[dict[dt.date, str], set[dt.date]]:
+    """Public holidays (with Vietnamese names) and make-up working Saturdays from holidays.VN."""
+    import holidays  # lazy: ~40 ms to import, ~30 ms more to compute a few years
+
+    vn = holidays.VN(years=range(first_year, last_year + 1), language="vi")
+    makeup = {d for d in vn.weekend_workdays if first_year <= d.year <= last_year}
+    return dict(vn.items()), makeup
+
+
+class WorkCalendar:
+    """Working days for a span of years; grows itself when asked about dates outside it.
+
+    `table` supplies the holidays and make-up days for a span of years (holidays.VN by
+    default; deadlines.py passes a cached copy so ordinary commands never import holidays).
+    """
+
+    def __init__(self, overrides: Iterable[Override] = (), first_year: int = 2023, last_year: int | None = None,
+                 table: HolidayTable = vn_holidays):
         self.overrides = {o.date: o for o in overrides}
+        self._table = table
         last_year = last_year or dt.date.today().year + 2
         self._build(first_year, last_year)
 
     def _build(self, first_year: int, last_year: int) -> None:
-        import holidays  # lazy: costs ~100 ms to import
-
         self.first_year, self.last_year = first_year, last_year
-        vn = holidays.VN(years=range(first_year, last_year + 1), language="vi")
-        self._holidays = dict(vn.items())
-        self._makeup = {d for d in vn.weekend_workdays if first_year <= d.year <= last_year}
+        self._holidays, self._makeup = self._table(first_year, last_year)
         start = dt.date(first_year, 1, 1).toordinal()
         end = dt.date(last_year, 12, 31).toordinal()
-        off = set(self._holidays)
+        off = {d.toordinal() for d in self._holidays}
+        makeup = {d.toordinal() for d in self._makeup}
+        forced = {d.toordinal(): o.kind == "work" for d, o in self.overrides.items()}
         work: list[int] = []
+        # prefix[i]: how many working days fall on or before day start + i — so the N-th
+        # working day after D is one subtraction and one index, no search.
+        prefix: list[int] = []
+        weekday = dt.date(first_year, 1, 1).weekday()
         for ordinal in range(start, end + 1):
-            day = dt.date.fromordinal(ordinal)
-            override = self.overrides.get(day)
-            if override is not None:
-                is_work = override.kind == "work"
-            else:
-                is_work = (day.weekday() < 5 and day not in off) or day in self._makeup
+            is_work = forced.get(ordinal)
+            if is_work is None:
+                is_work = (weekday < 5 and ordinal not in off) or ordinal in makeup
             if is_work:
                 work.append(ordinal)
+            prefix.append(len(work))
+            weekday = (weekday + 1) % 7
+        self._start = start
         self._work = work
+        self._work_dates = [dt.date.fromordinal(o) for o in work]
+        self._prefix = prefix
         self._work_set = set(work)
 
     def _cover(self, day: dt.date, margin_days: int = 0) -> None:
@@ -119,12 +140,22 @@ class WorkCalendar:
             while not self.is_working_day(day):
                 day += dt.timedelta(days=-1 if before else 1)
             return day
-        work, ordinal = self._work, start.toordinal()
+        count = self._prefix[start.toordinal() - self._start]  # working days on or before start
         if before:
-            idx = bisect.bisect_left(work, ordinal) - n
-        else:
-            idx = bisect.bisect_right(work, ordinal) + n - 1
-        return dt.date.fromordinal(work[idx])
+            return self._work_dates[count - (start.toordinal() in self._work_set) - n]
+        return self._work_dates[count + n - 1]
+
+    def add_days_many(self, pairs: Iterable[tuple[dt.date, int]]) -> list[dt.date]:
+        """The N-th working day after each date: the bulk form for reports over many rows."""
+        pairs = list(pairs)
+        if not pairs:
+            return []
+        for n in {n for _, n in pairs}:
+            check_days(n)
+        self._cover(min(d for d, _ in pairs))
+        self._cover(max(d for d, _ in pairs), margin_days=2 * max(n for _, n in pairs) + 60)
+        prefix, dates, base = self._prefix, self._work_dates, self._start
+        return [dates[prefix[d.toordinal() - base] + n - 1] for d, n in pairs]
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]; negative when end < start."""
@@ -132,9 +163,7 @@ class WorkCalendar:
             return -self.working_days_between(end, start)
         self._cover(start)
         self._cover(end)
-        return bisect.bisect_right(self._work, end.toordinal()) - bisect.bisect_right(
-            self._work, start.toordinal()
-        )
+        return self._prefix[end.toordinal() - self._start] - self._prefix[start.toordinal() - self._start]
 
     def explain(self, start: dt.date, n: int, *, before: bool = False, unit: Unit = "working") -> list[Step]:
         """Walk day by day from `start` to its N-th working (or calendar) day."""

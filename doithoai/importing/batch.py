@@ -141,15 +141,16 @@ class _Context:
         self.next_order = (db.execute("SELECT MAX(speak_order) FROM petitions WHERE session_id = ?",
                                       [session["id"]]).fetchone()[0] or 0) + 1
         self.answer_due = session["answer_due"]
+        self.petitioners: dict[tuple[str, str, str], int] = {}  # (name_fold, phone, address) → id, this call
 
     def field_id(self, text: str) -> int:
-        key = fold(text)
-        if key.startswith("linh vuc "):
-            key = key[len("linh vuc "):]
-        if key not in self.field_by_text:
+        if text not in self.field_by_text:  # keyed on the text as written: a file repeats a handful of values
+            key = fold(text)
+            if key.startswith("linh vuc "):
+                key = key[len("linh vuc "):]
             match, _ = lookup.find(self.fields, key)
-            self.field_by_text[key] = match["id"] if match else None
-        fid = self.field_by_text[key]
+            self.field_by_text[text] = match["id"] if match else None
+        fid = self.field_by_text[text]
         if fid is None:
             raise ValueError(f"không có lĩnh vực '{text}'. Các lĩnh vực hợp lệ: "
                              + "; ".join(f["name"] for f in self.fields)
@@ -164,78 +165,78 @@ class _Context:
         return self.agency_by_text[key]
 
 
+_LIMITS = {"name": 200, "content": MAX_CONTENT, "form_no": 50, "phone": 40}
+
+
+def _message(e: DoithoaiError, hint: bool = False) -> str:
+    return e.message[0].lower() + e.message[1:] + (f" {e.hint}" if hint and e.hint else "")
+
+
 def _validate(rec: Record, ctx: _Context) -> tuple[dict | None, list[str]]:
-    problems: list[str] = []
-    v = rec.values
+    """Normalise one record; (data, []) when valid, (None, problems) when not."""
     if rec.problem:
         return None, [f"{rec.loc()}: {rec.problem}"]
-
-    def text(fieldname: str, required: bool = False, limit: int = 500) -> str:
-        raw = v.get(fieldname, "")
-        raw = "" if raw is None else str(raw)
+    problems: list[str] = []
+    text: dict[str, str] = {}
+    for fieldname, raw in rec.values.items():  # every cell once: control characters, NFC, spaces, length
+        raw = "" if raw is None else raw if isinstance(raw, str) else str(raw)
         if _CONTROL.search(raw):
             problems.append(f"{rec.loc(fieldname)}: có ký tự điều khiển không in được; xóa ký tự lạ trong ô")
-            return ""
+            continue
         value = clean(raw)
-        if required and not value:
-            problems.append(f"{rec.loc(fieldname)}: thiếu {FIELDS[fieldname].lower()}")
-        elif len(value) > limit:
+        limit = _LIMITS.get(fieldname, 500)
+        if len(value) > limit:
             problems.append(f"{rec.loc(fieldname)}: dài {len(value):,} ký tự, vượt giới hạn {limit:,}")
-            return ""
-        return value
-
-    out = {
-        "name": text("name", required=True, limit=200),
-        "content": text("content", required=True, limit=MAX_CONTENT),
-        "address": text("address"),
-        "form_no": text("form_no", limit=50),
-        "proposed_agency": text("agency"),
-    }
-    raw_phone = text("phone", limit=40)
+            continue
+        text[fieldname] = value
+    get = text.get
+    for fieldname in ("name", "content"):
+        if (fieldname in text and not text[fieldname]) or fieldname not in rec.values:
+            problems.append(f"{rec.loc(fieldname)}: thiếu {FIELDS[fieldname].lower()}")
+    out = {"name": get("name", ""), "content": get("content", ""), "address": get("address", ""),
+           "form_no": get("form_no", ""), "proposed_agency": get("agency", ""), "field_id": None,
+           "registered_on": None, "speak": False, "order": None}
     try:
-        out["phone"] = normalise_phone(raw_phone)
+        out["phone"] = normalise_phone(get("phone", ""))
     except DoithoaiError as e:
-        problems.append(f"{rec.loc('phone')}: {e.message[0].lower()}{e.message[1:]}")
-    field_text = text("field") or rec.section
-    out["field_id"] = None
+        problems.append(f"{rec.loc('phone')}: {_message(e)}")
+    field_text = get("field") or rec.section
     if field_text:
         try:
             out["field_id"] = ctx.field_id(field_text)
         except ValueError as e:
-            where = rec.loc("field") if text("field") else f"{rec.file}:{rec.section_row}"
+            where = rec.loc("field") if get("field") else f"{rec.file}:{rec.section_row}"
             problems.append(f"{where}: {e}")
-    raw_date = v.get("registered_on")
-    out["registered_on"] = None
-    if raw_date not in (None, ""):
+    raw_date = rec.values.get("registered_on")
+    if raw_date not in (None, "") and "registered_on" in text:
         try:
-            out["registered_on"] = _date(raw_date if isinstance(raw_date, (int, float, dt.date)) else text("registered_on"))
+            out["registered_on"] = _date(raw_date if isinstance(raw_date, (int, float, dt.date)) else text["registered_on"])
         except DoithoaiError as e:
-            problems.append(f"{rec.loc('registered_on')}: {e.message[0].lower()}{e.message[1:]}")
+            problems.append(f"{rec.loc('registered_on')}: {_message(e)}")
     try:
-        out["source"] = parse_source(text("source")) if text("source") else (ctx.source or rec.default_source)
+        out["source"] = parse_source(get("source")) if get("source") else (ctx.source or rec.default_source)
     except DoithoaiError as e:
-        problems.append(f"{rec.loc('source')}: {e.message[0].lower()}{e.message[1:]} {e.hint}")
-    try:
-        out["urgency"] = parse_urgency(text("urgency") or None)
-    except DoithoaiError as e:
-        problems.append(f"{rec.loc('urgency')}: {e.message[0].lower()}{e.message[1:]} {e.hint}")
-    out["speak"] = False
+        problems.append(f"{rec.loc('source')}: {_message(e, hint=True)}")
+    out["urgency"] = "thuong"
+    if get("urgency"):
+        try:
+            out["urgency"] = parse_urgency(get("urgency"))
+        except DoithoaiError as e:
+            problems.append(f"{rec.loc('urgency')}: {_message(e, hint=True)}")
     for flag in ("speak", "organisation"):
-        if v.get(flag) not in (None, ""):
+        if get(flag):
             try:
-                out[flag] = _bool(v[flag])
+                out[flag] = _bool(text[flag])
             except ValueError as e:
                 problems.append(f"{rec.loc(flag)}: {e}; ghi \"có\" hoặc \"không\"")
-    out["order"] = None
-    if v.get("order") not in (None, ""):
+    if get("order"):
         try:
-            order = int(float(str(v["order"]).strip()))
+            order = int(float(text["order"]))
             if order <= 0:
                 raise ValueError
-            out["order"] = order
-            out["speak"] = True
+            out["order"], out["speak"] = order, True
         except ValueError:
-            problems.append(f"{rec.loc('order')}: thứ tự phát biểu '{v['order']}' phải là số dương")
+            problems.append(f"{rec.loc('order')}: thứ tự phát biểu '{text['order']}' phải là số dương")
     return (None if problems else out), problems
 
 
@@ -246,37 +247,48 @@ def _similar(a: str, b: str) -> bool:
     return a in b or b in a or len(wa & wb) / len(wa | wb) >= 0.6
 
 
-def _write(db, ctx: _Context, data: dict, batch_id: int, today: dt.date) -> tuple[str, int | None, list[dict]]:
+def _write(db, ctx: _Context, data: dict, batch_id: int, today: dt.date, now: str) -> tuple[str, int | None, list[dict]]:
     """Insert one validated row. Returns ('new'|'present', petition id, suspected duplicates)."""
     s = ctx.session
-    key = stable_key(s["id"], data["form_no"], data["name"], data["content"])
-    if db.execute("SELECT 1 FROM petitions WHERE stable_key = ?", [key]).fetchone():
-        return "present", None, []
-    name_fold = fold(data["name"])
+    name_fold, content_fold = fold(data["name"]), fold(data["content"])
+    key = stable_key(s["id"], data["form_no"], name_fold, content_fold, folded=True)
     phone, address = data["phone"], data["address"]
-    if phone:
-        row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = ?", [name_fold, phone]).fetchone()
-    else:
-        row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = '' AND address = ?",
-                         [name_fold, address]).fetchone()
-    existed = row is not None
-    petitioner_id = row[0] if row else db.execute(
-        "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) VALUES (?,?,?,?,?)",
-        [data["name"], name_fold, int(data.get("organisation", False)), address, phone]).lastrowid
+    who = (name_fold, phone, "" if phone else address)
+    petitioner_id = ctx.petitioners.get(who)
+    existed = petitioner_id is not None
+    if petitioner_id is None:
+        if phone:
+            row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = ?", [name_fold, phone]).fetchone()
+        else:
+            row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = '' AND address = ?",
+                             [name_fold, address]).fetchone()
+        existed = row is not None
+        petitioner_id = row[0] if row else db.execute(
+            "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) VALUES (?,?,?,?,?)",
+            [data["name"], name_fold, int(data.get("organisation", False)), address, phone]).lastrowid
+    created_petitioner = not existed and who not in ctx.petitioners
     order = data["order"]
     if data["speak"] and order is None:
         order = ctx.next_order
     if order is not None:
         ctx.next_order = max(ctx.next_order, order + 1)
-    content_fold = fold(data["content"])
-    pid = db.execute(
+    # The stable key is UNIQUE: a row already present is simply not inserted (one statement, no lookup).
+    cursor = db.execute(
         """INSERT INTO petitions (session_id, petitioner_id, stable_key, form_no, content, content_fold, field_id,
                urgency, source, registered_on, speak, speak_order, proposed_agency, status, due_on, batch_id, created_at)
-           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'new',?,?,?)""",
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'new',?,?,?) ON CONFLICT (stable_key) DO NOTHING""",
         [s["id"], petitioner_id, key, data["form_no"], data["content"], content_fold, data["field_id"],
          data["urgency"], data["source"], (data["registered_on"] or today).isoformat(), int(bool(data["speak"])),
-         order, data["proposed_agency"], ctx.answer_due, batch_id, now_utc()],
-    ).lastrowid
+         order, data["proposed_agency"], ctx.answer_due, batch_id, now],
+    )
+    if cursor.rowcount == 0:
+        if created_petitioner:  # the row was a repeat: do not keep a petitioner made just for it
+            db.execute("DELETE FROM petitioners WHERE id = ?", [petitioner_id])
+        elif data["speak"] and data["order"] is None:
+            ctx.next_order -= 1
+        return "present", None, []
+    ctx.petitioners[who] = petitioner_id
+    pid = cursor.lastrowid
     dupes = []
     if existed:
         for other in db.execute(
@@ -300,6 +312,7 @@ def import_files(db, today: dt.date, paths: list, session: str, *, source: str |
     ctx = _Context(db, s, source)
     summary = Summary(session=s["code"], dry_run=dry_run)
     problems: list[str] = []
+    now = now_utc()
     for path in files:
         fmt = FORMATS.get(path.suffix.lower())
         if fmt is None:
@@ -333,7 +346,7 @@ def import_files(db, today: dt.date, paths: list, session: str, *, source: str |
                     data["proposed_agency"] = code
                 else:
                     summary.unmatched_agencies[data["proposed_agency"]] = summary.unmatched_agencies.get(data["proposed_agency"], 0) + 1
-            status, _pid, dupes = _write(db, ctx, data, result.batch_id, today)
+            status, _pid, dupes = _write(db, ctx, data, result.batch_id, today, now)
             setattr(result, status, getattr(result, status) + 1)
             summary.duplicates.extend(dupes)
         db.execute("UPDATE import_batches SET rows_read=?, rows_new=?, rows_present=?, rows_duplicate=?, rows_rejected=? "

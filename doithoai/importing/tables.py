@@ -179,8 +179,9 @@ def table_records(path: Path, sheet: str | None, maps: dict[str, str]):
     section, section_row, data_rows = "", None, 0
     default_source = "phieu-dang-ky"
     for number, values in rows:
-        cells = [clean(v) if not isinstance(v, (int, float)) or isinstance(v, bool) else v for v in values]
-        texts = [str(c) for c in cells if c not in ("", None)]
+        # Only strip for the layout decisions; values are cleaned once, when validated.
+        cells = [v.strip() if isinstance(v, str) else ("" if v is None else v) for v in values]
+        texts = [str(c) for c in cells if c != ""]
         if not texts:
             continue
         if len(texts) >= 2 and all(_NUMBERS.match(t) for t in texts):
@@ -194,10 +195,10 @@ def table_records(path: Path, sheet: str | None, maps: dict[str, str]):
         if len(distinct) <= 2 and (not content or content == name or content == distinct[-1]):
             # A section row: one title, often merged across the row, maybe after a roman numeral
             # in the STT column. It sets the field of the rows below it.
-            joined = " ".join(distinct)
+            joined = clean(" ".join(distinct))
             m = _SECTION.match(joined)
             if m or fold(distinct[-1]).startswith("linh vuc"):
-                section, section_row = (m.group(1) if m else distinct[-1]), number
+                section, section_row = (m.group(1) if m else clean(distinct[-1])), number
                 continue
         data_rows += 1
         record_values = {f: (cells[i] if i < len(cells) else "") for i, f in used.items()}

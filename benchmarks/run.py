@@ -1,0 +1,318 @@
+"""doithoai's benchmark suite: prints each figure beside a baseline measured in the same run.
+
+    python benchmarks/run.py            # full run: a few minutes
+    python benchmarks/run.py --quick    # smaller data, fewer repeats: under a minute
+
+Every figure is the median of several runs. Data is generated here with a fixed seed.
+Targets (issue 7): --help ≤ 1.0× `python -c "import typer"`; light commands ≤ 250 ms;
+import ≥ 30,000 rows/s and ≥ 40 % of raw executemany; overdue report ≤ 300 ms at
+1,000,000 petitions; due dates ≥ 100× holidays' get_nth_working_day; minutes for 500
+petitions ≤ 0.5 s; import memory independent of file size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PY = sys.executable
+DOITHOAI = str(Path(PY).parent / "doithoai")
+RESULTS: list[tuple[str, str, str, str, str]] = []
+
+
+def timed(cmd: list[str], env=None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 3):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err}")
+    return elapsed, usage.ru_maxrss
+
+
+def median_time(cmd: list[str], runs: int, env=None, prepare=None) -> float:
+    times = []
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        times.append(timed(cmd, env)[0])
+    return statistics.median(times)
+
+
+def record(name: str, value: str, baseline: str, ratio: str, target: str) -> None:
+    RESULTS.append((name, value, baseline, ratio, target))
+    print(f"  {name}: {value} (baseline {baseline}; {ratio}) — target {target}", flush=True)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def env_for(db: Path) -> dict:
+    return {**os.environ, "DOITHOAI_DB": str(db)}
+
+
+# -- start-up ------------------------------------------------------------------------------
+
+def bench_startup(work: Path, runs: int) -> None:
+    print("Start-up", flush=True)
+    demo = work / "demo"
+    subprocess.run([DOITHOAI, "-q", "demo", str(demo)], check=True, stdout=subprocess.DEVNULL)
+    env = env_for(demo / "doithoai.db")
+    typer_import = median_time([PY, "-c", "import typer"], runs)
+    help_time = median_time([DOITHOAI, "--help"], runs)
+    record("doithoai --help", ms(help_time), f"python -c 'import typer' {ms(typer_import)}",
+           f"{help_time / typer_import:.2f}×", "≤ 1.0×")
+    for label, args in [("doithoai petition --help", ["petition", "--help"]),
+                        ("doithoai session list", ["session", "list"]),
+                        ("doithoai petition list --search 'dat dai'", ["petition", "list", "--search", "dat dai"]),
+                        ("doithoai calendar due 14/09/2023 15", ["calendar", "due", "14/09/2023", "15"])]:
+        t = median_time([DOITHOAI, *args], runs, env)
+        record(label, ms(t), f"import typer {ms(typer_import)}", f"{t / typer_import:.2f}×", "≤ 250 ms")
+
+
+# -- import ----------------------------------------------------------------------------------
+
+FIELDS = ["Đất đai", "Y tế", "Giáo dục", "Chính sách xã hội", "Giao thông, hạ tầng", "GPMB", "CCHC"]
+
+
+def write_csv(path: Path, rows: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(["Số phiếu", "Họ và tên", "Thôn, bản", "Số điện thoại", "Nội dung", "Lĩnh vực", "Ngày đăng ký"])
+        for i in range(rows):
+            w.writerow([f"P{i:07d}", f"Nguyễn Văn {i % 5000}", f"Bản {rng.randint(1, 80)}",
+                        f"9{rng.randint(10_000_000, 99_999_999)}",
+                        f"Kiến nghị số {i} về đường giao thông và nước sinh hoạt của bản",
+                        rng.choice(FIELDS), f"{rng.randint(1, 28):02d}/09/2023"])
+
+
+def fresh_base(path: Path) -> None:
+    if path.exists():
+        path.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    env = env_for(path)
+    subprocess.run([DOITHOAI, "-q", "init", "--unit", "Ủy ban nhân dân tỉnh Lai Châu", "--level", "tinh"], env=env, check=True)
+    subprocess.run([DOITHOAI, "-q", "session", "create", "--commune", "Khoen On", "--date", "2023-09-14", "--code", "S1"],
+                   env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def raw_executemany(csv_path: Path, db_path: Path) -> float:
+    """The floor: read the same CSV and executemany it into a plain table, one transaction."""
+    if db_path.exists():
+        db_path.unlink()
+    start = time.perf_counter()
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE p (form_no TEXT UNIQUE, name TEXT, address TEXT, phone TEXT, content TEXT, field TEXT, day TEXT)")
+    with open(csv_path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, delimiter=";")
+        next(reader)
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO p VALUES (?,?,?,?,?,?,?)", reader)
+        conn.execute("COMMIT")
+    conn.close()
+    return time.perf_counter() - start
+
+
+def bench_import(work: Path, rows: int, runs: int) -> None:
+    print(f"Import of {rows:,} CSV rows", flush=True)
+    csv_path = work / "import.csv"
+    write_csv(csv_path, rows)
+    base = work / "import.db"
+    cmd = [DOITHOAI, "-q", "petition", "import", str(csv_path), "--session", "S1", "-f", "json"]
+    times, peaks = [], []
+    for _ in range(runs):
+        fresh_base(base)
+        t, rss = timed(cmd, env_for(base))
+        times.append(t)
+        peaks.append(rss)
+    ours = statistics.median(times)
+    raw = statistics.median(raw_executemany(csv_path, work / "raw.db") for _ in range(runs))
+    record("import with validation", f"{rows / ours:,.0f} rows/s ({ours:.2f} s)", f"raw executemany {rows / raw:,.0f} rows/s",
+           f"{raw / ours * 100:.0f}% of raw", "≥ 30,000 rows/s, ≥ 40%")
+    small = max(rows // 5, 1000)
+    write_csv(work / "small.csv", small, seed=2)
+    fresh_base(base)
+    _, small_rss = timed([*cmd[:4], str(work / "small.csv"), *cmd[5:]], env_for(base))
+    record("import peak memory", f"{statistics.median(peaks) / 1024:.0f} MiB for {rows:,} rows",
+           f"{small_rss / 1024:.0f} MiB for {small:,} rows", f"{statistics.median(peaks) / small_rss:.2f}×", "≈ 1× (flat)")
+
+
+# -- overdue at scale --------------------------------------------------------------------------
+
+def build_large(path: Path, petitions: int, sessions: int, agencies: int, seed: int = 3) -> dt.date:
+    """A province's archive: years of sessions, almost everything answered, the recent ones open."""
+    from doithoai.db import connect
+    from doithoai.deadlines import answer_due, session_milestones
+    from doithoai.text import fold
+
+    if path.exists():
+        path.unlink()
+    db = connect(path)
+    conn = db.conn
+    rng = random.Random(seed)
+    as_of = dt.date(2026, 11, 27)
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO settings (key, value) VALUES ('unit.name', 'Tỉnh ủy Lai Châu')")
+    conn.executemany("INSERT INTO agencies (code, name, name_fold) VALUES (?,?,?)",
+                     [(f"A{i:03d}", f"Cơ quan số {i}", fold(f"Cơ quan số {i}")) for i in range(agencies)])
+    start = dt.date(2017, 1, 9)
+    session_rows, dues = [], {}
+    for i in range(sessions):
+        day = start + dt.timedelta(days=int(i * (as_of - start).days / sessions))
+        while day.weekday() >= 5:
+            day -= dt.timedelta(days=1)
+        m = session_milestones(db, day)
+        dues[i + 1] = (day, m["answer_due"])
+        session_rows.append((f"S{i:05d}", f"Xã {i % 1500}", day.isoformat(), "held", m["notice_by"], m["review_by"],
+                             m["answer_due"], m["complex_answer_due"], "2026-01-01"))
+    conn.executemany("INSERT INTO sessions (code, commune, date, status, notice_by, review_by, answer_due, "
+                     "complex_answer_due, created_at) VALUES (?,?,?,?,?,?,?,?,?)", session_rows)
+    people = petitions // 4
+    conn.executemany("INSERT INTO petitioners (name, name_fold, address, phone) VALUES (?,?,?,?)",
+                     ((f"Người dân {i}", f"nguoi dan {i}", f"Bản {i % 300}", f"09{i:08d}") for i in range(people)))
+    per_session = petitions // sessions
+
+    def rows():
+        n = 0
+        for sid in range(1, sessions + 1):
+            day, due = dues[sid]
+            recent = (as_of - day).days < 120
+            for k in range(per_session):
+                n += 1
+                status = rng.choice(["new", "assigned", "assigned", "answered"]) if recent else (
+                    "assigned" if rng.random() < 0.0008 else rng.choice(["answered", "closed", "closed", "transferred"]))
+                content = f"Kiến nghị {n} về đất đai và nước sinh hoạt"
+                yield (sid, rng.randrange(1, people + 1), f"k{n}", content, fold(content), rng.randint(1, 12), status,
+                       rng.randint(1, agencies), due, "2026-01-01")
+
+    conn.executemany("INSERT INTO petitions (session_id, petitioner_id, stable_key, content, content_fold, field_id, "
+                     "status, lead_agency_id, due_on, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", rows())
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+    conn.close()
+    return as_of
+
+
+def bench_overdue(work: Path, petitions: int, runs: int) -> None:
+    print(f"Overdue report at {petitions:,} petitions, 5,000 sessions, 200 agencies", flush=True)
+    path = work / "province.db"
+    t0 = time.perf_counter()
+    as_of = build_large(path, petitions, 5000, 200)
+    print(f"  (built in {time.perf_counter() - t0:.1f} s)", flush=True)
+    conn = sqlite3.connect(path)
+    overdue = conn.execute("SELECT COUNT(*) FROM petitions WHERE status IN ('new','assigned') AND due_on < ?",
+                           [as_of.isoformat()]).fetchone()[0]
+    conn.close()
+    env = env_for(path)
+    ours = median_time([DOITHOAI, "report", "overdue", "--as-of", as_of.isoformat()], runs, env)
+    sql = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+           "rows = c.execute(\"SELECT p.lead_agency_id, COUNT(*), MIN(p.due_on) FROM petitions p "
+           "WHERE p.status IN ('new','assigned') AND p.due_on < ? GROUP BY p.lead_agency_id\", [sys.argv[2]]).fetchall(); "
+           "print(len(rows))")
+    raw = median_time([PY, "-c", sql, str(path), as_of.isoformat()], runs)
+    record(f"report overdue ({overdue:,} overdue rows, table)", ms(ours), f"raw SQL aggregate {ms(raw)}",
+           f"{ours / raw:.1f}×", "≤ 300 ms")
+
+
+# -- due dates ------------------------------------------------------------------------------------
+
+def bench_due_dates(pairs: int) -> None:
+    import holidays
+
+    from doithoai.workdays import WorkCalendar
+
+    print(f"{pairs:,} due dates", flush=True)
+    rng = random.Random(4)
+    work = [(dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(0, 1400)), rng.choice([5, 7, 15, 30]))
+            for _ in range(pairs)]
+    cal = WorkCalendar([], 2022, 2028)  # no overrides: the same calendar as holidays.VN
+    vn = holidays.VN(years=range(2022, 2029))
+    t = time.perf_counter()
+    theirs = [vn.get_nth_working_day(d, n) for d, n in work]
+    theirs_time = time.perf_counter() - t
+    t = time.perf_counter()
+    bulk = cal.add_days_many(work)
+    bulk_time = time.perf_counter() - t
+    t = time.perf_counter()
+    single = [cal.add_days(d, n) for d, n in work]
+    single_time = time.perf_counter() - t
+    record("due dates, bulk (add_days_many)", f"{bulk_time * 1e6 / pairs:.2f} µs each ({bulk_time:.3f} s)",
+           f"get_nth_working_day {theirs_time * 1e6 / pairs:.1f} µs each", f"{theirs_time / bulk_time:.0f}× faster, "
+           f"{'identical' if bulk == theirs else 'DIFFERENT'} results", "≥ 100×, identical")
+    record("due dates, one call each (add_days)", f"{single_time * 1e6 / pairs:.2f} µs each",
+           f"get_nth_working_day {theirs_time * 1e6 / pairs:.1f} µs each", f"{theirs_time / single_time:.0f}× faster, "
+           f"{'identical' if single == theirs else 'DIFFERENT'} results", "(informative)")
+
+
+# -- minutes ---------------------------------------------------------------------------------------
+
+def bench_minutes(work: Path, petitions: int, runs: int) -> None:
+    print(f"Minutes for {petitions} petitions", flush=True)
+    base = work / "minutes.db"
+    fresh_base(base)
+    env = env_for(base)
+    csv_path = work / "minutes.csv"
+    with open(csv_path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["Họ và tên", "Thôn, bản", "Nội dung", "Đăng ký phát biểu"])
+        for i in range(petitions):
+            w.writerow([f"Lò Văn {i}", f"Bản {i % 30}", f"Kiến nghị số {i} về đường giao thông nông thôn và nước sạch", "x"])
+    subprocess.run([DOITHOAI, "-q", "petition", "import", str(csv_path), "--session", "S1"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    out = work / "bien-ban.docx"
+    ours = median_time([DOITHOAI, "-q", "doc", "minutes", "S1", "-o", str(out)], runs, env)
+    help_time = median_time([DOITHOAI, "-q", "session", "list"], runs, env)
+    record(f"doc minutes, {petitions} petitions", ms(ours), f"a light command (session list) {ms(help_time)}",
+           f"{ours / help_time:.1f}×", "≤ 500 ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller data, fewer repeats (under a minute)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated data")
+    args = parser.parse_args()
+    quick = args.quick
+    print(f"doithoai benchmarks — {'quick' if quick else 'full'} run, {dt.datetime.now():%Y-%m-%d %H:%M}")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"SQLite {sqlite3.sqlite_version}, {platform.platform()}")
+    work = Path(tempfile.mkdtemp(prefix="doithoai-bench-"))
+    try:
+        bench_startup(work, 5 if quick else 11)
+        bench_import(work, 20_000 if quick else 100_000, 1 if quick else 3)
+        bench_overdue(work, 200_000 if quick else 1_000_000, 3 if quick else 5)
+        bench_due_dates(20_000 if quick else 100_000)
+        bench_minutes(work, 500, 3 if quick else 5)
+    finally:
+        if args.keep:
+            print(f"data kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print("| figure | measured | baseline | ratio | target |")
+    print("|---|---|---|---|---|")
+    for row in RESULTS:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
