@@ -62,11 +62,10 @@ class Database:
     def executescript(self, sql: str):
         return self.conn.executescript(sql)
 
-    def query(self, sql: str, params=()):
+    def query(self, sql: str, params=()) -> list[dict]:
         cursor = self.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
-        for row in cursor:
-            yield dict(zip(names, row))
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def connect(path: Path | str, *, create: bool = True) -> Database:
@@ -75,11 +74,12 @@ def connect(path: Path | str, *, create: bool = True) -> Database:
 
     path = Path(path)
     if str(path) != ":memory:":
+        # Only stat the file, never open() it: closing any descriptor of a database file drops
+        # every POSIX lock this process holds on it, and SQLite's locking relies on them.
         try:
             exists = path.exists()
-            if exists:
-                with open(path, "rb"):
-                    pass
+            if exists and not os.access(path, os.R_OK):
+                raise PermissionError(13, "Permission denied")
         except OSError as e:
             raise DoithoaiError(
                 f"Không mở được tệp cơ sở dữ liệu {path}: {e.strerror}.",

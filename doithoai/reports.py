@@ -44,7 +44,7 @@ def overdue(db, as_of: dt.date, *, session: str | None = None, agency: str | Non
     where, params = _filters(db, session, agency, field)
     where.insert(0, f"p.status IN ({','.join('?' * len(OPEN))}) AND p.due_on < ?")
     params[:0] = [*OPEN, as_of.isoformat()]
-    rows = list(db.query(_ROW_SQL + " WHERE " + " AND ".join(where) + " ORDER BY p.due_on, p.id", params))
+    rows = db.query(_ROW_SQL + " WHERE " + " AND ".join(where), params)  # sorted below, in one pass
     cal = deadlines.load_calendar(db)
     cache: dict[str, int] = {}
     oldest: dict[str | None, str] = {}
@@ -53,7 +53,9 @@ def overdue(db, as_of: dt.date, *, session: str | None = None, agency: str | Non
         if due not in cache:
             cache[due] = cal.working_days_between(dt.date.fromisoformat(due), as_of)
         r["days_overdue"] = cache[due]
-        oldest.setdefault(r["lead_agency"], due)
+        agency = r["lead_agency"]
+        if agency not in oldest or due < oldest[agency]:
+            oldest[agency] = due
     rows.sort(key=lambda r: (oldest[r["lead_agency"]], r["lead_agency"] or "", r["due_on"], r["id"]))
     return rows
 

@@ -81,7 +81,10 @@ def root(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Không in thông báo, chỉ in dữ liệu và lỗi.")] = False,
 ) -> None:
     """Theo dõi tiếp xúc, đối thoại trực tiếp với Nhân dân và giải quyết kiến nghị của công dân đúng hạn."""
-    _options.STATE["db"] = db
+    previous = _options.STATE["open"]
+    if previous is not None:
+        previous.conn.close()
+    _options.STATE.update(db=db, open=None)
     QUIET["on"] = quiet
 
 

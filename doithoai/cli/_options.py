@@ -30,7 +30,7 @@ FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Định dạng: 
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Tính như thể hôm nay là ngày này (YYYY-MM-DD hoặc DD/MM/YYYY).")]
 SessionOpt = Annotated[str, typer.Option("--session", "-s", help="Số thứ tự hoặc mã cuộc đối thoại.")]
 
-STATE: dict = {"db": None}
+STATE: dict = {"db": None, "open": None}
 
 
 def db_path():
@@ -40,9 +40,16 @@ def db_path():
 
 
 def open_db(create: bool = False):
+    """The invocation's one connection (a second connection in the same process would share
+    its POSIX locks; one is also faster). The root callback resets it for every invocation."""
     from doithoai.db import connect
 
-    return connect(db_path(), create=create)
+    path = db_path()
+    current = STATE["open"]
+    if current is not None and current.path == path:
+        return current
+    STATE["open"] = connect(path, create=create)
+    return STATE["open"]
 
 
 def today(as_of: str | None = None) -> dt.date:

@@ -99,19 +99,33 @@ def _table_value(col: Col, value: Any) -> str:
 RICH_MAX_ROWS = 2000  # beyond this, or without a terminal, a plain table: fast and never truncated
 
 
+def _cell_strings(col: Col, rows: list[dict]) -> list[str]:
+    """One column as display strings, converted in a single pass (reports can have 100k rows)."""
+    values = [r.get(col.key) for r in rows]
+    if col.kind == "date":
+        cache: dict = {}
+        out = []
+        for v in values:
+            if v not in cache:
+                cache[v] = vn_date(v) if v else ""
+            out.append(cache[v])
+        return out
+    if col.kind == "bool":
+        return ["✓" if v else "" for v in values]
+    if col.labels:
+        labels = col.labels
+        return ["" if v is None or v == "" else labels.get(v, str(v)) for v in values]
+    return ["" if v is None else v if isinstance(v, str) else str(v) for v in values]
+
+
 def plain_table(rows: list[dict], columns: list[Col]) -> str:
     shown = [c for c in columns if c.table]
-    cells = [[c.header for c in shown]] + [[_table_value(c, r.get(c.key)) for c in shown] for r in rows]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(shown))]
-    right = [c.kind == "int" for c in shown]
-
-    def fmt(line):
-        return "  ".join(v.rjust(w) if r else v.ljust(w) for v, w, r in zip(line, widths, right)).rstrip()
-
+    cells = [[c.header, *_cell_strings(c, rows)] for c in shown]
+    widths = [max(map(len, col)) for col in cells]
+    line = "  ".join(f"{{:{'>' if c.kind == 'int' else '<'}{w}}}" for c, w in zip(shown, widths))
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([fmt(cells[0]), rule, *(fmt(line) for line in cells[1:])])
-
-
+    body = [line.format(*values).rstrip() for values in zip(*cells)]
+    return "\n".join([body[0], rule, *body[1:]])
 
 
 def _csv_text(rows: list[dict], columns: list[Col]) -> str:

@@ -23,13 +23,11 @@ def demo(
     from doithoai.cli._output import emit
     from doithoai.cli.petitions import columns
     from doithoai.cli.sessions import _print_session
-    from doithoai.db import connect
-
     directory = directory or Path(tempfile.mkdtemp(prefix="doithoai-demo-"))
     path = sample.build(directory)
     _options.STATE["db"] = str(path)
     as_of_date = _options.today(as_of) if as_of else sample.AS_OF
-    db = connect(path, create=False)
+    db = _options.open_db()
     s = sessions.get(db, "2023-KHOENON")
     out(f"Bộ dữ liệu mẫu: {path}")
     out(f"Tình hình tính đến ngày {as_of_date.strftime('%d/%m/%Y')}.")
