@@ -99,6 +99,9 @@ def connect(path: Path | str, *, create: bool = True) -> Database:
         if str(path) != ":memory:" and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        # 16 MiB of page cache (SQLite's default is 2): an import's random-key index inserts stop
+        # spilling to disk, three times faster; a bound, so memory stays flat for any file size.
+        conn.execute("PRAGMA cache_size = -16384")
         db = Database(conn, path)
         if _pending(conn, NAMES):
             with _translate_sqlite_errors(path):

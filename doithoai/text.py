@@ -25,7 +25,12 @@ def clean(value: object | None) -> str:
 
 def fold(value: object | None) -> str:
     """Diacritic- and case-insensitive form: 'Đất  đai' → 'dat dai'."""
-    text = _MARKS.sub("", unicodedata.normalize("NFD", clean(value)).casefold())
+    return fold_clean(clean(value))
+
+
+def fold_clean(text: str) -> str:
+    """fold() of a string that clean() has already been through."""
+    text = _MARKS.sub("", unicodedata.normalize("NFD", text).casefold())
     if "đ" in text or "ð" in text:
         text = text.replace("đ", "d").replace("ð", "d")
     if not text.isascii():  # other scripts: drop any combining mark the fast ranges missed
@@ -109,8 +114,11 @@ def normalise_phone(value: object | None) -> str:
     text = clean(value)
     if not text:
         return ""
-    if len(text) == 10 and text[0] == "0" and text[1] in "35789" and text.isdigit():
-        return text  # already in the domestic mobile form
+    if text.isdigit():  # the common cases, without the general parsing below
+        if len(text) == 10 and text[0] == "0" and text[1] in "35789":
+            return text
+        if len(text) == 9 and text[0] in "35789":
+            return "0" + text  # a spreadsheet dropped the leading 0
     if re.fullmatch(r"\d+\.0", text):  # a number cell read back as a float
         text = text[:-2]
     digits = _PHONE_JUNK.sub("", text)

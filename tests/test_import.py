@@ -198,3 +198,21 @@ def test_bad_files_are_refused_cleanly(cli, base, isolated, db_path):
         assert str(path) in err, what
         assert message in err, (what, err)
         assert dump(db_path) == before, what
+
+
+def test_signature_block_without_a_date_line_is_not_data(cli, base, isolated):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Họ và tên", "Nội dung"])
+    ws.append([1, "Lò Văn A", "Đường hỏng"])
+    ws.append(["", "NGƯỜI LẬP BIỂU", "T/M BAN THƯỜNG TRỰC"])
+    ws.append(["", "Lò Thị Lan", "Hoàng Văn Pọm"])
+    ws.append([2, "HỢP TÁC XÃ CHÈ KHOEN ON", "Đề nghị hỗ trợ vốn"])  # below a signature: ignored
+    wb.save(isolated / "ky.xlsx")
+    out = cli.json("petition", "import", isolated / "ky.xlsx", "--session", base)
+    assert out["new"] == 1 and by_name(cli, "Lò Văn A")
+
+
+def test_an_organisation_written_in_capitals_is_data(cli, base, isolated):
+    (isolated / "hoa.csv").write_text("Họ và tên,Nội dung\nHỢP TÁC XÃ CHÈ KHOEN ON,ĐỀ NGHỊ HỖ TRỢ VỐN\n", encoding="utf-8")
+    assert cli.json("petition", "import", isolated / "hoa.csv", "--session", base)["new"] == 1

@@ -34,7 +34,7 @@ from doithoai.petitions import (
     parse_urgency,
     stable_key,
 )
-from doithoai.text import clean, fold, normalise_phone, parse_date
+from doithoai.text import clean, fold, fold_clean, normalise_phone, parse_date
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
            ".docx": "docx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -180,7 +180,7 @@ def _validate(rec: Record, ctx: _Context) -> tuple[dict | None, list[str]]:
     text: dict[str, str] = {}
     for fieldname, raw in rec.values.items():  # every cell once: control characters, NFC, spaces, length
         raw = "" if raw is None else raw if isinstance(raw, str) else str(raw)
-        if _CONTROL.search(raw):
+        if not raw.isprintable() and _CONTROL.search(raw):  # isprintable: a fast "surely clean"
             problems.append(f"{rec.loc(fieldname)}: có ký tự điều khiển không in được; xóa ký tự lạ trong ô")
             continue
         value = clean(raw)
@@ -250,23 +250,33 @@ def _similar(a: str, b: str) -> bool:
 def _write(db, ctx: _Context, data: dict, batch_id: int, today: dt.date, now: str) -> tuple[str, int | None, list[dict]]:
     """Insert one validated row. Returns ('new'|'present', petition id, suspected duplicates)."""
     s = ctx.session
-    name_fold, content_fold = fold(data["name"]), fold(data["content"])
+    name_fold, content_fold = fold_clean(data["name"]), fold_clean(data["content"])
     key = stable_key(s["id"], data["form_no"], name_fold, content_fold, folded=True)
     phone, address = data["phone"], data["address"]
     who = (name_fold, phone, "" if phone else address)
     petitioner_id = ctx.petitioners.get(who)
     existed = petitioner_id is not None
+    created_petitioner = False
     if petitioner_id is None:
+        # Insert unless already there, in one statement; look the id up only when it was there.
+        org = int(data.get("organisation", False))
         if phone:
-            row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = ?", [name_fold, phone]).fetchone()
+            cursor = db.execute(
+                "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
+                "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = ?)",
+                [data["name"], name_fold, org, address, phone, name_fold, phone])
         else:
-            row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = '' AND address = ?",
-                             [name_fold, address]).fetchone()
-        existed = row is not None
-        petitioner_id = row[0] if row else db.execute(
-            "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) VALUES (?,?,?,?,?)",
-            [data["name"], name_fold, int(data.get("organisation", False)), address, phone]).lastrowid
-    created_petitioner = not existed and who not in ctx.petitioners
+            cursor = db.execute(
+                "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
+                "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = '' AND address = ?)",
+                [data["name"], name_fold, org, address, phone, name_fold, address])
+        if cursor.rowcount:
+            petitioner_id, created_petitioner = cursor.lastrowid, True
+        else:
+            existed = True
+            petitioner_id = db.execute(
+                "SELECT id FROM petitioners WHERE name_fold = ? AND phone = ? AND (? <> '' OR address = ?)",
+                [name_fold, phone, phone, address]).fetchone()[0]
     order = data["order"]
     if data["speak"] and order is None:
         order = ctx.next_order
@@ -287,6 +297,8 @@ def _write(db, ctx: _Context, data: dict, batch_id: int, today: dt.date, now: st
         elif data["speak"] and data["order"] is None:
             ctx.next_order -= 1
         return "present", None, []
+    if len(ctx.petitioners) >= 5000:  # a small cache, so memory stays flat however long the file
+        ctx.petitioners.clear()
     ctx.petitioners[who] = petitioner_id
     pid = cursor.lastrowid
     dupes = []

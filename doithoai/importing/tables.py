@@ -178,19 +178,28 @@ def table_records(path: Path, sheet: str | None, maps: dict[str, str]):
     name_idx = next(i for i, f in used.items() if f == "name")
     section, section_row, data_rows = "", None, 0
     default_source = "phieu-dang-ky"
+    width = max(used) + 1
     for number, values in rows:
         # Only strip for the layout decisions; values are cleaned once, when validated.
         cells = [v.strip() if isinstance(v, str) else ("" if v is None else v) for v in values]
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        content, name = cells[content_idx], cells[name_idx]
+        if (name and content and name != content and isinstance(name, str) and isinstance(content, str)
+                and not name.isupper() and not content.isupper() and not _NUMBERS.match(name)):
+            # the common case: an ordinary data row (titles, signature blocks and section rows
+            # are written in capitals or leave the name empty, and take the careful path below)
+            data_rows += 1
+            yield Record(path, number, {f: cells[i] for i, f in used.items()}, where, section, section_row, default_source)
+            continue
         texts = [str(c) for c in cells if c != ""]
         if not texts:
             continue
         if len(texts) >= 2 and all(_NUMBERS.match(t) for t in texts):
             continue
-        content = cells[content_idx] if content_idx < len(cells) else ""
-        name = cells[name_idx] if name_idx < len(cells) else ""
         distinct = list(dict.fromkeys(texts))
         first = fold(distinct[0])
-        if not name and (first.startswith(_FOOTER) or _DATE_LINE.search(first)):
+        if (not name or str(name).isupper()) and (first.startswith(_FOOTER) or _DATE_LINE.search(first)):
             break  # the signature block: nothing below it is data
         if len(distinct) <= 2 and (not content or content == name or content == distinct[-1]):
             # A section row: one title, often merged across the row, maybe after a roman numeral
@@ -201,8 +210,7 @@ def table_records(path: Path, sheet: str | None, maps: dict[str, str]):
                 section, section_row = (m.group(1) if m else clean(distinct[-1])), number
                 continue
         data_rows += 1
-        record_values = {f: (cells[i] if i < len(cells) else "") for i, f in used.items()}
-        yield Record(path, number, record_values, where, section, section_row, default_source)
+        yield Record(path, number, {f: cells[i] for i, f in used.items()}, where, section, section_row, default_source)
     if not data_rows:
         raise DoithoaiError(f"{path}: không có dòng dữ liệu nào dưới dòng tiêu đề (dòng {header_row}).",
                             "Điền các kiến nghị dưới dòng tiêu đề rồi nhập lại.")
