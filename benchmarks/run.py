@@ -162,7 +162,7 @@ def bench_import(work: Path, rows: int, runs: int) -> None:
 def build_large(path: Path, petitions: int, sessions: int, agencies: int, seed: int = 3) -> dt.date:
     """A province's archive: years of sessions, almost everything answered, the recent ones open."""
     from doithoai.db import connect
-    from doithoai.deadlines import answer_due, session_milestones
+    from doithoai.deadlines import session_milestones
     from doithoai.text import fold
 
     if path.exists():

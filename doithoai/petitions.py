@@ -192,13 +192,22 @@ LEFT JOIN agencies a ON a.id = p.lead_agency_id
 """
 
 
-def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | None = None,
-              agency: str | None = None, field: str | None = None, source: str | None = None,
-              overdue: bool = False, search: str | None = None) -> list[dict]:
+def scope(db, session: str | None = None, field: str | None = None) -> tuple[list[str], list]:
+    """WHERE terms (on alias p) for the filters every listing and report shares."""
     where, params = [], []
     if session:
         where.append("p.session_id = ?")
         params.append(sessions.get(db, session)["id"])
+    if field:
+        where.append("p.field_id = ?")
+        params.append(fields.resolve(db, field)["id"])
+    return where, params
+
+
+def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | None = None,
+              agency: str | None = None, field: str | None = None, source: str | None = None,
+              overdue: bool = False, search: str | None = None) -> list[dict]:
+    where, params = scope(db, session, field)
     if status:
         if status not in STATUS_LABELS:
             raise DoithoaiError(f"Trạng thái '{status}' không hợp lệ.",
@@ -208,9 +217,6 @@ def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | N
     if agency:
         where.append("EXISTS (SELECT 1 FROM assignments x WHERE x.petition_id = p.id AND x.active = 1 AND x.agency_id = ?)")
         params.append(agencies.get(db, agency)["id"])
-    if field:
-        where.append("p.field_id = ?")
-        params.append(fields.resolve(db, field)["id"])
     if source:
         where.append("p.source = ?")
         params.append(parse_source(source))

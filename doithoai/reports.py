@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 
-from doithoai import agencies, deadlines, fields, sessions
+from doithoai import agencies, deadlines, petitions, sessions
 from doithoai.petitions import OPEN, SOURCES, STATUS_LABELS
 
 _ROW_SQL = """
@@ -25,16 +25,10 @@ LEFT JOIN agencies a ON a.id = p.lead_agency_id
 
 
 def _filters(db, session: str | None, agency: str | None, field: str | None) -> tuple[list[str], list]:
-    where, params = [], []
-    if session:
-        where.append("p.session_id = ?")
-        params.append(sessions.get(db, session)["id"])
-    if agency:
+    where, params = petitions.scope(db, session, field)
+    if agency:  # reports are about the lead agency, the one that answers
         where.append("p.lead_agency_id = ?")
         params.append(agencies.get(db, agency)["id"])
-    if field:
-        where.append("p.field_id = ?")
-        params.append(fields.resolve(db, field)["id"])
     return where, params
 
 

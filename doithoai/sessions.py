@@ -39,6 +39,11 @@ def get(db, ref: str | int) -> dict:
     return next(iter(db.query("SELECT * FROM sessions WHERE id = ?", [row[0]])))
 
 
+def petition_counts(db, session_id: int) -> dict[str, int]:
+    return {r["status"]: r["n"] for r in db.query(
+        "SELECT status, COUNT(*) AS n FROM petitions WHERE session_id = ? GROUP BY status", [session_id])}
+
+
 def _unique_code(db, base: str) -> str:
     code, n = base, 1
     while db.execute("SELECT 1 FROM sessions WHERE code = ?", [code]).fetchone():

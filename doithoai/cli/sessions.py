@@ -99,8 +99,7 @@ def show(ref: SessionArg, fmt: FormatOpt = Fmt.table) -> None:
 
     db = open_db()
     s = sessions.get(db, ref)
-    counts = {r["status"]: r["n"] for r in db.query(
-        "SELECT status, COUNT(*) AS n FROM petitions WHERE session_id = ? GROUP BY status", [s["id"]])}
+    counts = sessions.petition_counts(db, s["id"])
     s["petition_counts"] = counts
     _print_session(s, fmt.value)
     if fmt == Fmt.table and counts:
