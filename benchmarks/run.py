@@ -197,7 +197,7 @@ def build_large(path: Path, petitions: int, sessions: int, agencies: int, seed: 
         for sid in range(1, sessions + 1):
             day, due = dues[sid]
             recent = (as_of - day).days < 120
-            for k in range(per_session):
+            for _ in range(per_session):
                 n += 1
                 status = rng.choice(["new", "assigned", "assigned", "answered"]) if recent else (
                     "assigned" if rng.random() < 0.0008 else rng.choice(["answered", "closed", "closed", "transferred"]))

@@ -23,7 +23,7 @@ def walk(command, path=()):
 
 def test_cached_root_help_is_what_the_cli_renders():
     rendered = CliRunner().invoke(app, ["--help"], prog_name="doithoai").stdout
-    assert ROOT_HELP == rendered, "refresh it: python -m doithoai.cli.refresh_help"
+    assert ROOT_HELP == rendered, "run: python -m doithoai.cli.refresh_help"
     out = subprocess.run([sys.executable, "-m", "doithoai", "--help"], capture_output=True, text=True).stdout
     assert out == ROOT_HELP
 
@@ -54,6 +54,12 @@ def test_readme_test_command_is_what_ci_runs():
     ci = (Path(__file__).parents[1] / ".ci" / "run").read_text()
     command = next(line for line in ci.splitlines() if line.startswith("python3 -m venv"))
     assert command in README.read_text(encoding="utf-8")
+
+
+def test_readme_command_table_is_current():
+    from doithoai.cli.refresh_help import command_table
+
+    assert command_table() in README.read_text(encoding="utf-8"), "run: python -m doithoai.cli.refresh_help"
 
 
 def test_every_command_appears_in_the_readme():

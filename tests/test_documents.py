@@ -77,6 +77,15 @@ def test_every_kind_is_an_official_looking_document(cli, demo, isolated):
     assert "Công ty Thủy điện Huội Quảng - Bản Chát" in texts["transfer"] and "Lò Văn Pánh" in texts["transfer"]
 
 
+def test_invitations_one_page_each_with_the_form_beside(cli, demo, isolated):
+    (isolated / "moi.txt").write_text("Ông Lò Văn Thắng, bản Nà Khương\nBà Hoàng Thị Mai, bản Phiêng Lúc\n", encoding="utf-8")
+    cli("doc", "invitation", "2023-KHOENON", "-o", isolated / "giay-moi.docx", "--invitees", isolated / "moi.txt")
+    text = text_of(isolated / "giay-moi.docx")
+    assert "trân trọng kính mời: Ông Lò Văn Thắng" in text and "trân trọng kính mời: Bà Hoàng Thị Mai" in text
+    assert text.count("GIẤY MỜI") == 2
+    assert "PHIẾU ĐĂNG KÝ NỘI DUNG PHÁT BIỂU" in text_of(isolated / "giay-moi-phieu-dang-ky.docx")
+
+
 def test_state_style_layout(cli, isolated):
     cli("init", "--unit", "Ủy ban nhân dân xã Khoen On", "--level", "xa", "--parent", "UBND tỉnh Lai Châu",
         "--signer-title", "CHỦ TỊCH", "--signer-name", "Hoàng Văn Pọm")

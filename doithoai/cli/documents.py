@@ -59,8 +59,9 @@ def invitation(
     session: SessionArg, output: OutputOpt, template: TemplateOpt = None, date: DateOpt = None, as_of: AsOfOpt = None,
     invitee: Annotated[Optional[List[str]], typer.Option("--invitee", help="Người/đơn vị được mời (lặp lại được).")] = None,
     invitees: Annotated[Optional[Path], typer.Option("--invitees", help="Tệp danh sách được mời, mỗi dòng một tên.")] = None,
+    with_form: Annotated[bool, typer.Option("--form/--no-form", help="Tạo kèm phiếu đăng ký trống bên cạnh (TÊN-phieu-dang-ky.docx).")] = True,
 ) -> None:
-    """Giấy mời (mỗi người được mời một trang, hoặc một giấy mời chung); kèm phiếu đăng ký (doc form)."""
+    """Giấy mời (mỗi người được mời một trang, hoặc một giấy mời chung), kèm phiếu đăng ký nội dung phát biểu."""
     from doithoai.text import clean
 
     names = [clean(n) for n in invitee or [] if clean(n)]
@@ -73,6 +74,9 @@ def invitation(
             raise DoithoaiError(f"Không đọc được danh sách {invitees}: {e}.", "Dùng tệp văn bản UTF-8, mỗi dòng một tên.") from None
     _generate("invitation", output, template, date, as_of, session_id=_session_id(session), session=session,
               invitees=names or None)
+    if with_form:
+        _generate("form", output.with_name(f"{output.stem}-phieu-dang-ky.docx"), None, date, as_of,
+                  session_id=_session_id(session), session=session)
 
 
 @app.command("form")

@@ -33,10 +33,11 @@ def remind(
     now = today(as_of)
     with transaction(db, rollback=dry_run):
         result = reminders.run(db, now, out_dir, dry_run=dry_run, force=force)
-    rows = [{"agency": l["agency"], "agency_name": l["agency_name"], "petitions": len(l["petitions"]),
-             "petition_ids": [p["id"] for p in l["petitions"]], "level": l["level"], "escalated": l["escalated"],
-             "number": l.get("number", ""), "docx": l.get("docx", ""), "text": l.get("text", ""), "email": l.get("email", "")}
-            for l in result["letters"]]
+    rows = [{"agency": letter["agency"], "agency_name": letter["agency_name"], "petitions": len(letter["petitions"]),
+             "petition_ids": [p["id"] for p in letter["petitions"]], "level": letter["level"],
+             "escalated": letter["escalated"], "number": letter.get("number", ""), "docx": letter.get("docx", ""),
+             "text": letter.get("text", ""), "email": letter.get("email", "")}
+            for letter in result["letters"]]
     if fmt == Fmt.json:
         out(json.dumps({"as_of": result["as_of"], "working_day": result["working_day"], "dry_run": dry_run,
                         "letters": rows}, ensure_ascii=False, indent=2))
