@@ -40,9 +40,9 @@ def demo(
         by_status[r["status"]] = by_status.get(r["status"], 0) + 1
     out("Kiến nghị: " + ", ".join(f"{petitions.STATUS_LABELS[k]} {v}" for k, v in by_status.items()) + f" (tổng {len(rows)})")
     out("")
-    overdue = [r for r in rows if r["days_overdue"]]
+    overdue = reports.overdue(db, as_of_date, session=s["code"])
     out(f"Kiến nghị quá hạn chưa trả lời: {len(overdue)}")
-    emit(overdue, [c for c in columns() if c.key in ("id", "petitioner", "field", "content", "lead_agency", "due_on", "days_overdue")],
-         "table", empty="Không có kiến nghị quá hạn.")
+    emit(overdue, [c for c in columns() if c.key in ("lead_agency", "id", "petitioner", "field", "content", "due_on",
+                                                     "days_overdue")], "table", empty="Không có kiến nghị quá hạn.")
     info(f"\nThử tiếp: export DOITHOAI_DB={path}; doithoai petition list --search \"dat dai\"; "
          f"doithoai petition show {overdue[0]['id'] if overdue else 1} --as-of {as_of_date.isoformat()}")
