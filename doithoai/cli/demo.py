@@ -19,7 +19,7 @@ def demo(
     import tempfile
 
     from doithoai import demo as sample
-    from doithoai import petitions, sessions
+    from doithoai import petitions, reports, sessions
     from doithoai.cli._output import emit
     from doithoai.cli.petitions import columns
     from doithoai.cli.sessions import _print_session
