@@ -13,7 +13,7 @@ import re
 from doithoai import agencies, deadlines, fields, sessions, settings
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
-from doithoai.text import clean, fold, normalise_phone, slug, vn_date
+from doithoai.text import clean, fold, fold_clean, normalise_phone, slug, vn_date
 
 OPEN = deadlines.OPEN_STATUSES
 DONE = ("answered", "transferred", "escalated")
@@ -94,7 +94,7 @@ def stable_key(session_id: int, form_no: str, name: str, content: str, folded: b
     """Form number when there is one, else a hash of petitioner + content + session:
     the same petition imported twice is recognised, never duplicated."""
     if form_no:
-        return f"form:{session_id}:{fold(form_no)}"
+        return f"form:{session_id}:{fold_clean(form_no) if folded else fold(form_no)}"
     if not folded:
         name, content = fold(name), fold(content)
     digest = hashlib.sha256(f"{session_id}\x1f{name}\x1f{content}".encode()).hexdigest()

@@ -56,13 +56,13 @@ def parse_date(value: object, what: str = "ngày") -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = clean(value)
-    if len(text) == 10 and text[2] == "/" and text[5] == "/" and text[:2].isdigit() and text[3:5].isdigit() \
-            and text[6:].isdigit():  # DD/MM/YYYY, by far the most common
+    if isinstance(value, str) and len(value) == 10 and value[2] == "/" and value[5] == "/" \
+            and value[:2].isdigit() and value[3:5].isdigit() and value[6:].isdigit():  # DD/MM/YYYY, the usual
         try:
-            return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+            return dt.date(int(value[6:]), int(value[3:5]), int(value[:2]))
         except ValueError:
             pass  # reported below with the full message
+    text = clean(value)
     for pattern, order in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:
@@ -111,7 +111,7 @@ def normalise_phone(value: object | None) -> str:
     Mobile numbers are 10 digits (0 + 3/5/7/8/9 + 8 digits); landlines 11 digits (02…).
     A 9-digit mobile number whose leading 0 a spreadsheet dropped gets it back.
     """
-    text = clean(value)
+    text = value if isinstance(value, str) and value.isdigit() else clean(value)
     if not text:
         return ""
     if text.isdigit():  # the common cases, without the general parsing below

@@ -67,3 +67,10 @@ def test_any_mobile_written_any_way_normalises_to_ten_digits(prefix, rest, form)
     number = prefix + rest
     spaced = f"{number[:2]} {number[2:5]} {number[5:]}"
     assert normalise_phone(form.format(spaced)) == "0" + number
+
+
+def test_dates_with_stray_spaces_and_decomposed_digits():
+    assert parse_date(" 5/9/2023 ") == dt.date(2023, 9, 5)
+    assert parse_date("05/09/2023") == dt.date(2023, 9, 5)
+    with pytest.raises(DoithoaiError, match="không tồn tại"):
+        parse_date("31/02/2023")

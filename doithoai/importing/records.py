@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     file: Path
     row: int | None  # 1-based row in a table file, line in JSON Lines; None for a whole form
