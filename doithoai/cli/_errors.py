@@ -22,6 +22,27 @@ from doithoai.errors import DoithoaiError
 
 EXIT_OVERDUE = 3
 
+# click's usage messages, in Vietnamese (the option or value they name stays as it is)
+_USAGE = [
+    ("No such option:", "không có tùy chọn"),
+    ("No such command", "không có lệnh"),
+    ("Missing option", "thiếu tùy chọn"),
+    ("Missing argument", "thiếu tham số"),
+    ("Missing parameter", "thiếu tham số"),
+    ("Got unexpected extra argument", "thừa tham số"),
+    ("Invalid value for", "giá trị không hợp lệ cho"),
+    ("requires an argument", "cần một giá trị"),
+    ("is not a valid integer", "không phải số nguyên"),
+    ("is not a valid int", "không phải số nguyên"),
+    ("is not one of", "không thuộc"),
+]
+
+
+def _vietnamese(message: str) -> str:
+    for english, vietnamese in _USAGE:
+        message = message.replace(english, vietnamese)
+    return message
+
 
 def print_error(message: str, hint: str | None = None) -> None:
     from doithoai.cli._output import err
@@ -43,9 +64,10 @@ class RootGroup(TyperGroup):
             print_error(e.message, e.hint)
             sys.exit(e.exit_code)
         except sqlite3.Error as e:
+            from doithoai.cli._options import db_path
             from doithoai.db import _sqlite_error
 
-            translated = _sqlite_error(os.environ.get("DOITHOAI_DB", ""), e)
+            translated = _sqlite_error(db_path(), e)
             print_error(translated.message, translated.hint)
             sys.exit(1)
         except click_exceptions.ClickException as e:
@@ -53,7 +75,7 @@ class RootGroup(TyperGroup):
                 hint = f"Xem `{e.ctx.command_path} --help`."
             else:
                 hint = None
-            print_error(f"sai cú pháp lệnh — {e.format_message()}", hint)
+            print_error(f"sai cú pháp lệnh — {_vietnamese(e.format_message())}", hint)
             sys.exit(e.exit_code)
         except (typer.Abort, KeyboardInterrupt, EOFError):
             print_error("Đã hủy; không có thay đổi nào được ghi.")
