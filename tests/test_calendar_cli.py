@@ -103,3 +103,21 @@ def test_deadline_rules_are_settings(cli, session):
     assert cli.json("petition", "list")[0]["due_on"] == "2023-09-25"
     assert "Giá trị" in cli.fail("config", "set", "deadline.answer_unit", "weeks").stderr
     assert "không hợp lệ" in cli.fail("config", "set", "deadline.notice_days", "0").stderr
+
+
+def test_calendar_import_loads_a_years_schedule_and_moves_deadlines(cli, session, isolated):
+    pid = add_petition(cli, session)
+    cli("petition", "assign", pid, "TNMT")
+    sheet = isolated / "lich.csv"
+    sheet.write_text("Ngày,Loại,Lý do,Văn bản\n15/09/2023,nghỉ,Nghỉ bù,CV 1/VPCP\n2023-09-23,làm bù,Làm bù cho 15/09,CV 1/VPCP\n",
+                     encoding="utf-8")
+    out = cli("calendar", "import", sheet).stderr
+    # 15/9 off, Saturday 23/9 worked: review (5 days) 18–22/9 → 22/9 instead of 21/9; the answer
+    # (15 days) loses the 15th and gains the 23rd, so it stays Thursday 5/10.
+    assert "hạn thông báo kết luận 21/09/2023 → 22/09/2023" in out
+    assert f"Kiến nghị số {pid}" not in out
+    rows = {r["date"]: r for r in cli.json("calendar", "list", "--year", "2023")}
+    assert rows["2023-09-15"]["kind"] == "day_off" and "CV 1/VPCP" in rows["2023-09-15"]["origin"]
+    assert rows["2023-09-23"]["kind"] == "workday"
+    assert cli.json("petition", "list")[0]["due_on"] == "2023-10-05"
+    assert "đã được điều chỉnh trước đó" in cli.fail("calendar", "import", sheet).stderr

@@ -379,6 +379,8 @@ def import_files(db, today: dt.date, paths: list, session: str, *, source: str |
 
 def write_rejects(path: Path, rejected: list[Rejected]) -> None:
     """The rejected rows, with their reasons, as a UTF-8 (BOM) CSV a clerk can fix in Excel."""
+    from doithoai.spreadsheet import neutralise
+
     keys = [f for f in FIELDS if f != "skip"]
     tmp = path.with_name(path.name + ".tmp")
     try:
@@ -387,7 +389,8 @@ def write_rejects(path: Path, rejected: list[Rejected]) -> None:
             writer.writerow(["Tệp", "Dòng", "Lý do", *(FIELDS[k] for k in keys)])
             for r in rejected:
                 writer.writerow([r.record.file, r.record.row or "", "; ".join(r.reasons),
-                                 *("" if r.record.values.get(k) is None else r.record.values.get(k) for k in keys)])
+                                 *("" if r.record.values.get(k) is None else neutralise(r.record.values.get(k))
+                                   for k in keys)])
         os.replace(tmp, path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
