@@ -216,3 +216,34 @@ def test_signature_block_without_a_date_line_is_not_data(cli, base, isolated):
 def test_an_organisation_written_in_capitals_is_data(cli, base, isolated):
     (isolated / "hoa.csv").write_text("Họ và tên,Nội dung\nHỢP TÁC XÃ CHÈ KHOEN ON,ĐỀ NGHỊ HỖ TRỢ VỐN\n", encoding="utf-8")
     assert cli.json("petition", "import", isolated / "hoa.csv", "--session", base)["new"] == 1
+
+
+def test_repeats_leave_no_stray_petitioner_and_speakers_are_numbered_in_file_order(cli, base, isolated, db_path):
+    import sqlite3
+
+    cli("petition", "add", "--session", base, "--name", "Người Đầu", "--content", "Đã đăng ký trước", "--speak")
+    first = isolated / "a.csv"
+    first.write_text("Số phiếu,Họ và tên,Nội dung,Đăng ký phát biểu\nP1,Lò Văn A,Nội dung một,x\n"
+                     "P2,Lò Văn B,Nội dung hai,\nP3,Lò Văn C,Nội dung ba,x\nP3,Lò Văn C,Nội dung ba,x\n", encoding="utf-8")
+    out = cli.json("petition", "import", first, "--session", base)
+    assert (out["new"], out["present"]) == (3, 1)  # the repeated P3 inside the file
+    second = isolated / "b.csv"
+    second.write_text("Số phiếu,Họ và tên,Nội dung\nP1,Người Gõ Nhầm,Nội dung khác\n", encoding="utf-8")
+    out = cli.json("petition", "import", second, "--session", base)
+    assert (out["new"], out["present"]) == (0, 1)
+    conn = sqlite3.connect(db_path)
+    names = {r[0] for r in conn.execute("SELECT name FROM petitioners")}
+    conn.close()
+    assert "Người Gõ Nhầm" not in names  # made for a repeat, removed with it
+    speakers = [(r["speak_order"], r["petitioner"]) for r in cli.json("session", "speakers", base)]
+    assert speakers == [(1, "Người Đầu"), (2, "Lò Văn A"), (3, "Lò Văn C")]
+
+
+def test_same_person_raising_the_same_matter_twice_is_reported(cli, base, isolated):
+    f = isolated / "lap.csv"
+    f.write_text("Họ và tên,Số điện thoại,Nội dung\nLò Văn A,0977123456,Đường vào bản Mì bị sạt lở nặng\n"
+                 "Lò Văn A,0977123456,Đường vào bản Mì bị sạt lở nặng sau mưa\n", encoding="utf-8")
+    out = cli.json("petition", "import", f, "--session", base)
+    assert out["new"] == 2 and len(out["duplicates"]) == 1
+    result = cli("petition", "import", isolated / "lap.csv", "--session", base)
+    assert "đã nhập trước đó" in result.stdout

@@ -138,8 +138,6 @@ class _Context:
         self.field_by_text: dict[str, int | None] = {}
         self.agencies = agencies.list_all(db, include_inactive=False)
         self.agency_by_text: dict[str, str | None] = {}
-        self.next_order = (db.execute("SELECT MAX(speak_order) FROM petitions WHERE session_id = ?",
-                                      [session["id"]]).fetchone()[0] or 0) + 1
         self.answer_due = session["answer_due"]
         self.petitioners: dict[tuple[str, str, str], int] = {}  # (name_fold, phone, address) → id, this call
 
@@ -247,68 +245,108 @@ def _similar(a: str, b: str) -> bool:
     return a in b or b in a or len(wa & wb) / len(wa | wb) >= 0.6
 
 
-def _write(db, ctx: _Context, data: dict, batch_id: int, today: dt.date, now: str) -> tuple[str, int | None, list[dict]]:
-    """Insert one validated row. Returns ('new'|'present', petition id, suspected duplicates)."""
-    s = ctx.session
-    name_fold, content_fold = fold_clean(data["name"]), fold_clean(data["content"])
-    key = stable_key(s["id"], data["form_no"], name_fold, content_fold, folded=True)
-    phone, address = data["phone"], data["address"]
-    who = (name_fold, phone, "" if phone else address)
-    petitioner_id = ctx.petitioners.get(who)
-    existed = petitioner_id is not None
-    created_petitioner = False
-    if petitioner_id is None:
-        # Insert unless already there, in one statement; look the id up only when it was there.
-        org = int(data.get("organisation", False))
-        if phone:
-            cursor = db.execute(
-                "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
-                "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = ?)",
-                [data["name"], name_fold, org, address, phone, name_fold, phone])
-        else:
-            cursor = db.execute(
-                "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
-                "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = '' AND address = ?)",
-                [data["name"], name_fold, org, address, phone, name_fold, address])
-        if cursor.rowcount:
-            petitioner_id, created_petitioner = cursor.lastrowid, True
-        else:
-            existed = True
-            petitioner_id = db.execute(
-                "SELECT id FROM petitioners WHERE name_fold = ? AND phone = ? AND (? <> '' OR address = ?)",
-                [name_fold, phone, phone, address]).fetchone()[0]
-    order = data["order"]
-    if data["speak"] and order is None:
-        order = ctx.next_order
-    if order is not None:
-        ctx.next_order = max(ctx.next_order, order + 1)
-    # The stable key is UNIQUE: a row already present is simply not inserted (one statement, no lookup).
-    cursor = db.execute(
-        """INSERT INTO petitions (session_id, petitioner_id, stable_key, form_no, content, content_fold, field_id,
-               urgency, source, registered_on, speak, speak_order, proposed_agency, status, due_on, batch_id, created_at)
-           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'new',?,?,?) ON CONFLICT (stable_key) DO NOTHING""",
-        [s["id"], petitioner_id, key, data["form_no"], data["content"], content_fold, data["field_id"],
-         data["urgency"], data["source"], (data["registered_on"] or today).isoformat(), int(bool(data["speak"])),
-         order, data["proposed_agency"], ctx.answer_due, batch_id, now],
-    )
-    if cursor.rowcount == 0:
-        if created_petitioner:  # the row was a repeat: do not keep a petitioner made just for it
-            db.execute("DELETE FROM petitioners WHERE id = ?", [petitioner_id])
-        elif data["speak"] and data["order"] is None:
-            ctx.next_order -= 1
-        return "present", None, []
-    if len(ctx.petitioners) >= 5000:  # a small cache, so memory stays flat however long the file
-        ctx.petitioners.clear()
-    ctx.petitioners[who] = petitioner_id
-    pid = cursor.lastrowid
-    dupes = []
-    if existed:
-        for other in db.execute(
-            "SELECT p.id, s.code, p.content_fold FROM petitions p JOIN sessions s ON s.id = p.session_id "
-            "WHERE p.petitioner_id = ? AND p.id <> ?", [petitioner_id, pid]):
-            if _similar(content_fold, other[2]):
-                dupes.append({"id": pid, "earlier_id": other[0], "earlier_session": other[1]})
-    return "new", pid, dupes
+_INSERT_PETITION = """
+    INSERT INTO petitions (session_id, petitioner_id, stable_key, form_no, content, content_fold, field_id, urgency,
+        source, registered_on, speak, speak_order, proposed_agency, status, due_on, batch_id, created_at)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'new',?,?,?) ON CONFLICT (stable_key) DO NOTHING"""
+
+
+class _Writer:
+    """Buffers validated rows and writes them a thousand at a time with executemany. The stable
+    key is UNIQUE, so a row already present is simply not inserted; the few things that need
+    to know which rows those were (orphan petitioners, duplicate suspicion) are settled per flush."""
+
+    SIZE = 1000
+
+    def __init__(self, db, ctx: _Context, batch_id: int, today: dt.date, now: str):
+        self.db, self.ctx, self.batch_id, self.today, self.now = db, ctx, batch_id, today, now
+        self.rows: list[tuple] = []
+        self.created: list[int] = []  # petitioners made for rows in the buffer
+        self.check: list[tuple[str, int, str]] = []  # (key, petitioner, content_fold) whose petitioner existed
+        self.new = self.present = 0
+        self.duplicates: list[dict] = []
+
+    def add(self, data: dict) -> None:
+        ctx, db = self.ctx, self.db
+        s = ctx.session
+        name_fold, content_fold = fold_clean(data["name"]), fold_clean(data["content"])
+        key = stable_key(s["id"], data["form_no"], name_fold, content_fold, folded=True)
+        phone, address = data["phone"], data["address"]
+        who = (name_fold, phone, "" if phone else address)
+        petitioner_id = ctx.petitioners.get(who)
+        existed = petitioner_id is not None
+        if petitioner_id is None:
+            # Insert unless already there, in one statement; look the id up only when it was there.
+            org = int(data.get("organisation", False))
+            if phone:
+                cursor = db.execute(
+                    "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
+                    "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = ?)",
+                    [data["name"], name_fold, org, address, phone, name_fold, phone])
+            else:
+                cursor = db.execute(
+                    "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
+                    "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = '' AND address = ?)",
+                    [data["name"], name_fold, org, address, phone, name_fold, address])
+            if cursor.rowcount:
+                petitioner_id = cursor.lastrowid
+                self.created.append(petitioner_id)
+            else:
+                existed = True
+                petitioner_id = db.execute(
+                    "SELECT id FROM petitioners WHERE name_fold = ? AND phone = ? AND (? <> '' OR address = ?)",
+                    [name_fold, phone, phone, address]).fetchone()[0]
+            if len(ctx.petitioners) >= 5000:  # a small cache, so memory stays flat however long the file
+                ctx.petitioners.clear()
+            ctx.petitioners[who] = petitioner_id
+        if existed:
+            self.check.append((key, petitioner_id, content_fold))
+        # speak_order stays NULL for "registered to speak, no number": numbered in file order at the end
+        self.rows.append((s["id"], petitioner_id, key, data["form_no"], data["content"], content_fold,
+                          data["field_id"], data["urgency"], data["source"], (data["registered_on"] or self.today).isoformat(),
+                          int(bool(data["speak"])), data["order"], data["proposed_agency"], ctx.answer_due,
+                          self.batch_id, self.now))
+        if len(self.rows) >= self.SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        db = self.db
+        before = db.conn.total_changes
+        db.conn.executemany(_INSERT_PETITION, self.rows)
+        inserted = db.conn.total_changes - before
+        self.new += inserted
+        self.present += len(self.rows) - inserted
+        if inserted < len(self.rows) and self.created:
+            # rows that were repeats: drop the petitioners made just for them (and forget them)
+            marks = ",".join("?" * len(self.created))
+            gone = {r[0] for r in db.execute(
+                f"DELETE FROM petitioners WHERE id IN ({marks}) AND NOT EXISTS "
+                f"(SELECT 1 FROM petitions WHERE petitioner_id = petitioners.id) RETURNING id", self.created)}
+            if gone:
+                self.ctx.petitioners = {k: v for k, v in self.ctx.petitioners.items() if v not in gone}
+        for key, petitioner_id, content_fold in self.check:
+            row = db.execute("SELECT id FROM petitions WHERE stable_key = ? AND batch_id = ?", [key, self.batch_id]).fetchone()
+            if row is None:
+                continue  # it was already there before this batch
+            for other in db.execute(
+                "SELECT p.id, s.code, p.content_fold FROM petitions p JOIN sessions s ON s.id = p.session_id "
+                "WHERE p.petitioner_id = ? AND p.id <> ?", [petitioner_id, row[0]]):
+                if _similar(content_fold, other[2]):
+                    self.duplicates.append({"id": row[0], "earlier_id": other[0], "earlier_session": other[1]})
+        self.rows, self.created, self.check = [], [], []
+
+    def finish(self) -> None:
+        self.flush()
+        # speakers without a number, in the order of the file, after everyone already registered
+        ids = [r[0] for r in self.db.execute(
+            "SELECT id FROM petitions WHERE batch_id = ? AND speak = 1 AND speak_order IS NULL ORDER BY id", [self.batch_id])]
+        if ids:
+            start = (self.db.execute("SELECT MAX(speak_order) FROM petitions WHERE session_id = ?",
+                                     [self.ctx.session["id"]]).fetchone()[0] or 0) + 1
+            self.db.conn.executemany("UPDATE petitions SET speak_order = ? WHERE id = ?",
+                                     [(start + i, pid) for i, pid in enumerate(ids)])
 
 
 def import_files(db, today: dt.date, paths: list, session: str, *, source: str | None = None,
@@ -341,7 +379,7 @@ def import_files(db, today: dt.date, paths: list, session: str, *, source: str |
             "INSERT INTO import_batches (session_id, file, sha256, format, rows_read, rows_new, rows_present, "
             "rows_duplicate, rows_rejected, user, created_at) VALUES (?,?,?,?,0,0,0,0,0,?,?)",
             [s["id"], path.name, result.sha256, fmt, os_user(), now_utc()]).lastrowid
-        dupes_before = len(summary.duplicates)
+        writer = _Writer(db, ctx, result.batch_id, today, now)
         for rec in records_of(path, fmt, sheet, mapping):
             result.read += 1
             if tick:
@@ -358,11 +396,12 @@ def import_files(db, today: dt.date, paths: list, session: str, *, source: str |
                     data["proposed_agency"] = code
                 else:
                     summary.unmatched_agencies[data["proposed_agency"]] = summary.unmatched_agencies.get(data["proposed_agency"], 0) + 1
-            status, _pid, dupes = _write(db, ctx, data, result.batch_id, today, now)
-            setattr(result, status, getattr(result, status) + 1)
-            summary.duplicates.extend(dupes)
+            writer.add(data)
+        writer.finish()
+        result.new, result.present = writer.new, writer.present
+        summary.duplicates.extend(writer.duplicates)
         db.execute("UPDATE import_batches SET rows_read=?, rows_new=?, rows_present=?, rows_duplicate=?, rows_rejected=? "
-                   "WHERE id = ?", [result.read, result.new, result.present, len(summary.duplicates) - dupes_before,
+                   "WHERE id = ?", [result.read, result.new, result.present, len(writer.duplicates),
                                     result.rejected, result.batch_id])
         log_event(db, "petition.import", "import_batches", result.batch_id, None,
                   {"file": path.name, "sha256": result.sha256, "session": s["code"], "read": result.read,
