@@ -234,6 +234,7 @@ def test_public_dossier_has_no_personal_data(cli, demo, isolated):
     everything = "\n".join(blobs)
     for name, phone, address in people:
         assert name not in everything, name
+        assert address not in everything, address
         if phone:
             assert phone not in everything, phone
     assert "L. V. T." in everything  # Lò Văn Thắng as initials
