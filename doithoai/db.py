@@ -256,13 +256,3 @@ def recent_events(db, petition: int | None = None, limit: int = 200) -> list[dic
     where, params = ("WHERE entity = 'petitions' AND entity_id = ?", [petition]) if petition else ("", [])
     return list(db.query(
         f"SELECT * FROM (SELECT * FROM events {where} ORDER BY id DESC LIMIT ?) ORDER BY id", [*params, limit]))
-
-
-def one(db, sql: str, params=()) -> dict | None:
-    rows = list(db.query(sql, params))
-    return rows[0] if rows else None
-
-
-def scalar(db, sql: str, params=()):
-    row = db.execute(sql, params).fetchone()
-    return row[0] if row else None

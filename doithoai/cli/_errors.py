@@ -92,6 +92,3 @@ class RootGroup(TyperGroup):
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) else 0)
 
-
-def exit_with(code: int) -> None:
-    raise typer.Exit(code)
