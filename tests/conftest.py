@@ -12,10 +12,17 @@ from typer.testing import CliRunner
 from doithoai.cli import app
 
 
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    """One holidays cache for the whole run, away from the user's own ~/.cache."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
+def isolated(tmp_path, monkeypatch, cache_dir):
     monkeypatch.setenv("DOITHOAI_DB", str(tmp_path / "base.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_dir))
     monkeypatch.delenv("DOITHOAI_DEBUG", raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path
