@@ -131,3 +131,24 @@ def test_count_between_a_day_and_its_nth_working_day_is_n(day, n):
 def test_make_up_saturdays_count_in_steps(saturday):
     before = CAL.add_days(saturday, 1, before=True)
     assert CAL.add_days(before, 1) == saturday
+
+
+def test_the_holidays_cache_returns_what_the_package_computes(tmp_path, monkeypatch):
+    from doithoai.deadlines import cached_vn_holidays
+    from doithoai.workdays import vn_holidays
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    computed = cached_vn_holidays(2023, 2027)  # computes, then writes the cache
+    assert list(tmp_path.rglob("holidays-vn-*.json"))
+    assert cached_vn_holidays(2023, 2027) == computed == vn_holidays(2023, 2027)
+    assert cached_vn_holidays(2025, 2026) == vn_holidays(2025, 2026)  # a sub-span, from the cache
+
+
+def test_an_unwritable_cache_only_costs_speed(tmp_path, monkeypatch):
+    from doithoai.deadlines import cached_vn_holidays
+    from doithoai.workdays import vn_holidays
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert cached_vn_holidays(2024, 2024) == vn_holidays(2024, 2024)
