@@ -101,21 +101,24 @@ def stable_key(session_id: int, form_no: str, name: str, content: str, folded: b
     return f"hash:{digest[:32]}"
 
 
-def _petitioner_id(db, name: str, address: str, phone: str, is_org: bool) -> int:
-    name_fold = fold(name)
+def upsert_petitioner(db, name: str, name_fold: str, address: str, phone: str, is_org: bool) -> tuple[int, bool]:
+    """(id, created). A petitioner is the same person when name and phone match, or, without a
+    phone, name and address. Inserted unless present, in one statement (imports call this per row)."""
     if phone:
-        row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = ?", [name_fold, phone]).fetchone()
+        cursor = db.execute(
+            "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
+            "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = ?)",
+            [name, name_fold, int(is_org), address, phone, name_fold, phone])
     else:
-        row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = '' AND address = ?",
-                         [name_fold, address]).fetchone()
-    if row:
-        if address:
-            db.execute("UPDATE petitioners SET address = ? WHERE id = ? AND address = ''", [address, row[0]])
-        return row[0]
-    return db.execute(
-        "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) VALUES (?,?,?,?,?)",
-        [name, name_fold, int(is_org), address, phone],
-    ).lastrowid
+        cursor = db.execute(
+            "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
+            "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = '' AND address = ?)",
+            [name, name_fold, int(is_org), address, phone, name_fold, address])
+    if cursor.rowcount:
+        return cursor.lastrowid, True
+    row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = ? AND (? <> '' OR address = ?)",
+                     [name_fold, phone, phone, address]).fetchone()
+    return row[0], False
 
 
 def get(db, pid: int | str) -> dict:
@@ -161,7 +164,7 @@ def add(db, today: dt.date, *, session: str, name: str, content: str, address: s
         )
     if speak and order is None:
         order = (db.execute("SELECT MAX(speak_order) FROM petitions WHERE session_id = ?", [s["id"]]).fetchone()[0] or 0) + 1
-    petitioner_id = _petitioner_id(db, name, address, phone, organisation)
+    petitioner_id, _created = upsert_petitioner(db, name, fold(name), address, phone, organisation)
     row = {
         "session_id": s["id"], "petitioner_id": petitioner_id, "stable_key": key, "form_no": form_no,
         "content": content, "content_fold": fold(content), "field_id": field_id, "urgency": urgency_code,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Any
 
 
@@ -51,3 +53,14 @@ def xlsx_bytes(sheets: list[tuple[str, list, list[dict]]]) -> bytes:
     buf = _io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def csv_text(columns: list, rows: list[dict]) -> str:
+    """CSV with a BOM (Excel then reads UTF-8 Vietnamese) and neutralised formulas; dates ISO."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.header for c in columns])
+    for r in rows:
+        values = (r.get(c.key) for c in columns)
+        writer.writerow(["" if v is None else neutralise(v.isoformat() if isinstance(v, dt.date) else v) for v in values])
+    return "\ufeff" + buf.getvalue()

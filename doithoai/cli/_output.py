@@ -6,16 +6,14 @@ colour and no width truncation, and the text is UTF-8 whatever the locale says.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from doithoai.fileio import write_atomic
-from doithoai.spreadsheet import neutralise, xlsx_bytes
+from doithoai.spreadsheet import csv_text, xlsx_bytes
 from doithoai.text import vn_date
 
 QUIET = {"on": False}
@@ -75,25 +73,12 @@ class Col:
     labels: dict[str, str] | None = None  # code → Vietnamese label, table only
     table: bool = True  # shown in the table (json/csv always carry it)
     max_width: int | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value
-
-
-def _table_value(col: Col, value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if col.kind == "date":
-        return vn_date(value)
-    if col.kind == "bool":
-        return "✓" if value else ""
-    if col.labels:
-        return col.labels.get(value, str(value))
-    return str(value)
 
 
 RICH_MAX_ROWS = 2000  # beyond this, or without a terminal, a plain table: fast and never truncated
@@ -128,15 +113,6 @@ def plain_table(rows: list[dict], columns: list[Col]) -> str:
     return "\n".join([body[0], rule, *body[1:]])
 
 
-def _csv_text(rows: list[dict], columns: list[Col]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([c.header for c in columns])
-    for r in rows:
-        writer.writerow(["" if r.get(c.key) is None else neutralise(_json_value(r.get(c.key))) for c in columns])
-    return "\ufeff" + buf.getvalue()  # BOM: Excel then reads the file as UTF-8
-
-
 def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title: str | None = None,
          empty: str = "Không có dữ liệu.", footer: str | None = None, out_path=None,
          extra_sheets: list[tuple[str, list[Col], list[dict]]] = ()) -> None:
@@ -154,7 +130,7 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
         data = [{c.key: _json_value(r.get(c.key)) for c in columns} for r in rows]
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":
-        text = _csv_text(rows, columns)
+        text = csv_text(columns, rows)
     else:
         if not rows:
             info(empty)
@@ -190,8 +166,8 @@ def _rich_table(rows: list[dict], columns: list[Col], title: str | None, footer:
     table = Table(title=title, header_style="bold", title_justify="left")
     for c in shown:
         table.add_column(c.header, justify="right" if c.kind == "int" else "left", overflow="fold", max_width=c.max_width)
-    for r in rows:
-        table.add_row(*(_table_value(c, r.get(c.key)) for c in shown))
+    for values in zip(*(_cell_strings(c, rows) for c in shown)):
+        table.add_row(*values)
     con = console()
     con.print(table)
     if footer:

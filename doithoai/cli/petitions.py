@@ -322,11 +322,11 @@ def import_(
             with progress:
                 task = progress.add_task("import", total=None)
                 summary = batch.import_files(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
-                                             maps=maps or [], sheet=sheet, dry_run=dry_run,
+                                             maps=maps or [], sheet=sheet,
                                              tick=lambda: progress.advance(task))
         else:
             summary = batch.import_files(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
-                                         maps=maps or [], sheet=sheet, dry_run=dry_run)
+                                         maps=maps or [], sheet=sheet)
         if summary.rejected and not dry_run:
             rejects_path = rejects or Path(Path(summary.files[0].file).stem + ".loi.csv")
             batch.write_rejects(rejects_path, summary.rejected)

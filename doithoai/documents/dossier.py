@@ -8,7 +8,6 @@ initials (organisations keep theirs), phone numbers and addresses are left out.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ from doithoai import petitions, sessions
 from doithoai.db import now_utc
 from doithoai.errors import DoithoaiError
 from doithoai.fileio import sha256_file, write_atomic
+from doithoai.spreadsheet import csv_text, xlsx_bytes
 from doithoai.text import mask_name
 
 SESSION_KINDS = ("plan", "invitation", "form", "minutes", "conclusions", "report")
@@ -68,27 +68,11 @@ def _tables(db, s: dict, as_of: dt.date, public: bool) -> dict[str, tuple[list[t
             "nhat-ky": (EVENT_COLUMNS, events)}
 
 
-def _csv_bytes(columns, rows) -> bytes:
-    import csv
-
-    from doithoai.spreadsheet import neutralise
-
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([h for _, h in columns])
-    for r in rows:
-        writer.writerow(["" if r.get(k) is None else neutralise(r.get(k)) for k, _ in columns])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def _xlsx_bytes(title, columns, rows) -> bytes:
+def _columns(columns: list[tuple[str, str]]) -> list:
     from types import SimpleNamespace
 
-    from doithoai.spreadsheet import xlsx_bytes
-
-    cols = [SimpleNamespace(key=k, header=h, kind="date" if k in ("due_on", "registered_on", "on_date", "doc_date") else "text")
-            for k, h in columns]
-    return xlsx_bytes([(title, cols, rows)])
+    dates = ("due_on", "registered_on", "on_date", "doc_date")
+    return [SimpleNamespace(key=k, header=h, kind="date" if k in dates else "text") for k, h in columns]
 
 
 def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) -> dict:
@@ -130,9 +114,10 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
                 if Path(path).is_file():
                     shutil.copyfile(path, staging / "van-ban" / f"chuyen-{number.replace('/', '-')}.docx")
         for name, (columns, rows) in _tables(db, s, as_of, public).items():
-            write_atomic(staging / "du-lieu" / f"{name}.csv", _csv_bytes(columns, rows))
+            cols = _columns(columns)
+            write_atomic(staging / "du-lieu" / f"{name}.csv", csv_text(cols, rows).encode("utf-8"))
             if name != "nhat-ky":
-                write_atomic(staging / "du-lieu" / f"{name}.xlsx", _xlsx_bytes(name, columns, rows))
+                write_atomic(staging / "du-lieu" / f"{name}.xlsx", xlsx_bytes([(name, cols, rows)]))
         files = sorted(p for p in staging.rglob("*") if p.is_file())
         manifest = {
             "session": {k: s[k] for k in ("id", "code", "title", "commune", "date", "status")},

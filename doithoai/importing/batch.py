@@ -33,6 +33,7 @@ from doithoai.petitions import (
     parse_source,
     parse_urgency,
     stable_key,
+    upsert_petitioner,
 )
 from doithoai.text import clean, fold, fold_clean, normalise_phone, parse_date
 
@@ -70,7 +71,6 @@ class Summary:
     duplicates: list[dict] = field(default_factory=list)
     unmatched_agencies: dict[str, int] = field(default_factory=dict)
     rejected: list[Rejected] = field(default_factory=list)
-    dry_run: bool = False
 
     def total(self, key: str) -> int:
         return sum(getattr(f, key) for f in self.files)
@@ -276,26 +276,12 @@ class _Writer:
         petitioner_id = ctx.petitioners.get(who)
         existed = petitioner_id is not None
         if petitioner_id is None:
-            # Insert unless already there, in one statement; look the id up only when it was there.
-            org = int(data.get("organisation", False))
-            if phone:
-                cursor = db.execute(
-                    "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
-                    "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = ?)",
-                    [data["name"], name_fold, org, address, phone, name_fold, phone])
-            else:
-                cursor = db.execute(
-                    "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
-                    "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = '' AND address = ?)",
-                    [data["name"], name_fold, org, address, phone, name_fold, address])
-            if cursor.rowcount:
-                petitioner_id = cursor.lastrowid
+            petitioner_id, created = upsert_petitioner(db, data["name"], name_fold, address, phone,
+                                                       data.get("organisation", False))
+            if created:
                 self.created.append(petitioner_id)
             else:
                 existed = True
-                petitioner_id = db.execute(
-                    "SELECT id FROM petitioners WHERE name_fold = ? AND phone = ? AND (? <> '' OR address = ?)",
-                    [name_fold, phone, phone, address]).fetchone()[0]
             if len(ctx.petitioners) >= 5000:  # a small cache, so memory stays flat however long the file
                 ctx.petitioners.clear()
             ctx.petitioners[who] = petitioner_id
@@ -351,7 +337,7 @@ class _Writer:
 
 def import_files(db, today: dt.date, paths: list, session: str, *, source: str | None = None,
                  skip_invalid: bool = False, maps: list[str] = (), sheet: str | None = None,
-                 dry_run: bool = False, tick: Callable[[], None] | None = None) -> Summary:
+                 tick: Callable[[], None] | None = None) -> Summary:
     """Import every file into the session, in the caller's transaction."""
     s = sessions.get(db, session)
     if s["status"] == "closed":
@@ -360,7 +346,7 @@ def import_files(db, today: dt.date, paths: list, session: str, *, source: str |
     mapping = parse_maps(list(maps))
     files = expand(paths)
     ctx = _Context(db, s, source)
-    summary = Summary(session=s["code"], dry_run=dry_run)
+    summary = Summary(session=s["code"])
     problems: list[str] = []
     now = now_utc()
     for path in files:
