@@ -263,4 +263,156 @@ def m004_event_chain(db):
                "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END")
 
 
+@migration
+def m009_search_and_tallies(db):
+    # Province scale (a million petitions). 1) Full-text search: a trigram FTS5 index over each
+    # petition's folded text. SQLite cannot fold đ, so search.py folds in Python; these pure-SQL
+    # triggers only queue changed petitions, so writes by any tool keep the queue right.
+    # 2) Tallies for `report summary`, kept by triggers: counts by status/field/source/lead
+    # agency, and the first written answer of each petition counted by session, date and
+    # on-time-ness, so the summary reads a few thousand rows instead of every petition.
+    # 3) Indexes for the received/due date filters.
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE petition_search USING fts5(doc, tokenize = 'trigram', detail = none);
+        CREATE TABLE search_stale (petition_id INTEGER PRIMARY KEY);
+        CREATE TRIGGER search_petition_insert AFTER INSERT ON petitions
+            BEGIN INSERT OR IGNORE INTO search_stale VALUES (new.id); END;
+        CREATE TRIGGER search_petition_update
+            AFTER UPDATE OF content, content_fold, conclusion, field_id, petitioner_id ON petitions
+            BEGIN INSERT OR IGNORE INTO search_stale VALUES (new.id); END;
+        CREATE TRIGGER search_petition_delete AFTER DELETE ON petitions
+            BEGIN INSERT OR IGNORE INTO search_stale VALUES (old.id); END;
+        CREATE TRIGGER search_petitioner_update AFTER UPDATE OF name, name_fold, address, phone ON petitioners
+            BEGIN INSERT OR IGNORE INTO search_stale SELECT id FROM petitions WHERE petitioner_id = new.id; END;
+        CREATE TRIGGER search_action_insert AFTER INSERT ON actions
+            WHEN new.kind IN ('answer_meeting', 'answer_written')
+            BEGIN INSERT OR IGNORE INTO search_stale VALUES (new.petition_id); END;
+        CREATE TRIGGER search_action_update AFTER UPDATE ON actions
+            BEGIN INSERT OR IGNORE INTO search_stale VALUES (old.petition_id), (new.petition_id); END;
+        CREATE TRIGGER search_action_delete AFTER DELETE ON actions
+            WHEN old.kind IN ('answer_meeting', 'answer_written')
+            BEGIN INSERT OR IGNORE INTO search_stale VALUES (old.petition_id); END;
+        CREATE TRIGGER search_field_update AFTER UPDATE OF name, name_fold, aliases ON fields
+            BEGIN INSERT OR IGNORE INTO search_stale SELECT id FROM petitions WHERE field_id = new.id; END;
+
+        -- 0 stands for "none" in field_id / lead_agency_id, so the key is never NULL.
+        CREATE TABLE petition_counts (
+            status         TEXT NOT NULL,
+            field_id       INTEGER NOT NULL,
+            source         TEXT NOT NULL,
+            lead_agency_id INTEGER NOT NULL,
+            n              INTEGER NOT NULL,
+            PRIMARY KEY (status, field_id, source, lead_agency_id)
+        ) WITHOUT ROWID;
+        INSERT INTO petition_counts
+            SELECT status, COALESCE(field_id, 0), source, COALESCE(lead_agency_id, 0), COUNT(*)
+            FROM petitions GROUP BY 1, 2, 3, 4;
+        CREATE TRIGGER tally_petition_insert AFTER INSERT ON petitions BEGIN
+            INSERT INTO petition_counts
+                VALUES (new.status, COALESCE(new.field_id, 0), new.source, COALESCE(new.lead_agency_id, 0), 1)
+                ON CONFLICT DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER tally_petition_delete AFTER DELETE ON petitions BEGIN
+            UPDATE petition_counts SET n = n - 1
+             WHERE status = old.status AND field_id = COALESCE(old.field_id, 0) AND source = old.source
+               AND lead_agency_id = COALESCE(old.lead_agency_id, 0);
+        END;
+        CREATE TRIGGER tally_petition_update AFTER UPDATE OF status, field_id, source, lead_agency_id ON petitions
+            WHEN old.status IS NOT new.status OR old.field_id IS NOT new.field_id OR old.source IS NOT new.source
+              OR old.lead_agency_id IS NOT new.lead_agency_id
+        BEGIN
+            UPDATE petition_counts SET n = n - 1
+             WHERE status = old.status AND field_id = COALESCE(old.field_id, 0) AND source = old.source
+               AND lead_agency_id = COALESCE(old.lead_agency_id, 0);
+            INSERT INTO petition_counts
+                VALUES (new.status, COALESCE(new.field_id, 0), new.source, COALESCE(new.lead_agency_id, 0), 1)
+                ON CONFLICT DO UPDATE SET n = n + 1;
+        END;
+
+        -- The first written answer of each petition (what the summary's on-time share and
+        -- median delay are about), and its tally by session, document date and on-time-ness.
+        CREATE TABLE first_written (
+            petition_id INTEGER PRIMARY KEY,
+            session_id  INTEGER NOT NULL,
+            doc_date    TEXT NOT NULL,
+            due_on      TEXT
+        );
+        CREATE TABLE answer_counts (
+            session_id INTEGER NOT NULL,
+            doc_date   TEXT NOT NULL,
+            on_time    INTEGER NOT NULL,
+            n          INTEGER NOT NULL,
+            PRIMARY KEY (session_id, doc_date, on_time)
+        ) WITHOUT ROWID;
+        INSERT INTO first_written
+            SELECT x.petition_id, p.session_id, MIN(x.doc_date), p.due_on
+            FROM actions x JOIN petitions p ON p.id = x.petition_id
+            WHERE x.kind = 'answer_written' AND x.doc_date IS NOT NULL GROUP BY x.petition_id;
+        INSERT INTO answer_counts
+            SELECT session_id, doc_date, due_on IS NULL OR doc_date <= due_on, COUNT(*)
+            FROM first_written GROUP BY 1, 2, 3;
+        CREATE TRIGGER tally_first_insert AFTER INSERT ON first_written BEGIN
+            INSERT INTO answer_counts
+                VALUES (new.session_id, new.doc_date, new.due_on IS NULL OR new.doc_date <= new.due_on, 1)
+                ON CONFLICT DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER tally_first_delete AFTER DELETE ON first_written BEGIN
+            UPDATE answer_counts SET n = n - 1
+             WHERE session_id = old.session_id AND doc_date = old.doc_date
+               AND on_time = (old.due_on IS NULL OR old.doc_date <= old.due_on);
+        END;
+        CREATE TRIGGER tally_first_update AFTER UPDATE ON first_written BEGIN
+            UPDATE answer_counts SET n = n - 1
+             WHERE session_id = old.session_id AND doc_date = old.doc_date
+               AND on_time = (old.due_on IS NULL OR old.doc_date <= old.due_on);
+            INSERT INTO answer_counts
+                VALUES (new.session_id, new.doc_date, new.due_on IS NULL OR new.doc_date <= new.due_on, 1)
+                ON CONFLICT DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER tally_written_insert AFTER INSERT ON actions
+            WHEN new.kind = 'answer_written' AND new.doc_date IS NOT NULL
+        BEGIN
+            INSERT INTO first_written (petition_id, session_id, doc_date, due_on)
+                SELECT new.petition_id, p.session_id, new.doc_date, p.due_on FROM petitions p WHERE p.id = new.petition_id
+                ON CONFLICT (petition_id) DO UPDATE SET doc_date = excluded.doc_date
+                WHERE excluded.doc_date < first_written.doc_date;
+        END;
+        CREATE TRIGGER tally_written_change AFTER UPDATE ON actions
+            WHEN old.kind = 'answer_written' OR new.kind = 'answer_written'
+        BEGIN
+            DELETE FROM first_written WHERE petition_id IN (old.petition_id, new.petition_id);
+            INSERT INTO first_written
+                SELECT x.petition_id, p.session_id, MIN(x.doc_date), p.due_on
+                FROM actions x JOIN petitions p ON p.id = x.petition_id
+                WHERE x.petition_id IN (old.petition_id, new.petition_id) AND x.kind = 'answer_written'
+                  AND x.doc_date IS NOT NULL
+                GROUP BY x.petition_id;
+        END;
+        CREATE TRIGGER tally_written_delete AFTER DELETE ON actions WHEN old.kind = 'answer_written' BEGIN
+            DELETE FROM first_written WHERE petition_id = old.petition_id;
+            INSERT INTO first_written
+                SELECT x.petition_id, p.session_id, MIN(x.doc_date), p.due_on
+                FROM actions x JOIN petitions p ON p.id = x.petition_id
+                WHERE x.petition_id = old.petition_id AND x.kind = 'answer_written' AND x.doc_date IS NOT NULL
+                GROUP BY x.petition_id;
+        END;
+        CREATE TRIGGER tally_petition_due AFTER UPDATE OF due_on, session_id ON petitions
+            WHEN old.due_on IS NOT new.due_on OR old.session_id IS NOT new.session_id
+        BEGIN
+            UPDATE first_written SET due_on = new.due_on, session_id = new.session_id WHERE petition_id = new.id;
+        END;
+        CREATE TRIGGER tally_petition_gone AFTER DELETE ON petitions BEGIN
+            DELETE FROM first_written WHERE petition_id = old.id;
+        END;
+
+        CREATE INDEX petitions_registered ON petitions(registered_on);
+        CREATE INDEX petitions_due ON petitions(due_on);
+        """
+    )
+    from doithoai import search
+
+    search.rebuild(db)
+
+
 NAMES = [fn.__name__ for fn in MIGRATIONS]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from typing import Iterator
 
 from doithoai import agencies, deadlines, fields, sessions, settings
 from doithoai.db import log_event, now_utc
@@ -207,9 +208,42 @@ def scope(db, session: str | None = None, field: str | None = None) -> tuple[lis
     return where, params
 
 
-def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | None = None,
-              agency: str | None = None, field: str | None = None, source: str | None = None,
-              overdue: bool = False, search: str | None = None) -> list[dict]:
+SORTS = {"date": "date", "ngay": "date", "relevance": "relevance", "lien-quan": "relevance"}
+
+
+def parse_sort(value: str | None, searching: bool) -> str:
+    key = SORTS.get(slug(value or "date"))
+    if key is None:
+        raise DoithoaiError(f"Cách sắp xếp '{value}' không hợp lệ.",
+                            "Chọn date (theo ngày đối thoại) hoặc relevance (khớp nhất trước, cần từ khóa tìm).")
+    if key == "relevance" and not searching:
+        raise DoithoaiError("Sắp xếp theo mức độ khớp chỉ dùng khi có từ khóa tìm kiếm.",
+                            "Thêm từ khóa tìm, hoặc sắp xếp theo ngày (date).")
+    return key
+
+
+def _range(where: list[str], params: list, column: str, start: dt.date | None, end: dt.date | None,
+           what: str) -> None:
+    if start and end and start > end:
+        raise DoithoaiError(f"Khoảng {what} không hợp lệ: từ {vn_date(start)} đến {vn_date(end)}.",
+                            "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.")
+    if start:
+        where.append(f"{column} >= ?")
+        params.append(start.isoformat())
+    if end:
+        where.append(f"{column} <= ?")
+        params.append(end.isoformat())
+
+
+def list_query(db, *, as_of: dt.date, session: str | None = None, status: str | None = None,
+               agency: str | None = None, field: str | None = None, source: str | None = None,
+               urgency: str | None = None, overdue: bool = False, search: str | None = None,
+               received_from: dt.date | None = None, received_to: dt.date | None = None,
+               due_from: dt.date | None = None, due_to: dt.date | None = None,
+               sort: str | None = None, limit: int | None = None) -> tuple[str, list]:
+    """The SQL of a petition listing (LIST_SQL, filtered and ordered) and its parameters."""
+    from doithoai import search as fulltext
+
     where, params = scope(db, session, field)
     if status:
         if status not in STATUS_LABELS:
@@ -223,17 +257,60 @@ def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | N
     if source:
         where.append("p.source = ?")
         params.append(parse_source(source))
+    if urgency:
+        where.append("p.urgency = ?")
+        params.append(parse_urgency(urgency))
     if overdue:
         where.append(f"p.status IN ({','.join('?' * len(OPEN))}) AND p.due_on < ?")
         params.extend([*OPEN, as_of.isoformat()])
-    for word in fold(search).split() if search else []:
-        where.append("(p.content_fold LIKE ? OR pr.name_fold LIKE ? OR f.name_fold LIKE ?)")
-        params.extend([f"%{word}%"] * 3)
-    sql = LIST_SQL + (" WHERE " + " AND ".join(where) if where else "")
-    sql += " ORDER BY s.date, s.id, p.speak_order IS NULL, p.speak_order, p.id"
-    rows = list(db.query(sql, params))
-    add_days_overdue(db, rows, as_of)
-    return rows
+    _range(where, params, "p.registered_on", received_from, received_to, "ngày tiếp nhận")
+    _range(where, params, "p.due_on", due_from, due_to, "hạn trả lời")
+    order = " ORDER BY s.date, s.id, p.speak_order IS NULL, p.speak_order, p.id"
+    hits = fulltext.petition_ids(db, search)
+    if parse_sort(sort, hits is not None) == "relevance":
+        # The words together, as typed, first; then the newest sessions.
+        order = (" ORDER BY (SELECT instr(ps.doc, ?) = 0 FROM petition_search ps WHERE ps.rowid = p.id),"
+                 " s.date DESC, p.id DESC")
+    if hits is not None:
+        where.append(f"p.id IN ({hits[0]})")
+        params.extend(hits[1])
+    sql = LIST_SQL + (" WHERE " + " AND ".join(where) if where else "") + order
+    if order.startswith(" ORDER BY (SELECT instr"):
+        params.append(fulltext.phrase(search))
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return sql, params
+
+
+def iter_rows(db, *, as_of: dt.date, **filters) -> Iterator[dict]:
+    """Petitions of a listing, one at a time straight from the cursor (a listing of a million
+    rows never sits in memory), each with its days_overdue. Bad filters raise here, before
+    anything is written."""
+    sql, params = list_query(db, as_of=as_of, **filters)
+    cursor = db.execute(sql, params)
+    return _with_days_overdue(db, cursor, as_of)
+
+
+def _with_days_overdue(db, cursor, as_of: dt.date) -> Iterator[dict]:
+    names = [d[0] for d in cursor.description]
+    cal = deadlines.load_calendar(db)
+    today_iso = as_of.isoformat()
+    late: dict[str, int] = {}
+    for values in cursor:
+        r = dict(zip(names, values))
+        due = r["due_on"]
+        if due and due < today_iso and r["status"] in OPEN:
+            if due not in late:
+                late[due] = cal.working_days_between(dt.date.fromisoformat(due), as_of)
+            r["days_overdue"] = late[due]
+        else:
+            r["days_overdue"] = 0
+        yield r
+
+
+def list_rows(db, *, as_of: dt.date, **filters) -> list[dict]:
+    return list(iter_rows(db, as_of=as_of, **filters))
 
 
 def add_days_overdue(db, rows: list[dict], as_of: dt.date) -> None:

@@ -90,16 +90,27 @@ def list_(
     agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan được giao (chủ trì hoặc phối hợp).")] = None,
     field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực.")] = None,
     source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = None,
+    urgency: Annotated[Optional[str], typer.Option("--urgency", help="Mức độ: thuong | cap-thiet | khan.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Chỉ kiến nghị quá hạn chưa trả lời.")] = False,
-    search: Annotated[Optional[str], typer.Option("--search", help="Tìm trong nội dung và tên, không phân biệt dấu: \"dat dai\".")] = None,
+    search: Annotated[Optional[str], typer.Option(
+        "--search", help="Tìm trong tên, địa chỉ, điện thoại, nội dung, kết luận, trả lời và lĩnh vực; "
+                         "không phân biệt dấu, hoa thường; nhiều từ thì phải khớp đủ: \"dat dai\", \"bhyt\".")] = None,
+    received_from: Annotated[Optional[str], typer.Option("--received-from", help="Tiếp nhận từ ngày.")] = None,
+    received_to: Annotated[Optional[str], typer.Option("--received-to", help="Tiếp nhận đến ngày.")] = None,
+    due_from: Annotated[Optional[str], typer.Option("--due-from", help="Hạn trả lời từ ngày.")] = None,
+    due_to: Annotated[Optional[str], typer.Option("--due-to", help="Hạn trả lời đến ngày.")] = None,
+    sort: Annotated[str, typer.Option("--sort", help="date (theo ngày đối thoại) | relevance (khớp nhất trước, khi tìm).")] = "date",
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Liệt kê kiến nghị, có lọc và tìm kiếm không dấu."""
     from doithoai import petitions
 
-    rows = petitions.list_rows(open_db(), as_of=today(as_of), session=session, status=status, agency=agency,
-                               field=field, source=source, overdue=overdue, search=search)
+    rows = petitions.iter_rows(
+        open_db(), as_of=today(as_of), session=session, status=status, agency=agency, field=field, source=source,
+        urgency=urgency, overdue=overdue, search=search, sort=sort,
+        received_from=as_date(received_from, "ngày --received-from"), received_to=as_date(received_to, "ngày --received-to"),
+        due_from=as_date(due_from, "ngày --due-from"), due_to=as_date(due_to, "ngày --due-to"))
     emit(rows, columns(), fmt.value, empty="Không có kiến nghị nào khớp điều kiện.")
 
 

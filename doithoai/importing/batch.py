@@ -299,9 +299,8 @@ class _Writer:
         if not self.rows:
             return
         db = self.db
-        before = db.conn.total_changes
-        db.conn.executemany(_INSERT_PETITION, self.rows)
-        inserted = db.conn.total_changes - before
+        # rowcount, not total_changes: the search and tally triggers' writes are not petitions
+        inserted = db.conn.executemany(_INSERT_PETITION, self.rows).rowcount
         self.new += inserted
         self.present += len(self.rows) - inserted
         if inserted < len(self.rows) and self.created:

@@ -1,0 +1,160 @@
+"""Full-text search over petitions: what a clerk types in `--search`.
+
+Semantics (the same as the folded LIKE it replaces, over more fields): the query is folded
+(diacritics, case, đ → d), split on whitespace, and every word must occur as a substring of
+one of the petition's searchable texts — petitioner name, address, phone, content, chair's
+conclusion, the answers recorded (meeting or written), and the field's name and aliases (so
+BHYT finds the petitions of "Y tế"). `%` and `_` are ordinary characters.
+
+How: an FTS5 trigram index (`petition_search`) over one folded document per petition. SQLite
+cannot fold đ (nor, before 3.45, any diacritic) inside the trigram tokenizer, so the text is
+folded here in Python with text.fold — the very function the old LIKE used — and triggers
+only queue the ids of changed petitions in `search_stale` (cheap, pure SQL, so writes by any
+tool keep the queue right). `catch_up` folds the queued petitions into the index; a search
+calls it first, and if the base cannot be written right now it matches the queued petitions
+in Python instead, so a hit is never missed.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from doithoai.db import BUSY_TIMEOUT_S
+from doithoai.text import fold, fold_clean
+
+BUSY_TIMEOUT_MS = int(BUSY_TIMEOUT_S * 1000)
+
+ANSWER_KINDS = ("answer_meeting", "answer_written")
+SEP = "\n"  # a query word never contains whitespace, so no match spans two texts
+
+DOC_SQL = f"""
+SELECT p.id, pr.name_fold, pr.address, pr.phone, p.content_fold, p.conclusion,
+       COALESCE(f.name_fold, ''), COALESCE(f.aliases, ''),
+       (SELECT group_concat(x.summary, char(10)) FROM actions x
+         WHERE x.petition_id = p.id AND x.kind IN ('answer_meeting', 'answer_written'))
+FROM petitions p
+JOIN petitioners pr ON pr.id = p.petitioner_id
+LEFT JOIN fields f ON f.id = p.field_id
+"""
+
+# The index, the queue and the triggers that fill it: migrations.m009_search_and_tallies.
+
+
+def document(row) -> str:
+    """The folded searchable text of one DOC_SQL row (without its id)."""
+    name_fold, address, phone, content_fold, conclusion, field_fold, aliases, answers = row
+    parts = [name_fold, fold(address), phone, content_fold]
+    if conclusion:
+        parts.append(fold(conclusion))
+    if field_fold:
+        parts.append(field_fold)
+    if aliases:
+        parts.append(fold(aliases))
+    if answers:
+        parts.extend(fold_clean(" ".join(a.split())) for a in answers.split("\n"))
+    return SEP.join(parts)
+
+
+def words(query: str | None) -> list[str]:
+    return fold(query).split() if query else []
+
+
+def matches(doc: str, terms: list[str]) -> bool:
+    return all(t in doc for t in terms)
+
+
+def rebuild(db, batch: int = 5000) -> int:
+    """Index every petition afresh (the migration; benchmarks after a bulk load). Returns the count."""
+    db.execute("DELETE FROM petition_search")
+    n = _index(db, DOC_SQL + " ORDER BY p.id", (), batch)
+    db.execute("DELETE FROM search_stale")
+    return n
+
+
+def _index(db, sql: str, params, batch: int) -> int:
+    cursor = db.conn.cursor()
+    cursor.arraysize = batch
+    cursor.execute(sql, params)
+    n = 0
+    while chunk := cursor.fetchmany(batch):
+        db.conn.executemany("INSERT INTO petition_search (rowid, doc) VALUES (?, ?)",
+                            [(r[0], document(r[1:])) for r in chunk])
+        n += len(chunk)
+    return n
+
+
+def pending(db) -> int:
+    return db.execute("SELECT COUNT(*) FROM search_stale").fetchone()[0]
+
+
+def catch_up(db) -> int:
+    """Fold the queued petitions into the index, in one short write transaction. Returns how
+    many were queued. The caller must not be inside a transaction."""
+    if db.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone() is None:
+        return 0
+    # A search must not wait ten seconds behind a long import: try briefly, else the caller
+    # matches the queued petitions itself.
+    db.execute("PRAGMA busy_timeout = 300")
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        n = pending(db)
+        db.execute("DELETE FROM petition_search WHERE rowid IN (SELECT petition_id FROM search_stale)")
+        _index(db, DOC_SQL + " WHERE p.id IN (SELECT petition_id FROM search_stale)", (), 5000)
+        db.execute("DELETE FROM search_stale")
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    return n
+
+
+def hits_sql(terms: list[str]) -> tuple[str, list]:
+    """A subquery of petition ids whose indexed document holds every term.
+
+    `doc LIKE '%run%'` lets FTS5 answer from the trigram index, for runs of three characters
+    or more. Shorter terms, and terms holding % or _ (LIKE wildcards, literal here), are
+    checked with instr() on the candidates. SQLite 3.40's trigram LIKE crashes when a short
+    pattern precedes a long one, so short patterns never reach it."""
+    likes, checks = [], []
+    for t in terms:
+        run = max(re.split("[%_]", t), key=len)
+        if len(run) >= 3:
+            likes.append(f"%{run}%")
+        if run != t or len(run) < 3:
+            checks.append(t)
+    where = ["doc LIKE ?"] * len(likes) + ["instr(doc, ?) > 0"] * len(checks)
+    return "SELECT rowid FROM petition_search WHERE " + " AND ".join(where), [*likes, *checks]
+
+
+def petition_ids(db, query: str | None) -> tuple[str, list] | None:
+    """(SQL subquery of matching petition ids, params), or None when the query has no word.
+    Brings the index up to date first; if the base is busy or read-only, the queued petitions
+    are matched here in Python and added, so the answer is the same either way."""
+    terms = words(query)
+    if not terms:
+        return None
+    extra: list[int] = []
+    if not db.conn.in_transaction:
+        try:
+            catch_up(db)
+        except sqlite3.OperationalError:  # locked by a writer, or a read-only file
+            extra = None  # type: ignore[assignment]
+    sql, params = hits_sql(terms)
+    if extra is None or db.conn.in_transaction and pending(db):
+        extra = [r[0] for r in db.execute(DOC_SQL + " WHERE p.id IN (SELECT petition_id FROM search_stale)")
+                 if matches(document(r[1:]), terms)]
+        sql += " AND rowid NOT IN (SELECT petition_id FROM search_stale)"
+        if extra:
+            sql += " UNION ALL SELECT value FROM json_each(?)"
+            params.append("[" + ",".join(map(str, extra)) + "]")
+    return sql, params
+
+
+def phrase(query: str | None) -> str:
+    """The whole folded query, for ranking hits that hold it as written first."""
+    return " ".join(words(query))

@@ -1,0 +1,185 @@
+"""Search as a clerk searches: the full-text index gives exactly the hits of a folded substring
+match over the same texts, on a generated base; filters; % and _ taken literally."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import add_petition
+from doithoai import petitions, search
+from doithoai.db import connect, transaction
+from doithoai.text import fold
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import generate  # noqa: E402
+
+AS_OF = generate.AS_OF
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("search") / "generated.db"
+    generate.build(path, 3000, seed=11, quiet=True)
+    db = connect(path)
+    with transaction(db):  # changes after the index was built: they go through the queue
+        db.execute("UPDATE petitioners SET name = 'Đỗ Thị Đào', name_fold = 'do thi dao', address = 'Bản Đán Đăm' "
+                   "WHERE id = 7")
+        db.execute("UPDATE petitions SET conclusion = 'Giao Điện lực kiểm tra đường dây' WHERE id = 11")
+        db.execute("UPDATE petitions SET field_id = (SELECT id FROM fields WHERE code = 'y-te') WHERE id = 12")
+        db.execute("INSERT INTO actions (petition_id, kind, on_date, summary, created_at) "
+                   "VALUES (13, 'answer_meeting', '2017-01-09', 'Đồng ý hỗ trợ giống ngô lai', '')")
+        db.execute("UPDATE petitions SET content = 'Giảm 50% học phí; mã số A_12', content_fold = ? WHERE id = 14",
+                   [fold("Giảm 50% học phí; mã số A_12")])
+    db.conn.close()
+    return path
+
+
+def texts(db) -> dict[int, list[str]]:
+    """Every searchable text of every petition, folded in Python (the reference)."""
+    out: dict[int, list[str]] = {}
+    for pid, name, address, phone, content, conclusion, field, aliases in db.execute(
+            "SELECT p.id, pr.name, pr.address, pr.phone, p.content, p.conclusion, COALESCE(f.name, ''), "
+            "COALESCE(f.aliases, '') FROM petitions p JOIN petitioners pr ON pr.id = p.petitioner_id "
+            "LEFT JOIN fields f ON f.id = p.field_id"):
+        out[pid] = [fold(x) for x in (name, address, phone, content, conclusion, field, aliases)]
+    for pid, summary in db.execute("SELECT petition_id, summary FROM actions "
+                                   "WHERE kind IN ('answer_meeting', 'answer_written')"):
+        out[pid].append(fold(summary))
+    return out
+
+
+def like_hits(db, query: str) -> set[int]:
+    """Today's search before this index: folded LIKE, word by word, over the old columns."""
+    where, params = [], []
+    for word in fold(query).split():
+        where.append("(p.content_fold LIKE ? ESCAPE '\\' OR pr.name_fold LIKE ? ESCAPE '\\' "
+                     "OR f.name_fold LIKE ? ESCAPE '\\')")
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params += [f"%{escaped}%"] * 3
+    return {r[0] for r in db.execute(
+        "SELECT p.id FROM petitions p JOIN petitioners pr ON pr.id = p.petitioner_id "
+        "LEFT JOIN fields f ON f.id = p.field_id WHERE " + " AND ".join(where), params)}
+
+
+def queries(db, rng: random.Random) -> list[str]:
+    fixed = ["dat dai", "Đất đai", "ĐẤT ĐAI", "bhyt", "GPMB", "csxh", "thu hoi dat boi thuong", "nguyen van",
+             "Nậm Cuổi", "ta", "a", "0", "09", "lo van", "điện lưới", "đường", "hộ nghèo 2019", "do thi dao",
+             "dan dam", "dien luc", "giong ngo lai", "50%", "_", "a_12", "%", "xyzzy", "thắng", "Điêu", "hợp tác xã"]
+    docs = [r[0] for r in db.execute("SELECT content FROM petitions ORDER BY random() LIMIT 40")]
+    names = [r[0] for r in db.execute("SELECT name FROM petitioners ORDER BY random() LIMIT 20")]
+    phones = [r[0][2:7] for r in db.execute("SELECT phone FROM petitioners WHERE phone <> '' LIMIT 10")]
+    sampled = []
+    for text in docs + names:
+        words = text.split()
+        start = rng.randrange(len(words))
+        sampled.append(" ".join(words[start:start + rng.randint(1, 3)]))
+    for text in docs[:10]:  # substrings that cut words
+        i = rng.randrange(max(1, len(text) - 8))
+        sampled.append(text[i:i + rng.randint(2, 8)])
+    return fixed + sampled + phones
+
+
+def test_fulltext_hits_equal_a_folded_substring_match(base):
+    db = connect(base)
+    reference = texts(db)
+    rng = random.Random(5)
+    assert search.pending(db) >= 4
+    checked = 0
+    for q in queries(db, rng):
+        words = fold(q).split()
+        if not words:
+            continue
+        expected = {pid for pid, parts in reference.items() if all(any(w in t for t in parts) for w in words)}
+        got = [r["id"] for r in petitions.list_rows(db, as_of=AS_OF, search=q)]
+        assert len(got) == len(set(got))
+        assert set(got) == expected, q
+        # Everything today's LIKE found is still found (the index covers more texts, not fewer).
+        assert like_hits(db, q) <= set(got), q
+        checked += 1
+    assert checked > 80
+    assert search.pending(db) == 0  # the first search folded the queued changes into the index
+
+
+def test_search_covers_every_text_and_aliases(base):
+    db = connect(base)
+
+    def ids(q):
+        return {r["id"] for r in petitions.list_rows(db, as_of=AS_OF, search=q)}
+
+    assert 11 in ids("điện lực đường dây")  # the chair's conclusion
+    assert 13 in ids("giong ngo lai")  # an answer given at the meeting
+    assert ids("do thi dao dan dam") == {r[0] for r in db.execute("SELECT id FROM petitions WHERE petitioner_id = 7")}
+    bhyt = ids("bhyt")
+    assert 12 in bhyt  # its field became "Y tế", whose aliases include BHYT
+    assert bhyt >= {r[0] for r in db.execute("SELECT p.id FROM petitions p JOIN fields f ON f.id = p.field_id "
+                                             "WHERE f.code = 'y-te'")}
+    assert ids("50%") == {14} and ids("a_12") == {14}
+    assert len(ids("50")) > 1 and ids("5_%") == set() and ids("a%12") == set()
+
+
+def test_search_stays_right_while_another_writer_holds_the_base(base, tmp_path):
+    copy = tmp_path / "copy.db"
+    src = sqlite3.connect(base)
+    src.backup(sqlite3.connect(copy))
+    src.close()
+    db = connect(copy)
+    with transaction(db):
+        db.execute("UPDATE petitions SET content = 'Đường vào bản Khuổi Phjặc bị sạt', content_fold = ? WHERE id = 20",
+                   [fold("Đường vào bản Khuổi Phjặc bị sạt")])
+    other = sqlite3.connect(copy, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a long import, say
+    try:
+        assert [r["id"] for r in petitions.list_rows(db, as_of=AS_OF, search="phjặc")] == [20]
+        assert search.pending(db) == 1  # not folded in: the base was busy
+    finally:
+        other.execute("ROLLBACK")
+    assert [r["id"] for r in petitions.list_rows(db, as_of=AS_OF, search="phjặc")] == [20]
+    assert search.pending(db) == 0
+
+
+def test_relevance_puts_the_phrase_first(cli, session):
+    add_petition(cli, session, "Lò Văn Thắng", "Nước về bản chậm; đất sản xuất thiếu")
+    add_petition(cli, session, "Hoàng Thị Mai", "Đề nghị giải quyết tranh chấp đất sản xuất")
+    by_date = [r["petitioner"] for r in cli.json("petition", "list", "--search", "dat san xuat")]
+    assert by_date == ["Lò Văn Thắng", "Hoàng Thị Mai"]
+    ranked = [r["petitioner"] for r in cli.json("petition", "list", "--search", "đất sản xuất", "--sort", "relevance")]
+    assert ranked == ["Hoàng Thị Mai", "Lò Văn Thắng"]
+    assert cli.fail("petition", "list", "--sort", "relevance").stderr.startswith("Lỗi: Sắp xếp theo mức độ khớp")
+    assert "không hợp lệ" in cli.fail("petition", "list", "--sort", "abc").stderr
+
+
+def test_filters_by_dates_urgency_and_source(cli, session):
+    a = add_petition(cli, session, "Lò Văn Thắng", "Đường bản", "--urgency", "khan", "--source", "mttq",
+                     "--registered-on", "01/09/2023")
+    b = add_petition(cli, session, "Hoàng Thị Mai", "Nước sạch", "--registered-on", "05/09/2023")
+
+    def ids(*args):
+        return [r["id"] for r in cli.json("petition", "list", *args)]
+
+    assert ids("--urgency", "khan") == [a]
+    assert ids("--urgency", "thuong") == [b]
+    assert ids("--source", "mttq") == [a]
+    assert ids("--received-from", "02/09/2023") == [b]
+    assert ids("--received-to", "2023-09-01") == [a]
+    assert ids("--received-from", "01/09/2023", "--received-to", "05/09/2023") == [a, b]
+    assert ids("--due-from", "05/10/2023", "--due-to", "05/10/2023") == [a, b]  # the session's answer date
+    assert ids("--due-to", "04/10/2023") == []
+    err = cli.fail("petition", "list", "--due-from", "10/10/2023", "--due-to", "01/10/2023").stderr
+    assert "hạn trả lời" in err and "10/10/2023" in err
+    assert "--received-from" in cli.fail("petition", "list", "--received-from", "31/02/2023").stderr
+    assert "Mức độ" in cli.fail("petition", "list", "--urgency", "gap").stderr
+
+
+def test_search_after_a_cli_change_finds_the_new_text(cli, session):
+    pid = add_petition(cli, session, "Lò Văn Thắng", "Đường bản")
+    assert cli.json("petition", "list", "--search", "duong ban")[0]["id"] == pid
+    cli("session", "notice", session, "--on", "2023-09-01", "--as-of", "2023-09-01")
+    cli("session", "hold", session, "--as-of", "2023-09-14")
+    cli("petition", "conclude", pid, "--text", "Giao UBND xã khảo sát tuyến đường")
+    assert [r["id"] for r in cli.json("petition", "list", "--search", "khao sat")] == [pid]
+    assert cli.json("petition", "list", "--search", "khao sat tuyen duong xyz") == []
