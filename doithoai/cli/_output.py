@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from doithoai.fileio import write_atomic
-from doithoai.spreadsheet import csv_text, xlsx_bytes
 from doithoai.text import vn_date
 
 QUIET = {"on": False}
@@ -116,47 +115,84 @@ def plain_table(rows: list[dict], columns: list[Col]) -> str:
 def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title: str | None = None,
          empty: str = "Không có dữ liệu.", footer: str | None = None, out_path=None,
          extra_sheets: list[tuple[str, list[Col], list[dict]]] = ()) -> None:
-    """Rows as a table (terminal), json, csv or xlsx; to stdout, or to out_path when given."""
-    rows = list(rows)
-    if fmt == "xlsx":
-        from doithoai.errors import DoithoaiError
-
-        if out_path is None:
-            raise DoithoaiError("Định dạng xlsx cần tệp đầu ra.", "Thêm -o TỆP.xlsx.")
-        write_atomic(out_path, xlsx_bytes([(title or "Dữ liệu", columns, rows), *extra_sheets]))
-        info(f"Đã ghi {len(rows)} dòng vào {out_path}.")
+    """Rows as a table (terminal), json, csv or xlsx; to stdout, or to out_path when given.
+    json, csv and xlsx are written as the rows come (rows may be a cursor-backed iterator):
+    memory stays flat whatever the number of rows."""
+    if fmt in ("json", "csv", "xlsx"):
+        _emit_stream(rows, columns, fmt, title, out_path, extra_sheets)
         return
-    if fmt == "json":
-        data = [{c.key: _json_value(r.get(c.key)) for c in columns} for r in rows]
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    elif fmt == "csv":
-        text = csv_text(columns, rows)
-    else:
-        if not rows:
-            info(empty)
-            if out_path is None:
-                return
-        if out_path is None and is_tty() and len(rows) <= RICH_MAX_ROWS:
-            _rich_table(rows, columns, title, footer)
+    rows = list(rows)
+    if not rows:
+        info(empty)
+        if out_path is None:
             return
-        parts = [title] if title else []
-        if rows:
-            parts.append(plain_table(rows, columns))
-        if footer:
-            parts.append(footer)
-        text = "\n".join(parts) + "\n"
+    if out_path is None and is_tty() and len(rows) <= RICH_MAX_ROWS:
+        _rich_table(rows, columns, title, footer)
+        return
+    parts = [title] if title else []
+    if rows:
+        parts.append(plain_table(rows, columns))
+    if footer:
+        parts.append(footer)
+    text = "\n".join(parts) + "\n"
     if out_path is not None:
         write_atomic(out_path, text.encode("utf-8"))
         info(f"Đã ghi {len(rows)} dòng vào {out_path}.")
         return
     stream = _utf8(sys.stdout)
-    if fmt == "csv" and hasattr(stream, "buffer"):
+    stream.write(text)
+    stream.flush()
+
+
+def _write_json(stream, rows: Iterable[dict], columns: list[Col]) -> int:
+    """A JSON array with one object per line, written row by row."""
+    keys = [c.key for c in columns]
+    dumps = json.JSONEncoder(ensure_ascii=False, default=_json_value).encode
+    n = 0
+    for r in rows:
+        stream.write(("[\n" if n == 0 else ",\n") + dumps({k: r.get(k) for k in keys}))
+        n += 1
+    stream.write("[]\n" if n == 0 else "\n]\n")
+    return n
+
+
+def _emit_stream(rows, columns, fmt, title, out_path, extra_sheets) -> None:
+    import io
+
+    from doithoai.fileio import open_atomic
+    from doithoai.spreadsheet import write_csv, write_xlsx
+
+    if fmt == "xlsx":
+        from doithoai.errors import DoithoaiError
+
+        if out_path is None:
+            raise DoithoaiError("Định dạng xlsx cần tệp đầu ra.", "Thêm -o TỆP.xlsx.")
+        with open_atomic(out_path) as f:
+            n = write_xlsx(f, [(title or "Dữ liệu", columns, rows), *extra_sheets])
+        n -= sum(len(s[2]) for s in extra_sheets)
+        info(f"Đã ghi {n} dòng vào {out_path}.")
+        return
+    write = _write_json if fmt == "json" else lambda stream, rows, columns: write_csv(stream, columns, rows)
+    if out_path is not None:
+        with open_atomic(out_path) as f:
+            text = io.TextIOWrapper(f, encoding="utf-8", newline="", write_through=False)
+            n = write(text, rows, columns)
+            text.flush()
+            text.detach()
+        info(f"Đã ghi {n} dòng vào {out_path}.")
+        return
+    stream = _utf8(sys.stdout)
+    if hasattr(stream, "buffer"):
         stream.flush()
-        stream.buffer.write(text.encode("utf-8"))
-        stream.buffer.flush()
-    else:
-        stream.write(text)
-        stream.flush()
+        text = io.TextIOWrapper(stream.buffer, encoding="utf-8", newline="", write_through=False)
+        try:
+            write(text, rows, columns)
+            text.flush()
+        finally:
+            text.detach()
+    else:  # a captured stream (tests): already text
+        write(stream, rows, columns)
+    stream.flush()
 
 
 def _rich_table(rows: list[dict], columns: list[Col], title: str | None, footer: str | None) -> None:
