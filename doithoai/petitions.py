@@ -252,7 +252,8 @@ def list_query(db, *, as_of: dt.date, session: str | None = None, status: str | 
         where.append("p.status = ?")
         params.append(status)
     if agency:
-        where.append("EXISTS (SELECT 1 FROM assignments x WHERE x.petition_id = p.id AND x.active = 1 AND x.agency_id = ?)")
+        # IN, not a correlated EXISTS: the agency's assignments drive the query (no scan of petitions)
+        where.append("p.id IN (SELECT x.petition_id FROM assignments x WHERE x.agency_id = ? AND x.active = 1)")
         params.append(agencies.get(db, agency)["id"])
     if source:
         where.append("p.source = ?")

@@ -113,6 +113,77 @@ def agency_holdings(db, code: str, as_of: dt.date) -> tuple[dict, list[dict]]:
 
 
 def summary(db, as_of: dt.date, session: str | None = None) -> dict:
+    """The summary report. The whole base is read from the tallies that triggers keep
+    (petition_counts, answer_counts: see migration m009), so its cost follows the number of
+    agencies, fields and answer dates, not of petitions; one session is counted directly."""
+    if session:
+        return _summary_direct(db, as_of, session)
+    names = {r[0]: r[1] for r in db.execute("SELECT id, name FROM fields")}
+    agency_rows = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, code, name FROM agencies")}
+    counts = db.execute("SELECT status, field_id, source, lead_agency_id, n FROM petition_counts WHERE n <> 0").fetchall()
+    by: dict[str, dict] = {"status": {}, "field": {}, "source": {}, "agency": {}, "open": {}}
+    for status, field_id, source, agency_id, n in counts:
+        field = names.get(field_id, "(chưa phân loại)")
+        for kind, key in (("status", status), ("field", field), ("source", source), ("agency", agency_id)):
+            by[kind][key] = by[kind].get(key, 0) + n
+        if status in OPEN:
+            by["open"][agency_id] = by["open"].get(agency_id, 0) + n
+    overdue_by_agency = dict(db.execute(
+        f"SELECT COALESCE(lead_agency_id, 0), COUNT(*) FROM petitions INDEXED BY petitions_overdue "
+        f"WHERE status IN ({','.join('?' * len(OPEN))}) AND due_on < ? GROUP BY 1", [*OPEN, as_of.isoformat()]))
+    cal = deadlines.load_calendar(db)
+    written = on_time = 0
+    histogram: dict[int, int] = {}
+    for session_date, doc_date, n, n_on_time in db.execute(
+            "SELECT s.date, a.doc_date, SUM(a.n), SUM(a.n * a.on_time) FROM answer_counts a "
+            "JOIN sessions s ON s.id = a.session_id WHERE a.n <> 0 GROUP BY s.date, a.doc_date"):
+        days = cal.working_days_between(dt.date.fromisoformat(session_date), dt.date.fromisoformat(doc_date))
+        histogram[days] = histogram.get(days, 0) + n
+        written += n
+        on_time += n_on_time
+
+    def ranked(d: dict) -> list[tuple]:
+        return sorted(((k, n) for k, n in d.items() if n), key=lambda kv: (-kv[1], kv[0]))
+
+    agencies_out = []
+    for agency_id, n in by["agency"].items():
+        if not n:
+            continue
+        code, name = agency_rows.get(agency_id, ("", "(chưa giao)"))
+        agencies_out.append({"agency": code, "name": name, "count": n, "open": by["open"].get(agency_id, 0),
+                             "overdue": overdue_by_agency.get(agency_id, 0)})
+    agencies_out.sort(key=lambda r: (-r["count"], r["agency"]))
+    return {
+        "as_of": as_of.isoformat(),
+        "session": None,
+        "total": sum(n for *_, n in counts),
+        "overdue": sum(overdue_by_agency.values()),
+        "written_answers": written,
+        "answered_on_time": on_time,
+        "on_time_share": round(on_time / written, 3) if written else None,
+        "median_working_days_to_written_answer": _median(histogram) if written else None,
+        "by_status": [{"status": k, "label": STATUS_LABELS[k], "count": n} for k, n in ranked(by["status"])],
+        "by_field": [{"field": k, "count": n} for k, n in ranked(by["field"])],
+        "by_source": [{"source": k, "label": SOURCES.get(k, k), "count": n} for k, n in ranked(by["source"])],
+        "by_agency": agencies_out,
+    }
+
+
+def _median(histogram: dict[int, int]) -> float:
+    """statistics.median of the values a {value: count} histogram stands for."""
+    total = sum(histogram.values())
+    ranks = ((total - 1) // 2, total // 2)
+    found, seen = [], 0
+    for v in sorted(histogram):
+        seen += histogram[v]
+        while len(found) < 2 and seen > ranks[len(found)]:
+            found.append(v)
+        if len(found) == 2:
+            break
+    return found[0] if total % 2 else (found[0] + found[1]) / 2
+
+
+def _summary_direct(db, as_of: dt.date, session: str | None = None) -> dict:
     where, params = _filters(db, session, None, None)
     scope = (" WHERE " + " AND ".join(where)) if where else ""
 
