@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+VERSION = 1  # bump when the generated data changes, so that kept bases are rebuilt
 AS_OF = dt.date(2026, 11, 27)
 FIRST_SESSION = dt.date(2017, 1, 9)
 
@@ -129,7 +130,7 @@ def person(rng: random.Random, surname) -> str:
 
 def build(path: Path, petitions: int, seed: int = 7, quiet: bool = False) -> dt.date:
     """Create the base at `path` (replaced if present). Returns its as-of date."""
-    from doithoai import search
+    from doithoai import reports, search
     from doithoai.db import connect
     from doithoai.deadlines import session_milestones
     from doithoai.text import fold
@@ -255,6 +256,8 @@ def build(path: Path, petitions: int, seed: int = 7, quiet: bool = False) -> dt.
     say(f"{pid:,} petitions with their assignments and actions")
     search.catch_up(db)
     say("search index up to date")
+    reports.answer_days(db)
+    say("answer tallies up to date")
     conn.execute("ANALYZE")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()

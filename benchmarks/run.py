@@ -286,11 +286,174 @@ def bench_minutes(work: Path, petitions: int, runs: int) -> None:
            f"{ours / help_time:.1f}×", "≤ 500 ms")
 
 
+# -- scale: time vs size --------------------------------------------------------------------------
+
+SCALE_SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+FEW_HITS = "giang pao nam cuoi"  # a name and a village: a handful of petitions at any size
+MANY_HITS = "sinh lau"  # ~1.8 % of petitions: 17,500 at 1M
+
+
+def scale_base(folder: Path, label: str, n: int) -> Path:
+    """The generated base of this size, built once and reused (kept outside the repository)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import generate
+
+    path = folder / f"base-{label.lower()}.db"
+    stamp = folder / f"base-{label.lower()}.version"
+    version = f"{generate.VERSION}:{n}"
+    if not path.exists() or not stamp.exists() or stamp.read_text() != version:
+        print(f"  generating {path} ({n:,} petitions; once, then reused)", flush=True)
+        generate.build(path, n)
+        stamp.write_text(version)
+    return path
+
+
+def first_screen_time(cmd: list[str], env, lines: int = 30) -> float:
+    """Seconds until the first `lines` lines of output have arrived (what a clerk waits for)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    got = 0
+    for _ in proc.stdout:
+        got += 1
+        if got >= lines:
+            break
+    elapsed = time.perf_counter() - start
+    proc.stdout.close()
+    proc.kill()
+    proc.wait()
+    return elapsed
+
+
+def shell_json_time(path: Path, sql: str, params: list, runs: int) -> float:
+    """The same SELECT in the sqlite3 shell, as JSON, to /dev/null."""
+    literal = sql
+    for value in params:
+        text = "NULL" if value is None else str(value) if isinstance(value, int) else "'" + str(value).replace("'", "''") + "'"
+        literal = literal.replace("?", text, 1)
+    return median_time(["sqlite3", "-readonly", "-json", str(path), literal], runs)
+
+
+def growth(times: dict[str, float], floor: float) -> str:
+    """Growth class from the 100k → 1M step of the time above start-up (`floor`)."""
+    if "100k" not in times or "1M" not in times:
+        return "—"
+    a, b = max(times["100k"] - floor, 0.005), max(times["1M"] - floor, 0.005)
+    k = __import__("math").log10(b / a)
+    if k < 0.2:
+        return f"constant (×{b / a:.1f} for 10× petitions)"
+    if k < 0.7:
+        return f"sublinear, follows the answer (×{b / a:.1f})"
+    return f"linear in the base (×{b / a:.1f})"
+
+
+def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
+    from doithoai.db import connect
+    from doithoai import petitions
+
+    folder.mkdir(parents=True, exist_ok=True)
+    typer_import = median_time([PY, "-c", "import typer"], 7)
+    help_time = median_time([DOITHOAI, "--help"], 7)
+    print(f"Scale: python -c 'import typer' {ms(typer_import)}; doithoai --help {ms(help_time)} "
+          f"({help_time / typer_import:.2f}×)", flush=True)
+    rows: dict[str, dict[str, float]] = {}
+    notes: dict[str, dict[str, str]] = {}
+    light: dict[str, float] = {}
+    for label in sizes:
+        n = SCALE_SIZES[label]
+        path = scale_base(folder, label, n)
+        env = env_for(path)
+        reps = max(3, runs if n < 1_000_000 else runs // 2 + 1)
+        as_of = "2026-11-27"
+        db = connect(path)
+        top_agency = db.execute("SELECT a.code FROM assignments x JOIN agencies a ON a.id = x.agency_id "
+                                "WHERE x.active = 1 GROUP BY x.agency_id ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
+        agency_rows = db.execute("SELECT COUNT(DISTINCT petition_id) FROM assignments x JOIN agencies a ON a.id = x.agency_id "
+                                 "WHERE a.code = ? AND x.active = 1", [top_agency]).fetchone()[0]
+        sql, params = petitions.list_query(db, as_of=dt.date(2026, 11, 27), agency=top_agency)
+        few = len(petitions.list_rows(db, as_of=dt.date(2026, 11, 27), search=FEW_HITS))
+        many = len(petitions.list_rows(db, as_of=dt.date(2026, 11, 27), search=MANY_HITS))
+        overdue = db.execute("SELECT COUNT(*) FROM petitions WHERE status IN ('new','assigned') AND due_on < ?",
+                             [as_of]).fetchone()[0]
+        db.conn.close()
+        print(f"{label}: {n:,} petitions — search hits {few} / {many}; {overdue:,} overdue; "
+              f"top agency {top_agency} holds {agency_rows:,}", flush=True)
+        t: dict[str, float] = {}
+        note: dict[str, str] = {}
+        t["light command (agency list)"] = light[label] = median_time([DOITHOAI, "agency", "list", "-f", "json"], reps, env)
+        t["petition list --search (few hits)"] = median_time(
+            [DOITHOAI, "petition", "list", "--search", FEW_HITS, "-f", "csv", "--as-of", as_of], reps, env)
+        note["petition list --search (few hits)"] = f"{few} hits"
+        t["petition list --search (many hits, first screen)"] = statistics.median(
+            first_screen_time([DOITHOAI, "petition", "list", "--search", MANY_HITS, "-f", "csv", "--as-of", as_of], env)
+            for _ in range(reps))
+        note["petition list --search (many hits, first screen)"] = f"{many:,} hits, first 30 lines"
+        t["report summary"] = median_time([DOITHOAI, "report", "summary", "--as-of", as_of], reps, env)
+        t["report overdue (table)"] = median_time([DOITHOAI, "report", "overdue", "--as-of", as_of], reps, env)
+        note["report overdue (table)"] = f"{overdue:,} overdue"
+        ours = median_time([DOITHOAI, "petition", "list", "--agency", top_agency, "-f", "json", "--as-of", as_of], reps, env)
+        shell = shell_json_time(path, sql, params, reps)
+        t["petition list --agency X -f json (all rows)"] = ours
+        note["petition list --agency X -f json (all rows)"] = (f"{agency_rows:,} rows; sqlite3 shell {ms(shell)}, "
+                                                               f"{ours / shell:.1f}× (goal ≤ 3×)")
+        t["db check"] = median_time([DOITHOAI, "db", "check"], max(1, reps // 2), env)
+        backup = folder / f"backup-{label}.db"
+        t["db backup"] = median_time([DOITHOAI, "db", "backup", str(backup)], 1, env,
+                                     prepare=lambda: backup.unlink(missing_ok=True))
+        backup.unlink(missing_ok=True)
+        copy = folder / f"remind-{label}.db"
+        shutil.copyfile(path, copy)
+        letters = folder / f"letters-{label}"
+        shutil.rmtree(letters, ignore_errors=True)
+        letters.mkdir()
+        t["remind"] = timed([DOITHOAI, "-q", "remind", "--out", str(letters), "--as-of", as_of], env_for(copy))[0]
+        sent = len(list(letters.glob("*.docx")))
+        note["remind"] = f"{sent} letters; goal {2 + 0.05 * sent:.1f} s (2 s + 50 ms per letter)"
+        copy.unlink()
+        for suffix in ("-wal", "-shm"):
+            Path(str(copy) + suffix).unlink(missing_ok=True)
+        shutil.rmtree(letters, ignore_errors=True)
+        for name, value in t.items():
+            print(f"  {name}: {ms(value)} {('— ' + note[name]) if name in note else ''}", flush=True)
+        rows[label], notes[label] = t, note
+    goals = {
+        "petition list --search (few hits)": "≤ 150 ms", "petition list --search (many hits, first screen)": "≤ 300 ms",
+        "report summary": "≤ 300 ms", "report overdue (table)": "≤ 300 ms",
+        "petition list --agency X -f json (all rows)": "≤ 3× sqlite3 shell", "db check": "≤ 2 s (incremental)",
+        "db backup": "online, writer blocked ≤ 1 s", "remind": "≤ 2 s + 50 ms/letter",
+        "light command (agency list)": "≤ 250 ms",
+    }
+    print()
+    print(f"Time vs size (whole-process medians; python -c 'import typer' {ms(typer_import)} in the same run; "
+          "'above start-up' subtracts the light command at the same size)")
+    print()
+    names = list(next(iter(rows.values())))
+    print("| command | " + " | ".join(sizes) + " | above start-up at " + sizes[-1] + " | growth | goal at 1M |")
+    print("|---|" + "---|" * len(sizes) + "---|---|---|")
+    for name in names:
+        cells = [ms(rows[label][name]) for label in sizes]
+        above = ms(max(rows[sizes[-1]][name] - light[sizes[-1]], 0))
+        size_growth = growth({label: rows[label][name] for label in sizes}, statistics.median(light.values()))
+        extra = notes[sizes[-1]].get(name, "")
+        print(f"| {name} | " + " | ".join(cells) + f" | {above} | {size_growth} | {goals.get(name, '')}"
+              + (f" ({extra})" if extra else "") + " |")
+    print(f"| doithoai --help | {ms(help_time)} | | | | ≤ 1.0× import typer ({help_time / typer_import:.2f}×) |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller data, fewer repeats (under a minute)")
     parser.add_argument("--keep", action="store_true", help="keep the generated data")
+    parser.add_argument("--scale", action="store_true", help="time vs size at 10k / 100k / 1M petitions")
+    parser.add_argument("--sizes", default="10k,100k,1M", help="with --scale: which sizes (10k,100k,1M)")
+    parser.add_argument("--bases", type=Path, default=Path(os.environ.get("DOITHOAI_BENCH_BASES", "/tmp/doithoai-bases")),
+                        help="with --scale: where the generated bases are kept and reused (not in the repository)")
+    parser.add_argument("--runs", type=int, default=5, help="with --scale: repeats per figure (median)")
     args = parser.parse_args()
+    if args.scale:
+        print(f"doithoai scale benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}; machine: {platform.machine()}, "
+              f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+        bench_scale(args.bases, [s.strip() for s in args.sizes.split(",")], args.runs)
+        return
     quick = args.quick
     print(f"doithoai benchmarks — {'quick' if quick else 'full'} run, {dt.datetime.now():%Y-%m-%d %H:%M}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

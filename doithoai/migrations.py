@@ -274,7 +274,7 @@ def m009_search_and_tallies(db):
     # 3) Indexes for the received/due date filters.
     db.executescript(
         """
-        CREATE VIRTUAL TABLE petition_search USING fts5(doc, tokenize = 'trigram', detail = none);
+        CREATE VIRTUAL TABLE petition_search USING fts5(doc, tokenize = 'trigram');
         CREATE TABLE search_stale (petition_id INTEGER PRIMARY KEY);
         CREATE TRIGGER search_petition_insert AFTER INSERT ON petitions
             BEGIN INSERT OR IGNORE INTO search_stale VALUES (new.id); END;
@@ -331,44 +331,53 @@ def m009_search_and_tallies(db):
         END;
 
         -- The first written answer of each petition (what the summary's on-time share and
-        -- median delay are about), and its tally by session, document date and on-time-ness.
+        -- median delay are about). Triggers queue each change of it as a delta; reports.py
+        -- folds the queue into answer_days, the histogram of working days from session to
+        -- answer (working days need the calendar, which SQL does not have), and rebuilds the
+        -- histogram when the calendar or a session date changes (tally_state).
         CREATE TABLE first_written (
             petition_id INTEGER PRIMARY KEY,
             session_id  INTEGER NOT NULL,
             doc_date    TEXT NOT NULL,
             due_on      TEXT
         );
-        CREATE TABLE answer_counts (
-            session_id INTEGER NOT NULL,
-            doc_date   TEXT NOT NULL,
-            on_time    INTEGER NOT NULL,
-            n          INTEGER NOT NULL,
-            PRIMARY KEY (session_id, doc_date, on_time)
-        ) WITHOUT ROWID;
         INSERT INTO first_written
             SELECT x.petition_id, p.session_id, MIN(x.doc_date), p.due_on
             FROM actions x JOIN petitions p ON p.id = x.petition_id
             WHERE x.kind = 'answer_written' AND x.doc_date IS NOT NULL GROUP BY x.petition_id;
-        INSERT INTO answer_counts
-            SELECT session_id, doc_date, due_on IS NULL OR doc_date <= due_on, COUNT(*)
-            FROM first_written GROUP BY 1, 2, 3;
+        CREATE TABLE answer_queue (
+            id         INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL,
+            doc_date   TEXT NOT NULL,
+            on_time    INTEGER NOT NULL,
+            dn         INTEGER NOT NULL
+        );
+        CREATE TABLE answer_days (
+            days    INTEGER NOT NULL,
+            on_time INTEGER NOT NULL,
+            n       INTEGER NOT NULL,
+            PRIMARY KEY (days, on_time)
+        ) WITHOUT ROWID;
+        CREATE TABLE tally_state (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        INSERT INTO tally_state VALUES ('answer_days.calendar', 'rebuild');
         CREATE TRIGGER tally_first_insert AFTER INSERT ON first_written BEGIN
-            INSERT INTO answer_counts
-                VALUES (new.session_id, new.doc_date, new.due_on IS NULL OR new.doc_date <= new.due_on, 1)
-                ON CONFLICT DO UPDATE SET n = n + 1;
+            INSERT INTO answer_queue (session_id, doc_date, on_time, dn)
+                VALUES (new.session_id, new.doc_date, new.due_on IS NULL OR new.doc_date <= new.due_on, 1);
         END;
         CREATE TRIGGER tally_first_delete AFTER DELETE ON first_written BEGIN
-            UPDATE answer_counts SET n = n - 1
-             WHERE session_id = old.session_id AND doc_date = old.doc_date
-               AND on_time = (old.due_on IS NULL OR old.doc_date <= old.due_on);
+            INSERT INTO answer_queue (session_id, doc_date, on_time, dn)
+                VALUES (old.session_id, old.doc_date, old.due_on IS NULL OR old.doc_date <= old.due_on, -1);
         END;
         CREATE TRIGGER tally_first_update AFTER UPDATE ON first_written BEGIN
-            UPDATE answer_counts SET n = n - 1
-             WHERE session_id = old.session_id AND doc_date = old.doc_date
-               AND on_time = (old.due_on IS NULL OR old.doc_date <= old.due_on);
-            INSERT INTO answer_counts
-                VALUES (new.session_id, new.doc_date, new.due_on IS NULL OR new.doc_date <= new.due_on, 1)
-                ON CONFLICT DO UPDATE SET n = n + 1;
+            INSERT INTO answer_queue (session_id, doc_date, on_time, dn)
+                VALUES (old.session_id, old.doc_date, old.due_on IS NULL OR old.doc_date <= old.due_on, -1),
+                       (new.session_id, new.doc_date, new.due_on IS NULL OR new.doc_date <= new.due_on, 1);
+        END;
+        CREATE TRIGGER tally_session_date AFTER UPDATE OF date ON sessions WHEN old.date IS NOT new.date BEGIN
+            UPDATE tally_state SET value = 'rebuild' WHERE key = 'answer_days.calendar';
         END;
         CREATE TRIGGER tally_written_insert AFTER INSERT ON actions
             WHEN new.kind = 'answer_written' AND new.doc_date IS NOT NULL

@@ -295,7 +295,7 @@ def iter_rows(db, *, as_of: dt.date, **filters) -> Iterator[dict]:
 
 def _with_days_overdue(db, cursor, as_of: dt.date) -> Iterator[dict]:
     names = [d[0] for d in cursor.description]
-    cal = deadlines.load_calendar(db)
+    cal = None  # loaded on the first overdue row: most listings (searches) need no calendar
     today_iso = as_of.isoformat()
     late: dict[str, int] = {}
     for values in cursor:
@@ -303,6 +303,7 @@ def _with_days_overdue(db, cursor, as_of: dt.date) -> Iterator[dict]:
         due = r["due_on"]
         if due and due < today_iso and r["status"] in OPEN:
             if due not in late:
+                cal = cal or deadlines.load_calendar(db)
                 late[due] = cal.working_days_between(dt.date.fromisoformat(due), as_of)
             r["days_overdue"] = late[due]
         else:

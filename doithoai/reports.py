@@ -114,59 +114,117 @@ def agency_holdings(db, code: str, as_of: dt.date) -> tuple[dict, list[dict]]:
 
 def summary(db, as_of: dt.date, session: str | None = None) -> dict:
     """The summary report. The whole base is read from the tallies that triggers keep
-    (petition_counts, answer_counts: see migration m009), so its cost follows the number of
+    (petition_counts, answer_days: see migration m009), so its cost follows the number of
     agencies, fields and answer dates, not of petitions; one session is counted directly."""
     if session:
         return _summary_direct(db, as_of, session)
-    names = {r[0]: r[1] for r in db.execute("SELECT id, name FROM fields")}
-    agency_rows = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, code, name FROM agencies")}
-    counts = db.execute("SELECT status, field_id, source, lead_agency_id, n FROM petition_counts WHERE n <> 0").fetchall()
-    by: dict[str, dict] = {"status": {}, "field": {}, "source": {}, "agency": {}, "open": {}}
-    for status, field_id, source, agency_id, n in counts:
-        field = names.get(field_id, "(chưa phân loại)")
-        for kind, key in (("status", status), ("field", field), ("source", source), ("agency", agency_id)):
-            by[kind][key] = by[kind].get(key, 0) + n
-        if status in OPEN:
-            by["open"][agency_id] = by["open"].get(agency_id, 0) + n
+    unfiled = "(chưa phân loại)"
+
+    def tally(column: str) -> list[tuple]:
+        return db.execute(f"SELECT {column}, SUM(n) AS total FROM petition_counts GROUP BY 1 HAVING total <> 0 "
+                          "ORDER BY total DESC, 1").fetchall()
+
+    field_names = {r[0]: r[1] for r in db.execute("SELECT id, name FROM fields")}
+    by_field: dict[str, int] = {}
+    for field_id, n in tally("field_id"):
+        name = field_names.get(field_id, unfiled)
+        by_field[name] = by_field.get(name, 0) + n
+    open_marks = ",".join("?" * len(OPEN))
     overdue_by_agency = dict(db.execute(
         f"SELECT COALESCE(lead_agency_id, 0), COUNT(*) FROM petitions INDEXED BY petitions_overdue "
-        f"WHERE status IN ({','.join('?' * len(OPEN))}) AND due_on < ? GROUP BY 1", [*OPEN, as_of.isoformat()]))
-    cal = deadlines.load_calendar(db)
-    written = on_time = 0
+        f"WHERE status IN ({open_marks}) AND due_on < ? GROUP BY 1", [*OPEN, as_of.isoformat()]))
+    agencies_out = [
+        {"agency": code or "", "name": name or "(chưa giao)", "count": n, "open": n_open,
+         "overdue": overdue_by_agency.get(agency_id, 0)}
+        for agency_id, code, name, n, n_open in db.execute(
+            f"""SELECT t.lead_agency_id, a.code, a.name, t.n, t.n_open FROM
+                  (SELECT lead_agency_id, SUM(n) AS n, SUM(CASE WHEN status IN ({open_marks}) THEN n ELSE 0 END) AS n_open
+                   FROM petition_counts GROUP BY lead_agency_id HAVING SUM(n) <> 0) t
+                LEFT JOIN agencies a ON a.id = t.lead_agency_id""", list(OPEN))]
+    agencies_out.sort(key=lambda r: (-r["count"], r["agency"]))
     histogram: dict[int, int] = {}
-    for session_date, doc_date, n, n_on_time in db.execute(
-            "SELECT s.date, a.doc_date, SUM(a.n), SUM(a.n * a.on_time) FROM answer_counts a "
-            "JOIN sessions s ON s.id = a.session_id WHERE a.n <> 0 GROUP BY s.date, a.doc_date"):
-        days = cal.working_days_between(dt.date.fromisoformat(session_date), dt.date.fromisoformat(doc_date))
+    written = on_time = 0
+    for days, is_on_time, n in answer_days(db):
         histogram[days] = histogram.get(days, 0) + n
         written += n
-        on_time += n_on_time
-
-    def ranked(d: dict) -> list[tuple]:
-        return sorted(((k, n) for k, n in d.items() if n), key=lambda kv: (-kv[1], kv[0]))
-
-    agencies_out = []
-    for agency_id, n in by["agency"].items():
-        if not n:
-            continue
-        code, name = agency_rows.get(agency_id, ("", "(chưa giao)"))
-        agencies_out.append({"agency": code, "name": name, "count": n, "open": by["open"].get(agency_id, 0),
-                             "overdue": overdue_by_agency.get(agency_id, 0)})
-    agencies_out.sort(key=lambda r: (-r["count"], r["agency"]))
+        on_time += n if is_on_time else 0
+    by_status = tally("status")
+    by_source = tally("source")
     return {
         "as_of": as_of.isoformat(),
         "session": None,
-        "total": sum(n for *_, n in counts),
+        "total": sum(n for _, n in by_status),
         "overdue": sum(overdue_by_agency.values()),
         "written_answers": written,
         "answered_on_time": on_time,
         "on_time_share": round(on_time / written, 3) if written else None,
         "median_working_days_to_written_answer": _median(histogram) if written else None,
-        "by_status": [{"status": k, "label": STATUS_LABELS[k], "count": n} for k, n in ranked(by["status"])],
-        "by_field": [{"field": k, "count": n} for k, n in ranked(by["field"])],
-        "by_source": [{"source": k, "label": SOURCES.get(k, k), "count": n} for k, n in ranked(by["source"])],
+        "by_status": [{"status": k, "label": STATUS_LABELS[k], "count": n} for k, n in by_status],
+        "by_field": [{"field": k, "count": n} for k, n in sorted(by_field.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "by_source": [{"source": k, "label": SOURCES.get(k, k), "count": n} for k, n in by_source],
         "by_agency": agencies_out,
     }
+
+
+def _calendar_stamp(db) -> str:
+    return f"{deadlines.calendar_rev(db)}/{deadlines.holidays_version()}"
+
+
+def _positions(db):
+    """P(date): working days from a fixed epoch, so that working days between two dates is
+    P(end) − P(start), one subtraction per queued answer."""
+    cal = deadlines.load_calendar(db)
+    epoch = dt.date(2000, 1, 1)
+    cache: dict[str, int] = {}
+
+    def at(day: str) -> int:
+        if day not in cache:
+            cache[day] = cal.working_days_between(epoch, dt.date.fromisoformat(day))
+        return cache[day]
+
+    return at
+
+
+def _fold_answers(db, histogram: dict[tuple[int, int], int], persist: bool) -> None:
+    """Bring answer_days up to date from the queue (or rebuild it), into `histogram`;
+    written back when `persist` (the caller holds the write lock)."""
+    at = _positions(db)
+    session_dates = dict(db.execute("SELECT id, date FROM sessions"))
+    stamp = db.execute("SELECT value FROM tally_state WHERE key = 'answer_days.calendar'").fetchone()
+    current = _calendar_stamp(db)
+    if stamp is None or stamp[0] != current:
+        histogram.clear()
+        rows = db.execute("SELECT session_id, doc_date, due_on IS NULL OR doc_date <= due_on, COUNT(*) "
+                          "FROM first_written GROUP BY 1, 2, 3")
+    else:
+        rows = db.execute("SELECT session_id, doc_date, on_time, SUM(dn) FROM answer_queue GROUP BY 1, 2, 3")
+    for session_id, doc_date, is_on_time, n in rows.fetchall():
+        key = (at(doc_date) - at(session_dates[session_id]), is_on_time)
+        histogram[key] = histogram.get(key, 0) + n
+    if persist:
+        db.execute("DELETE FROM answer_queue")
+        db.execute("DELETE FROM answer_days")
+        db.conn.executemany("INSERT INTO answer_days (days, on_time, n) VALUES (?, ?, ?)",
+                            [(d, o, n) for (d, o), n in histogram.items() if n])
+        db.execute("INSERT INTO tally_state (key, value) VALUES ('answer_days.calendar', ?) "
+                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [current])
+
+
+def answer_days(db) -> list[tuple[int, int, int]]:
+    """(working days from session to first written answer, on time, count): the histogram the
+    summary needs, folded up to date first. Like the search index, it is brought up to date
+    in a short write transaction, or, when the base is busy or read-only, in memory."""
+    histogram = {(d, o): n for d, o, n in db.execute("SELECT days, on_time, n FROM answer_days")}
+    stale = db.execute("SELECT 1 FROM answer_queue LIMIT 1").fetchone() is not None
+    stamp = db.execute("SELECT value FROM tally_state WHERE key = 'answer_days.calendar'").fetchone()
+    if stale or stamp is None or stamp[0] != _calendar_stamp(db):
+        from doithoai.search import write_briefly
+
+        if not db.conn.in_transaction and write_briefly(db, lambda: _fold_answers(db, histogram, persist=True)):
+            pass
+        else:
+            _fold_answers(db, histogram, persist=False)
+    return [(d, o, n) for (d, o), n in sorted(histogram.items()) if n]
 
 
 def _median(histogram: dict[int, int]) -> float:

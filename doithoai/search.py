@@ -6,7 +6,8 @@ one of the petition's searchable texts — petitioner name, address, phone, cont
 conclusion, the answers recorded (meeting or written), and the field's name and aliases (so
 BHYT finds the petitions of "Y tế"). `%` and `_` are ordinary characters.
 
-How: an FTS5 trigram index (`petition_search`) over one folded document per petition. SQLite
+How: an FTS5 trigram index (`petition_search`, detail=full so that a word is found from the
+index alone) over one folded document per petition. SQLite
 cannot fold đ (nor, before 3.45, any diacritic) inside the trigram tokenizer, so the text is
 folded here in Python with text.fold — the very function the old LIKE used — and triggers
 only queue the ids of changed petitions in `search_stale` (cheap, pure SQL, so writes by any
@@ -88,47 +89,68 @@ def pending(db) -> int:
     return db.execute("SELECT COUNT(*) FROM search_stale").fetchone()[0]
 
 
-def catch_up(db) -> int:
-    """Fold the queued petitions into the index, in one short write transaction. Returns how
-    many were queued. The caller must not be inside a transaction."""
-    if db.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone() is None:
-        return 0
-    # A search must not wait ten seconds behind a long import: try briefly, else the caller
-    # matches the queued petitions itself.
+def write_briefly(db, work) -> bool:
+    """Run `work` in a write transaction if the lock comes within a moment; False (nothing
+    written) when the base is busy or read-only. A read command uses this to fold queued
+    changes in: it must not wait ten seconds behind a long import."""
     db.execute("PRAGMA busy_timeout = 300")
     try:
         db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return False
     finally:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
-        n = pending(db)
-        db.execute("DELETE FROM petition_search WHERE rowid IN (SELECT petition_id FROM search_stale)")
-        _index(db, DOC_SQL + " WHERE p.id IN (SELECT petition_id FROM search_stale)", (), 5000)
-        db.execute("DELETE FROM search_stale")
+        work()
         db.conn.execute("COMMIT")
+    except sqlite3.OperationalError:  # read-only file, disk full: leave it to the next writer
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        return False
     except BaseException:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         raise
-    return n
+    return True
+
+
+def catch_up(db) -> int:
+    """Fold the queued petitions into the index. Returns how many were queued, or -1 when the
+    base could not be written now. The caller must not be inside a transaction."""
+    if db.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone() is None:
+        return 0
+    done = []
+
+    def work():
+        done.append(pending(db))
+        db.execute("DELETE FROM petition_search WHERE rowid IN (SELECT petition_id FROM search_stale)")
+        _index(db, DOC_SQL + " WHERE p.id IN (SELECT petition_id FROM search_stale)", (), 5000)
+        db.execute("DELETE FROM search_stale")
+
+    return done[0] if write_briefly(db, work) else -1
 
 
 def hits_sql(terms: list[str]) -> tuple[str, list]:
     """A subquery of petition ids whose indexed document holds every term.
 
-    `doc LIKE '%run%'` lets FTS5 answer from the trigram index, for runs of three characters
-    or more. Shorter terms, and terms holding % or _ (LIKE wildcards, literal here), are
-    checked with instr() on the candidates. SQLite 3.40's trigram LIKE crashes when a short
-    pattern precedes a long one, so short patterns never reach it."""
-    likes, checks = [], []
+    A quoted string of three characters or more is a substring query to the trigram index
+    (MATCH, answered from the index alone). Shorter terms, and terms holding % or _, are
+    checked with instr() on the candidates; a query made only of such terms reads every
+    document. (LIKE would also use the index, but must read each candidate's text, and SQLite
+    3.40's trigram LIKE crashes when a short pattern precedes a long one.)"""
+    phrases, checks = [], []
     for t in terms:
         run = max(re.split("[%_]", t), key=len)
         if len(run) >= 3:
-            likes.append(f"%{run}%")
+            phrases.append('"' + run.replace('"', '""') + '"')
         if run != t or len(run) < 3:
             checks.append(t)
-    where = ["doc LIKE ?"] * len(likes) + ["instr(doc, ?) > 0"] * len(checks)
-    return "SELECT rowid FROM petition_search WHERE " + " AND ".join(where), [*likes, *checks]
+    where, params = [], []
+    if phrases:
+        where.append("petition_search MATCH ?")
+        params.append(" AND ".join(phrases))
+    where += ["instr(doc, ?) > 0"] * len(checks)
+    return "SELECT rowid FROM petition_search WHERE " + " AND ".join(where), [*params, *checks]
 
 
 def petition_ids(db, query: str | None) -> tuple[str, list] | None:
@@ -138,14 +160,8 @@ def petition_ids(db, query: str | None) -> tuple[str, list] | None:
     terms = words(query)
     if not terms:
         return None
-    extra: list[int] = []
-    if not db.conn.in_transaction:
-        try:
-            catch_up(db)
-        except sqlite3.OperationalError:  # locked by a writer, or a read-only file
-            extra = None  # type: ignore[assignment]
     sql, params = hits_sql(terms)
-    if extra is None or db.conn.in_transaction and pending(db):
+    if (db.conn.in_transaction or catch_up(db) < 0) and pending(db):
         extra = [r[0] for r in db.execute(DOC_SQL + " WHERE p.id IN (SELECT petition_id FROM search_stale)")
                  if matches(document(r[1:]), terms)]
         sql += " AND rowid NOT IN (SELECT petition_id FROM search_stale)"

@@ -8,13 +8,14 @@ import datetime as dt
 import json
 import random
 import re
+import sqlite3
 import sys
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from doithoai import petitions, reports
+from doithoai import deadlines, petitions, reports
 from doithoai.db import connect, transaction
 from doithoai.errors import DoithoaiError
 
@@ -75,8 +76,30 @@ def test_summary_from_tallies_equals_counting_every_row(base, tmp_path):
         fast, slow = reports.summary(db, as_of), reports._summary_direct(db, as_of)
         assert fast == slow
     assert fast["written_answers"] > 1000 and fast["overdue"] > 10
+    # A new day off moves due dates and working-day counts: the histogram is rebuilt.
+    with transaction(db):
+        deadlines.add_override(db, dt.date(2025, 3, 4), "off", "Nghỉ bão")
+    assert reports.summary(db, AS_OF) == reports._summary_direct(db, AS_OF)
+    # Busy base (a long import holds the lock): the queued answers are folded in memory.
+    with transaction(db):
+        petitions.answer(db, AS_OF, churned_open(db), written=True, summary="Đã trả lời", doc_number="2/UBND",
+                         doc_date=AS_OF)
+    other = sqlite3.connect(base, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        assert reports.summary(db, AS_OF) == reports._summary_direct(db, AS_OF)
+        assert db.execute("SELECT COUNT(*) FROM answer_queue").fetchone()[0] > 0
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert reports.summary(db, AS_OF) == reports._summary_direct(db, AS_OF)
+    assert db.execute("SELECT COUNT(*) FROM answer_queue").fetchone()[0] == 0
     one = db.execute("SELECT code FROM sessions LIMIT 1 OFFSET 3").fetchone()[0]
     assert reports.summary(db, AS_OF, one)["session"] == one
+
+
+def churned_open(db) -> int:
+    return db.execute("SELECT p.id FROM petitions p WHERE p.status = 'assigned' AND p.id NOT IN (SELECT petition_id FROM first_written) ORDER BY p.id LIMIT 1").fetchone()[0]
 
 
 def statements(db, work) -> list[str]:
