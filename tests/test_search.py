@@ -3,6 +3,7 @@ match over the same texts, on a generated base; filters; % and _ taken literally
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sqlite3
 import sys
@@ -183,3 +184,42 @@ def test_search_after_a_cli_change_finds_the_new_text(cli, session):
     cli("petition", "conclude", pid, "--text", "Giao UBND xã khảo sát tuyến đường")
     assert [r["id"] for r in cli.json("petition", "list", "--search", "khao sat")] == [pid]
     assert cli.json("petition", "list", "--search", "khao sat tuyen duong xyz") == []
+
+
+def test_migration_indexes_a_base_that_predates_the_index(tmp_path):
+    import sqlite_utils
+    from sqlite_utils import Migrations
+
+    from doithoai import migrations, reports
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    earlier = Migrations("doithoai")
+    for fn in migrations.MIGRATIONS:
+        if fn.__name__.startswith("m009"):
+            break
+        earlier(name=fn.__name__)(fn)
+    earlier.apply(sqlite_utils.Database(conn))
+    conn.executescript("""
+        INSERT INTO fields (code, name, name_fold, aliases) VALUES ('y-te', 'Y tế', 'y te', 'bhyt,bao hiem y te');
+        INSERT INTO sessions (code, commune, date, status, answer_due, created_at)
+            VALUES ('S', 'Khoen On', '2024-03-05', 'held', '2024-03-26', '');
+        INSERT INTO petitioners (name, name_fold, address, phone) VALUES ('Đặng Thị Đào', 'dang thi dao', 'Bản Đông Pao', '0912345678');
+        INSERT INTO petitions (session_id, petitioner_id, stable_key, content, content_fold, field_id, status, due_on, created_at)
+            VALUES (1, 1, 'a', 'Xin cấp thẻ', 'xin cap the', 1, 'answered', '2024-03-26', ''),
+                   (1, 1, 'b', 'Đường đất', 'duong dat', NULL, 'assigned', '2024-03-26', '');
+        INSERT INTO actions (petition_id, kind, on_date, doc_number, doc_date, summary, created_at)
+            VALUES (1, 'answer_written', '2024-03-20', '1/UBND', '2024-03-20', 'Đã cấp thẻ tháng Ba', '');
+    """)
+    conn.commit()
+    conn.close()
+    db = connect(path)
+    as_of = dt.date(2024, 4, 1)
+
+    def ids(q):
+        return [r["id"] for r in petitions.list_rows(db, as_of=as_of, search=q)]
+
+    assert search.pending(db) == 0  # indexed by the migration itself
+    assert ids("BHYT") == [1] and ids("thang ba") == [1] and ids("dong pao duong") == [2] and ids("0912") == [1, 2]
+    assert reports.summary(db, as_of) == reports._summary_direct(db, as_of)
+    assert reports.summary(db, as_of)["written_answers"] == 1
