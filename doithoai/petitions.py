@@ -10,21 +10,15 @@ import datetime as dt
 import hashlib
 import re
 
-from doithoai import agencies, deadlines, fields, sessions, settings
+from doithoai import agencies, deadlines, fields, sessions, settings, statuses
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.text import clean, fold, fold_clean, normalise_phone, slug, vn_date
 
-OPEN = deadlines.OPEN_STATUSES
-DONE = ("answered", "transferred", "escalated")
-STATUS_LABELS = {
-    "new": "Mới tiếp nhận",
-    "assigned": "Đã giao",
-    "answered": "Đã trả lời",
-    "transferred": "Đã chuyển",
-    "escalated": "Đã trình cấp trên",
-    "closed": "Đã đóng",
-}
+# The status model lives in statuses.py; these names are kept for the callers that use them.
+OPEN = statuses.OPEN
+DONE = statuses.DONE
+STATUS_LABELS = statuses.LABELS
 SOURCES = {
     "phieu-dang-ky": "Phiếu đăng ký",
     "mttq": "MTTQ",
@@ -217,6 +211,8 @@ def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | N
                                 "Chọn một trong: " + ", ".join(f"{k} ({v})" for k, v in STATUS_LABELS.items()) + ".")
         where.append("p.status = ?")
         params.append(status)
+    else:  # withdrawn and merged petitions are listed only when asked for by status
+        where.append(statuses.counted_sql("p"))
     if agency:
         where.append("EXISTS (SELECT 1 FROM assignments x WHERE x.petition_id = p.id AND x.active = 1 AND x.agency_id = ?)")
         params.append(agencies.get(db, agency)["id"])
@@ -224,8 +220,8 @@ def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | N
         where.append("p.source = ?")
         params.append(parse_source(source))
     if overdue:
-        where.append(f"p.status IN ({','.join('?' * len(OPEN))}) AND p.due_on < ?")
-        params.extend([*OPEN, as_of.isoformat()])
+        where.append(statuses.overdue_sql("p"))
+        params.append(as_of.isoformat())
     for word in fold(search).split() if search else []:
         where.append("(p.content_fold LIKE ? OR pr.name_fold LIKE ? OR f.name_fold LIKE ?)")
         params.extend([f"%{word}%"] * 3)
@@ -238,13 +234,7 @@ def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | N
 
 def add_days_overdue(db, rows: list[dict], as_of: dt.date) -> None:
     """days_overdue: working days after due_on up to and including as_of (0 if not overdue)."""
-    cal = deadlines.load_calendar(db)
-    for r in rows:
-        due = r.get("due_on")
-        if due and r["status"] in OPEN and due < as_of.isoformat():
-            r["days_overdue"] = cal.working_days_between(dt.date.fromisoformat(due), as_of)
-        else:
-            r["days_overdue"] = 0
+    statuses.add_days_overdue(deadlines.load_calendar(db), rows, as_of)
 
 
 def show(db, pid: int, as_of: dt.date) -> dict:

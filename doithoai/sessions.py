@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from doithoai import deadlines, settings
+from doithoai import deadlines, settings, statuses
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.text import clean, parse_time, slug, vn_date
@@ -82,8 +82,8 @@ def list_all(db, status: str | None = None) -> list[dict]:
     where, params = ("WHERE s.status = ?", [status]) if status else ("", [])
     return list(db.query(
         f"""SELECT s.*, COUNT(p.id) AS petitions,
-                   SUM(p.status IN ('new','assigned')) AS open_petitions
-            FROM sessions s LEFT JOIN petitions p ON p.session_id = s.id {where}
+                   SUM({statuses.open_sql("p")}) AS open_petitions
+            FROM sessions s LEFT JOIN petitions p ON p.session_id = s.id AND {statuses.counted_sql("p")} {where}
             GROUP BY s.id ORDER BY s.date, s.id""",
         params,
     ))
@@ -157,7 +157,7 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
         warnings.append(f"Thông báo kết luận ngày {vn_date(on)}, quá hạn {vn_date(current['review_by'])}.")
     if to == "closed":
         open_count = db.execute(
-            "SELECT COUNT(*) FROM petitions WHERE session_id = ? AND status IN ('new','assigned')", [current["id"]]
+            f"SELECT COUNT(*) FROM petitions p WHERE p.session_id = ? AND {statuses.open_sql('p')}", [current["id"]]
         ).fetchone()[0]
         if open_count:
             raise InvalidTransition(
