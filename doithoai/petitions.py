@@ -7,12 +7,12 @@ Every function here runs inside the caller's transaction and takes `today` expli
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 
 from doithoai import agencies, deadlines, fields, sessions, settings, statuses
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
+from doithoai.intake import CONTROL as _CONTROL  # one definition, in the intake path
+from doithoai.intake import MAX_CONTENT
 from doithoai.text import clean, fold, fold_clean, normalise_phone, slug, vn_date
 
 # The status model lives in statuses.py; these names are kept for the callers that use them.
@@ -44,8 +44,6 @@ ACTION_LABELS = {
     "close": "Đóng",
     "reopen": "Mở lại",
 }
-MAX_CONTENT = 20_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def parse_source(value: str | None) -> str:
@@ -84,37 +82,6 @@ def check_text(value: str, what: str, *, required: bool = True, limit: int = MAX
     return text
 
 
-def stable_key(session_id: int, form_no: str, name: str, content: str, folded: bool = False) -> str:
-    """Form number when there is one, else a hash of petitioner + content + session:
-    the same petition imported twice is recognised, never duplicated."""
-    if form_no:
-        return f"form:{session_id}:{fold_clean(form_no) if folded else fold(form_no)}"
-    if not folded:
-        name, content = fold(name), fold(content)
-    digest = hashlib.sha256(f"{session_id}\x1f{name}\x1f{content}".encode()).hexdigest()
-    return f"hash:{digest[:32]}"
-
-
-def upsert_petitioner(db, name: str, name_fold: str, address: str, phone: str, is_org: bool) -> tuple[int, bool]:
-    """(id, created). A petitioner is the same person when name and phone match, or, without a
-    phone, name and address. Inserted unless present, in one statement (imports call this per row)."""
-    if phone:
-        cursor = db.execute(
-            "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
-            "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = ?)",
-            [name, name_fold, int(is_org), address, phone, name_fold, phone])
-    else:
-        cursor = db.execute(
-            "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
-            "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = '' AND address = ?)",
-            [name, name_fold, int(is_org), address, phone, name_fold, address])
-    if cursor.rowcount:
-        return cursor.lastrowid, True
-    row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = ? AND (? <> '' OR address = ?)",
-                     [name_fold, phone, phone, address]).fetchone()
-    return row[0], False
-
-
 def get(db, pid: int | str) -> dict:
     text = clean(str(pid)).lstrip("#")
     row = None
@@ -129,50 +96,49 @@ def add(db, today: dt.date, *, session: str, name: str, content: str, address: s
         organisation: bool = False, source: str | None = None, field: str | None = None,
         urgency: str | None = None, speak: bool = False, order: int | None = None, form_no: str = "",
         registered_on: dt.date | None = None, proposed_agency: str = "") -> dict:
+    """One petition typed by a clerk: the same normalisation and writer as every import."""
+    from doithoai import intake
+
     s = sessions.get(db, session)
-    if s["status"] == "closed":
-        raise InvalidTransition(f"Cuộc đối thoại {s['code']} đã kết thúc, không nhận thêm kiến nghị.",
-                                "Ghi kiến nghị vào cuộc đối thoại khác.")
-    name = check_text(name, "Họ tên người kiến nghị", limit=200)
-    content = check_text(content, "Nội dung kiến nghị")
-    address = check_text(address, "Địa chỉ", required=False, limit=500)
-    phone = normalise_phone(phone)
-    source_code = parse_source(source)
-    urgency_code = parse_urgency(urgency)
-    field_id = fields.resolve(db, field)["id"] if field else None
-    if order is not None:
-        if order <= 0:
-            raise DoithoaiError(f"Thứ tự phát biểu phải là số dương, nhận được {order}.", "Ví dụ --order 3.")
-        taken = db.execute("SELECT id FROM petitions WHERE session_id = ? AND speak_order = ?", [s["id"], order]).fetchone()
-        if taken:
-            raise DoithoaiError(f"Thứ tự phát biểu {order} đã dành cho kiến nghị số {taken[0]}.",
-                                "Chọn thứ tự khác, hoặc bỏ --order để xếp cuối danh sách.")
-        speak = True
-    form_no = clean(form_no)
-    key = stable_key(s["id"], form_no, name, content)
-    existing = db.execute("SELECT id FROM petitions WHERE stable_key = ?", [key]).fetchone()
-    if existing:
-        raise DoithoaiError(
-            f"Kiến nghị này đã có trong cuộc đối thoại {s['code']} (số {existing[0]}).",
-            f"Xem bằng `doithoai petition show {existing[0]}`.",
-        )
-    if speak and order is None:
-        order = (db.execute("SELECT MAX(speak_order) FROM petitions WHERE session_id = ?", [s["id"]]).fetchone()[0] or 0) + 1
-    petitioner_id, _created = upsert_petitioner(db, name, fold(name), address, phone, organisation)
-    row = {
-        "session_id": s["id"], "petitioner_id": petitioner_id, "stable_key": key, "form_no": form_no,
-        "content": content, "content_fold": fold(content), "field_id": field_id, "urgency": urgency_code,
-        "source": source_code, "registered_on": (registered_on or today).isoformat(), "speak": int(speak),
-        "speak_order": order, "proposed_agency": clean(proposed_agency), "status": "new",
-        "created_at": now_utc(),
-    }
-    pid = db.execute(f"INSERT INTO petitions ({', '.join(row)}) VALUES ({','.join('?' * len(row))})",
-                     list(row.values())).lastrowid
-    deadlines.refresh_petition_due(db, "id = ?", [pid])
+    require_taking_petitions(s)
+    vocab = intake.Vocabulary(db, s)
+    values = {"name": name, "content": content, "address": address, "phone": phone, "organisation": organisation,
+              "source": source or "", "field": field or "", "urgency": urgency or "", "speak": speak,
+              "order": "" if order is None else str(order), "form_no": form_no, "registered_on": registered_on,
+              "agency": proposed_agency}
+    data, problems = intake.normalise({k: v for k, v in values.items() if v not in ("", None) or k in ("name", "content")},
+                                      vocab, lambda f: intake.LABELS.get(f, "Kiến nghị"), today=today)
+    if problems:
+        raise DoithoaiError("Kiến nghị chưa được ghi:\n  " + "\n  ".join(problems),
+                            "Sửa các giá trị đã nêu rồi nhập lại.")
+    if data["form_no"]:
+        key = intake.form_key(s["id"], "nhap-tay", data["form_no"])
+        existing = db.execute("SELECT id FROM petitions WHERE stable_key = ?", [key]).fetchone()
+        if existing:
+            raise DoithoaiError(
+                f"Phiếu số {data['form_no']} đã được tiếp nhận trong cuộc đối thoại {s['code']} (kiến nghị số {existing[0]}).",
+                f"Xem bằng `doithoai petition show {existing[0]}`; nếu là phiếu khác, ghi đúng số phiếu.")
+    else:
+        key = intake.manual_key()
+    writer = intake.Writer(db, vocab, today)
+    writer.add(key, data)
+    writer.finish()
+    pid = writer.ids[0]
+    row = get(db, pid)
     # No personal data in the event log: the petitioner is referenced by id.
     log_event(db, "petition.add", "petitions", pid, None,
-              {k: v for k, v in row.items() if k not in ("content_fold", "created_at")})
-    return get(db, pid)
+              {k: row[k] for k in ("session_id", "petitioner_id", "stable_key", "form_no", "content", "field_id",
+                                   "urgency", "source", "registered_on", "speak", "speak_order", "proposed_agency",
+                                   "status", "due_on")})
+    row["possible_duplicates"] = [d["earlier_id"] for d in writer.duplicates]
+    return row
+
+
+def require_taking_petitions(s: dict) -> None:
+    if s["status"] in ("closed", "cancelled"):
+        state = "đã kết thúc" if s["status"] == "closed" else "đã hủy"
+        raise InvalidTransition(f"Cuộc đối thoại {s['code']} {state}, không nhận thêm kiến nghị.",
+                                "Ghi kiến nghị vào cuộc đối thoại khác.")
 
 
 LIST_SQL = """

@@ -317,21 +317,24 @@ def import_(
         progress = Progress(TextColumn("Đang nhập"), BarColumn(), TextColumn("{task.completed} dòng"),
                             TimeElapsedColumn(), console=console(stderr=True), transient=True)
     rejects_path = None
+    # Read and validate every file before taking the write lock: a long parse never blocks
+    # the reminders cron, and a refused file leaves no trace.
+    if progress:
+        with progress:
+            task = progress.add_task("import", total=None)
+            summary = batch.prepare(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
+                                    maps=maps or [], sheet=sheet, tick=lambda: progress.advance(task))
+    else:
+        summary = batch.prepare(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
+                                maps=maps or [], sheet=sheet)
     with transaction(db, rollback=dry_run):
-        if progress:
-            with progress:
-                task = progress.add_task("import", total=None)
-                summary = batch.import_files(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
-                                             maps=maps or [], sheet=sheet,
-                                             tick=lambda: progress.advance(task))
-        else:
-            summary = batch.import_files(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
-                                         maps=maps or [], sheet=sheet)
+        batch.write(db, today(as_of), summary)
         if summary.rejected and not dry_run:
             rejects_path = rejects or Path(Path(summary.files[0].file).stem + ".loi.csv")
             batch.write_rejects(rejects_path, summary.rejected)
-    files_out = [{"file": f.file, "format": f.format, "sha256": f.sha256, "read": f.read, "new": f.new,
-                  "present": f.present, "rejected": f.rejected, "already_imported_batch": f.skipped_batch}
+    files_out = [{"file": f.file, "format": f.format, "sha256": f.sha256, "sheet": f.sheet, "batch": f.batch_id,
+                  "read": f.read, "new": f.new, "present": f.present, "rejected": f.rejected,
+                  "already_imported_batch": f.skipped_batch, "notes": f.notes}
                  for f in summary.files]
     if fmt == Fmt.json:
         out(_json.dumps({"session": summary.session, "dry_run": dry_run, "files": files_out,
@@ -342,15 +345,19 @@ def import_(
     else:
         for f in files_out:
             f["note"] = f"đã nhập trước đó (lô {f['already_imported_batch']}), bỏ qua" if f["already_imported_batch"] else ""
-        emit(files_out, [Col("file", "Tệp"), Col("format", "Dạng"), Col("read", "Đọc", "int"), Col("new", "Mới", "int"),
+        emit(files_out, [Col("file", "Tệp"), Col("format", "Dạng"), Col("batch", "Lô", "int"), Col("read", "Đọc", "int"), Col("new", "Mới", "int"),
                          Col("present", "Đã có", "int"), Col("rejected", "Lỗi", "int"), Col("note", "Ghi chú")], fmt.value)
     if fmt == Fmt.table:
         head = "Chạy thử (--dry-run), không ghi gì: " if dry_run else ""
         info(f"{head}đọc {summary.total('read')}, mới {summary.total('new')}, đã có {summary.total('present')}, "
              f"nghi trùng {len(summary.duplicates)}, lỗi {summary.total('rejected')}.")
+        for f in summary.files:
+            for note in f.notes:
+                warn(note + ".")
         for d in summary.duplicates:
             warn(f"Kiến nghị số {d['id']} có thể trùng kiến nghị số {d['earlier_id']} ({d['earlier_session']}) "
-                 "của cùng người kiến nghị; kiểm tra lại.")
+                 "của cùng người kiến nghị: đã nhập và đánh dấu nghi trùng. Xem `doithoai petition duplicates`, "
+                 f"rồi `doithoai petition merge {d['earlier_id']} {d['id']}` hoặc `doithoai petition unflag {d['id']}`.")
         for text, n in summary.unmatched_agencies.items():
             warn(f"Cơ quan đề nghị trả lời '{text}' ({n} dòng) chưa có trong danh sách cơ quan; đã giữ nguyên văn bản.")
         if rejects_path:
