@@ -124,7 +124,8 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
         summary.files.append(result)
         if _earlier_batch(db, s["id"], result):
             continue
-        forms: dict[str, str] = {}  # form key → where it was first seen in this call
+        forms: dict[str, tuple] = {}  # form key → (where it was first seen in this call, its values)
+        sections: dict[str, list[str]] = {}  # unmatched section problem → rows under it
         for rec in records_of(path, fmt, sheet, mapping, result.notes):
             result.read += 1
             if tick:
@@ -152,13 +153,24 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
                     key = intake.row_key(result.sha256, rec.sheet, rec.row)
             if reasons:
                 result.rejected += 1
-                summary.problems.extend(reasons)
+                for reason in reasons:
+                    if rec.section_row and reason.startswith(f"{rec.file}:") and f":{rec.section_row}: không có lĩnh vực" in reason:
+                        # an unmatched section is reported once, with the rows under it
+                        entry = sections.setdefault(reason, [])
+                        entry.append(str(rec.row))
+                        if len(entry) == 1:
+                            summary.problems.append(reason)
+                    else:
+                        summary.problems.append(reason)
                 summary.rejected.append(Rejected(rec, reasons))
                 continue
             if data.get("unmatched_agency"):
                 text = data["unmatched_agency"]
                 summary.unmatched_agencies[text] = summary.unmatched_agencies.get(text, 0) + 1
             result.rows.append((key, data))
+        for reason, under in sections.items():
+            i = summary.problems.index(reason)
+            summary.problems[i] = f"{reason}; các dòng dưới đề mục này: {', '.join(under)}"
     problems = summary.problems
     if problems and not skip_invalid:
         listed = problems[:MAX_LISTED]
