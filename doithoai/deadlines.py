@@ -30,6 +30,7 @@ RULES = {
     "review": Rule("review", False, "thông báo kết luận"),
     "answer": Rule("answer", False, "trả lời bằng văn bản"),
     "complex_answer": Rule("complex_answer", False, "trả lời vụ việc phức tạp"),
+    "reopen": Rule("reopen", False, "trả lời lại kiến nghị đã mở lại"),
 }
 
 

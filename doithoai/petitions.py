@@ -43,6 +43,11 @@ ACTION_LABELS = {
     "notify_mttq": "Đã gửi MTTQ, đoàn thể giám sát",
     "close": "Đóng",
     "reopen": "Mở lại",
+    "answer_interim": "Trả lời tạm thời (đang xử lý)",
+    "withdraw": "Rút kiến nghị",
+    "restore": "Khôi phục kiến nghị đã rút",
+    "merge": "Gộp vào kiến nghị trùng",
+    "unmerge": "Tách khỏi kiến nghị đã gộp",
 }
 
 
@@ -317,35 +322,56 @@ def assign(db, today: dt.date, pid: int, agency: str, support: list[str] = (), c
 
 
 def answer(db, today: dt.date, pid: int, *, written: bool, summary: str, doc_number: str = "",
-           doc_date: dt.date | None = None, resolved: bool = False, agency: str | None = None) -> dict:
+           doc_date: dt.date | None = None, resolved: bool = False, agency: str | None = None,
+           accepted: bool | None = None, interim: bool = False) -> dict:
+    """Record an answer. `accepted`: whether the petitioner accepted it (None: not known).
+    `interim`: a written progress answer (đang xử lý): recorded, the petition stays open."""
     p = get(db, pid)
     s = _session_open(db, p)
     _require(p, OPEN, "ghi nhận trả lời cho",
              f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
     summary = check_text(summary, "Tóm tắt nội dung trả lời")
     agency_id = agencies.resolve(db, agency)["id"] if agency else p["lead_agency_id"]
-    if written:
+    accepted_value = None if accepted is None else int(accepted)
+    if written or interim:
         doc_number = clean(doc_number)
-        if not doc_number or doc_date is None:
+        if written and not interim and (not doc_number or doc_date is None):
             raise DoithoaiError("Trả lời bằng văn bản cần số và ngày văn bản.",
                                 "Thêm --doc-number \"125/UBND-TNMT\" --doc-date DD/MM/YYYY.")
-        _not_future(doc_date, today, "Ngày văn bản")
+        on = doc_date or today
+        _not_future(on, today, "Ngày văn bản")
+        if p["registered_on"] and on.isoformat() < p["registered_on"]:
+            raise DoithoaiError(
+                f"Ngày trả lời {vn_date(on)} trước ngày tiếp nhận kiến nghị {vn_date(p['registered_on'])}.",
+                "Một kiến nghị không thể được trả lời trước khi tiếp nhận; kiểm tra lại ngày văn bản.")
+        if interim:
+            _action(db, p["id"], "answer_interim", on, agency_id=agency_id, doc_number=doc_number,
+                    doc_date=doc_date.isoformat() if doc_date else None, summary=summary, accepted=accepted_value)
+            log_event(db, "petition.answer_interim", "petitions", p["id"], None,
+                      {"doc_number": doc_number, "on": on.isoformat()})
+            return {"id": p["id"], "status": p["status"], "interim": True}
         _action(db, p["id"], "answer_written", doc_date, agency_id=agency_id, doc_number=doc_number,
-                doc_date=doc_date.isoformat(), summary=summary, resolved=int(resolved))
+                doc_date=doc_date.isoformat(), summary=summary, resolved=int(resolved), accepted=accepted_value)
         _set_status(db, p, "answered", "petition.answer_written",
-                    {"doc_number": doc_number, "doc_date": doc_date.isoformat(), "resolved": int(resolved)})
+                    {"doc_number": doc_number, "doc_date": doc_date.isoformat(), "resolved": int(resolved),
+                     "accepted": accepted_value})
         return {"id": p["id"], "status": "answered", "on_time": p["due_on"] is None or doc_date.isoformat() <= p["due_on"]}
     if s["status"] in ("planned", "notice_sent"):
         raise InvalidTransition(
             f"Cuộc đối thoại {s['code']} chưa diễn ra; chưa thể ghi trả lời tại hội nghị.",
             f"Ghi nhận hội nghị đã diễn ra trước: `doithoai session hold {s['code']}`.",
         )
+    if p["registered_on"] and p["registered_on"] > s["date"]:
+        raise DoithoaiError(
+            f"Kiến nghị số {p['id']} tiếp nhận ngày {vn_date(p['registered_on'])}, sau hội nghị {vn_date(s['date'])}; "
+            "không thể đã được trả lời tại hội nghị.",
+            f"Ghi trả lời bằng văn bản, hoặc sửa ngày tiếp nhận: `doithoai petition edit {p['id']} --registered-on …`.")
     _action(db, p["id"], "answer_meeting", dt.date.fromisoformat(s["date"]), agency_id=agency_id,
-            summary=summary, resolved=int(resolved))
+            summary=summary, resolved=int(resolved), accepted=accepted_value)
     if resolved:
-        _set_status(db, p, "answered", "petition.answer_meeting", {"resolved": 1})
+        _set_status(db, p, "answered", "petition.answer_meeting", {"resolved": 1, "accepted": accepted_value})
         return {"id": p["id"], "status": "answered"}
-    log_event(db, "petition.answer_meeting", "petitions", p["id"], None, {"resolved": 0})
+    log_event(db, "petition.answer_meeting", "petitions", p["id"], None, {"resolved": 0, "accepted": accepted_value})
     return {"id": p["id"], "status": p["status"]}
 
 
@@ -435,6 +461,20 @@ def reopen(db, today: dt.date, pid: int, *, reason: str) -> dict:
     _require(p, (*DONE, "closed"), "mở lại", "Kiến nghị này vẫn đang mở; không cần mở lại.")
     reason = check_text(reason, "Lý do mở lại")
     status = "assigned" if p["lead_agency_id"] else "new"
+    # A new due date counted from the reopening (unit setting deadline.reopen_days), so the
+    # agency that answered on time is not reminded at once. Set by hand: a calendar change
+    # does not move it back to the session's date.
+    due, rule = deadlines.apply_rule(db, "reopen", today)
+    how = f"Mở lại ngày {vn_date(today)}: {rule}"
+    # the old assignments stay in history (shown as replaced); the same agencies carry on
+    current = db.query("SELECT agency_id, role, calendar_rev FROM assignments WHERE petition_id = ? AND active = 1", [p["id"]])
+    db.execute("UPDATE assignments SET active = 0 WHERE petition_id = ? AND active = 1", [p["id"]])
+    for x in current:
+        db.execute("INSERT INTO assignments (petition_id, agency_id, role, due_on, due_rule, manual_due, calendar_rev, "
+                   "assigned_on) VALUES (?,?,?,?,?,1,?,?)",
+                   [p["id"], x["agency_id"], x["role"], due.isoformat(), how, x["calendar_rev"], today.isoformat()])
+    db.execute("UPDATE petitions SET due_on = ? WHERE id = ?", [due.isoformat(), p["id"]])
     _action(db, p["id"], "reopen", today, summary=reason)
-    _set_status(db, p, status, "petition.reopen", {"reason": reason})
-    return {"id": p["id"], "status": status}
+    _set_status(db, p, status, "petition.reopen",
+                {"reason": reason, "due_on": due.isoformat(), "due_before": p["due_on"]})
+    return {"id": p["id"], "status": status, "due_on": due.isoformat(), "due_rule": how}
