@@ -28,7 +28,8 @@ def list_(
                 Col("session", "Cuộc ĐT"), Col("rows_read", "Đọc", "int"), Col("rows_new", "Mới", "int"),
                 Col("rows_present", "Đã có", "int"), Col("rows_duplicate", "Nghi trùng", "int"),
                 Col("rows_rejected", "Lỗi", "int"), Col("petitions", "Còn", "int"), Col("user", "Người nhập"),
-                Col("state_label", "Ghi chú")], fmt.value, empty="Chưa nhập lô nào.")
+                Col("state", "Trạng thái", table=False), Col("undone_at", "Lúc hủy", table=False),
+                Col("undo_reason", "Lý do hủy", table=False), Col("state_label", "Ghi chú")], fmt.value, empty="Chưa nhập lô nào.")
 
 
 @app.command("undo")
