@@ -76,8 +76,12 @@ def get(db, code: str) -> dict:
 
 
 def resolve(db, query: str, active_only: bool = True) -> dict:
+    """The agency a person means: an exact code always wins, then names, aliases and the
+    written forms a clerk reads as one ("TN&MT", "LĐ-TB&XH", "UBND xã"); ambiguity is refused."""
+    from doithoai.intake import match_agency
+
     rows = list_all(db, include_inactive=not active_only)
-    match, candidates = lookup.find(rows, query)
+    match, candidates = match_agency(rows, query)
     if match:
         return match
     if candidates:

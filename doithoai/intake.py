@@ -113,11 +113,20 @@ class Vocabulary:
         return None
 
 
+_ABBREVIATIONS = (("ubnd", "uy ban nhan dan"), ("hdnd", "hoi dong nhan dan"), ("mttq", "mat tran to quoc"),
+                  ("vp", "van phong"), ("tt", "trung tam"))
+
+
 def _agency_forms(text: str) -> list[str]:
     """Written forms of an agency a clerk reads as one: "TN&MT", "TN-MT", "TN và MT" → "tnmt";
     "LĐ-TB&XH" → "ldtbxh"; "Phòng TN&MT" → also without "phòng"."""
     key = fold(text)
     forms = [key]
+    for short, long in _ABBREVIATIONS:  # "UBND xã" is how "Ủy ban nhân dân xã" is written
+        if re.search(rf"\b{short}\b", key):
+            forms.append(re.sub(rf"\b{short}\b", long, key))
+        if long in key:
+            forms.append(key.replace(long, short))
     squeezed = re.sub(r"\s*(&|-|/|\bva\b)\s*", "", key).replace(".", "").replace(" ", "")
     forms.append(squeezed)
     for generic in ("phong ", "so ", "co quan ", "don vi ", "ban "):

@@ -176,3 +176,15 @@ def test_an_exact_code_wins_over_an_alias_and_ambiguity_is_refused(cli, session,
     g.write_text("Họ và tên,Nội dung,Cơ quan đề nghị trả lời\nLò Văn B,Đường,UBND xã\n", encoding="utf-8")
     err = cli.fail("petition", "import", g, "--session", session).stderr
     assert "'UBND xã' khớp với nhiều cơ quan (UBTT, UBXA)" in err or "'UBND xã' khớp với nhiều cơ quan (UBXA, UBTT)" in err
+
+
+def test_an_exact_code_still_wins_after_agency_preset(cli, session, isolated):
+    cli("agency", "preset", "xa")  # KT has the alias "tnmt", VHXH "ldtbxh"; UBND is "Ủy ban nhân dân xã"
+    f = isolated / "co-quan.csv"
+    f.write_text("Họ và tên,Nội dung,Cơ quan đề nghị trả lời\nLò Văn A,Đường vào bản,TNMT\nLò Văn B,Đường,ldtbxh\n"
+                 "Lò Văn C,Nước,UBND xã\n", encoding="utf-8")
+    cli("petition", "import", f, "--session", session)
+    assert [r["proposed_agency"] for r in cli.json("petition", "list")] == ["TNMT", "LDTBXH", "UBND"]
+    pid = cli.json("petition", "list")[0]["id"]
+    cli("petition", "assign", pid, "tnmt")
+    assert cli.json("petition", "list")[0]["lead_agency"] == "TNMT"
