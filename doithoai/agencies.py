@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from doithoai import lookup
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.text import clean, fold

@@ -13,12 +13,8 @@ from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.intake import CONTROL as _CONTROL  # one definition, in the intake path
 from doithoai.intake import MAX_CONTENT
-from doithoai.text import clean, fold, fold_clean, normalise_phone, slug, vn_date
+from doithoai.text import clean, fold, slug, vn_date
 
-# The status model lives in statuses.py; these names are kept for the callers that use them.
-OPEN = statuses.OPEN
-DONE = statuses.DONE
-STATUS_LABELS = statuses.LABELS
 SOURCES = {
     "phieu-dang-ky": "Phiếu đăng ký",
     "mttq": "MTTQ",
@@ -177,9 +173,9 @@ def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | N
               overdue: bool = False, search: str | None = None) -> list[dict]:
     where, params = scope(db, session, field)
     if status:
-        if status not in STATUS_LABELS:
+        if status not in statuses.LABELS:
             raise DoithoaiError(f"Trạng thái '{status}' không hợp lệ.",
-                                "Chọn một trong: " + ", ".join(f"{k} ({v})" for k, v in STATUS_LABELS.items()) + ".")
+                                "Chọn một trong: " + ", ".join(f"{k} ({v})" for k, v in statuses.LABELS.items()) + ".")
         where.append("p.status = ?")
         params.append(status)
     else:  # withdrawn and merged petitions are listed only when asked for by status
@@ -211,6 +207,10 @@ def add_days_overdue(db, rows: list[dict], as_of: dt.date) -> None:
 def show(db, pid: int, as_of: dt.date) -> dict:
     p = get(db, pid)
     row = next(iter(db.query(LIST_SQL + " WHERE p.id = ?", [p["id"]])))
+    row.update({k: p[k] for k in ("petitioner_id", "duplicate_of", "set_aside_reason", "batch_id")})
+    row["possible_duplicates"] = [r[0] for r in db.execute(
+        "SELECT CASE WHEN petition_id = ? THEN other_id ELSE petition_id END FROM duplicate_flags "
+        "WHERE state = 'open' AND ? IN (petition_id, other_id) ORDER BY 1", [p["id"], p["id"]])]
     add_days_overdue(db, [row], as_of)
     row["assignments"] = list(db.query(
         """SELECT a.code AS agency, a.name AS agency_name, x.role, x.due_on, x.due_rule, x.assigned_on, x.active
@@ -248,7 +248,7 @@ def show(db, pid: int, as_of: dt.date) -> dict:
 def _require(p: dict, allowed: tuple[str, ...], doing: str, hint: str) -> None:
     if p["status"] not in allowed:
         raise InvalidTransition(
-            f"Không thể {doing} kiến nghị số {p['id']}: đang ở trạng thái '{STATUS_LABELS[p['status']]}'.", hint
+            f"Không thể {doing} kiến nghị số {p['id']}: đang ở trạng thái '{statuses.LABELS[p['status']]}'.", hint
         )
 
 
@@ -279,7 +279,7 @@ def assign(db, today: dt.date, pid: int, agency: str, support: list[str] = (), c
            reason: str = "", due: dt.date | None = None) -> dict:
     """Give the petition to a lead agency (and supporting ones). Re-assigning replaces the set."""
     p = get(db, pid)
-    _require(p, OPEN, "giao", f"Kiến nghị đã xử lý xong; muốn giao lại, mở lại trước: `doithoai petition reopen {p['id']} --reason …`.")
+    _require(p, statuses.OPEN, "giao", f"Kiến nghị đã xử lý xong; muốn giao lại, mở lại trước: `doithoai petition reopen {p['id']} --reason …`.")
     s = _session_open(db, p)
     reason = clean(reason)
     if complex_ and not reason:
@@ -328,7 +328,7 @@ def answer(db, today: dt.date, pid: int, *, written: bool, summary: str, doc_num
     `interim`: a written progress answer (đang xử lý): recorded, the petition stays open."""
     p = get(db, pid)
     s = _session_open(db, p)
-    _require(p, OPEN, "ghi nhận trả lời cho",
+    _require(p, statuses.OPEN, "ghi nhận trả lời cho",
              f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
     summary = check_text(summary, "Tóm tắt nội dung trả lời")
     agency_id = agencies.resolve(db, agency)["id"] if agency else p["lead_agency_id"]
@@ -379,7 +379,7 @@ def transfer(db, today: dt.date, pid: int, *, to: str, doc_number: str = "", doc
              note: str = "") -> dict:
     p = get(db, pid)
     _session_open(db, p)
-    _require(p, OPEN, "chuyển", f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
+    _require(p, statuses.OPEN, "chuyển", f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
     to = check_text(to, "Cơ quan có thẩm quyền nhận chuyển", limit=300)
     on = doc_date or today
     _not_future(on, today, "Ngày chuyển")
@@ -406,7 +406,7 @@ def escalate(db, today: dt.date, pid: int, *, to: str = "", reason: str, doc_num
              doc_date: dt.date | None = None) -> dict:
     p = get(db, pid)
     _session_open(db, p)
-    _require(p, OPEN, "trình cấp trên", f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
+    _require(p, statuses.OPEN, "trình cấp trên", f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
     to = clean(to) or settings.get(db, "unit.parent")
     if not to:
         raise DoithoaiError("Chưa rõ trình cơ quan cấp trên nào.",
@@ -447,7 +447,7 @@ def conclude(db, today: dt.date, pid: int, *, text: str) -> dict:
 def close(db, today: dt.date, pid: int, *, note: str = "") -> dict:
     p = get(db, pid)
     _session_open(db, p)
-    _require(p, DONE, "đóng",
+    _require(p, statuses.DONE, "đóng",
              "Chỉ đóng kiến nghị đã trả lời bằng văn bản, đã chuyển hoặc đã trình cấp trên. "
              f"Ghi nhận kết quả trước, ví dụ `doithoai petition answer {p['id']} --written --doc-number … --doc-date … --summary …`.")
     _action(db, p["id"], "close", today, summary=clean(note))
@@ -458,7 +458,7 @@ def close(db, today: dt.date, pid: int, *, note: str = "") -> dict:
 def reopen(db, today: dt.date, pid: int, *, reason: str) -> dict:
     p = get(db, pid)
     _session_open(db, p)
-    _require(p, (*DONE, "closed"), "mở lại", "Kiến nghị này vẫn đang mở; không cần mở lại.")
+    _require(p, (*statuses.DONE, "closed"), "mở lại", "Kiến nghị này vẫn đang mở; không cần mở lại.")
     reason = check_text(reason, "Lý do mở lại")
     status = "assigned" if p["lead_agency_id"] else "new"
     # A new due date counted from the reopening (unit setting deadline.reopen_days), so the

@@ -10,7 +10,7 @@ import datetime as dt
 import statistics
 
 from doithoai import agencies, deadlines, petitions, sessions, statuses
-from doithoai.petitions import SOURCES, STATUS_LABELS
+from doithoai.petitions import SOURCES
 
 _ROW_SQL = """
 SELECT p.id, s.code AS session, pr.name AS petitioner, pr.address, f.name AS field, p.content,
@@ -144,7 +144,7 @@ def summary(db, as_of: dt.date, session: str | None = None) -> dict:
         "answered_on_time": on_time,
         "on_time_share": round(on_time / len(answers), 3) if answers else None,
         "median_working_days_to_written_answer": statistics.median(days) if days else None,
-        "by_status": [{"status": r["key"], "label": STATUS_LABELS[r["key"]], "count": r["n"]} for r in by_status],
+        "by_status": [{"status": r["key"], "label": statuses.LABELS[r["key"]], "count": r["n"]} for r in by_status],
         "by_field": [{"field": r["key"], "count": r["n"]} for r in by_field],
         "by_source": [{"source": r["key"], "label": SOURCES.get(r["key"], r["key"]), "count": r["n"]} for r in by_source],
         "by_agency": [{"agency": r["key"], "name": r["name"], "count": r["n"], "open": r["open"], "overdue": r["overdue"]}

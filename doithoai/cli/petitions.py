@@ -24,7 +24,8 @@ SOURCE_HELP = "phieu-dang-ky | mttq | doan-the | dai-bieu | thong-tin | tai-hoi-
 
 
 def columns() -> list[Col]:
-    from doithoai.petitions import SOURCES, STATUS_LABELS, URGENCIES
+    from doithoai.petitions import SOURCES, URGENCIES
+    from doithoai.statuses import LABELS as STATUS_LABELS
 
     return [
         Col("id", "Số", "int"), Col("session", "Cuộc ĐT"), Col("petitioner", "Người kiến nghị"),
@@ -86,7 +87,7 @@ def _vn(value) -> str:
 @app.command("list")
 def list_(
     session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.")] = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="new | assigned | answered | transferred | escalated | closed.")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="new | assigned | answered | transferred | escalated | closed | withdrawn (đã rút) | duplicate (trùng, đã gộp).")] = None,
     agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan được giao (chủ trì hoặc phối hợp).")] = None,
     field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực.")] = None,
     source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = None,
@@ -107,20 +108,28 @@ def list_(
 def show(pid: IdArg, as_of: AsOfOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Xem một kiến nghị với toàn bộ diễn biến."""
     from doithoai import petitions
-    from doithoai.petitions import SOURCES, STATUS_LABELS, URGENCIES
+    from doithoai.petitions import SOURCES, URGENCIES
+    from doithoai.statuses import LABELS as STATUS_LABELS
 
     p = petitions.show(open_db(), pid, today(as_of))
     if fmt != Fmt.table:
         emit_record([], "json", p)
         return
     pairs = [
-        ("Số", p["id"]), ("Cuộc đối thoại", p["session"]), ("Người kiến nghị", p["petitioner"] + (" (tổ chức)" if p["is_organisation"] else "")),
+        ("Số", p["id"]), ("Cuộc đối thoại", p["session"]),
+        ("Người kiến nghị", p["petitioner"] + (" (tổ chức)" if p["is_organisation"] else "") + f" [số {p['petitioner_id']}]"),
         ("Địa chỉ", p["address"]), ("Điện thoại", p["phone"]), ("Nguồn", SOURCES[p["source"]]),
         ("Lĩnh vực", p["field"] or "(chưa phân loại)"), ("Mức độ", URGENCIES[p["urgency"]]),
         ("Nội dung", p["content"]), ("Trạng thái", STATUS_LABELS[p["status"]]),
         ("Cơ quan chủ trì", p["lead_agency_name"] or "(chưa giao)"),
         ("Hạn trả lời", _vn(p["due_on"]) + (f" — quá hạn {p['days_overdue']} ngày làm việc" if p["days_overdue"] else "")),
     ]
+    if p["set_aside_reason"]:
+        pairs.append(("Lý do", p["set_aside_reason"]))
+    if p["possible_duplicates"]:
+        pairs.append(("Nghi trùng với", ", ".join(f"số {i}" for i in p["possible_duplicates"])))
+    if p["batch_id"]:
+        pairs.append(("Lô nhập", p["batch_id"]))
     if p["complex"]:
         pairs.append(("Vụ việc phức tạp", p["complex_reason"]))
     if p["speak"]:

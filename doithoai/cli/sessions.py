@@ -103,7 +103,7 @@ def show(ref: SessionArg, fmt: FormatOpt = Fmt.table) -> None:
     s["petition_counts"] = counts
     _print_session(s, fmt.value)
     if fmt == Fmt.table and counts:
-        from doithoai.petitions import STATUS_LABELS
+        from doithoai.statuses import LABELS as STATUS_LABELS
 
         info("Kiến nghị: " + ", ".join(f"{STATUS_LABELS[k]} {v}" for k, v in counts.items()))
 

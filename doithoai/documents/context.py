@@ -273,7 +273,7 @@ def _report(db, s: dict, rows: list[dict], as_of: dt.date, public: bool) -> dict
             else:
                 result = "Đang giải quyết"
         else:
-            result = petitions.STATUS_LABELS[r["status"]]
+            result = statuses.LABELS[r["status"]]
         name, _ = _person(r, public)
         table.append({"name": name, "content": r["content"], "agency": r["lead_agency"] or "",
                       "due_on": vn_date(r["due_on"]) if r["lead_agency"] else "", "result": result})
