@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import glob
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -299,9 +298,8 @@ class _Writer:
         if not self.rows:
             return
         db = self.db
-        before = db.conn.total_changes
-        db.conn.executemany(_INSERT_PETITION, self.rows)
-        inserted = db.conn.total_changes - before
+        # rowcount, not total_changes: the latter also counts the integrity triggers' writes
+        inserted = db.conn.executemany(_INSERT_PETITION, self.rows).rowcount
         self.new += inserted
         self.present += len(self.rows) - inserted
         if inserted < len(self.rows) and self.created:
@@ -406,18 +404,19 @@ def write_rejects(path: Path, rejected: list[Rejected]) -> None:
     """The rejected rows, with their reasons, as a UTF-8 (BOM) CSV a clerk can fix in Excel."""
     from doithoai.spreadsheet import neutralise
 
+    import io
+
+    from doithoai.fileio import atomic_file
+
     keys = [f for f in FIELDS if f != "skip"]
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(["Tệp", "Dòng", "Lý do", *(FIELDS[k] for k in keys)])
-            for r in rejected:
-                writer.writerow([r.record.file, r.record.row or "", "; ".join(r.reasons),
-                                 *("" if r.record.values.get(k) is None else neutralise(r.record.values.get(k))
-                                   for k in keys)])
-        os.replace(tmp, path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise DoithoaiError(f"Không ghi được tệp dòng lỗi {path}: {e.strerror}.",
-                            "Chọn thư mục khác bằng --rejects; chưa có gì được ghi vào cơ sở dữ liệu.") from None
+    with atomic_file(path, what="tệp dòng lỗi",
+                     hint="Chọn thư mục khác bằng --rejects; chưa có gì được ghi vào cơ sở dữ liệu.") as raw:
+        f = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        writer = csv.writer(f)
+        writer.writerow(["Tệp", "Dòng", "Lý do", *(FIELDS[k] for k in keys)])
+        for r in rejected:
+            writer.writerow([r.record.file, r.record.row or "", "; ".join(r.reasons),
+                             *("" if r.record.values.get(k) is None else neutralise(r.record.values.get(k))
+                               for k in keys)])
+        f.flush()
+        f.detach()
