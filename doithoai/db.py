@@ -235,10 +235,17 @@ def _sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
             f"Không mở được tệp cơ sở dữ liệu {path} (không có quyền đọc/ghi, hoặc thư mục không ghi được).",
             "Kiểm tra quyền của tệp và thư mục chứa nó (tệp .db, .db-wal, .db-shm).",
         )
-    if "not a database" in text or "malformed" in text:
+    if "not a database" in text:
         return DoithoaiError(
             f"Tệp {path} không phải cơ sở dữ liệu doithoai hoặc đã hỏng ({text}).",
-            "Kiểm tra lại đường dẫn --db; nếu tệp hỏng, khôi phục từ bản sao lưu.",
+            "Kiểm tra lại đường dẫn --db; nếu tệp hỏng, khôi phục từ bản sao lưu "
+            "(`doithoai db restore TỆP --force`, tệp hỏng được giữ lại bên cạnh).",
+        )
+    if "malformed" in text or "corrupt" in text:
+        return DoithoaiError(
+            f"Tệp cơ sở dữ liệu {path} bị hỏng ({text}); không đọc tiếp để tránh đưa ra kết quả sai, "
+            "mọi thay đổi của lệnh này đã được hủy.",
+            "Khôi phục từ bản sao lưu gần nhất: `doithoai db restore TỆP --force` (tệp hỏng được giữ lại bên cạnh).",
         )
     return DoithoaiError(f"Lỗi cơ sở dữ liệu {path}: {text}.", "Chạy `doithoai db check` để kiểm tra tệp.")
 

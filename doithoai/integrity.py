@@ -169,10 +169,14 @@ def read_anchors(db_path) -> list[dict]:
 
 
 def rewrite_anchors(db_path, kept: list[dict]) -> None:
+    """Replace the file by a verified check line, keeping any anchor a concurrent writer added
+    after it (the newest anchor must never be lost)."""
     from doithoai.fileio import write_atomic
 
     path = anchors_path(db_path)
     if path is not None:
+        newest = max((a["event_id"] for a in kept), default=0)
+        kept = kept + [a for a in read_anchors(db_path) if a["event_id"] > newest]
         try:
             write_atomic(path, "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in kept).encode("utf-8"))
         except Exception:
