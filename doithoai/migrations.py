@@ -355,4 +355,11 @@ def m006_row_seals(db):
                      [(event_id, t, i, d) for t, i, d in entries])
 
 
+@migration
+def m007_issued_content(db):
+    # The register keeps the issued .docx bytes: a public copy is the issued document
+    # redacted (same number, date and content), never a re-render. (Contract shared with i10.)
+    db.execute("ALTER TABLE documents ADD COLUMN content BLOB")
+
+
 NAMES = [fn.__name__ for fn in MIGRATIONS]
