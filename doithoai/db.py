@@ -59,6 +59,7 @@ class Database:
         self.path = path
         self.sealed = False  # the base has row seals (m006): transactions seal what they write
         self.damaged: str | None = None  # the last recorded quick_check failed: refuse writes
+        self.read_only: str | None = None  # opened for reading only (full disk): refuse writes
 
     def execute(self, sql: str, params=()):
         return self.conn.execute(sql, params)
@@ -128,7 +129,41 @@ def connect(path: Path | str, *, create: bool = True) -> Database:
         _seed(db)
     except sqlite3.DatabaseError as e:
         conn.close()
+        if not create and _disk_full(path):
+            reader = _open_for_reading(path)
+            if reader is not None:
+                return reader
         raise _sqlite_error(path, e) from None
+    return db
+
+
+def _disk_full(path) -> bool:
+    try:
+        st = os.statvfs(Path(path).parent)
+    except (OSError, AttributeError):
+        return False
+    return st.f_bavail * st.f_frsize < 64 * 1024
+
+
+def _open_for_reading(path: Path) -> "Database | None":
+    """On a full disk SQLite cannot create the -wal/-shm files even to read. When the last
+    writer closed cleanly (no WAL content) the file alone is the whole truth: open it
+    immutable, so reads work and every write is refused with the real reason."""
+    from urllib.parse import quote
+
+    wal = Path(str(path) + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?immutable=1", uri=True, isolation_level=None)
+        if _pending(conn, __import__("doithoai.migrations", fromlist=["NAMES"]).NAMES):
+            conn.close()
+            return None
+    except sqlite3.DatabaseError:
+        return None
+    db = Database(conn, path)
+    db.read_only = f"ổ đĩa chứa {path} đã đầy"
+    db.sealed = _touched_mark(conn) is not None
     return db
 
 
@@ -224,6 +259,11 @@ def _sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
             f"Ổ đĩa đầy khi ghi vào {path}; mọi thay đổi của lệnh này đã được hủy.",
             "Giải phóng dung lượng ổ đĩa rồi chạy lại.",
         )
+    if "disk I/O error" in text and _disk_full(path):
+        return DoithoaiError(
+            f"Ổ đĩa chứa {path} đã đầy; mọi thay đổi của lệnh này đã được hủy, dữ liệu cũ còn nguyên.",
+            "Giải phóng dung lượng ổ đĩa rồi chạy lại.",
+        )
     if "disk I/O error" in text:
         return DoithoaiError(
             f"Lỗi ghi đĩa khi ghi vào {path} (đĩa đầy, vượt giới hạn kích thước tệp hoặc ổ hỏng); "
@@ -269,6 +309,9 @@ def transaction(db, rollback: bool = False):
         raise DoithoaiError(
             f"Tệp {path} không qua kiểm tra toàn vẹn ({damaged}); không ghi gì vào tệp hỏng.",
             "Khôi phục từ bản sao lưu gần nhất: `doithoai db restore TỆP --force` (tệp hỏng được giữ lại bên cạnh).")
+    if getattr(db, "read_only", None) and not rollback:
+        raise DoithoaiError(f"Không ghi được: {db.read_only}; chưa ghi gì.",
+                            "Giải phóng dung lượng ổ đĩa rồi chạy lại.")
     with _translate_sqlite_errors(path):
         db.conn.execute("BEGIN IMMEDIATE")
         sealed = getattr(db, "sealed", False)

@@ -95,3 +95,22 @@ def sha256_file(path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def write_stream(stream, text: str) -> None:
+    """Write all of `text` to a text stream such as stdout, or raise. An unbuffered stream
+    (PYTHONUNBUFFERED, `python -u`) accepts a short write on a nearly full disk and reports
+    only the count, so a plain write() would lose the rest silently: loop until all is out."""
+    stream.flush()
+    raw = getattr(stream, "buffer", None)
+    if raw is None:
+        stream.write(text)
+        stream.flush()
+        return
+    data = memoryview(text.encode(getattr(stream, "encoding", None) or "utf-8"))
+    while data:
+        written = raw.write(data)
+        if written is None:  # non-blocking stream not ready: treat as an error rather than spin
+            raise OSError(5, "đầu ra không nhận dữ liệu")
+        data = data[written:]
+    raw.flush()

@@ -270,3 +270,119 @@ def test_backup_does_not_block_a_writer(cli, base, db_path, isolated, monkeypatc
     copy = sqlite3.connect(isolated / "song-song.db")
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     copy.close()
+
+
+# ------------------------------------------------------------------- owner-only files
+
+def test_every_file_is_owner_only_under_umask_000(cli, base, isolated, db_path):
+    import os
+    import stat
+
+    old = os.umask(0)
+    try:
+        db2 = isolated / "moi" / "con" / "base.db"  # folders created on the way are 0700 too
+        cli("--db", db2, "init", "--unit", "Đảng ủy xã Khoen On", "--level", "xa", "--symbol", "ĐU")
+        cli("db", "backup", isolated / "sao-luu.db")
+        cli("report", "overdue", "--as-of", "2025-05-06", "-o", isolated / "qua-han.csv")
+        cli("report", "overdue", "--as-of", "2025-05-06", "-f", "xlsx", "-o", isolated / "qua-han.xlsx")
+        cli("doc", "plan", "2025-khoen-on", "-o", isolated / "ke-hoach.docx", "--date", "2025-04-01")
+        cli("remind", "--out", isolated / "nhac" / "2025", "--as-of", "2025-05-06")
+        cli("dossier", "export", "2025-khoen-on", "-o", isolated / "ho-so")
+        cli("dossier", "export", "2025-khoen-on", "-o", isolated / "ho-so.zip")
+        bad = isolated / "nhap.csv"
+        bad.write_text("Họ tên,Nội dung\nLò Văn A,\nLò Văn B,Có nội dung\n", encoding="utf-8")
+        cli("petition", "import", bad, "--session", "2025-khoen-on", "--skip-invalid", "--rejects", isolated / "loi.csv")
+        shared = isolated / "chia-se.csv"
+        shared.write_text("cũ", encoding="utf-8")
+        os.chmod(shared, 0o640)  # an office's own choice survives an overwrite
+        cli("report", "overdue", "--as-of", "2025-05-06", "-o", shared)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o640
+    checked = 0
+    for p in [isolated / "moi", *isolated.rglob("*")]:
+        if p == shared or p.name.startswith("bao") or p == bad:
+            continue
+        mode = stat.S_IMODE(p.stat().st_mode)
+        if p.is_dir():
+            if p.name in ("xdg",) or p == isolated:
+                continue
+            assert mode == 0o700, (p, oct(mode))
+        else:
+            assert mode == 0o600, (p, oct(mode))
+        checked += 1
+    assert checked > 20
+    names = {p.name for p in isolated.rglob('*')}
+    assert {'loi.csv', 'sao-luu.db.json', 'ho-so.zip', 'qua-han.xlsx', 'ke-hoach.docx', 'manifest.json'} <= names
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+
+
+# ------------------------------------------------------------------------- full disk
+
+@pytest.fixture
+def small_fs(tmp_path):
+    """A 512 KiB file system (tmpfs), when the tests run as root; else skip with the reason."""
+    import os
+
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("a full disk is simulated with a small tmpfs, which needs root (mount)")
+    mnt = tmp_path / "nho"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("mount -t tmpfs is not permitted here (container without CAP_SYS_ADMIN)")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def fill(mnt: Path, leave: int = 0) -> None:
+    import os
+
+    with open(mnt / "day-dia", "ab") as f:
+        free = os.statvfs(mnt).f_bavail * os.statvfs(mnt).f_frsize
+        try:
+            f.write(b"\0" * max(free - leave, 0))
+            f.flush()
+        except OSError:
+            pass
+
+
+def run_cli(*args, db: Path, stdout=None):
+    import os
+    import sys
+
+    env = dict(os.environ, DOITHOAI_DB=str(db), PYTHONUNBUFFERED="1")
+    return subprocess.run([sys.executable, "-m", "doithoai", *map(str, args)], env=env, stdout=stdout or subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, timeout=60)
+
+
+def test_full_disk_stdout_and_output_files_fail_loudly(cli, base, db_path, small_fs):
+    for i in range(40):
+        cli("agency", "add", f"CQ{i}", f"Cơ quan số {i} " + "với tên rất dài " * 10)
+    fill(small_fs, leave=4096)
+    with open(small_fs / "ds.csv", "w") as target:
+        r = run_cli("agency", "list", "-f", "csv", db=db_path, stdout=target)
+    assert r.returncode != 0 and "đầu ra chuẩn" in r.stderr and "kết quả bị cắt" in r.stderr
+    (small_fs / "ds.csv").unlink()
+    fill(small_fs)
+    r = run_cli("report", "overdue", "--as-of", "2025-05-06", "-o", small_fs / "qua-han.csv", db=db_path)
+    assert r.returncode == 1 and "No space left" in r.stderr and "tệp không được tạo" in r.stderr
+    assert not [p for p in small_fs.iterdir() if p.name != "day-dia"]  # nothing half-written
+
+
+def test_full_disk_reads_work_and_writes_are_refused(cli, base, db_path, small_fs):
+    import os
+
+    cli("db", "backup", small_fs / "base.db")  # the base itself on the small file system
+    os.remove(small_fs / "base.db.json")
+    base_on_small = small_fs / "base.db"
+    fill(small_fs)
+    r = run_cli("report", "overdue", "--as-of", "2025-05-06", "-f", "json", db=base_on_small)
+    assert r.returncode == 0, r.stderr
+    assert base[0] in [row["id"] for row in json.loads(r.stdout)]
+    r = run_cli("agency", "add", "MOI", "Cơ quan mới", db=base_on_small)
+    assert r.returncode == 1 and "đã đầy" in r.stderr
+    conn = sqlite3.connect(base_on_small)
+    assert conn.execute("SELECT count(*) FROM agencies WHERE code = 'MOI'").fetchone()[0] == 0
+    conn.close()
