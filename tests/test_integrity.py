@@ -386,3 +386,57 @@ def test_full_disk_reads_work_and_writes_are_refused(cli, base, db_path, small_f
     conn = sqlite3.connect(base_on_small)
     assert conn.execute("SELECT count(*) FROM agencies WHERE code = 'MOI'").fetchone()[0] == 0
     conn.close()
+
+
+# ------------------------------------------------------------------- hostile spreadsheets
+
+BOMB_LIMITS = {"merged": "vùng gộp", "inflated": "kích thước giải nén", "many_rows": "số dòng",
+               "far_row": "số dòng", "wide": "số cột", "long_cell": "độ dài một ô", "many_parts": "số phần"}
+
+
+@pytest.mark.parametrize("kind", sorted(BOMB_LIMITS))
+def test_spreadsheet_bombs_are_refused_with_the_limit_named(cli, base, db_path, isolated, kind, monkeypatch):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import bombs
+
+    if kind == "many_rows":  # the same code path as 250,000 rows (benchmarks/run.py), faster
+        from doithoai.importing import limits
+
+        monkeypatch.setattr(limits, "MAX_ROWS", 2_000)
+        path = bombs.many_rows(isolated / "rows.xlsx", 3_000)
+    elif kind == "inflated":
+        path = bombs.inflated(isolated / "b.xlsx", 210)
+    else:
+        path = bombs.ALL[kind](isolated / f"{kind}.xlsx")
+    from conftest import dump
+
+    before = dump(db_path)
+    err = cli.fail("petition", "import", path, "--session", "2025-khoen-on").stderr
+    assert "từ chối đọc — vượt giới hạn" in err and BOMB_LIMITS[kind] in err, err
+    assert dump(db_path) == before
+
+
+def test_hostile_json_lines_give_clean_per_line_errors(cli, base, db_path, isolated):
+    good = '{"petitioner": "Lò Văn Tốt", "content": "Đề nghị sửa đường"}'
+    lines = [
+        good.encode(),
+        b'{"petitioner": "A", "content": "' + b"\xff\xfe bad" + b'"}',   # invalid UTF-8
+        ("[" * 5000 + "]" * 5000).encode(),                                # nesting depth
+        b'{"petitioner": "B", "content": "\\ud800 nua cap"}',               # lone surrogate
+        b'{"petitioner": {"ten": "C"}, "content": "x"}',                   # non-string value
+        b'{"petitioner": "D", "content": ' + b"[" * 100 + b"]" * 100 + b'}',
+    ]
+    path = isolated / "doc-hai.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    err = cli.fail("petition", "import", path, "--session", "2025-khoen-on").stderr
+    assert "Traceback" not in err and "lỗi không mong đợi" not in err
+    for number, words in ((2, "không phải UTF-8"), (3, "lồng nhau quá sâu"), (4, "nửa cặp"), (5, "phải là chuỗi"),
+                          (6, "phải là chuỗi")):
+        assert f":{number}" in err and words in err, (number, err)
+    out = cli.json("petition", "import", path, "--session", "2025-khoen-on", "--skip-invalid")
+    assert out["new"] == 1
+    utf16 = isolated / "utf16.jsonl"
+    utf16.write_bytes('{"petitioner": "Lò Thị Mười Sáu", "content": "Đề nghị cấp nước"}\n'.encode("utf-16"))
+    assert cli.json("petition", "import", utf16, "--session", "2025-khoen-on")["new"] == 1

@@ -317,6 +317,9 @@ def import_(
         progress = Progress(TextColumn("Đang nhập"), BarColumn(), TextColumn("{task.completed} dòng"),
                             TimeElapsedColumn(), console=console(stderr=True), transient=True)
     rejects_path = None
+    from doithoai.importing.limits import precheck
+
+    precheck(batch.expand(files))  # hostile or unreadable files are refused before the write lock
     with transaction(db, rollback=dry_run):
         if progress:
             with progress:

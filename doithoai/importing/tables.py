@@ -75,37 +75,58 @@ def read_csv(path: Path) -> Iterator[Row]:
 
 
 def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[Row]:
+    """Streamed (openpyxl read-only) within the limits of importing/limits.py."""
     import zipfile
 
+    from doithoai.importing import limits
+
+    limits.check_zip(path)  # before any XML is parsed
+    scanned = limits.scan_sheets(path)  # rows and merged ranges, before openpyxl sizes a sheet
     try:
         from openpyxl import load_workbook
 
-        wb = load_workbook(path, read_only=False, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as e:
         raise DoithoaiError(f"{path}: không đọc được tệp Excel ({type(e).__name__}: {e}).",
                             "Tệp có thể bị hỏng hoặc không phải .xlsx; mở bằng Excel và lưu lại dạng .xlsx.") from None
     except Exception as e:  # openpyxl raises many kinds on damaged files
         raise DoithoaiError(f"{path}: tệp Excel hỏng hoặc không đúng định dạng ({type(e).__name__}).",
                             "Mở bằng Excel và lưu lại dạng .xlsx.") from None
-    if sheet:
-        if sheet not in wb.sheetnames:
-            raise DoithoaiError(f"{path}: không có trang tính '{sheet}'.", f"Các trang tính: {', '.join(wb.sheetnames)}.")
-        ws = wb[sheet]
-    else:
-        ws = wb.worksheets[0]
-    merged: dict[tuple[int, int], object] = {}
-    for rng in ws.merged_cells.ranges:
-        value = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                merged[(r, c)] = value
-    for row in ws.iter_rows():
-        values = []
-        for cell in row:
-            key = (cell.row, cell.column)
-            values.append(merged.get(key, cell.value))
-        if row:
-            yield row[0].row, values
+    try:
+        if sheet:
+            if sheet not in wb.sheetnames:
+                raise DoithoaiError(f"{path}: không có trang tính '{sheet}'.", f"Các trang tính: {', '.join(wb.sheetnames)}.")
+            ws = wb[sheet]
+        else:
+            ws = wb.worksheets[0]
+        # merged cells carry the top-left value into every cell they cover
+        ranges = scanned.get(ws._worksheet_path.lstrip("/"), [])
+        by_row: dict[int, list[int]] = {}
+        for i, (r1, _c1, r2, _c2) in enumerate(ranges):
+            for r in range(r1, r2 + 1):
+                by_row.setdefault(r, []).append(i)
+        top_left: dict[int, object] = {}
+        ws.reset_dimensions()  # a declared dimension of XFD1048576 must not pad every row
+        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            values = list(row)
+            for i in by_row.get(number, ()):
+                r1, c1, _r2, c2 = ranges[i]
+                if number == r1:
+                    top_left[i] = values[c1 - 1] if c1 <= len(values) else None
+                if len(values) < c2:
+                    values.extend([None] * (c2 - len(values)))
+                for c in range(c1, c2 + 1):
+                    values[c - 1] = top_left.get(i)
+            values = limits.check_row(path, number, values)
+            if values:
+                yield number, values
+    except DoithoaiError:
+        raise
+    except Exception as e:  # streamed XML: a damaged part shows only when it is reached
+        raise DoithoaiError(f"{path}: tệp Excel hỏng hoặc không đúng định dạng ({type(e).__name__}).",
+                            "Mở bằng Excel và lưu lại dạng .xlsx.") from None
+    finally:
+        wb.close()
 
 
 def read_table(path: Path, sheet: str | None = None) -> Iterator[Row]:
