@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from doithoai import deadlines, petitions, reports
+from doithoai import corrections, deadlines, petitions, reports
 from doithoai.db import connect, transaction
 from doithoai.errors import DoithoaiError
 
@@ -43,7 +43,7 @@ def churn(db, rng: random.Random, steps: int = 300) -> None:
         day = AS_OF - dt.timedelta(days=rng.randint(0, 900))
         try:
             with transaction(db):
-                action = rng.choice(["assign", "written", "transfer", "close", "reopen", "sql"])
+                action = rng.choice(["assign", "written", "transfer", "close", "reopen", "withdraw", "restore", "sql"])
                 if action == "assign":
                     petitions.assign(db, AS_OF, pid, rng.choice(codes), complex_=rng.random() < 0.3, reason="Cần đo đạc")
                 elif action == "written":
@@ -55,6 +55,10 @@ def churn(db, rng: random.Random, steps: int = 300) -> None:
                     petitions.close(db, AS_OF, pid)
                 elif action == "reopen":
                     petitions.reopen(db, AS_OF, pid, reason="Công dân chưa đồng ý")
+                elif action == "withdraw":
+                    corrections.withdraw(db, AS_OF, pid, reason="Công dân rút đơn")
+                elif action == "restore":
+                    corrections.restore(db, AS_OF, pid, reason="Nhập lại")
                 else:
                     edit = rng.choice([
                         "DELETE FROM actions WHERE id = (SELECT MAX(id) FROM actions WHERE kind = 'answer_written')",
@@ -72,6 +76,7 @@ def test_summary_from_tallies_equals_counting_every_row(base, tmp_path):
     db = connect(base)
     assert reports.summary(db, AS_OF) == reports._summary_direct(db, AS_OF)
     churn(db, random.Random(8))
+    assert db.execute("SELECT COUNT(*) FROM petitions WHERE status = 'withdrawn'").fetchone()[0] > 0
     for as_of in (AS_OF, dt.date(2020, 1, 1)):
         fast, slow = reports.summary(db, as_of), reports._summary_direct(db, as_of)
         assert fast == slow

@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from doithoai.fileio import write_atomic
+from doithoai.fileio import write_atomic, write_stream
 from doithoai.text import vn_date
 
 QUIET = {"on": False}
@@ -43,9 +43,7 @@ def console(stderr: bool = False):
 
 def out(text: str = "") -> None:
     """Plain text to stdout."""
-    stream = _utf8(sys.stdout)
-    stream.write(text + "\n")
-    stream.flush()
+    write_stream(_utf8(sys.stdout), text + "\n")
 
 
 def err(text: str) -> None:
@@ -139,9 +137,7 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
         write_atomic(out_path, text.encode("utf-8"))
         info(f"Đã ghi {len(rows)} dòng vào {out_path}.")
         return
-    stream = _utf8(sys.stdout)
-    stream.write(text)
-    stream.flush()
+    write_stream(_utf8(sys.stdout), text)
 
 
 def _write_json(stream, rows: Iterable[dict], columns: list[Col]) -> int:
@@ -159,7 +155,7 @@ def _write_json(stream, rows: Iterable[dict], columns: list[Col]) -> int:
 def _emit_stream(rows, columns, fmt, title, out_path, extra_sheets) -> None:
     import io
 
-    from doithoai.fileio import open_atomic
+    from doithoai.fileio import atomic_file
     from doithoai.spreadsheet import write_csv, write_xlsx
 
     if fmt == "xlsx":
@@ -167,14 +163,14 @@ def _emit_stream(rows, columns, fmt, title, out_path, extra_sheets) -> None:
 
         if out_path is None:
             raise DoithoaiError("Định dạng xlsx cần tệp đầu ra.", "Thêm -o TỆP.xlsx.")
-        with open_atomic(out_path) as f:
+        with atomic_file(out_path) as f:
             n = write_xlsx(f, [(title or "Dữ liệu", columns, rows), *extra_sheets])
         n -= sum(len(s[2]) for s in extra_sheets)
         info(f"Đã ghi {n} dòng vào {out_path}.")
         return
     write = _write_json if fmt == "json" else lambda stream, rows, columns: write_csv(stream, columns, rows)
     if out_path is not None:
-        with open_atomic(out_path) as f:
+        with atomic_file(out_path) as f:
             text = io.TextIOWrapper(f, encoding="utf-8", newline="", write_through=False)
             n = write(text, rows, columns)
             text.flush()
