@@ -92,7 +92,10 @@ def pending(db) -> int:
 def write_briefly(db, work) -> bool:
     """Run `work` in a write transaction if the lock comes within a moment; False (nothing
     written) when the base is busy or read-only. A read command uses this to fold queued
-    changes in: it must not wait ten seconds behind a long import."""
+    changes in: it must not wait ten seconds behind a long import. Never on a file that
+    failed its integrity check or is known not to take writes (db.py sets those flags)."""
+    if getattr(db, "damaged", None) or getattr(db, "read_only", None):
+        return False
     db.execute("PRAGMA busy_timeout = 300")
     try:
         db.conn.execute("BEGIN IMMEDIATE")
