@@ -7,8 +7,7 @@ conclusion, the answers recorded (meeting or written), and the field's name and 
 BHYT finds the petitions of "Y tế"). `%` and `_` are ordinary characters.
 
 How: an FTS5 trigram index (`petition_search`, detail=full so that a word is found from the
-index alone) over one folded document per petition. SQLite
-cannot fold đ (nor, before 3.45, any diacritic) inside the trigram tokenizer, so the text is
+index alone) over one folded document per petition. SQLite cannot fold đ (nor, before 3.45, any diacritic) inside the trigram tokenizer, so the text is
 folded here in Python with text.fold — the very function the old LIKE used — and triggers
 only queue the ids of changed petitions in `search_stale` (cheap, pure SQL, so writes by any
 tool keep the queue right). `catch_up` folds the queued petitions into the index; a search
@@ -22,14 +21,13 @@ import re
 import sqlite3
 
 from doithoai.db import BUSY_TIMEOUT_S
-from doithoai.text import fold, fold_clean
+from doithoai.text import fold
 
 BUSY_TIMEOUT_MS = int(BUSY_TIMEOUT_S * 1000)
 
-ANSWER_KINDS = ("answer_meeting", "answer_written")
 SEP = "\n"  # a query word never contains whitespace, so no match spans two texts
 
-DOC_SQL = f"""
+DOC_SQL = """
 SELECT p.id, pr.name_fold, pr.address, pr.phone, p.content_fold, p.conclusion,
        COALESCE(f.name_fold, ''), COALESCE(f.aliases, ''),
        (SELECT group_concat(x.summary, char(10)) FROM actions x
@@ -53,7 +51,7 @@ def document(row) -> str:
     if aliases:
         parts.append(fold(aliases))
     if answers:
-        parts.extend(fold_clean(" ".join(a.split())) for a in answers.split("\n"))
+        parts.extend(fold(a) for a in answers.split("\n"))
     return SEP.join(parts)
 
 
