@@ -11,7 +11,9 @@ earlier petition of the same person are stored and *flagged* (`duplicate_flags`)
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import re
+import tempfile
 import uuid
 from typing import Callable
 
@@ -307,6 +309,55 @@ def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str],
 
 # -- the one writer ----------------------------------------------------------------------------
 
+_SPOOLED = ("name", "content", "address", "form_no", "proposed_agency", "field_id", "registered_on", "speak",
+            "order", "organisation", "phone", "source", "urgency")
+
+
+class Spool:
+    """Prepared rows between validation (no lock) and writing (lock held): in memory for an
+    ordinary file, spilled to a temporary file beyond SPILL rows, so that memory stays flat
+    however long the file."""
+
+    SIZE = 1000
+    SPILL = 20_000
+
+    def __init__(self):
+        self.buffer: list[tuple] = []
+        self.file = None
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def append(self, key: str, data: dict) -> None:
+        day = data["registered_on"]
+        self.buffer.append((key, *(day.isoformat() if k == "registered_on" and day else data[k] for k in _SPOOLED)))
+        self.count += 1
+        if len(self.buffer) >= (self.SIZE if self.file is not None else self.SPILL):
+            if self.file is None:
+                self.file = tempfile.TemporaryFile()
+            marshal.dump(self.buffer, self.file)
+            self.buffer = []
+
+    def __iter__(self):
+        if self.file is not None:
+            self.file.seek(0)
+            while True:
+                try:
+                    chunk = marshal.load(self.file)
+                except EOFError:
+                    break
+                yield from (self._row(t) for t in chunk)
+        yield from (self._row(t) for t in self.buffer)
+
+    @staticmethod
+    def _row(t: tuple) -> tuple[str, dict]:
+        data = dict(zip(_SPOOLED, t[1:]))
+        if data["registered_on"]:
+            data["registered_on"] = dt.date.fromisoformat(data["registered_on"])
+        return t[0], data
+
+
 def upsert_petitioner(db, name: str, name_fold: str, address: str, phone: str, is_org: bool) -> tuple[int, bool]:
     """(id, created). A petitioner is the same person when name and phone match, or, without a
     phone, name and address: two citizens with one name and different phones are two people."""
@@ -339,10 +390,12 @@ _INSERT = """
         source, registered_on, speak, speak_order, proposed_agency, status, due_on, batch_id, created_at)
     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'new',?,?,?)"""
 
+# The same person: the same petitioner (one name and one phone, or one name and one address
+# without a phone), or one name and the same address under another phone.
 _SAME_PERSON = """
     SELECT p.id, s.code, p.content_fold FROM petitioners pr
     JOIN petitions p ON p.petitioner_id = pr.id JOIN sessions s ON s.id = p.session_id
-    WHERE pr.name_fold = ? AND (pr.id = ? OR (? <> '' AND pr.phone = ?) OR (? <> '' AND pr.address = ?))
+    WHERE pr.name_fold = ? AND (pr.id = ? OR (? <> '' AND pr.address = ?))
       AND p.id < ? AND p.status NOT IN ('withdrawn','duplicate')"""
 
 
@@ -412,7 +465,7 @@ class Writer:
             if unnumbered:
                 self.unnumbered.append(pid)
             for other_id, other_session, other_content in db.execute(
-                    _SAME_PERSON, [name_fold, petitioner_id, phone, phone, address, address, pid]):
+                    _SAME_PERSON, [name_fold, petitioner_id, address, address, pid]):
                 if similar(content_fold, other_content):
                     self.duplicates.append({"id": pid, "earlier_id": other_id, "earlier_session": other_session})
                     flags.append((pid, other_id, self.now))

@@ -310,7 +310,6 @@ def m005_intake_and_corrections(db):
         ALTER TABLE import_batches ADD COLUMN undone_at TEXT;
         ALTER TABLE import_batches ADD COLUMN undone_by TEXT;
         ALTER TABLE import_batches ADD COLUMN undo_reason TEXT NOT NULL DEFAULT '';
-        CREATE INDEX petitions_batch ON petitions(batch_id);
         CREATE TABLE duplicate_flags (
             id          INTEGER PRIMARY KEY,
             petition_id INTEGER NOT NULL REFERENCES petitions(id),

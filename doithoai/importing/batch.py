@@ -53,7 +53,7 @@ class FileResult:
     skipped_batch: int | None = None  # id of the earlier batch when the whole file was seen
     batch_id: int | None = None
     notes: list[str] = field(default_factory=list)  # what the reader did that the clerk should know
-    rows: list[tuple[str, dict]] = field(default_factory=list, repr=False)  # (key, data), prepared
+    rows: intake.Spool = field(default_factory=lambda: intake.Spool(), repr=False)  # (key, data), prepared
 
     @property
     def identity(self) -> str:
@@ -124,7 +124,8 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
         summary.files.append(result)
         if _earlier_batch(db, s["id"], result):
             continue
-        forms: dict[str, tuple] = {}  # form key → (where it was first seen in this call, its values)
+        forms: dict[str, tuple] = {}  # form key → (where it was first seen in this call, hash of its values)
+        families: dict[str, str] = {}  # sheet → source file family
         sections: dict[str, list[str]] = {}  # unmatched section problem → rows under it
         for rec in records_of(path, fmt, sheet, mapping, result.notes):
             result.read += 1
@@ -140,8 +141,10 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
             key = ""
             if data:
                 if data["form_no"]:
-                    key = intake.form_key(s["id"], intake.family(path.name, rec.sheet), data["form_no"])
-                    signature = tuple(sorted((k, str(v)) for k, v in data.items()))
+                    if rec.sheet not in families:
+                        families[rec.sheet] = intake.family(path.name, rec.sheet)
+                    key = intake.form_key(s["id"], families[rec.sheet], data["form_no"])
+                    signature = hash(tuple(map(str, data.values())))
                     if key in forms and forms[key][1] != signature:
                         reasons = [f"{rec.loc('form_no')}: số phiếu '{data['form_no']}' trùng với {forms[key][0]} "
                                    "nhưng nội dung khác; mỗi phiếu một số, sửa số phiếu rồi nhập lại"]
@@ -167,7 +170,7 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
             if data.get("unmatched_agency"):
                 text = data["unmatched_agency"]
                 summary.unmatched_agencies[text] = summary.unmatched_agencies.get(text, 0) + 1
-            result.rows.append((key, data))
+            result.rows.append(key, data)
         for reason, under in sections.items():
             i = summary.problems.index(reason)
             summary.problems[i] = f"{reason}; các dòng dưới đề mục này: {', '.join(under)}"
@@ -187,7 +190,7 @@ def _earlier_batch(db, session_id: int, result: FileResult) -> bool:
                          [session_id, result.identity]).fetchone()
     if earlier:
         result.skipped_batch = earlier[0]
-        result.rows = []
+        result.rows = intake.Spool()
     return bool(earlier)
 
 
@@ -199,7 +202,7 @@ def write(db, today: dt.date, summary: Summary) -> Summary:
     for result in summary.files:
         if result.skipped_batch or _earlier_batch(db, s["id"], result):
             continue
-        if not result.rows and not result.rejected:
+        if not len(result.rows) and not result.rejected:
             continue
         result.batch_id = db.execute(
             "INSERT INTO import_batches (session_id, file, sha256, format, sheet, rows_read, rows_new, rows_present, "
@@ -219,7 +222,7 @@ def write(db, today: dt.date, summary: Summary) -> Summary:
                   {"file": Path(result.file).name, "sha256": result.sha256, "sheet": result.sheet,
                    "session": s["code"], "read": result.read, "new": result.new, "present": result.present,
                    "rejected": result.rejected, "flagged": len(writer.duplicates)})
-        result.rows = []
+        result.rows = intake.Spool()
     return summary
 
 
