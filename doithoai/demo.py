@@ -111,7 +111,9 @@ FIELD_AGENCY = {
 
 def build(directory: Path) -> Path:
     """Create the demo database in `directory` and return its path. Refuses an existing one."""
-    directory.mkdir(parents=True, exist_ok=True)
+    from doithoai.fileio import make_private_dir
+
+    make_private_dir(directory)
     path = directory / "doithoai.db"
     if path.exists():
         from doithoai.errors import DoithoaiError
