@@ -319,7 +319,7 @@ class Spool:
     however long the file."""
 
     SIZE = 1000
-    SPILL = 20_000
+    SPILL = 50_000  # about 30 MB of prepared rows
 
     def __init__(self):
         self.buffer: list[tuple] = []
@@ -334,9 +334,15 @@ class Spool:
         self.buffer.append((key, *(day.isoformat() if k == "registered_on" and day else data[k] for k in _SPOOLED)))
         self.count += 1
         if len(self.buffer) >= (self.SIZE if self.file is not None else self.SPILL):
-            if self.file is None:
-                self.file = tempfile.TemporaryFile()
-            marshal.dump(self.buffer, self.file)
+            try:
+                if self.file is None:
+                    self.file = tempfile.TemporaryFile()
+                marshal.dump(self.buffer, self.file)
+            except OSError as e:
+                raise DoithoaiError(
+                    f"Không ghi được tệp tạm khi đọc dữ liệu nhập ({e.strerror}): ổ đĩa đầy hoặc vượt giới hạn kích thước "
+                    "tệp; mọi thay đổi của lệnh này đã được hủy, chưa ghi gì vào cơ sở dữ liệu.",
+                    "Giải phóng dung lượng ổ đĩa (thư mục tạm, biến TMPDIR) rồi chạy lại.") from None
             self.buffer = []
 
     def __iter__(self):
