@@ -128,7 +128,8 @@ def _edit_person(db, petitioner_id: int, new: dict) -> int:
                             f"Nếu là cùng một người, gộp bằng `doithoai petitioner merge {clash[0]} {petitioner_id}`.")
     db.execute("UPDATE petitioners SET name = ?, name_fold = ?, address = ?, phone = ? WHERE id = ?",
                [merged["name"], name_fold, merged["address"], merged["phone"], petitioner_id])
-    return db.execute("SELECT COUNT(*) - 1 FROM petitions WHERE petitioner_id = ?", [petitioner_id]).fetchone()[0]
+    return db.execute(f"SELECT COUNT(*) - 1 FROM petitions p WHERE p.petitioner_id = ? AND {statuses.counted_sql('p')}",
+                      [petitioner_id]).fetchone()[0]
 
 
 def edit_petitioner(db, petitioner_id: int, **changes) -> dict:
@@ -201,6 +202,9 @@ def restore(db, today: dt.date, pid: int, *, reason: str) -> dict:
     if p["status"] != "withdrawn":
         raise InvalidTransition(f"Kiến nghị số {p['id']} không ở trạng thái đã rút.",
                                 "Chỉ khôi phục kiến nghị đã rút hoặc nhập nhầm.")
+    if p["stable_key"].startswith("undone:"):
+        raise InvalidTransition(f"Kiến nghị số {p['id']} thuộc một lô nhập đã hủy.",
+                                "Nhập lại tệp (đã sửa) vào đúng cuộc đối thoại thay vì khôi phục từng kiến nghị.")
     reason = check_text(reason, "Lý do khôi phục")
     back = p["status_before"] or "new"
     _action(db, p["id"], "restore", today, summary=reason)
@@ -321,8 +325,12 @@ def _acted_on(db, ids: list[int]) -> dict[int, list[str]]:
 
 
 def undo_import(db, batch_id: int, *, reason: str = "") -> dict:
-    """Remove a batch's petitions when none has been acted on beyond intake; the batch stays in
-    `import list` as undone and its file can be imported again."""
+    """Take a batch's petitions out when none has been acted on beyond intake; the batch stays in
+    `import list` as undone and its file can be imported again.
+
+    The petitions are set aside as withdrawn (reason: the undone batch), not deleted: their
+    numbers are never given to another petition, so the event log stays unambiguous. Their
+    identity keys and speaking numbers are released."""
     rows = db.query("SELECT b.*, s.code, s.status AS session_status FROM import_batches b "
                     "JOIN sessions s ON s.id = b.session_id WHERE b.id = ?", [batch_id])
     if not rows:
@@ -345,20 +353,19 @@ def undo_import(db, batch_id: int, *, reason: str = "") -> dict:
             "Rút từng kiến nghị đó bằng `doithoai petition withdraw ID --mistake --reason …`, "
             "hoặc sửa bằng `doithoai petition edit`; các kiến nghị còn lại giữ nguyên.")
     docs = issued_documents(db, [], b["session_id"])
+    why = f"Hủy lô nhập số {batch_id}" + (f": {clean(reason)}" if clean(reason) else "")
     if ids:
         for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):
             marks = ",".join("?" * len(chunk))
-            db.execute(f"DELETE FROM duplicate_flags WHERE petition_id IN ({marks}) OR other_id IN ({marks})", [*chunk, *chunk])
-            people = [r[0] for r in db.execute(f"SELECT DISTINCT petitioner_id FROM petitions WHERE id IN ({marks})", chunk)]
-            db.execute(f"DELETE FROM petitions WHERE id IN ({marks})", chunk)
-            if people:
-                pm = ",".join("?" * len(people))
-                db.execute(f"DELETE FROM petitioners WHERE id IN ({pm}) AND NOT EXISTS "
-                           "(SELECT 1 FROM petitions WHERE petitioner_id = petitioners.id)", people)
+            db.execute(f"UPDATE duplicate_flags SET state = 'unflagged', decided_at = ? WHERE state = 'open' AND "
+                       f"(petition_id IN ({marks}) OR other_id IN ({marks}))", [now_utc(), *chunk, *chunk])
+            db.execute(f"UPDATE petitions SET status = 'withdrawn', status_before = status, set_aside_reason = ?, "
+                       f"speak_order = NULL, stable_key = 'undone:' || ? || ':' || stable_key WHERE id IN ({marks})",
+                       [why, batch_id, *chunk])
     # the batch row stays (import list shows it as undone); its identity is released so the
     # same file can come again, into this session or the right one
     db.execute("UPDATE import_batches SET undone_at = ?, undone_by = ?, undo_reason = ?, "
                "sha256 = sha256 || '|undone:' || id WHERE id = ?", [now_utc(), os_user(), clean(reason), batch_id])
     log_event(db, "import.undo", "import_batches", batch_id, {"petitions": ids, "session": b["code"], "file": b["file"]},
-              {"petitions": [], "reason": clean(reason)})
+              {"petitions": [], "withdrawn": ids, "reason": clean(reason)})
     return {"id": batch_id, "file": b["file"], "session": b["code"], "removed": len(ids), "documents": docs}

@@ -68,12 +68,13 @@ def test_import_list_undo_reimport_and_undo_after_undo(cli, session, db_path, is
     assert (batch["id"], batch["file"], batch["session"], batch["rows_new"], batch["state"]) == (1, "nham.csv", "2023-ta-gia", 3, "imported")
     r = cli("import", "undo", "1", "--reason", "Nhập nhầm cuộc đối thoại")
     assert "bỏ 3 kiến nghị" in r.stderr
-    assert query(db_path, "SELECT COUNT(*) FROM petitions")[0][0] == 0
-    assert query(db_path, "SELECT COUNT(*) FROM petitioners")[0][0] == 0
+    assert cli.json("petition", "list") == []  # out of every listing, count and document
+    assert [r["id"] for r in cli.json("petition", "list", "--status", "withdrawn")] == [1, 2, 3]  # kept in history
     [batch] = cli.json("import", "list")
     assert batch["state"] == "undone" and batch["undo_reason"] == "Nhập nhầm cuộc đối thoại"
     [e] = events(cli, "import.undo")
-    assert e["before"]["petitions"] == [1, 2, 3] and e["after"]["petitions"] == []
+    assert e["before"]["petitions"] == [1, 2, 3] and e["after"]["withdrawn"] == [1, 2, 3]
+    assert "lô nhập đã hủy" in cli.fail("petition", "restore", "1", "--reason", "x").stderr
     before = dump(db_path)
     assert "đã được hủy" in cli.fail("import", "undo", "1").stderr  # undo after undo
     assert dump(db_path) == before
@@ -82,6 +83,7 @@ def test_import_list_undo_reimport_and_undo_after_undo(cli, session, db_path, is
     cli("import", "undo", "2")
     assert cli.json("petition", "import", f, "--session", session)["new"] == 3
     assert [b["state"] for b in cli.json("import", "list")] == ["undone", "undone", "imported"]
+    assert sorted(r["id"] for r in cli.json("petition", "list")) == [7, 8, 9]  # numbers are never reused
     assert "Không có lô nhập số 9" in cli.fail("import", "undo", "9").stderr
 
 

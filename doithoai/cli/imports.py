@@ -45,7 +45,7 @@ def undo(
     with transaction(db):
         r = corrections.undo_import(db, batch, reason=reason)
     info(f"Đã hủy lô {r['id']} ({r['file']}, cuộc đối thoại {r['session']}): bỏ {r['removed']} kiến nghị. "
-         "Có thể nhập lại tệp (đã sửa) vào đúng cuộc đối thoại.")
+         "Các kiến nghị này chuyển sang trạng thái đã rút (vẫn giữ trong lịch sử); có thể nhập lại tệp (đã sửa) vào đúng cuộc đối thoại.")
     for d in r["documents"]:
         warn(f"Văn bản {d['kind']} số {d['number_text'] or '(chưa số)'} của cuộc đối thoại {r['session']} đã ban hành "
              f"khi còn các kiến nghị này ({d['path']}); tạo lại bằng `doithoai doc {d['kind']} …`.")
