@@ -245,3 +245,23 @@ def test_agency_deactivate_requires_reassignment(cli, session, db_path):
                           "WHERE x.petition_id = ? AND x.active = 1 ORDER BY x.role", [a]) == [("TNMT", "lead"), ("LDTBXH", "support")]
     [e] = events(cli, "agency.deactivate")
     assert e["after"] == {"active": 0, "reassigned_to": "LDTBXH", "petitions": [a, b]}
+
+
+def test_documents_leave_out_set_aside_petitions_and_edits_name_issued_documents(cli, session, isolated):
+    from docx import Document
+
+    keep = add_petition(cli, session, "Lò Văn Minh", "Đường vào bản Mường bị sạt lở", "--speak")
+    gone = add_petition(cli, session, "Tòng Thị Xuân", "Nội dung nhập nhầm hoàn toàn", "--speak")
+    dup = add_petition(cli, session, "Lò Văn Minh", "Đường vào bản Mường bị sạt lở nặng", "--speak")
+    cli("session", "notice", session, "--on", "2023-09-01", "--as-of", "2023-09-01")
+    cli("session", "hold", session, "--as-of", "2023-09-14")
+    cli("petition", "withdraw", gone, "--reason", "Nhập nhầm", "--mistake", "--as-of", "2023-09-14")
+    cli("petition", "merge", keep, dup, "--as-of", "2023-09-14")
+    cli("doc", "minutes", session, "-o", isolated / "bb.docx")
+    doc = Document(isolated / "bb.docx")
+    text = "\n".join([p.text for p in doc.paragraphs]
+                     + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    assert "bản Mường bị sạt lở" in text
+    assert "nhập nhầm hoàn toàn" not in text and "sạt lở nặng" not in text
+    r = cli("petition", "edit", keep, "--content", "Đường vào bản Mường sạt lở", "--as-of", "2023-09-15")
+    assert "Văn bản đã ban hành có thể còn nội dung cũ: minutes" in r.stderr and "bb.docx" in r.stderr

@@ -75,7 +75,9 @@ def add(
          session=session, name=name, content=content, address=address, phone=phone, organisation=organisation,
          source=source, field=field, urgency=urgency, speak=speak, order=order, form_no=form_no,
          registered_on=as_date(registered_on, "ngày đăng ký"),
-         message=lambda p: f"Đã tiếp nhận kiến nghị số {p['id']} (hạn trả lời {_vn(p['due_on'])}).")
+         message=lambda p: f"Đã tiếp nhận kiến nghị số {p['id']} (hạn trả lời {_vn(p['due_on'])})." + (
+             f"\nCảnh báo: có thể trùng kiến nghị số {', '.join(map(str, p['possible_duplicates']))} của cùng người "
+             f"kiến nghị; đã đánh dấu nghi trùng (xem `doithoai petition duplicates`)." if p["possible_duplicates"] else ""))
 
 
 def _vn(value) -> str:
