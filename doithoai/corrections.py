@@ -187,6 +187,7 @@ def withdraw(db, today: dt.date, pid: int, *, reason: str, mistake: bool = False
                                 "Không cần rút lại.")
     reason = check_text(reason, "Lý do rút")
     why = ("Nhập nhầm: " if mistake else "Rút đơn: ") + reason
+    statuses.check_move(p["id"], p["status"], "withdrawn")
     _action(db, p["id"], "withdraw", today, summary=why)
     db.execute("UPDATE petitions SET status = 'withdrawn', status_before = ?, set_aside_reason = ? WHERE id = ?",
                [p["status"], why, p["id"]])
@@ -207,6 +208,7 @@ def restore(db, today: dt.date, pid: int, *, reason: str) -> dict:
                                 "Nhập lại tệp (đã sửa) vào đúng cuộc đối thoại thay vì khôi phục từng kiến nghị.")
     reason = check_text(reason, "Lý do khôi phục")
     back = p["status_before"] or "new"
+    statuses.check_move(p["id"], p["status"], back)
     _action(db, p["id"], "restore", today, summary=reason)
     db.execute("UPDATE petitions SET status = ?, status_before = NULL, set_aside_reason = '' WHERE id = ?", [back, p["id"]])
     log_event(db, "petition.restore", "petitions", p["id"], {"status": "withdrawn"}, {"status": back, "reason": reason})
@@ -245,6 +247,7 @@ def merge(db, today: dt.date, keep: int, other: int) -> dict:
         raise InvalidTransition(
             f"Kiến nghị số {b['id']} đã có kết quả ('{statuses.LABELS[b['status']]}'); không gộp vào kiến nghị khác được.",
             f"Gộp theo chiều ngược lại: giữ số {b['id']}, gộp số {a['id']}.")
+    statuses.check_move(b["id"], b["status"], "duplicate")
     _action(db, b["id"], "merge", today, summary=f"Trùng với kiến nghị số {a['id']}")
     db.execute("UPDATE petitions SET status = 'duplicate', status_before = ?, duplicate_of = ?, "
                "set_aside_reason = ? WHERE id = ?", [b["status"], a["id"], f"Trùng với kiến nghị số {a['id']}", b["id"]])
@@ -262,6 +265,7 @@ def unmerge(db, today: dt.date, pid: int) -> dict:
     if p["status"] != "duplicate":
         raise InvalidTransition(f"Kiến nghị số {p['id']} chưa được gộp vào kiến nghị nào.", "Không cần tách.")
     back = p["status_before"] or "new"
+    statuses.check_move(p["id"], p["status"], back)
     _action(db, p["id"], "unmerge", today, summary=f"Tách khỏi kiến nghị số {p['duplicate_of']}")
     db.execute("UPDATE petitions SET status = ?, status_before = NULL, duplicate_of = NULL, set_aside_reason = '' "
                "WHERE id = ?", [back, p["id"]])

@@ -266,6 +266,7 @@ def _action(db, pid: int, kind: str, on: dt.date, **values) -> None:
 
 
 def _set_status(db, p: dict, status: str, action: str, detail: dict | None = None) -> None:
+    statuses.check_move(p["id"], p["status"], status)
     db.execute("UPDATE petitions SET status = ? WHERE id = ?", [status, p["id"]])
     log_event(db, action, "petitions", p["id"], {"status": p["status"]}, {"status": status, **(detail or {})})
 
@@ -311,6 +312,7 @@ def assign(db, today: dt.date, pid: int, agency: str, support: list[str] = (), c
             "VALUES (?,?,?,?,?,?,?,?)",
             [p["id"], a["id"], role, due.isoformat(), due_rule, manual, rev, today.isoformat()],
         )
+    statuses.check_move(p["id"], p["status"], "assigned")
     db.execute("UPDATE petitions SET status = 'assigned', complex = ?, complex_reason = ? WHERE id = ?",
                [int(complex_), reason if complex_ else "", p["id"]])
     deadlines.refresh_petition_due(db, "id = ?", [p["id"]])

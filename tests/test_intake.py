@@ -205,3 +205,20 @@ def test_prepared_rows_spill_to_disk_and_come_back_unchanged():
         spool.append(key, data)
     assert spool.file is not None and len(spool) == 7
     assert list(spool) == rows
+
+
+def test_the_status_model_is_one_consistent_table():
+    import datetime as dt
+
+    from doithoai import statuses
+    from doithoai.workdays import WorkCalendar
+
+    assert set(statuses.TRANSITIONS) == set(statuses.LABELS)
+    assert all(t in statuses.LABELS for ts in statuses.TRANSITIONS.values() for t in ts)
+    assert not set(statuses.OPEN) & set(statuses.SET_ASIDE) and set(statuses.COUNTED) | set(statuses.SET_ASIDE) == set(statuses.STATUSES)
+    cal = WorkCalendar([], first_year=2023)
+    assert statuses.is_overdue("assigned", "2023-10-05", dt.date(2023, 10, 6))
+    assert not statuses.is_overdue("assigned", "2023-10-05", dt.date(2023, 10, 5))  # the due date itself
+    assert not statuses.is_overdue("withdrawn", "2023-10-05", dt.date(2023, 12, 1))
+    assert statuses.days_overdue(cal, "new", "2023-10-05", dt.date(2023, 10, 9)) == 2  # Fri 6 and Mon 9
+    assert statuses.overdue_sql("q") == "q.status IN ('new','assigned') AND q.due_on < ?"
