@@ -300,7 +300,7 @@ def batches(db, session: str | None = None) -> list[dict]:
     rows = list(db.query(
         f"""SELECT b.id, b.created_at, b.file, b.sheet, s.code AS session, b.rows_read, b.rows_new, b.rows_present,
                    b.rows_duplicate, b.rows_rejected, b.user, b.undone_at, b.undone_by, b.undo_reason,
-                   (SELECT COUNT(*) FROM petitions p WHERE p.batch_id = b.id) AS petitions
+                   (SELECT COUNT(*) FROM petitions p WHERE p.batch_id = b.id AND {statuses.counted_sql('p')}) AS petitions
             FROM import_batches b JOIN sessions s ON s.id = b.session_id {where} ORDER BY b.id""", params))
     for r in rows:
         r["state"] = "undone" if r["undone_at"] else "imported"

@@ -460,9 +460,9 @@ def duplicates(
     from doithoai import corrections
 
     rows = corrections.duplicates(open_db(), session)
-    emit(rows, [Col("id", "Số", "int"), Col("session", "Cuộc ĐT"), Col("petitioner", "Người kiến nghị"),
-                Col("content", "Nội dung", max_width=40), Col("earlier_id", "Giống số", "int"),
-                Col("earlier_session", "Cuộc ĐT trước"), Col("earlier_content", "Nội dung trước", max_width=40)],
+    emit(rows, [Col("id", "Số", "int"), Col("session", "Cuộc ĐT", table=False), Col("petitioner", "Người kiến nghị"),
+                Col("content", "Nội dung", max_width=30), Col("earlier_id", "Giống số", "int"),
+                Col("earlier_session", "Cuộc ĐT trước", table=False), Col("earlier_content", "Nội dung trước", max_width=30)],
          fmt.value, empty="Không có kiến nghị nào đang bị nghi trùng.",
          footer="Cùng một kiến nghị: `doithoai petition merge GIỮ TRÙNG`; khác nhau: `doithoai petition unflag SỐ`." if rows else None)
 
