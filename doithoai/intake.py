@@ -314,15 +314,17 @@ _SPOOLED = ("name", "content", "address", "form_no", "proposed_agency", "field_i
 
 
 class Spool:
-    """Prepared rows between validation (no lock) and writing (lock held): in memory for an
-    ordinary file, spilled to a temporary file beyond SPILL rows, so that memory stays flat
-    however long the file."""
+    """Prepared rows between validation (no lock) and writing (lock held): packed with marshal a
+    thousand at a time, kept in memory up to BUDGET bytes and spilled to a temporary file
+    beyond, so that memory stays flat however long the file."""
 
     SIZE = 1000
-    SPILL = 50_000  # about 30 MB of prepared rows
+    BUDGET = 32 << 20
 
     def __init__(self):
         self.buffer: list[tuple] = []
+        self.chunks: list[bytes] = []
+        self.held = 0
         self.file = None
         self.count = 0
 
@@ -333,27 +335,37 @@ class Spool:
         day = data["registered_on"]
         self.buffer.append((key, *(day.isoformat() if k == "registered_on" and day else data[k] for k in _SPOOLED)))
         self.count += 1
-        if len(self.buffer) >= (self.SIZE if self.file is not None else self.SPILL):
-            try:
-                if self.file is None:
-                    self.file = tempfile.TemporaryFile()
-                marshal.dump(self.buffer, self.file)
-            except OSError as e:
-                raise DoithoaiError(
-                    f"Không ghi được tệp tạm khi đọc dữ liệu nhập ({e.strerror}): ổ đĩa đầy hoặc vượt giới hạn kích thước "
-                    "tệp; mọi thay đổi của lệnh này đã được hủy, chưa ghi gì vào cơ sở dữ liệu.",
-                    "Giải phóng dung lượng ổ đĩa (thư mục tạm, biến TMPDIR) rồi chạy lại.") from None
-            self.buffer = []
+        if len(self.buffer) >= self.SIZE:
+            self._pack()
+
+    def _pack(self) -> None:
+        blob = marshal.dumps(self.buffer)
+        self.buffer = []
+        if self.file is None and self.held + len(blob) <= self.BUDGET:
+            self.chunks.append(blob)
+            self.held += len(blob)
+            return
+        try:
+            if self.file is None:
+                self.file = tempfile.TemporaryFile()
+            marshal.dump(blob, self.file)
+        except OSError as e:
+            raise DoithoaiError(
+                f"Không ghi được tệp tạm khi đọc dữ liệu nhập ({e.strerror}): ổ đĩa đầy hoặc vượt giới hạn kích thước "
+                "tệp; mọi thay đổi của lệnh này đã được hủy, chưa ghi gì vào cơ sở dữ liệu.",
+                "Giải phóng dung lượng ổ đĩa (thư mục tạm, biến TMPDIR) rồi chạy lại.") from None
 
     def __iter__(self):
+        for blob in self.chunks:
+            yield from (self._row(t) for t in marshal.loads(blob))
         if self.file is not None:
             self.file.seek(0)
             while True:
                 try:
-                    chunk = marshal.load(self.file)
+                    blob = marshal.load(self.file)
                 except EOFError:
                     break
-                yield from (self._row(t) for t in chunk)
+                yield from (self._row(t) for t in marshal.loads(blob))
         yield from (self._row(t) for t in self.buffer)
 
     @staticmethod

@@ -196,14 +196,14 @@ def test_prepared_rows_spill_to_disk_and_come_back_unchanged():
     from doithoai.intake import Spool
 
     spool = Spool()
-    spool.SPILL, spool.SIZE = 3, 2
+    spool.SIZE, spool.BUDGET = 2, 300  # the first packed chunk fits in memory, the next ones spill
     rows = [(f"k{i}", {"name": f"N{i}", "content": "C", "address": "", "form_no": "", "proposed_agency": "",
                        "field_id": None, "registered_on": dt.date(2023, 9, i + 1) if i % 2 else None, "speak": bool(i % 2),
                        "order": None, "organisation": False, "phone": "", "source": "mttq", "urgency": "khan"})
             for i in range(7)]
     for key, data in rows:
         spool.append(key, data)
-    assert spool.file is not None and len(spool) == 7
+    assert spool.chunks and spool.file is not None and len(spool) == 7
     assert list(spool) == rows
 
 
