@@ -265,3 +265,14 @@ def test_documents_leave_out_set_aside_petitions_and_edits_name_issued_documents
     assert "nhập nhầm hoàn toàn" not in text and "sạt lở nặng" not in text
     r = cli("petition", "edit", keep, "--content", "Đường vào bản Mường sạt lở", "--as-of", "2023-09-15")
     assert "Văn bản đã ban hành có thể còn nội dung cũ: minutes" in r.stderr and "bb.docx" in r.stderr
+
+
+def test_the_same_file_in_another_session_says_where_its_rows_are(cli, session, isolated):
+    f = write_batch(isolated / "lo.csv")
+    cli("session", "create", "--commune", "Ta Gia", "--date", "20/09/2023")
+    cli("petition", "import", f, "--session", "2023-ta-gia")
+    out = cli.json("petition", "import", f, "--session", session)
+    assert (out["new"], out["present"]) == (0, 3)
+    assert "3 dòng đã có trong cuộc đối thoại 2023-ta-gia (lô 1)" in out["files"][0]["notes"][0]
+    cli("import", "undo", "1")
+    assert cli.json("petition", "import", f, "--session", session)["new"] == 3

@@ -215,7 +215,25 @@ def write(db, today: dt.date, summary: Summary) -> Summary:
             writer.add(key, data)
         writer.finish()
         result.new, result.present = writer.new, writer.present
+        elsewhere = {}
+        for chunk in (writer.present_keys[i:i + 900] for i in range(0, len(writer.present_keys), 900)):
+            for code, batch_id, n in db.execute(
+                    f"SELECT s.code, p.batch_id, COUNT(*) FROM petitions p JOIN sessions s ON s.id = p.session_id "
+                    f"WHERE p.stable_key IN ({','.join('?' * len(chunk))}) AND p.session_id <> ? GROUP BY s.code, p.batch_id",
+                    [*chunk, s["id"]]):
+                elsewhere[(code, batch_id)] = elsewhere.get((code, batch_id), 0) + n
+        for (code, batch_id), n in elsewhere.items():
+            result.notes.append(f"{Path(result.file).name}: {n} dòng đã có trong cuộc đối thoại {code}"
+                                + (f" (lô {batch_id})" if batch_id else "") + ", không nhập lại; nếu lô đó nhập nhầm cuộc "
+                                "đối thoại, hủy lô đó rồi nhập lại")
         summary.duplicates.extend(writer.duplicates)
+        if not result.new and not result.rejected:
+            # nothing of this file was written (every row already stored, maybe in another
+            # session): no batch, so that the file is not taken as imported here
+            db.execute("DELETE FROM import_batches WHERE id = ?", [result.batch_id])
+            result.batch_id = None
+            result.rows = intake.Spool()
+            continue
         db.execute("UPDATE import_batches SET rows_read=?, rows_new=?, rows_present=?, rows_duplicate=?, rows_rejected=? "
                    "WHERE id = ?", [result.read, result.new, result.present, len(writer.duplicates),
                                     result.rejected, result.batch_id])
