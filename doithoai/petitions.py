@@ -218,7 +218,8 @@ def show(db, pid: int, as_of: dt.date) -> dict:
         [p["id"]],
     ))
     row["actions"] = list(db.query(
-        """SELECT x.kind, x.on_date, a.code AS agency, x.to_body, x.doc_number, x.doc_date, x.summary, x.resolved
+        """SELECT x.kind, x.on_date, a.code AS agency, x.to_body, x.doc_number, x.doc_date, x.summary, x.resolved,
+                  x.accepted
            FROM actions x LEFT JOIN agencies a ON a.id = x.agency_id WHERE x.petition_id = ? ORDER BY x.id""",
         [p["id"]],
     ))
@@ -232,6 +233,7 @@ def show(db, pid: int, as_of: dt.date) -> dict:
             a["to_body"] and f"đến {a['to_body']}",
             a["doc_number"] and f"văn bản số {a['doc_number']}" + (f" ngày {vn_date(a['doc_date'])}" if a["doc_date"] else ""),
             a["summary"],
+            {1: "người kiến nghị đồng ý", 0: "người kiến nghị không đồng ý"}.get(a["accepted"], ""),
         ) if x)
         timeline.append({"date": a["on_date"], "what": ACTION_LABELS[a["kind"]] + (f": {detail}" if detail else "")})
     row["timeline"] = sorted(timeline, key=lambda t: t["date"] or "")

@@ -276,3 +276,11 @@ def test_the_same_file_in_another_session_says_where_its_rows_are(cli, session, 
     assert "3 dòng đã có trong cuộc đối thoại 2023-ta-gia (lô 1)" in out["files"][0]["notes"][0]
     cli("import", "undo", "1")
     assert cli.json("petition", "import", f, "--session", session)["new"] == 3
+
+
+def test_show_tells_whether_the_petitioner_accepted(cli, session):
+    pid = add_petition(cli, session)
+    cli("petition", "assign", pid, "TNMT")
+    cli("petition", "answer", pid, "--written", "--doc-number", "12/UBND", "--doc-date", "02/10/2023",
+        "--summary", "Đã cấp", "--accepted", "--as-of", "2023-10-02")
+    assert "Đã cấp; người kiến nghị đồng ý" in cli("petition", "show", pid).stdout
