@@ -457,12 +457,15 @@ class Writer:
             phone, address = data["phone"], data["address"]
             who = (name_fold, phone, "" if phone else address)
             pid = self.petitioners.get(who)
+            # a person seen for the first time, without an address, cannot repeat an earlier petition
+            check = True
             if pid is None:
-                pid, _created = upsert_petitioner(db, data["name"], name_fold, address, phone, data["organisation"])
+                pid, created = upsert_petitioner(db, data["name"], name_fold, address, phone, data["organisation"])
+                check = not created or bool(address)
                 if len(self.petitioners) >= 5000:  # a small cache, so memory stays flat however long the file
                     self.petitioners.clear()
                 self.petitioners[who] = pid
-            people.append((key, pid, name_fold, phone, address, content_fold, data["speak"] and data["order"] is None))
+            people.append((key, pid, name_fold, address, content_fold, data["speak"] and data["order"] is None, check))
             # speak_order stays NULL for "registered to speak, no number": numbered in order at the end
             rows.append((s["id"], pid, key, data["form_no"], data["content"], content_fold, data["field_id"],
                          data["urgency"], data["source"], (data["registered_on"] or self.today).isoformat(),
@@ -477,11 +480,13 @@ class Writer:
         ids = dict(db.execute(f"SELECT stable_key, id FROM petitions WHERE stable_key IN ({','.join('?' * len(new_keys))})",
                               new_keys).fetchall())
         flags = []
-        for key, petitioner_id, name_fold, phone, address, content_fold, unnumbered in people:
+        for key, petitioner_id, name_fold, address, content_fold, unnumbered, check in people:
             pid = ids[key]
             self.ids.append(pid)
             if unnumbered:
                 self.unnumbered.append(pid)
+            if not check:
+                continue
             for other_id, other_session, other_content in db.execute(
                     _SAME_PERSON, [name_fold, petitioner_id, address, address, pid]):
                 if similar(content_fold, other_content):
