@@ -315,11 +315,11 @@ _SPOOLED = ("name", "content", "address", "form_no", "proposed_agency", "field_i
 
 class Spool:
     """Prepared rows between validation (no lock) and writing (lock held): packed with marshal a
-    thousand at a time, kept in memory up to BUDGET bytes and spilled to a temporary file
+    thousand at a time, kept in memory up to BUDGET bytes (8 MiB, some 50,000 rows) and spilled to a temporary file
     beyond, so that memory stays flat however long the file."""
 
     SIZE = 1000
-    BUDGET = 32 << 20
+    BUDGET = 8 << 20
 
     def __init__(self):
         self.buffer: list[tuple] = []

@@ -125,7 +125,7 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
         summary.files.append(result)
         if _earlier_batch(db, s["id"], result):
             continue
-        forms: dict[str, tuple] = {}  # form key → (where it was first seen in this call, hash of its values)
+        forms: dict[int, tuple[int, int]] = {}  # hash of a form key → (row first seen, hash of its values): compact
         families: dict[str, str] = {}  # sheet → source file family
         sections: dict[str, list[str]] = {}  # unmatched section problem → rows under it
         for rec in records_of(path, fmt, sheet, mapping, result.notes):
@@ -145,14 +145,15 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
                     if rec.sheet not in families:
                         families[rec.sheet] = intake.family(path.name, rec.sheet)
                     key = intake.form_key(s["id"], families[rec.sheet], data["form_no"])
-                    signature = hash(tuple(map(str, data.values())))
-                    if key in forms and forms[key][1] != signature:
-                        reasons = [f"{rec.loc('form_no')}: số phiếu '{data['form_no']}' trùng với {forms[key][0]} "
+                    signature, seen = hash(tuple(map(str, data.values()))), forms.get(hash(key))
+                    first = (f"dòng {seen[0]}" if seen[0] else str(rec.file)) if seen else ""
+                    if seen and seen[1] != signature:
+                        reasons = [f"{rec.loc('form_no')}: số phiếu '{data['form_no']}' trùng với {first} "
                                    "nhưng nội dung khác; mỗi phiếu một số, sửa số phiếu rồi nhập lại"]
-                    elif key in forms:  # the very same row twice (a copy-paste): stored once, counted as present
-                        result.notes.append(f"{rec.loc()}: lặp lại nguyên văn {forms[key][0]} (cùng số phiếu), chỉ ghi một lần")
+                    elif seen:  # the very same row twice (a copy-paste): stored once, counted as present
+                        result.notes.append(f"{rec.loc()}: lặp lại nguyên văn {first} (cùng số phiếu), chỉ ghi một lần")
                     else:
-                        forms[key] = (f"dòng {rec.row}" if rec.row else str(rec.file), signature)
+                        forms[hash(key)] = (rec.row or 0, signature)
                 else:
                     key = intake.row_key(result.sha256, rec.sheet, rec.row)
             if reasons:
