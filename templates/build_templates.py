@@ -290,7 +290,7 @@ def signature(doc, *, recipients=True, left_lines=None, left_name=None):
     cell_para(right, "{{ signer_name }}", bold=True, size=14, keep=False)
 
 
-def grid(doc, headers: list[str], cells: list[str], loop: str, widths: list[float], size=12):
+def grid(doc, headers: list[str], cells: list[str], loop: str, widths: list[float], size=12, center=(0,)):
     """A table whose middle row repeats for each item ({%tr for … %}); the heading row repeats
     on every page and no row splits across pages."""
     table = doc.add_table(rows=4, cols=len(headers))
@@ -303,7 +303,7 @@ def grid(doc, headers: list[str], cells: list[str], loop: str, widths: list[floa
     for i, text in enumerate(cells):
         c = table.rows[2].cells[i]
         cell_para(c, text, first=True, size=size, keep=False,
-                  align=WD_ALIGN_PARAGRAPH.LEFT if i and i < len(cells) else WD_ALIGN_PARAGRAPH.CENTER)
+                  align=WD_ALIGN_PARAGRAPH.CENTER if i in center else WD_ALIGN_PARAGRAPH.LEFT)
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     cant_split(table.rows[0], header=True)
     cant_split(table.rows[2])
@@ -475,7 +475,7 @@ def minutes():
     tag(doc, "{%p for s in speakers %}")
     body(doc, "{{ s.order }}. {{ s.name }}{% if s.address %} ({{ s.address }}){% endif %}{% if s.raised %} (nêu tại hội "
               "nghị, không đăng ký trước){% endif %}: {{ s.content }}")
-    body(doc, "Trả lời: {{ s.answer }}")
+    body(doc, "Trả lời{% if s.answered_by %} ({{ s.answered_by }}){% endif %}: {{ s.answer }}")
     tag(doc, "{%p if s.conclusion %}")
     body(doc, "Kết luận của người chủ trì: {{ s.conclusion }}")
     tag(doc, "{%p endif %}")
@@ -538,7 +538,7 @@ def report():
     para(doc, "{{ appendix_ref }}", italic=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6, keep=True)
     grid(doc, ["STT", "Người kiến nghị", "Nội dung", "Cơ quan chủ trì, giải quyết", "Hạn trả lời", "Kết quả"],
          ["{{ loop.index }}", "{{ p.name }}", "{{ p.content }}", "{{ p.agency }}", "{{ p.due_on }}", "{{ p.result }}"],
-         "p in petitions", [1.3, 2.8, 4.8, 2.9, 2.2, 2.5], size=11)
+         "p in petitions", [1.2, 2.6, 5.5, 2.8, 2.0, 2.4], size=11, center=(0, 4))
     return doc
 
 
@@ -556,7 +556,7 @@ def reminder():
     grid(doc, ["STT", "Người kiến nghị", "Nội dung kiến nghị", "Hội nghị", "Hạn trả lời", "Quá hạn (ngày LV)"],
          ["{{ loop.index }}", "{{ p.petitioner }}{% if p.address %}, {{ p.address }}{% endif %}", "{{ p.content }}",
           "{{ p.session }}", "{{ p.due_on }}", "{{ p.days_overdue }}"],
-         "p in petitions", [1.3, 3.1, 4.9, 3.0, 2.2, 2.0], size=11)
+         "p in petitions", [1.3, 3.1, 4.9, 3.0, 2.2, 2.0], size=11, center=(0, 4, 5))
     para(doc, "Ghi chú: ngày LV là ngày làm việc, không kể thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết.", italic=True,
          size=12, indent=True)
     body(doc, "{{ request }}")

@@ -129,6 +129,10 @@ def honorific(name: str, is_organisation: bool = False) -> str:
     return name
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _village(address: str, commune: str) -> str:
     return address or commune
 
@@ -180,6 +184,19 @@ def session_words(s: dict) -> str:
     return f"Hội nghị ngày {d.day}/{d.month}/{d.year} tại {s['commune']}"
 
 
+def session_phrase(s: dict) -> str:
+    """'hội nghị tiếp xúc, đối thoại trực tiếp với Nhân dân xã Khoen On ngày 12/3/2026'."""
+    d = dt.date.fromisoformat(s["date"])
+    return f"hội nghị tiếp xúc, đối thoại trực tiếp với Nhân dân {s['commune']} ngày {d.day}/{d.month}/{d.year}"
+
+
+def full_name(name: str) -> str:
+    """Abbreviations a clerk types, written out for official text: 'UBND huyện' → 'Ủy ban nhân dân huyện'."""
+    name = re.sub(r"\bUBND\b", "Ủy ban nhân dân", name or "")
+    name = re.sub(r"\bHĐND\b", "Hội đồng nhân dân", name)
+    return name
+
+
 def session_part(db, s: dict) -> dict:
     date = dt.date.fromisoformat(s["date"])
     commune = s["commune"]
@@ -216,6 +233,8 @@ def _recipients(db, kind: str, *, first: list[str] | None = None, exclude: tuple
     key = "doc.recipients." + {"transfer_notice": "notice", "answer_notice": "notice"}.get(kind, kind)
     if key in settings.BY_KEY:
         listed = listed + [x.strip() for x in settings.get(db, key).split(";") if x.strip()]
+    if any(fold(x) == "nhu tren" for x in listed):  # "Như trên" (the addressee) always comes first
+        listed = ["Như trên"] + [x for x in listed if fold(x) != "nhu tren"]
     own = {fold(unit), fold(settings.get(db, "unit.office"))} - {""}
     items, seen = [], set()
     for item in listed:
@@ -249,7 +268,17 @@ def expand_codes(db, text: str) -> str:
     if names:
         pattern = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(c) for c in sorted(names, key=len, reverse=True))
                              + r")(?![\w/-])")
-        text = pattern.sub(lambda m: names[m.group(1)], text)
+
+        def expand(m: re.Match) -> str:
+            name = names[m.group(1)]
+            # "UBND xã" with UBND = "Ủy ban nhân dân xã": do not write "xã" twice
+            following = text[m.end():].lstrip()
+            last = name.split()[-1]
+            if following[:len(last)].lower() == last.lower() and following[len(last):len(last) + 1] in ("", " ", ",", "."):
+                return " ".join(name.split()[:-1])
+            return name
+
+        text = pattern.sub(expand, text)
     for code, date, commune in db.execute("SELECT code, date, commune FROM sessions").fetchall():
         if code and code in text:
             text = text.replace(code, session_words({"date": date, "commune": commune}))
@@ -385,16 +414,17 @@ def _minutes(db, s: dict, rows: list[dict], public: bool, end_time: str) -> dict
         name, address = _person(r, public)
         a = answers.get(r["id"], {})
         meeting = a.get("meeting")
+        by = ""
         if meeting:
             by = f" ({meeting['agency_name']})" if meeting.get("agency_name") else ""
-            answer = sentence(expand_codes(db, meeting["summary"])) + by if meeting["summary"] else f"Đã trả lời{by}."
+            answer = sentence(expand_codes(db, meeting["summary"])) if meeting["summary"] else "Đã trả lời."
         elif r["lead_agency_name"]:
             answer = f"Giao {r['lead_agency_name']} trả lời bằng văn bản."
         else:
             answer = "Ghi nhận, sẽ trả lời sau."
         out.append({"order": i, "name": honorific(name, bool(r.get("is_organisation"))) if not public else name,
                     "address": _village(address, s["commune"]) if not public else "",
-                    "content": sentence(r["content"]), "answer": answer,
+                    "content": sentence(r["content"]), "answer": answer, "answered_by": by.strip(" ()"),
                     "raised": r["source"] == "tai-hoi-nghi",
                     "conclusion": sentence(expand_codes(db, r["conclusion"]))})
     chair_name = s.get("chair_name") or ""
@@ -512,7 +542,7 @@ def _reminder(db, agency: str, as_of: dt.date, level: int, petition_ids: list[in
         srow = session_rows.get(code)
         petitions_out.append({
             "id": r["id"], "content": sentence(r["content"]),
-            "petitioner": honorific(name, bool(org)), "address": address,
+            "petitioner": _cap(honorific(name, bool(org))), "address": address,
             "session": session_words({"date": srow[1], "commune": srow[2]}) if srow else "",
             "due_on": vn_date(r["due_on"]), "days_overdue": r["days_overdue"]})
     return {
@@ -536,7 +566,7 @@ def _letter(db, kind: str, petition: int, doc_date: dt.date, public: bool) -> di
     where = address or s["commune"]
     content = p["content"].strip().rstrip(".")
     unit = settings.get(db, "unit.name")
-    to_body = act["to_body"] if act else ""
+    to_body = full_name(act["to_body"]) if act else ""
     out.update({"petitioner": who, "address": where, "content": content, "to_body": to_body})
     if kind == "transfer":
         out["subject_line"] = "V/v chuyển kiến nghị của công dân"
@@ -547,7 +577,7 @@ def _letter(db, kind: str, petition: int, doc_date: dt.date, public: bool) -> di
         out["addressee"] = to_body
         out["reason"] = sentence(act["summary"]) if act and act["summary"] else ""
         out["paragraphs"] = [
-            f"Tại {session_words(s)[0].lower()}{session_words(s)[1:]}, {who} ({where}) có kiến nghị: "
+            f"Tại {session_phrase(s)}, {who} ({where}) có kiến nghị: "
             f"\u201c{content}\u201d.",
             f"Nội dung kiến nghị vượt thẩm quyền giải quyết của {unit}"
             + (f": {out['reason'][:1].lower()}{out['reason'][1:]}" if out["reason"] else ".")
@@ -562,14 +592,14 @@ def _letter(db, kind: str, petition: int, doc_date: dt.date, public: bool) -> di
         out["notice_subject"] = "Về việc chuyển kiến nghị đến cơ quan có thẩm quyền"
         out["addressee"] = f"{who[:1].upper()}{who[1:]} ({where})"
         out["paragraphs"] = [
-            f"Tại {session_words(s)[0].lower()}{session_words(s)[1:]}, {who} có kiến nghị: \u201c{content}\u201d.",
+            f"Tại {session_phrase(s)}, {who} có kiến nghị: \u201c{content}\u201d.",
             f"Nội dung kiến nghị thuộc thẩm quyền giải quyết của {to_body}. {unit} đã chuyển kiến nghị đến "
             f"{to_body}" + (f" (Công văn số {letter}{letter_date})" if letter else "")
             + " để xem xét, giải quyết và trả lời theo quy định; đồng thời gửi Ủy ban MTTQ Việt Nam và các tổ chức "
               "chính trị - xã hội để giám sát việc thực hiện.",
             f"{unit} thông báo để {who} được biết./.",
         ]
-        out["recipients"] = _recipients(db, "transfer_notice", first=[f"{who[:1].upper()}{who[1:]}"])
+        out["recipients"] = _recipients(db, "transfer_notice")
     elif kind == "answer_notice":
         written = next((a for a in p["actions"] if a["kind"] == "answer_written"), None)
         meeting = next((a for a in reversed(p["actions"]) if a["kind"] == "answer_meeting"), None)
@@ -588,12 +618,12 @@ def _letter(db, kind: str, petition: int, doc_date: dt.date, public: bool) -> di
         out["notice_subject"] = "Kết quả giải quyết kiến nghị của công dân"
         out["addressee"] = f"{who[:1].upper()}{who[1:]} ({where})"
         out["paragraphs"] = [
-            f"Tại {session_words(s)[0].lower()}{session_words(s)[1:]}, {who} có kiến nghị: \u201c{content}\u201d.",
+            f"Tại {session_phrase(s)}, {who} có kiến nghị: \u201c{content}\u201d.",
             result,
             f"{unit} thông báo để {who} được biết. Nếu chưa đồng ý với kết quả trên, công dân có quyền kiến nghị, "
             "khiếu nại theo quy định của pháp luật./.",
         ]
-        out["recipients"] = _recipients(db, "answer_notice", first=[f"{who[:1].upper()}{who[1:]}"])
+        out["recipients"] = _recipients(db, "answer_notice")
     out.setdefault("subject_line", "")
     out.setdefault("paragraphs", [])
     out.setdefault("notice_title", "")
