@@ -447,7 +447,7 @@ def _minutes(db, s: dict, rows: list[dict], public: bool, end_time: str) -> dict
                       else secretary_name or "tổ thư ký"),
         # the two signatures, level: the persons sign (not the office)
         "left_lines": ["THƯ KÝ"], "left_name": secretary_name,
-        "signer_lines": ["CHỦ TRÌ HỘI NGHỊ"], "signer_name": chair_name or s["chair"],
+        "signer_lines": ["CHỦ TRÌ HỘI NGHỊ"], "signer_name": chair_name,  # the office is not a signature
         "minutes_date": vn_long_date(dt.date.fromisoformat(s["date"])),
     }
 
