@@ -576,8 +576,8 @@ def letter(kind_subject=True):
 
 def transfer():
     doc = letter()
-    body(doc, "Tại hội nghị tiếp xúc, đối thoại ngày {{ session_date }} tại {{ commune }}, {{ petitioner }} ({{ address }}) "
-              "có kiến nghị: \u201c{{ content }}\u201d.")
+    body(doc, "Tại hội nghị tiếp xúc, đối thoại trực tiếp với Nhân dân {{ commune }} ngày {{ session_date }}, "
+              "{{ petitioner }} ({{ address }}) có kiến nghị: \u201c{{ content }}\u201d.")
     body(doc, "Nội dung kiến nghị thuộc thẩm quyền giải quyết của {{ to_body }}. {{ unit_name }} chuyển kiến nghị "
               "để quý cơ quan xem xét, giải quyết theo quy định và trả lời cho công dân, đồng thời thông báo kết quả "
               "về {{ office }}./.")

@@ -44,6 +44,8 @@ def _generate(kind: str, output: Path, template: Path | None, date: str | None, 
     state = result.get("state")
     if state == "draft":
         info(f"Đã tạo bản nháp {output} (không số, không vào sổ văn bản).")
+    elif state == "blank":
+        info(f"Đã tạo {output} (phiếu trống, không vào sổ văn bản).")
     elif state == "reproduced":
         info(f"{output}: bản đã ban hành số {result['number'] or '(không số)'} ngày {vn_date(result['doc_date'])}, "
              "ghi lại đúng như khi ban hành.")

@@ -334,6 +334,10 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
             data = render_bytes(template_path, context, _properties(db, kind, doc_date))
         sha = write_atomic(out_path, data)
         return {"kind": kind, "path": str(out_path), "number": existing["number_text"] if existing else "", "sha256": sha}
+    if not TYPE_CODES[kind]:  # the blank registration form: not a document of the register
+        context = build(db, kind, doc_date=doc_date, number_text="", **context_args)
+        sha = write_atomic(out_path, render_bytes(template_path, context, _properties(db, kind, doc_date)))
+        return {"kind": kind, "path": str(out_path), "number": "", "sha256": sha, "state": "blank"}
     if existing and not reissue and not draft and template is None:
         return _reproduce(db, kind, existing, out_path, template_path, context_args, date_given and
                           doc_date.isoformat() != existing["doc_date"])
