@@ -409,7 +409,7 @@ def invitation():
     header(doc)
     title(doc, "GIẤY MỜI", "Dự hội nghị {{ title_lower }}")
     para(doc, "{{ unit_name }} trân trọng kính mời: {{ inv }}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    body(doc, "Tới dự hội nghị {{ title_lower }}.")
+    body(doc, "Tới dự hội nghị tiếp xúc, đối thoại trực tiếp với Nhân dân {{ commune }}.")
     body(doc, "Thời gian: {{ session_time }}, {{ session_date_long }}.")
     body(doc, "Địa điểm: {{ location }}.")
     body(doc, "Người chủ trì: {{ chair }}.")

@@ -197,6 +197,15 @@ def full_name(name: str) -> str:
     return name
 
 
+def _chair_words(db, s: dict) -> str:
+    """'đồng chí Lò Văn Cường, Bí thư Huyện ủy' (party) / 'ông …' is not guessed for state text."""
+    name, position = s.get("chair_name") or "", s.get("chair_position") or s["chair"]
+    comrade = "đồng chí " if settings.get(db, "unit.style") == "party" else ""
+    if name:
+        return f"{comrade}{name}, {position}" if position else f"{comrade}{name}"
+    return s["chair"] or "người đứng đầu cấp ủy, chính quyền"
+
+
 def session_part(db, s: dict) -> dict:
     date = dt.date.fromisoformat(s["date"])
     commune = s["commune"]
@@ -210,7 +219,7 @@ def session_part(db, s: dict) -> dict:
         "session_words": session_words(s),
         "session_time": _time_text(s["time"]),
         "location": s["location"] or "(địa điểm sẽ thông báo sau)",
-        "chair": s["chair"] or "người đứng đầu cấp ủy, chính quyền",
+        "chair": _chair_words(db, s),
         "secretary": s["secretary"] or "tổ thư ký",
         "participants": ("người đứng đầu cấp ủy, chính quyền; Ủy ban MTTQ Việt Nam và các tổ chức chính trị - xã hội; "
                          "lãnh đạo các cơ quan, đơn vị liên quan; đại diện Nhân dân " + commune),
@@ -365,7 +374,7 @@ def build(db, kind: str, *, session: str | None = None, agency: str | None = Non
                 "conclusion": sentence(expand_codes(db, r["conclusion"])) or _default_conclusion(r, answers.get(r["id"], {})),
                 "agency": r["lead_agency_name"] or _handled_by(r, answers.get(r["id"], {})),
                 "support": ", ".join(support.get(r["id"], [])),
-                "due_on": vn_date(r["due_on"]) if r["lead_agency"] and r["status"] in petitions.OPEN else ""})
+                "due_on": vn_date(r["due_on"]) if r["lead_agency"] else ""})
         ctx["unassigned"] = [r["id"] for r in unassigned(db, s["id"], doc_date)]
         ctx["recipients"] = _recipients(db, "conclusions", first=[f"Cấp ủy, chính quyền {s['commune']}"])
     elif kind == "report":
@@ -441,8 +450,6 @@ def _minutes(db, s: dict, rows: list[dict], public: bool, end_time: str) -> dict
         "secretary_name": secretary_name,
         "officials": officials,
         "citizens": s.get("citizens_present") or 0,
-        "chair": (f"{comrade}{chair_name}, {chair_position}" if chair_name and chair_position else
-                  f"{comrade}{chair_name}" if chair_name else s["chair"] or "người đứng đầu cấp ủy, chính quyền"),
         "secretary": (f"{comrade}{secretary_name}, {secretary_position}" if secretary_name and secretary_position
                       else secretary_name or "tổ thư ký"),
         # the two signatures, level: the persons sign (not the office)

@@ -359,6 +359,8 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
     if recorded and recorded["doc_number"] and not reissue:
         # the clerk recorded the letter's number with the action: print that very number
         text, number, series = recorded["doc_number"], _leading_number(recorded["doc_number"]), series_of(db, doc_date)
+        if number is not None and number_text(db, kind, number) != text:
+            number = None  # a number of another series (typed by hand): it does not move this series
     elif TYPE_CODES[kind]:
         number, text, series = next_number(db, kind, doc_date)
     else:
