@@ -285,9 +285,11 @@ def register(
 ) -> None:
     """Sổ văn bản: số, loại, ngày, tệp và mã băm sha256 của các văn bản đã tạo."""
     from doithoai.documents import engine
+    from doithoai.documents.context import TITLES
 
     emit(engine.register_rows(open_db(), year, kind),
-         [Col("number_text", "Số"), Col("kind", "Loại"), Col("doc_date", "Ngày", "date"), Col("status", "Tình trạng"),
+         [Col("number_text", "Số"), Col("kind", "Văn bản", labels=TITLES), Col("doc_date", "Ngày", "date"),
+          Col("status", "Tình trạng", labels={"issued": "đã ban hành", "replaced": "đã thay"}),
           Col("replaced_by", "Thay bằng", table=False), Col("session", "Cuộc ĐT"),
           Col("agency", "Cơ quan"), Col("path", "Tệp"), Col("sha256", "sha256", table=False), Col("user", "Người tạo")],
          fmt.value, empty="Sổ văn bản trống.")

@@ -326,8 +326,8 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
     key = f"{kind}:{scope}:{target}{key_suffix}"
     template_path, _origin = (Path(template), "--template") if template else template_for(db, kind)
     existing = issued(db, key) if TYPE_CODES[kind] or register else None
-    if not register:  # a copy for a dossier: the issued bytes when there are some
-        data = issued_content(db, existing["id"]) if existing else None
+    if not register:  # a copy for a dossier: the issued bytes when there are some (never for a public copy)
+        data = issued_content(db, existing["id"]) if existing and not context_args.get("public") else None
         if data is None:
             context = build(db, kind, doc_date=doc_date, number_text=existing["number_text"] if existing else "",
                             **context_args)
@@ -423,10 +423,11 @@ def register_rows(db, year: int | None = None, kind: str | None = None) -> list[
     if kind:
         where.append("d.kind = ?")
         params.append(kind)
-    return list(db.query(
+    rows = list(db.query(
         "SELECT d.id, d.kind, d.year, d.series, d.type_code, d.number, d.number_text, d.doc_date, d.status, "
         "d.session_id, d.agency_id, d.petition_id, d.path, d.sha256, d.template, d.user, d.created_at, "
         "(SELECT r.number_text FROM documents r WHERE r.id = d.replaced_by) AS replaced_by, "
         "s.code AS session, a.code AS agency FROM documents d LEFT JOIN sessions s ON s.id = d.session_id "
         "LEFT JOIN agencies a ON a.id = d.agency_id" + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY d.year, d.type_code, d.number, d.id", params))
+    return rows
