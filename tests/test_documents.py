@@ -235,7 +235,7 @@ def test_bad_templates_and_outputs(cli, unit, session, isolated, db_path):
                                                    "--template", isolated / "mau.docx").stderr
     broken = bad_template(isolated / "cu-phap.docx", "{% if commune %} thiếu endif")
     err = cli.fail("doc", "plan", session, "-o", isolated / "x.docx", "--template", broken).stderr
-    assert "lỗi cú pháp trong mẫu" in err and str(broken) in err
+    assert "có lỗi cú pháp (thiếu thẻ đóng {% endif %})" in err and str(broken) in err
     assert "lỗi cú pháp" in cli.fail("doc", "check", broken, "--kind", "plan").stderr
     unknown = bad_template(isolated / "plan.docx", "{{ ten_la }}")
     assert "trường không có: \u201cten_la\u201d, ở đoạn: \u201c{{ ten_la }}\u201d" in cli.fail("doc", "plan", session, "-o", isolated / "x.docx",

@@ -22,13 +22,20 @@ from doithoai.cli._output import Col, emit, info, out
 app = group("Văn bản: kế hoạch, giấy mời, phiếu đăng ký, biên bản, thông báo kết luận, "
                   "báo cáo, đôn đốc, chuyển kiến nghị; sổ văn bản.")
 SessionArg = Annotated[str, typer.Argument(help="Số hoặc mã cuộc đối thoại.", metavar="SESSION")]
-OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="Tệp .docx tạo ra.")]
-TemplateOpt = Annotated[Optional[Path], typer.Option("--template", help="Dùng mẫu .docx này thay cho mẫu mặc định.")]
+# Paths stay strings so that messages print them exactly as the clerk typed them.
+OutputOpt = Annotated[str, typer.Option("--output", "-o", help="Tệp .docx tạo ra.")]
+TemplateOpt = Annotated[Optional[str], typer.Option("--template", help="Dùng mẫu .docx này thay cho mẫu mặc định.")]
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="Ngày ban hành ghi trên văn bản (mặc định hôm nay).")]
 PublicOpt = Annotated[bool, typer.Option("--public", help="Che thông tin cá nhân (tên viết tắt, ẩn địa chỉ).")]
 
 
-def _generate(kind: str, output: Path, template: Path | None, date: str | None, as_of_text: str | None,
+def _sibling(output: str, suffix: str) -> str:
+    """'vb/giay-moi.docx' → 'vb/giay-moi-phieu-dang-ky.docx', keeping the folder as typed."""
+    stem = output[:-5] if output.lower().endswith(".docx") else output
+    return f"{stem}-{suffix}.docx"
+
+
+def _generate(kind: str, output: str, template: str | None, date: str | None, as_of_text: str | None,
               issue: "IssueOptions | None" = None, default_date=None, **kw) -> dict:
     from doithoai.db import transaction
     from doithoai.documents import engine
@@ -116,7 +123,7 @@ def invitation(
     _generate("invitation", output, template, date, as_of, _opts(reissue, draft, signer_title, signer_name),
               session_id=_session_id(session), session=session, invitees=names or None)
     if with_form:
-        _generate("form", output.with_name(f"{output.stem}-phieu-dang-ky.docx"), None, date, as_of,
+        _generate("form", _sibling(output, "phieu-dang-ky"), None, date, as_of,
                   session_id=_session_id(session), session=session)
 
 
@@ -211,7 +218,7 @@ def transfer(
     opts = _opts(reissue, draft, signer_title, signer_name)
     _generate("transfer", output, template, date, as_of, opts, petition_id=petition, petition=petition)
     if with_notice:
-        _generate("transfer_notice", output.with_name(f"{output.stem}-thong-bao.docx"), None, date, as_of, opts,
+        _generate("transfer_notice", _sibling(output, "thong-bao"), None, date, as_of, opts,
                   petition_id=petition, petition=petition)
 
 
@@ -252,7 +259,7 @@ def templates(fmt: FormatOpt = Fmt.table) -> None:
 
 @app.command("check")
 def check(
-    file: Annotated[Path, typer.Argument(help="Tệp mẫu .docx.")],
+    file: Annotated[str, typer.Argument(help="Tệp mẫu .docx.")],
     kind: Annotated[Optional[str], typer.Option("--kind", help="Loại văn bản (mặc định theo tên tệp).")] = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
@@ -268,10 +275,10 @@ def check(
         if result["missing"]:
             out("Còn thiếu: " + ", ".join(result["missing"]))
     if result["private"]:
-        raise DoithoaiError(f"{file}: mẫu truy cập thuộc tính nội bộ ({', '.join(result['private'])}); "
+        raise DoithoaiError(f"Mẫu {file} truy cập thuộc tính nội bộ ({', '.join(result['private'])}); "
                             "khi điền mẫu sẽ bị từ chối.", "Xóa các thẻ đó; chỉ dùng trường trong templates/TEMPLATES.md.")
     if result["unknown"]:
-        raise DoithoaiError(f"{file}: trường không có: {', '.join(result['unknown'])}.",
+        raise DoithoaiError(f"Mẫu {file} dùng trường không có: {', '.join(result['unknown'])}.",
                             "Sửa tên trường theo templates/TEMPLATES.md.")
     if not result["missing"]:
         info("Mẫu hợp lệ.")

@@ -59,20 +59,21 @@ def _env():
     return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
 
 
-def _load(path: Path):
+def _load(path: Path | str):
     from docxtpl import DocxTemplate
 
+    shown = str(path)  # as the clerk typed it
     path = Path(path)
     if not path.is_file():
-        raise DoithoaiError(f"Không tìm thấy mẫu {path}.", "Kiểm tra đường dẫn --template hoặc thiết lập doc.template_dir.")
+        raise DoithoaiError(f"Không tìm thấy mẫu {shown}.", "Kiểm tra đường dẫn --template hoặc thiết lập doc.template_dir.")
     if not zipfile.is_zipfile(path):
-        raise DoithoaiError(f"{path}: không phải tệp Word .docx.",
+        raise DoithoaiError(f"Tệp mẫu {shown} không phải tệp Word .docx.",
                             "Mẫu phải là tệp .docx (Word 2007 trở lên); mở bằng Word và lưu lại dạng .docx.")
     try:
         tpl = DocxTemplate(str(path))
         tpl.init_docx()
     except Exception as e:
-        raise DoithoaiError(f"{path}: tệp mẫu .docx bị hỏng ({type(e).__name__}).", "Mở bằng Word và lưu lại.") from None
+        raise DoithoaiError(f"Tệp mẫu {shown} bị hỏng ({type(e).__name__}).", "Mở bằng Word và lưu lại.") from None
     return tpl
 
 
@@ -103,11 +104,12 @@ def _template_error(path: Path, e: Exception) -> DoithoaiError:
     from jinja2.exceptions import SecurityError
 
     if isinstance(e, SecurityError):
-        return DoithoaiError(f"{path}: mẫu truy cập thuộc tính nội bộ, không được phép ({e}).",
+        return DoithoaiError(f"Mẫu {path} truy cập thuộc tính nội bộ, không được phép ({e}).",
                              "Mẫu chỉ được dùng các trường trong templates/TEMPLATES.md; xóa thẻ đó trong Word.")
     if isinstance(e, TemplateSyntaxError):
-        near = " / ".join(x.strip() for x in getattr(e, "docx_context", []) if x.strip())[:200]
-        return DoithoaiError(f"{path}: lỗi cú pháp trong mẫu ({_vi_syntax(e.message or '')})"
+        lines = [x.strip() for x in getattr(e, "docx_context", []) if x.strip()]
+        near = next((x for x in reversed(lines) if "{" in x or "}" in x), lines[-1] if lines else "")[:200]
+        return DoithoaiError(f"Mẫu {path} có lỗi cú pháp ({_vi_syntax(e.message or '')})"
                              + (f", ở đoạn: \u201c{near}\u201d" if near else "") + ".",
                              "Sửa thẻ {{ … }} hoặc {% … %} trong Word (mỗi thẻ phải mở và đóng đủ), "
                              "rồi kiểm tra bằng `doithoai doc check TỆP`.")
@@ -115,10 +117,10 @@ def _template_error(path: Path, e: Exception) -> DoithoaiError:
         m = re.search(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')", e.message or "")
         field = (m.group(2) or m.group(1)) if m else (e.message or "")
         where = _paragraph_with(path, field)
-        return DoithoaiError(f"{path}: mẫu dùng trường không có: \u201c{field}\u201d"
+        return DoithoaiError(f"Mẫu {path} dùng trường không có: \u201c{field}\u201d"
                              + (f", ở đoạn: \u201c{where}\u201d" if where else "") + ".",
                              "Xem các trường hợp lệ trong templates/TEMPLATES.md, hoặc chạy `doithoai doc check TỆP`.")
-    return DoithoaiError(f"{path}: không điền được mẫu ({type(e).__name__}: {e}).", "Kiểm tra mẫu bằng `doithoai doc check TỆP`.")
+    return DoithoaiError(f"Không điền được mẫu {path} ({type(e).__name__}: {e}).", "Kiểm tra mẫu bằng `doithoai doc check TỆP`.")
 
 
 def _vi_syntax(message: str) -> str:
@@ -126,14 +128,17 @@ def _vi_syntax(message: str) -> str:
     import re
 
     known = [
-        (r"unexpected end of template.*'(end\w+)'", lambda m: f"thiếu thẻ đóng {{% {m.group(1)} %}}"),
+        (r"innermost block that needs to be closed is '(\w+)'", lambda m: f"thiếu thẻ đóng {{% end{m.group(1)} %}}"),
         (r"unexpected end of template", lambda m: "mẫu kết thúc khi một thẻ còn mở"),
+        (r"expected name or number", lambda m: "thiếu tên trường sau dấu chấm"),
+        (r"unexpected char '(.+?)'", lambda m: f"ký tự không hợp lệ: {m.group(1)}"),
+        (r"Encountered unknown tag '(\w+)'.*'(end\w+)'", lambda m: f"thẻ {m.group(1)} không đúng chỗ, cần đóng {m.group(2)} trước"),
         (r"Encountered unknown tag '(\w+)'", lambda m: f"thẻ không hợp lệ: {m.group(1)}"),
         (r"unexpected '(.+?)'", lambda m: f"ký tự không đúng chỗ: {m.group(1)}"),
         (r"expected token '(.+?)', got '(.+?)'", lambda m: f"cần '{m.group(1)}' nhưng gặp '{m.group(2)}'"),
     ]
     for pattern, say in known:
-        m = re.search(pattern, message)
+        m = re.search(pattern, message, re.IGNORECASE | re.DOTALL)
         if m:
             return say(m)
     return message
@@ -204,18 +209,18 @@ def check(path: Path, kind: str | None = None) -> dict:
     and access to private attributes (refused by the sandbox when rendering)."""
     from jinja2 import TemplateError
 
-    path = Path(path)
+    shown, path = str(path), Path(path)
     kind = kind or TEMPLATE_KINDS.get(path.stem, path.stem)
     if kind not in KEYS:
-        raise DoithoaiError(f"Không rõ mẫu {path.name} thuộc loại văn bản nào.",
+        raise DoithoaiError(f"Không rõ mẫu {shown} thuộc loại văn bản nào.",
                             f"Đặt tên tệp theo loại ({', '.join(KINDS)}) hoặc dùng --kind.")
-    tpl = _load(path)
+    tpl = _load(shown)
     try:
         used = tpl.get_undeclared_template_variables(_env())
         private = _private_accesses(tpl)
     except TemplateError as e:
-        raise _template_error(path, e) from None
-    return {"file": str(path), "kind": kind, "used": sorted(used), "unknown": sorted(used - KEYS[kind]),
+        raise _template_error(shown, e) from None
+    return {"file": shown, "kind": kind, "used": sorted(used), "unknown": sorted(used - KEYS[kind]),
             "missing": sorted(REQUIRED[kind] - used), "private": private}
 
 
@@ -234,7 +239,7 @@ def _require_issuable(path: Path, kind: str) -> None:
     missing = sorted(need - used)
     if missing:
         labels = {"number_line": "số văn bản (number_line)", "signer_name": "khối chữ ký (signer_name)"}
-        raise DoithoaiError(f"{path}: mẫu thiếu {', '.join(labels[m] for m in missing)}; không ban hành được.",
+        raise DoithoaiError(f"Mẫu {path} thiếu {', '.join(labels[m] for m in missing)}; không ban hành được.",
                             "Thêm trường đó vào mẫu, hoặc tạo bản nháp không số bằng --draft.")
 
 
@@ -316,15 +321,15 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
       with reissue=True a new entry with a new number replaces it (the old one stays, marked);
     - draft=True, or another template for an issued document: no number, no register entry.
     """
-    out_path = Path(out_path)
+    shown, out_path = str(out_path), Path(out_path)
     if not out_path.parent.is_dir():
-        raise DoithoaiError(f"Thư mục {out_path.parent} không tồn tại.", "Tạo thư mục trước, hoặc chọn đường dẫn khác cho -o.")
+        raise DoithoaiError(f"Thư mục của {shown} không tồn tại.", "Tạo thư mục trước, hoặc chọn đường dẫn khác cho -o.")
     if out_path.suffix.lower() != ".docx":
-        raise DoithoaiError(f"Tệp đầu ra {out_path.name} phải có đuôi .docx.", "Ví dụ: -o ke-hoach.docx.")
+        raise DoithoaiError(f"Tệp đầu ra {shown} phải có đuôi .docx.", "Ví dụ: -o ke-hoach.docx.")
     target = session_id if session_id is not None else agency_id if agency_id is not None else petition_id
     scope = "session" if session_id is not None else "agency" if agency_id is not None else "petition"
     key = f"{kind}:{scope}:{target}{key_suffix}"
-    template_path, _origin = (Path(template), "--template") if template else template_for(db, kind)
+    template_path, _origin = (template, "--template") if template else template_for(db, kind)
     existing = issued(db, key) if TYPE_CODES[kind] or register else None
     if not register:  # a copy for a dossier: the issued bytes when there are some (never for a public copy)
         data = issued_content(db, existing["id"]) if existing and not context_args.get("public") else None
@@ -377,7 +382,7 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
                petition_id, doc_date, path, sha256, template, user, created_at, updated_at, content, status, series)
            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'issued',?)""",
         [kind, key, doc_date.year, TYPE_CODES[kind], number, text, session_id, agency_id, petition_id,
-         doc_date.isoformat(), str(out_path.resolve()), sha, str(template_path), os_user(), now, now, data,
+         doc_date.isoformat(), str(out_path.resolve()), sha, str(Path(template_path).resolve()), os_user(), now, now, data,
          series]).lastrowid
     if existing:
         db.execute("UPDATE documents SET replaced_by = ? WHERE id = ?", [doc_id, existing["id"]])
