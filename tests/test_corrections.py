@@ -114,6 +114,8 @@ def test_withdraw_takes_a_petition_out_of_every_count_and_restore_brings_it_back
     assert "đã ở trạng thái 'Đã rút / nhập nhầm'" in cli.fail("petition", "withdraw", pid, "--reason", "x").stderr
     cli("petition", "restore", pid, "--reason", "Rút nhầm")
     assert {r["id"]: r["status"] for r in cli.json("petition", "list")}[pid] == "assigned"
+    [e] = events(cli, "petition.restore")
+    assert e["before"] == {"status": "withdrawn"} and e["after"] == {"status": "assigned", "reason": "Rút nhầm"}
     # a withdrawn petition does not hold a session open
     cli("petition", "withdraw", other, "--reason", "Nhập nhầm", "--mistake")
     assert "Nhập nhầm: Nhập nhầm" in query(db_path, "SELECT set_aside_reason FROM petitions WHERE id = ?", [other])[0][0]
@@ -173,6 +175,7 @@ def test_reopen_gives_a_new_due_date_from_the_reopening(cli, session, db_path):
     cli("petition", "answer", pid, "--written", "--doc-number", "12/UBND", "--doc-date", "02/10/2023",
         "--summary", "Đã cấp", "--not-accepted", "--as-of", "2023-10-02")
     assert query(db_path, "SELECT accepted FROM actions WHERE kind = 'answer_written'") == [(0,)]
+    assert events(cli, "petition.answer_written")[0]["after"]["accepted"] == 0
     r = cli("petition", "reopen", pid, "--reason", "Công dân chưa đồng ý", "--as-of", "2023-11-01")
     assert "hạn trả lời mới 22/11/2023" in r.stderr  # 15 working days after Wed 1/11
     row = cli.json("petition", "list", "--as-of", "2023-11-02")[0]
@@ -194,6 +197,8 @@ def test_interim_answer_keeps_the_petition_open(cli, session, db_path):
     assert "trả lời tạm thời" in r.stderr
     assert cli.json("petition", "list")[0]["status"] == "assigned"
     assert query(db_path, "SELECT kind, on_date FROM actions") == [("answer_interim", "2023-09-25")]
+    [e] = events(cli, "petition.answer_interim")
+    assert e["after"] == {"doc_number": "", "on": "2023-09-25"}
 
 
 def test_retroactive_hold_and_impossible_timelines(cli, session, db_path):
