@@ -19,15 +19,44 @@ from doithoai.text import clean, fold, normalise_phone, vn_date
 PERSONAL = ("name", "address", "phone")
 
 
-def issued_documents(db, petition_ids: list[int], session_id: int | None = None) -> list[dict]:
-    """Documents already issued that cite these petitions (their own, or their session's)."""
+def issued_documents(db, petition_ids: list[int], session_id: int | None = None, cites: list[str] = ()) -> list[dict]:
+    """Issued documents (not replaced) about these petitions or their session; with `cites`,
+    only those whose issued text contains one of these old values (a document kept before the
+    register stored its bytes is listed, as it cannot be read)."""
     if not petition_ids and session_id is None:
         return []
     marks = ",".join("?" * len(petition_ids)) or "NULL"
-    return list(db.query(
-        f"SELECT id, kind, number_text, doc_date, path FROM documents WHERE petition_id IN ({marks})"
-        + (" OR session_id = ?" if session_id is not None else "") + " ORDER BY id",
+    columns = {r[1] for r in db.execute("PRAGMA table_info(documents)")}
+    rows = list(db.query(
+        f"SELECT id, kind, number_text, doc_date, path{', content' if 'content' in columns else ''} FROM documents "
+        f"WHERE (petition_id IN ({marks})" + (" OR session_id = ?" if session_id is not None else "") + ")"
+        + (" AND status = 'issued'" if "status" in columns else "") + " ORDER BY id",
         [*petition_ids, *([session_id] if session_id is not None else [])]))
+    wanted = [fold(c) for c in cites if clean(c)]
+    out = []
+    for r in rows:
+        content = r.pop("content", None)
+        if wanted and content is not None:
+            text = fold(_docx_text(bytes(content)))
+            if not any(w in text for w in wanted):
+                continue
+        out.append(r)
+    return out
+
+
+def _docx_text(data: bytes) -> str:
+    import html
+    import io
+    import re
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            xml = z.read("word/document.xml").decode("utf-8", errors="replace")
+    except (zipfile.BadZipFile, KeyError):
+        return ""
+    xml = re.sub(r"</w:p>", " ", xml)
+    return html.unescape(re.sub(r"<[^>]+>", "", xml))
 
 
 # -- petition edit ---------------------------------------------------------------------------
@@ -109,7 +138,10 @@ def edit(db, today: dt.date, pid: int, **changes) -> dict:
         shared = _edit_person(db, p["petitioner_id"], new_person)
     log_event(db, "petition.edit", "petitions", p["id"], {k: v[0] for k, v in changed.items()},
               {**{k: v[1] for k, v in changed.items()}, **({"petitioner_fields": sorted(new_person)} if new_person else {})})
-    docs = issued_documents(db, [p["id"]], p["session_id"]) if ("content" in changed or new_person or "field_id" in changed) else []
+    old_values = [str(changed[k][0]) for k in ("content",) if k in changed] + [person[k] for k in new_person]
+    if "field_id" in changed and changed["field_id"][0]:
+        old_values.append(db.execute("SELECT name FROM fields WHERE id = ?", [changed["field_id"][0]]).fetchone()[0])
+    docs = issued_documents(db, [p["id"]], p["session_id"], cites=old_values) if old_values else []
     return {"id": p["id"], "changed": {k: v for k, v in changed.items()},
             "petitioner_changed": sorted(new_person), "other_petitions_of_petitioner": shared, "documents": docs}
 

@@ -289,3 +289,15 @@ def test_show_tells_whether_the_petitioner_accepted(cli, session):
     cli("petition", "answer", pid, "--written", "--doc-number", "12/UBND", "--doc-date", "02/10/2023",
         "--summary", "Đã cấp", "--accepted", "--as-of", "2023-10-02")
     assert "Đã cấp; người kiến nghị đồng ý" in cli("petition", "show", pid).stdout
+
+
+def test_edit_names_only_documents_that_cite_the_old_text(cli, session, isolated):
+    a = add_petition(cli, session, "Lò Văn Minh", "Đường vào bản Mường bị sạt lở", "--speak")
+    b = add_petition(cli, session, "Tòng Thị Xuân", "Xin hỗ trợ giống lúa")  # not in the minutes
+    cli("session", "notice", session, "--on", "2023-09-01", "--as-of", "2023-09-01")
+    cli("session", "hold", session, "--as-of", "2023-09-14")
+    cli("doc", "minutes", session, "-o", isolated / "bb.docx")
+    r = cli("petition", "edit", b, "--content", "Xin hỗ trợ giống ngô", "--as-of", "2023-09-15")
+    assert "Văn bản đã ban hành" not in r.stderr
+    r = cli("petition", "edit", a, "--content", "Đường vào bản Mường sạt lở nặng", "--as-of", "2023-09-15")
+    assert "Văn bản đã ban hành có thể còn nội dung cũ: minutes" in r.stderr
