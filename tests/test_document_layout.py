@@ -46,9 +46,9 @@ def state_unit(cli, isolated):
     return "2026-xa-khoen-on"
 
 
-def add(cli, session, name, address, content, *extra):
+def add(cli, session, name, address, content, *extra, as_of="2026-03-05"):
     cli("petition", "add", "--session", session, "--name", name, "--address", address, "--content", content,
-        "--as-of", "2026-03-05", *extra)
+        "--as-of", as_of, *extra)
     return max(r["id"] for r in cli.json("petition", "list", "--session", session))
 
 
@@ -184,8 +184,7 @@ def test_settings_migrate_from_the_single_parent(isolated):
     path = isolated / "old.db"
     db = connect(path)
     conn = sqlite3.connect(path)
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('m007_issued_documents')")
-    conn.execute("ALTER TABLE documents DROP COLUMN content")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('m007b_issued_register')")
     conn.execute("ALTER TABLE documents DROP COLUMN status")
     conn.execute("ALTER TABLE documents DROP COLUMN replaced_by")
     conn.execute("ALTER TABLE documents DROP COLUMN series")
@@ -196,7 +195,7 @@ def test_settings_migrate_from_the_single_parent(isolated):
     db = connect(path)
     values = dict(db.execute("SELECT key, value FROM settings").fetchall())
     assert values["unit.superior"] == "ĐẢNG BỘ TỈNH LAI CHÂU" and values["unit.escalate_to"] == "Tỉnh uỷ Lai Châu"
-    assert "unit.parent" not in values and "m007_issued_documents" in NAMES
+    assert "unit.parent" not in values and "m007b_issued_register" in NAMES
 
 
 def test_signer_override_per_document(cli, unit, session, isolated):
@@ -207,7 +206,7 @@ def test_signer_override_per_document(cli, unit, session, isolated):
 
 
 def test_transfer_letter_and_notice_have_their_own_numbers(cli, unit, session, isolated):
-    pid = add(cli, session, "Lò Văn Pánh", "Bản Mì", "Đề nghị chi trả tiền dịch vụ môi trường rừng")
+    pid = add(cli, session, "Lò Văn Pánh", "Bản Mì", "Đề nghị chi trả tiền dịch vụ môi trường rừng", as_of="2023-09-05")
     cli("petition", "transfer", pid, "--to", "Công ty Thủy điện Huội Quảng", "--as-of", "2023-09-20")
     cli("doc", "transfer", pid, "-o", isolated / "cv.docx", "--date", "2023-09-20")
     letter, notice = full_text(isolated / "cv.docx"), full_text(isolated / "cv-thong-bao.docx")
@@ -221,8 +220,8 @@ def test_transfer_letter_and_notice_have_their_own_numbers(cli, unit, session, i
 
 
 def test_escalation_and_answer_notice(cli, unit, session, isolated):
-    pid = add(cli, session, "Hoàng Thị Mai", "Bản Phiêng Lúc", "Đề nghị làm cầu treo qua suối")
-    other = add(cli, session, "Lò Văn Thắng", "Bản Nà Khương", "Đề nghị cấp giấy chứng nhận")
+    pid = add(cli, session, "Hoàng Thị Mai", "Bản Phiêng Lúc", "Đề nghị làm cầu treo qua suối", as_of="2023-09-05")
+    other = add(cli, session, "Lò Văn Thắng", "Bản Nà Khương", "Đề nghị cấp giấy chứng nhận", as_of="2023-09-05")
     cli("session", "notice", session, "--on", "2023-09-01", "--as-of", "2023-09-01")
     cli("session", "hold", session, "--as-of", "2023-09-14")
     cli("petition", "escalate", pid, "--reason", "Vượt khả năng ngân sách của huyện", "--as-of", "2023-09-20")

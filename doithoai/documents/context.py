@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from doithoai import agencies, deadlines, petitions, reports, sessions, settings
+from doithoai import agencies, deadlines, petitions, reports, sessions, settings, statuses
 from doithoai.text import fold, mask_name, vn_date, vn_long_date
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -327,7 +327,7 @@ def unassigned(db, session_id: int, as_of: dt.date) -> list[dict]:
     say who answers them."""
     rows = petitions.list_rows(db, as_of=as_of, session=str(session_id))
     answers = _answers(db, session_id)
-    return [r for r in rows if not r["lead_agency"] and r["status"] in petitions.OPEN
+    return [r for r in rows if not r["lead_agency"] and statuses.is_open(r["status"])
             and "meeting" not in answers.get(r["id"], {})]
 
 
@@ -488,7 +488,7 @@ def _report(db, s: dict, rows: list[dict], as_of: dt.date, public: bool) -> dict
             result = f"Đã trình {to}" if to else "Đã trình cấp trên"
         elif meeting_done:
             result = "Giải quyết tại hội nghị"
-        elif r["status"] in petitions.OPEN:
+        elif statuses.is_open(r["status"]):
             stats["pending"] += 1
             if r["days_overdue"]:
                 stats["overdue"] += 1
@@ -496,7 +496,7 @@ def _report(db, s: dict, rows: list[dict], as_of: dt.date, public: bool) -> dict
             else:
                 result = "Đang giải quyết"
         else:
-            result = petitions.STATUS_LABELS[r["status"]]
+            result = statuses.LABELS[r["status"]]
         name, _ = _person(r, public)
         table.append({"name": name, "content": sentence(r["content"]),
                       "agency": r["lead_agency_name"] or _handled_by(r, a),
