@@ -337,3 +337,11 @@ def test_report_figures_agree_with_report_summary(cli, demo_db, isolated):
     # transferred petitions name the competent body in the appendix
     assert "Đã chuyển Công ty Thủy điện Huội Quảng - Bản Chát" in text
     assert "đồng chí Lò Văn Cường, Bí thư Huyện ủy" in text
+
+
+def test_every_builtin_template_checks_clean(cli, isolated):
+    from doithoai.documents.engine import builtin_dir
+
+    for path in sorted(builtin_dir().glob("*.docx")):
+        result = cli.json("doc", "check", path)
+        assert (result["unknown"], result["missing"], result["private"]) == ([], [], []), path.name

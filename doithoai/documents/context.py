@@ -60,7 +60,7 @@ REQUIRED = {
     "report": {"number_line", "stats", "petitions", "signer_name"},
     "reminder": {"number_line", "petitions", "addressee", "signer_name"},
     "transfer": {"number_line", "to_body", "content", "signer_name"},
-    "escalation": {"number_line", "to_body", "content", "signer_name"},
+    "escalation": {"number_line", "addressee", "paragraphs", "signer_name"},
     "transfer_notice": {"number_line", "paragraphs", "signer_name"},
     "answer_notice": {"number_line", "paragraphs", "signer_name"},
 }
