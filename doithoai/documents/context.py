@@ -337,6 +337,11 @@ def build(db, kind: str, *, session: str | None = None, agency: str | None = Non
           petition_ids: list[int] | None = None, signer_title: str | None = None, signer_name: str | None = None,
           draft: bool = False) -> dict:
     ctx = common(db, doc_date, number_text, signer_title=signer_title, signer_name=signer_name, draft=draft)
+    if draft and TYPE_CODES.get(kind):  # a draft shows where the number goes: "Số:      /KH-UBND"
+        from doithoai.documents.engine import number_text as format_number
+
+        blank = format_number(db, kind, 0).replace("00", "      ", 1)
+        ctx["number_line"] = f"Số {blank}" if ctx["party"] else f"Số: {blank}"
     if kind == "reminder":
         ctx.update(_reminder(db, agency, as_of or doc_date, level, petition_ids, doc_date))
         return sanitize(ctx)
@@ -440,7 +445,7 @@ def _minutes(db, s: dict, rows: list[dict], public: bool, end_time: str) -> dict
     chair_position = s.get("chair_position") or s["chair"]
     secretary_name = s.get("secretary_name") or s["secretary"]
     secretary_position = s.get("secretary_position") or ""
-    officials = [x.strip() for x in (s.get("officials") or "").split(";") if x.strip()]
+    officials = [_cap(x.strip()) for x in (s.get("officials") or "").split(";") if x.strip()]
     party = settings.get(db, "unit.style") == "party"
     comrade = "đồng chí " if party else ""
     return {
