@@ -345,3 +345,22 @@ def test_every_builtin_template_checks_clean(cli, isolated):
     for path in sorted(builtin_dir().glob("*.docx")):
         result = cli.json("doc", "check", path)
         assert (result["unknown"], result["missing"], result["private"]) == ([], [], []), path.name
+
+
+def test_text_rules_for_official_documents():
+    from doithoai.documents.context import honorific, issuer_lines, sentence
+    from doithoai.settings import superior_from
+
+    assert issuer_lines("Ủy ban nhân dân xã Khoen On") == ["ỦY BAN NHÂN DÂN", "XÃ KHOEN ON"]
+    assert issuer_lines("UBND thị trấn Than Uyên") == ["ỦY BAN NHÂN DÂN", "THỊ TRẤN THAN UYÊN"]
+    assert issuer_lines("Huyện ủy Than Uyên") == ["HUYỆN ỦY THAN UYÊN"]
+    assert issuer_lines("Ban Dân vận Huyện ủy Than Uyên") == ["BAN DÂN VẬN", "HUYỆN ỦY THAN UYÊN"]
+    assert sentence("Đã trả lời") == "Đã trả lời." and sentence("Đã trả lời.") == "Đã trả lời."
+    assert sentence("Đã trả lời..") == "Đã trả lời." and sentence("Ông nói: “đồng ý.”") == "Ông nói: “đồng ý.”"
+    assert sentence("Còn chờ...") == "Còn chờ..." and sentence("  ") == ""
+    assert honorific("Lò Văn Thắng") == "ông Lò Văn Thắng" and honorific("Hoàng Thị Mai") == "bà Hoàng Thị Mai"
+    assert honorific("Điêu Chính Tâm") == "Điêu Chính Tâm" and honorific("Bà Lò Thị A") == "Bà Lò Thị A"
+    assert honorific("Hợp tác xã Khoen On", True) == "Hợp tác xã Khoen On"
+    assert superior_from("Tỉnh uỷ Lai Châu", "party") == "ĐẢNG BỘ TỈNH LAI CHÂU"
+    assert superior_from("Huyện ủy Than Uyên", "party") == "ĐẢNG BỘ HUYỆN THAN UYÊN"
+    assert superior_from("UBND tỉnh Lai Châu", "state") == ""
