@@ -364,3 +364,12 @@ def test_text_rules_for_official_documents():
     assert superior_from("Tỉnh uỷ Lai Châu", "party") == "ĐẢNG BỘ TỈNH LAI CHÂU"
     assert superior_from("Huyện ủy Than Uyên", "party") == "ĐẢNG BỘ HUYỆN THAN UYÊN"
     assert superior_from("UBND tỉnh Lai Châu", "state") == ""
+
+
+def test_no_reminder_without_overdue_petitions(cli, unit, session, isolated, db_path):
+    from conftest import dump
+
+    before = dump(db_path)
+    err = cli.fail("doc", "reminder", "LDTBXH", "-o", isolated / "dd.docx", "--as-of", "2023-10-20").stderr
+    assert "không có kiến nghị quá hạn" in err and not (isolated / "dd.docx").exists()
+    assert dump(db_path) == before

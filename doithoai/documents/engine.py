@@ -380,6 +380,9 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
     else:
         number, text, series = None, "", str(doc_date.year)
     context = build(db, kind, doc_date=doc_date, number_text=text, **context_args)
+    if kind == "reminder" and not context["petitions"]:
+        raise DoithoaiError(f"{context['agency_name']} không có kiến nghị quá hạn đến ngày {context['as_of']}; "
+                            "không có gì để đôn đốc.", "Xem các kiến nghị quá hạn trong báo cáo quá hạn.")
     data = render_bytes(template_path, context, _properties(db, kind, doc_date))
     sha = write_atomic(out_path, data)
     now = now_utc()
