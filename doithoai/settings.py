@@ -97,7 +97,7 @@ SETTINGS = [
 # Recipient lists ("Nơi nhận") a unit edits once; items separated by ';'. The archive line
 # ("Lưu: VT" / "Lưu Văn phòng …") is added by the tool, and the unit itself is never listed.
 RECIPIENT_DEFAULTS = {
-    "plan": "Thường trực cấp ủy, HĐND, UBND; Ủy ban MTTQ Việt Nam và các tổ chức chính trị - xã hội; "
+    "plan": "Thường trực cấp ủy; Thường trực HĐND; Ủy ban MTTQ Việt Nam và các tổ chức chính trị - xã hội; "
             "Các cơ quan, đơn vị liên quan",
     "invitation": "Như trên",
     "conclusions": "Ủy ban MTTQ Việt Nam và các tổ chức chính trị - xã hội (để giám sát); Các cơ quan, đơn vị được giao",

@@ -165,6 +165,7 @@ def test_party_header_and_numbering_through_the_term(cli, unit, session, isolate
     label = [p for p in doc.tables[-1].rows[0].cells[0].paragraphs if p.text][0]
     assert label.text == "Nơi nhận:" and label.runs[0].underline and label.runs[0].font.size.pt == 14
     assert "- Lưu Văn phòng Huyện ủy Than Uyên." in full_text(isolated / "a.docx")
+    assert "Thường trực cấp ủy" not in full_text(isolated / "a.docx")  # its own standing office
     assert "CỘNG HÒA" not in full_text(isolated / "a.docx")
     # a new year inside the term does not restart the series; the state style would
     cli("doc", "conclusions", session, "-o", isolated / "c.docx", "--date", "2024-01-11", "--allow-unassigned")

@@ -245,6 +245,9 @@ def _recipients(db, kind: str, *, first: list[str] | None = None, exclude: tuple
     if any(fold(x) == "nhu tren" for x in listed):  # "Như trên" (the addressee) always comes first
         listed = ["Như trên"] + [x for x in listed if fold(x) != "nhu tren"]
     own = {fold(unit), fold(settings.get(db, "unit.office"))} - {""}
+    # the unit's own standing bodies are the unit: a committee does not send to its standing
+    # office, a People's Committee not to "UBND"
+    own |= {"thuong truc cap uy"} if party else {"ubnd", "uy ban nhan dan", f"ubnd {fold(unit)}"}
     items, seen = [], set()
     for item in listed:
         f = fold(item)
