@@ -431,17 +431,9 @@ def m006_row_seals(db):
 
 
 @migration
-def m007_issued_content(db):
-    # The register keeps the issued .docx bytes: a public copy is the issued document
-    # redacted (same number, date and content), never a re-render. (Contract shared with i10.)
-    db.execute("ALTER TABLE documents ADD COLUMN content BLOB")
-
-
-@migration
-def m007b_issued_register(db):
+def m007_issued_documents(db):
     # Issue 10: an issued document is kept as issued. The register holds the .docx bytes
-    # (column added by m007_issued_content; filled here for entries whose file is still as
-    # issued), a status
+    # (a re-render reproduces them; a public copy is the issued bytes redacted), a status
     # (issued | replaced when reissued) and the numbering series (a calendar year for state
     # documents, a committee term for party ones). The single `unit.parent` setting served
     # two purposes; it becomes `unit.superior` (header line) and `unit.escalate_to`.
@@ -450,11 +442,12 @@ def m007b_issued_register(db):
 
     from doithoai.text import fold
 
+    db.execute("ALTER TABLE documents ADD COLUMN content BLOB")
     db.execute("ALTER TABLE documents ADD COLUMN status TEXT NOT NULL DEFAULT 'issued'")
     db.execute("ALTER TABLE documents ADD COLUMN replaced_by INTEGER REFERENCES documents(id)")
     db.execute("ALTER TABLE documents ADD COLUMN series TEXT NOT NULL DEFAULT ''")
     db.execute("UPDATE documents SET series = CAST(year AS TEXT)")
-    for doc_id, path, sha in db.execute("SELECT id, path, sha256 FROM documents WHERE content IS NULL").fetchall():
+    for doc_id, path, sha in db.execute("SELECT id, path, sha256 FROM documents").fetchall():
         try:
             data = Path(path).read_bytes()
         except OSError:
@@ -481,7 +474,7 @@ def m007b_issued_register(db):
 
 
 @migration
-def m007c_session_persons(db):
+def m007b_session_persons(db):
     # Issue 10: the minutes are signed by persons. A session keeps the chair and the secretary
     # as name + position, apart from `chair` (the chair's office, used in running text); the
     # officials attending ("name, position; …"), citizens present and the end time.

@@ -143,7 +143,7 @@ def put(db, key: str, value: str) -> None:
 def set_value(db, key: str, value: str) -> tuple[str, str]:
     """Validate and store one user setting; returns (old, new). Caller holds the transaction."""
     setting = BY_KEY.get(key)
-    if key == "unit.parent":  # one setting that served two purposes, split by migration m007b
+    if key == "unit.parent":  # one setting that served two purposes, split by migration m007
         raise DoithoaiError("Thiết lập 'unit.parent' đã được tách làm hai.",
                             "Dùng `unit.superior` (dòng cấp trên ở tiêu đề văn bản, ví dụ \"ĐẢNG BỘ TỈNH LAI CHÂU\") "
                             "và `unit.escalate_to` (cơ quan nhận kiến nghị vượt thẩm quyền).")
