@@ -382,7 +382,9 @@ def build(db, kind: str, *, session: str | None = None, agency: str | None = Non
                 "conclusion": sentence(expand_codes(db, r["conclusion"])) or _default_conclusion(r, answers.get(r["id"], {})),
                 "agency": r["lead_agency_name"] or _handled_by(r, answers.get(r["id"], {})),
                 "support": ", ".join(support.get(r["id"], [])),
-                "due_on": vn_date(r["due_on"]) if r["lead_agency"] else ""})
+                # settled at the meeting: nothing left to answer, so no deadline
+                "due_on": "" if (answers.get(r["id"], {}).get("meeting") or {}).get("resolved") else
+                          vn_date(r["due_on"]) if r["lead_agency"] else ""})
         ctx["unassigned"] = [r["id"] for r in unassigned(db, s["id"], doc_date)]
         ctx["recipients"] = _recipients(db, "conclusions", first=[f"Cấp ủy, chính quyền {s['commune']}"])
     elif kind == "report":
