@@ -97,7 +97,7 @@ SETTINGS = [
 # Recipient lists ("Nơi nhận") a unit edits once; items separated by ';'. The archive line
 # ("Lưu: VT" / "Lưu Văn phòng …") is added by the tool, and the unit itself is never listed.
 RECIPIENT_DEFAULTS = {
-    "plan": "Thường trực cấp ủy, HĐND, UBND; Ủy ban MTTQ Việt Nam và các tổ chức chính trị - xã hội; "
+    "plan": "Thường trực cấp ủy; Thường trực HĐND; Ủy ban MTTQ Việt Nam và các tổ chức chính trị - xã hội; "
             "Các cơ quan, đơn vị liên quan",
     "invitation": "Như trên",
     "conclusions": "Ủy ban MTTQ Việt Nam và các tổ chức chính trị - xã hội (để giám sát); Các cơ quan, đơn vị được giao",
@@ -143,6 +143,10 @@ def put(db, key: str, value: str) -> None:
 def set_value(db, key: str, value: str) -> tuple[str, str]:
     """Validate and store one user setting; returns (old, new). Caller holds the transaction."""
     setting = BY_KEY.get(key)
+    if key == "unit.parent":  # one setting that served two purposes, split by migration m007
+        raise DoithoaiError("Thiết lập 'unit.parent' đã được tách làm hai.",
+                            "Dùng `unit.superior` (dòng cấp trên ở tiêu đề văn bản, ví dụ \"ĐẢNG BỘ TỈNH LAI CHÂU\") "
+                            "và `unit.escalate_to` (cơ quan nhận kiến nghị vượt thẩm quyền).")
     if setting is None:
         raise DoithoaiError(
             f"Không có thiết lập '{key}'.",

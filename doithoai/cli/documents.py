@@ -44,10 +44,19 @@ def _generate(kind: str, output: str, template: str | None, date: str | None, as
     issue = issue or IssueOptions()
     db = open_db()
     doc_date = as_date(date, "ngày văn bản") or default_date or today(as_of_text)
-    with transaction(db):
-        result = engine.generate(db, kind, output, doc_date=doc_date, template=template, reissue=issue.reissue,
-                                 draft=issue.draft, date_given=date is not None, signer_title=issue.signer_title,
-                                 signer_name=issue.signer_name, **kw)
+    try:
+        with transaction(db):
+            result = engine.generate(db, kind, output, doc_date=doc_date, template=template, reissue=issue.reissue,
+                                     draft=issue.draft, date_given=date is not None, signer_title=issue.signer_title,
+                                     signer_name=issue.signer_name, **kw)
+    except engine.IssueRefused as e:
+        ways = {"allow_unassigned": "nếu vẫn muốn ban hành, thêm --allow-unassigned (các kiến nghị đó in "
+                                    "\"Ghi nhận.\", chưa có cơ quan).",
+                "draft": "hoặc tạo bản nháp không số bằng --draft."}
+        from doithoai.errors import DoithoaiError
+
+        raise DoithoaiError(e.message, f"{e.hint} {ways[e.option][:1].upper()}{ways[e.option][1:]}"
+                            if e.option == "allow_unassigned" else f"{e.hint[:-1]}, {ways[e.option]}") from None
     state = result.get("state")
     if state == "draft":
         info(f"Đã tạo bản nháp {output} (không số, không vào sổ văn bản).")
