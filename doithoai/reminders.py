@@ -90,11 +90,11 @@ def due_soon(db, as_of: dt.date) -> dict[str, list[dict]]:
     return out
 
 
-def office_items(db, as_of: dt.date) -> dict:
+def office_items(db, as_of: dt.date, within: int | None = None) -> dict:
     """What the office itself must do: assign what is still unassigned past the session's
     review_by, and the session milestones due within remind.milestone_days or missed."""
     cal = deadlines.load_calendar(db)
-    horizon = cal.add_days(as_of, int(settings.get(db, "remind.milestone_days")))
+    horizon = cal.add_days(as_of, within or int(settings.get(db, "remind.milestone_days")))
     today = as_of.isoformat()
     unassigned = []
     for s in db.query("SELECT id, code, commune, date, review_by FROM sessions WHERE review_by < ? AND status <> 'closed' "
