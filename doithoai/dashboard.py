@@ -40,16 +40,21 @@ def _pct(share) -> str:
 
 # -- data --------------------------------------------------------------------------------
 
-def on_time_by_month(db, as_of: dt.date, months: int = MONTHS) -> list[dict]:
-    """Written answers per month of the first written answer, and the share on time."""
+def on_time_by_month(db, as_of: dt.date, months: int = MONTHS, session_id: int | None = None) -> list[dict]:
+    """Written answers per month of the first written answer, and the share on time (for one
+    session: from the month it was held)."""
     first = dt.date(as_of.year, as_of.month, 1)
     for _ in range(months - 1):
         first = (first - dt.timedelta(days=1)).replace(day=1)
+    if session_id is not None:
+        held = db.execute("SELECT date FROM sessions WHERE id = ?", [session_id]).fetchone()[0]
+        first = max(first, dt.date.fromisoformat(held).replace(day=1))
     counts: dict[str, list[int]] = {}
     for due, answered in db.execute(
             """SELECT p.due_on, MIN(x.doc_date) FROM actions x JOIN petitions p ON p.id = x.petition_id
-               WHERE x.kind = 'answer_written' GROUP BY p.id HAVING MIN(x.doc_date) >= ? AND MIN(x.doc_date) <= ?""",
-            [first.isoformat(), as_of.isoformat()]):
+               WHERE x.kind = 'answer_written' AND (? IS NULL OR p.session_id = ?)
+               GROUP BY p.id HAVING MIN(x.doc_date) >= ? AND MIN(x.doc_date) <= ?""",
+            [session_id, session_id, first.isoformat(), as_of.isoformat()]):
         c = counts.setdefault(answered[:7], [0, 0])
         c[0] += 1
         c[1] += 1 if due is None or answered <= due else 0
@@ -77,10 +82,10 @@ def oldest_overdue(db, as_of: dt.date, limit: int = OLDEST) -> list[dict]:
     return rows
 
 
-def build(db, as_of: dt.date, public: bool = False) -> dict:
+def build(db, as_of: dt.date, public: bool = False, session_id: int | None = None) -> dict:
     from doithoai import reminders
 
-    summary = reports.summary(db, as_of)
+    summary = reports.summary(db, as_of, str(session_id) if session_id is not None else None)
     open_count = sum(r["count"] for r in summary["by_status"] if r["status"] in OPEN)
     oldest = oldest_overdue(db, as_of)
     if public:
@@ -92,7 +97,7 @@ def build(db, as_of: dt.date, public: bool = False) -> dict:
         "public": public,
         "summary": summary,
         "open": open_count,
-        "months": on_time_by_month(db, as_of),
+        "months": on_time_by_month(db, as_of, session_id=session_id),
         "oldest": oldest,
         "milestones": reminders.office_items(db, as_of, within=15)["milestones"],
     }
@@ -310,3 +315,121 @@ def write(db, as_of: dt.date, path, public: bool = False) -> dict:
     data = build(db, as_of, public)
     write_atomic(path, render(data).encode("utf-8"), mode=0o600)
     return data
+
+
+# -- the same charts as pictures in a Word document ------------------------------------------
+
+CHART_MARK = "Biểu đồ kèm theo báo cáo"
+
+
+def _browser() -> str | None:
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def rasterise(svgs: list[str], scale: int = 2) -> list[bytes]:
+    """PNG pictures of SVG charts, drawn by headless Chromium — the engine that shows the
+    dashboard, so the pictures match the page (same fonts, same geometry). No Python SVG
+    renderer is installed here (cairosvg would need the system's cairo); LibreOffice has no
+    SVG→PNG export filter."""
+    import re
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from doithoai.errors import DoithoaiError
+
+    browser = _browser()
+    if browser is None:
+        raise DoithoaiError("Không có trình duyệt Chromium để vẽ biểu đồ thành hình trong văn bản.",
+                            "Cài chromium (Debian/Ubuntu: `apt install chromium`) hoặc tạo văn bản không có --charts; "
+                            "trang tổng quan `report dashboard` không cần trình duyệt này.")
+    pictures = []
+    with tempfile.TemporaryDirectory(prefix="doithoai-charts-") as tmp:
+        for i, svg in enumerate(svgs):
+            width, height = (int(float(x)) for x in re.search(r'width="([\d.]+)" height="([\d.]+)"', svg).groups())
+            page = Path(tmp) / f"chart{i}.html"
+            page.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>html,body{{margin:0;background:#fff}}'
+                            f"svg{{display:block}}</style></head><body>{svg}</body></html>", encoding="utf-8")
+            shot = Path(tmp) / f"chart{i}.png"
+            try:
+                subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                                "--hide-scrollbars", f"--user-data-dir={tmp}/profile", f"--force-device-scale-factor={scale}",
+                                f"--window-size={width},{height}", f"--screenshot={shot}", page.as_uri()],
+                               capture_output=True, timeout=120, check=False)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                raise DoithoaiError(f"Chromium không vẽ được biểu đồ ({type(e).__name__}).",
+                                    "Thử lại, hoặc tạo văn bản không có --charts.") from None
+            if not shot.is_file():
+                raise DoithoaiError("Chromium không vẽ được biểu đồ.", "Thử lại, hoặc tạo văn bản không có --charts.")
+            pictures.append(shot.read_bytes())
+    return pictures
+
+
+def chart_pictures(db, as_of: dt.date, session_id: int | None = None) -> list[tuple[str, bytes]]:
+    """(title, PNG) for each dashboard chart, scoped to one session when given."""
+    data = build(db, as_of, public=True, session_id=session_id)
+    items = list(charts(data).values())
+    return list(zip([t for t, _ in items], rasterise([svg for _, svg in items])))
+
+
+def add_charts_to_docx(data: bytes, pictures: list[tuple[str, bytes]]) -> bytes:
+    """The document with the charts inserted before its assessment part ("III. …"), or
+    before the appendix, or at the end. Already there (the mark paragraph): unchanged."""
+    import io
+
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    doc = Document(io.BytesIO(data))
+    paragraphs = doc.paragraphs
+    if any(p.text.strip() == CHART_MARK for p in paragraphs):
+        return data
+    anchor = next((p for p in paragraphs if p.text.strip().startswith("III.")), None) or \
+        next((p for p in paragraphs if p.text.strip().upper().startswith("PHỤ LỤC")), None)
+
+    def paragraph(text: str = "", *, italic=False, bold=False, center=False, picture: bytes | None = None):
+        p = doc.add_paragraph()
+        if center:
+            p.alignment = 1
+        if picture is not None:
+            p.add_run().add_picture(io.BytesIO(picture), width=Cm(12.5))
+        else:
+            run = p.add_run(text)
+            run.italic, run.bold = italic, bold
+            run.font.name, run.font.size = "Times New Roman", Pt(13)
+        if anchor is not None:
+            anchor._p.addprevious(p._p)
+        return p
+
+    paragraph(CHART_MARK, italic=True)
+    for i, (title, png) in enumerate(pictures, start=1):
+        paragraph(picture=png, center=True)
+        paragraph(f"Biểu đồ {i}. {title}", italic=True, center=True)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def embed_in_document(db, document: dict, pictures: list[tuple[str, bytes]]) -> str:
+    """Rewrite a generated document with the charts and keep the register true to the file
+    (its sha256, and the stored bytes where the register keeps them). Caller holds the transaction."""
+    from pathlib import Path
+
+    from doithoai.db import log_event
+    from doithoai.fileio import write_atomic
+
+    path = Path(document["path"])
+    data = add_charts_to_docx(path.read_bytes(), pictures)
+    sha = write_atomic(path, data, mode=0o600)
+    if document.get("id") is not None:
+        columns = {r[1] for r in db.execute("PRAGMA table_info(documents)")}
+        if "content" in columns:
+            db.execute("UPDATE documents SET sha256 = ?, content = ? WHERE id = ? AND content IS NOT NULL",
+                       [sha, data, document["id"]])
+        db.execute("UPDATE documents SET sha256 = ? WHERE id = ?", [sha, document["id"]])
+        log_event(db, "document.charts", "documents", document["id"], None,
+                  {"charts": [t for t, _ in pictures], "sha256": sha})
+    return sha

@@ -127,3 +127,36 @@ def _pages(pdf) -> int:
         out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         return int(re.search(r"Pages:\s+(\d+)", out).group(1))
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_results_report_with_charts(cli, unit, isolated):
+    import hashlib
+
+    from docx import Document
+
+    make_base(cli)
+    out = isolated / "bao-cao.docx"
+    result = cli("doc", "report", "2025-khoen-on", "-o", out, "--as-of", "2025-05-06", "--charts")
+    assert "Đã thêm 3 biểu đồ" in result.stderr
+    doc = Document(out)
+    assert len(doc.inline_shapes) == 3
+    texts = [p.text for p in doc.paragraphs]
+    assert "Biểu đồ 1. Quá hạn theo cơ quan chủ trì" in texts and "Biểu đồ 3. Kiến nghị theo lĩnh vực" in texts
+    assert texts.index("Biểu đồ kèm theo báo cáo") < next(i for i, t in enumerate(texts) if t.startswith("III."))
+    png = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    assert doc.part.related_parts[png].blob.startswith(b"\x89PNG")
+    register = {r["kind"]: r for r in cli.json("doc", "register")}
+    assert register["report"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()  # the register matches the file
+    cli("doc", "report", "2025-khoen-on", "-o", out, "--as-of", "2025-05-06", "--charts")
+    assert len(Document(out).inline_shapes) == 3  # again: still one set of charts
+
+
+def test_charts_without_a_browser_refuses_before_issuing(cli, unit, isolated, monkeypatch):
+    make_base(cli)
+    monkeypatch.setenv("PATH", str(isolated / "empty"))
+    result = cli.fail("doc", "report", "2025-khoen-on", "-o", isolated / "bao-cao.docx", "--as-of", "2025-05-06", "--charts")
+    assert "Chromium" in result.stderr and "không có --charts" in result.stderr
+    assert not (isolated / "bao-cao.docx").exists()
+    assert cli.json("doc", "register") == []
