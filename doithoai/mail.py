@@ -208,7 +208,8 @@ def recipients(db, cfg: MailConfig, item: dict) -> tuple[list[str], list[str], s
         if not cfg.office:
             return [], [], "chưa đặt địa chỉ thư của Văn phòng (mail.office)"
         return _split(cfg.office), [], None
-    email, code = db.execute("SELECT email, code FROM agencies WHERE id = ?", [item["agency_id"]]).fetchone()
+    email, code, head_email = db.execute("SELECT email, code, head_email FROM agencies WHERE id = ?",
+                                         [item["agency_id"]]).fetchone()
     if not email:
         return [], [], f"cơ quan {code} chưa có địa chỉ thư"
     cc: list[str] = []
@@ -220,9 +221,10 @@ def recipients(db, cfg: MailConfig, item: dict) -> tuple[list[str], list[str], s
                 f"SELECT DISTINCT a.email FROM assignments x JOIN agencies a ON a.id = x.agency_id "
                 f"WHERE x.petition_id IN ({','.join('?' * len(part))}) AND x.role = 'support' AND x.active = 1 "
                 "AND a.email <> '' ORDER BY a.code", part)]
-    if item["escalated"]:
-        cc += _split(cfg.chair)
     to = [email]
+    if item["escalated"]:  # the head, and the chair's office in copy
+        to += [head_email] if head_email and head_email != email else []
+        cc += _split(cfg.chair)
     cc = [a for i, a in enumerate(cc) if a not in to and a not in cc[:i]]
     return to, cc, None
 

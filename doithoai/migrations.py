@@ -269,7 +269,8 @@ def m008_mail_outbox(db):
     # that writes the letter, then sent; a refused delivery stays 'failed' and is retried by
     # the next run, so nothing is lost. target is 'agency' (one per agency per working day),
     # 'office' (the unit's own daily reminder) or 'test'. due_notices remembers which petitions
-    # were already announced as due soon (once per petition). The indexes keep a run
+    # were already announced as due soon (once per petition). agencies.head_email: at the
+    # escalation steps the letter also goes to the head of the agency. The indexes keep a run
     # proportional to what it reminds: an agency's overdue petitions by index, the history of
     # only the petitions being reminded, and the pending queue.
     db.executescript(
@@ -310,6 +311,7 @@ def m008_mail_outbox(db):
             petition_id INTEGER PRIMARY KEY REFERENCES petitions(id),
             on_date     TEXT NOT NULL
         );
+        ALTER TABLE agencies ADD COLUMN head_email TEXT NOT NULL DEFAULT '';
         CREATE INDEX petitions_agency_due ON petitions(lead_agency_id, status, due_on);
         CREATE INDEX reminders_day ON reminders(on_date, agency_id);
         CREATE INDEX assignments_support ON assignments(petition_id, role, active, agency_id);

@@ -285,6 +285,42 @@ def _queue_day(db, as_of: dt.date, letters: list[dict], soon: dict, items: dict,
     return queued
 
 
+def preview(db, as_of: dt.date, result: dict) -> list[dict]:
+    """The messages a sending run would deliver now (for --dry-run): new ones, then retries."""
+    from doithoai import agencies, mail
+
+    cfg = mail.config(db)
+    day = as_of.isoformat()
+    done = {(r[0], r[1]) for r in db.execute("SELECT target, IFNULL(agency_id, 0) FROM mail_outbox WHERE on_date = ?", [day])}
+    out = []
+
+    def add(target, agency, petition_ids, escalated, what):
+        if (target, agency["id"] if agency else 0) in done:
+            return
+        item = {"target": target, "agency_id": agency["id"] if agency else None, "petition_ids": petition_ids,
+                "escalated": escalated}
+        to, cc, problem = mail.recipients(db, cfg, item)
+        out.append({"target": target, "agency": agency["code"] if agency else "", "what": what, "to": to, "cc": cc,
+                    "problem": problem or "", "retry": False})
+
+    letters = result["letters"]
+    for letter in letters:
+        a = agencies.get(db, letter["agency"])
+        soon = len(result["due_soon"].get(a["code"], []))
+        add("agency", a, [p["id"] for p in letter["petitions"]], letter["escalated"],
+            f"văn bản đôn đốc, {len(letter['petitions'])} quá hạn" + (f", {soon} sắp đến hạn" if soon else ""))
+    for code, petitions in result["due_soon"].items():
+        if code not in {x["agency"] for x in letters}:
+            add("agency", agencies.get(db, code), [p["id"] for p in petitions], False, f"{len(petitions)} sắp đến hạn")
+    if letters or result["office"]["unassigned"] or result["office"]["milestones"]:
+        add("office", None, [], False, "nhắc việc của Văn phòng")
+    for r in mail.unsent(db):
+        to, cc, problem = mail.recipients(db, cfg, r)
+        out.append({"target": r["target"], "agency": r.get("agency") or "", "what": f"gửi lại thư ngày {vn_date(r['on_date'])}",
+                    "to": to, "cc": cc, "problem": problem or "", "retry": True})
+    return out
+
+
 def _mark_due_notices(db, petitions: list[dict], day: str) -> None:
     db.conn.executemany("INSERT OR IGNORE INTO due_notices (petition_id, on_date) VALUES (?, ?)", [[p["id"], day] for p in petitions])
 

@@ -156,10 +156,14 @@ def test_escalation_copies_the_chair(cli, unit, isolated, smtp):
     setup_petitions(cli)
     cli("config", "set", "remind.interval_days", "1")
     cli("config", "set", "remind.escalate_after", "1")
+    cli("agency", "edit", "TNMT", "--head-email", "truongphong.tnmt@thanuyen.gov.vn")
     for day in ("2025-05-06", "2025-05-07"):
         cli("remind", "--send", "--out", isolated / "nhac", "--as-of", day, code=1)
     second = [m for m in inbox.to("tnmt@thanuyen.gov.vn") if "(lần 2)" in m["Subject"]]
     assert len(second) == 1 and "bithu@thanuyen.gov.vn" in second[0]["Cc"]
+    assert second[0]["To"] == "tnmt@thanuyen.gov.vn, truongphong.tnmt@thanuyen.gov.vn"
+    first = [m for m in inbox.to("tnmt@thanuyen.gov.vn") if "(lần" not in m["Subject"]]
+    assert "truongphong" not in first[0]["To"] and "bithu" not in (first[0]["Cc"] or "")
 
 
 def test_dry_run_sends_and_writes_nothing(cli, unit, isolated, db_path, smtp):
@@ -168,7 +172,10 @@ def test_dry_run_sends_and_writes_nothing(cli, unit, isolated, db_path, smtp):
     setup_petitions(cli)
     before = dump(db_path)
     result = cli("remind", "--send", "--dry-run", "--out", isolated / "nhac", "--as-of", "2025-05-06")
-    assert "Chạy thử với --send" in result.stderr and "TNMT" in result.stdout
+    assert "Chạy thử với --send: sẽ gửi 3 thư" in result.stderr and "TNMT" in result.stdout
+    assert "TNMT: văn bản đôn đốc, 2 quá hạn — tới tnmt@thanuyen.gov.vn, đồng gửi ubnd.khoenon@laichau.gov.vn" in result.stderr
+    assert "LDTBXH: văn bản đôn đốc, 1 quá hạn — KHÔNG gửi được: cơ quan LDTBXH chưa có địa chỉ thư" in result.stderr
+    assert "Văn phòng: nhắc việc của Văn phòng — tới vanphong@thanuyen.gov.vn" in result.stderr
     assert inbox.messages == [] and dump(db_path) == before and not (isolated / "nhac").exists()
 
 

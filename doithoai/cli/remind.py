@@ -41,7 +41,7 @@ def remind(
         mail.password(cfg)  # refuse before writing anything when the password cannot be read
     with transaction(db, rollback=dry_run):
         result = reminders.run(db, now, out_dir, dry_run=dry_run, force=force, send=send)
-    pending = mail.unsent(db) if send and result["working_day"] else []
+    would_send = reminders.preview(db, now, result) if send and dry_run and result["working_day"] else []
     deliveries = []
     if send and result["working_day"] and not dry_run:
         reminders.attach_pdfs(db, result["queued"])
@@ -58,8 +58,7 @@ def remind(
         out(json.dumps({"as_of": result["as_of"], "working_day": result["working_day"],
                         "day_off_reason": result.get("day_off_reason"), "dry_run": dry_run, "letters": rows,
                         "due_soon": result["due_soon"], "office": result["office"],
-                        "would_send": [{"id": p["id"], "target": p["target"], "agency": p.get("agency") or "",
-                                        "subject": p["subject"], "status": p["status"]} for p in pending] if dry_run else [],
+                        "would_send": would_send,
                         "deliveries": sent_rows}, ensure_ascii=False, indent=2))
         return
     if not result["working_day"]:
@@ -92,12 +91,13 @@ def remind(
         if missing:
             info("Chưa có địa chỉ thư: " + ", ".join(missing) + " (thêm bằng `doithoai agency edit MÃ --email …`).")
     if send and dry_run:
-        if pending:
-            info(f"Sẽ gửi lại {len(pending)} thư chưa gửi được: " + "; ".join(
-                f"{p.get('agency') or p['target']} ({p['subject']})" for p in pending))
-        info("Chạy thử với --send: sẽ gửi mỗi cơ quan trên một thư kèm văn bản"
-             + (", và một thư nhắc việc cho Văn phòng" if office["unassigned"] or office["milestones"] or rows else "")
-             + "; chưa gửi gì.")
+        info(f"Chạy thử với --send: sẽ gửi {len(would_send)} thư; chưa gửi gì:" if would_send else
+             "Chạy thử với --send: không có thư nào để gửi.")
+        for w in would_send:
+            who = w["agency"] or "Văn phòng"
+            where = (f"tới {', '.join(w['to'])}" + (f", đồng gửi {', '.join(w['cc'])}" if w["cc"] else "")
+                     if not w["problem"] else f"KHÔNG gửi được: {w['problem']}")
+            info(f"  {who}: {w['what']} — {where}")
     for d in sent_rows:
         who = d["agency"] or ("Văn phòng" if d["target"] == "office" else d["target"])
         if d["result"] == "sent":
