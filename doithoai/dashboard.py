@@ -15,7 +15,7 @@ import datetime as dt
 import html
 
 from doithoai import deadlines, reports, settings
-from doithoai.petitions import OPEN
+from doithoai.statuses import OPEN, overdue_sql
 from doithoai.text import vn_date
 
 NAVY, RED, GREEN, AMBER, GREY, LIGHT = "#1f3a5f", "#b83227", "#2e7d32", "#c77700", "#6b7280", "#e5e7eb"
@@ -75,8 +75,8 @@ def oldest_overdue(db, as_of: dt.date, limit: int = OLDEST) -> list[dict]:
                    f.name AS field
             FROM petitions p JOIN sessions s ON s.id = p.session_id
             LEFT JOIN agencies a ON a.id = p.lead_agency_id LEFT JOIN fields f ON f.id = p.field_id
-            WHERE p.status IN ({','.join('?' * len(OPEN))}) AND p.due_on < ? ORDER BY p.due_on, p.id LIMIT ?""",
-        [*OPEN, as_of.isoformat(), limit])
+            WHERE {overdue_sql("p")} ORDER BY p.due_on, p.id LIMIT ?""",
+        [as_of.isoformat(), limit])
     for r in rows:
         r["days_overdue"] = cal.working_days_between(dt.date.fromisoformat(r["due_on"]), as_of)
     return rows

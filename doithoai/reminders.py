@@ -27,7 +27,7 @@ from doithoai import deadlines, settings
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError
 from doithoai.fileio import write_atomic
-from doithoai.petitions import OPEN
+from doithoai.statuses import open_sql, overdue_sql
 from doithoai.text import vn_date
 
 UNASSIGNED_LISTED = 30  # per session in the office's mail; the count is always complete
@@ -49,8 +49,8 @@ def plan(db, as_of: dt.date) -> list[dict]:
                    (SELECT MAX(r.on_date) FROM reminders r WHERE r.petition_id = p.id),
                    (SELECT COUNT(*) FROM reminders r WHERE r.petition_id = p.id)
             FROM petitions p
-            WHERE p.status IN ({_in(len(OPEN))}) AND p.due_on < ? AND p.lead_agency_id IS NOT NULL""",
-        [*OPEN, as_of.isoformat()]).fetchall()
+            WHERE {overdue_sql("p")} AND p.lead_agency_id IS NOT NULL""",
+        [as_of.isoformat()]).fetchall()
     letters: dict[int, dict] = {}
     overdue_days: dict[str, int] = {}
     for pid, sid, content, aid, due, last_on, times in rows:
@@ -81,9 +81,9 @@ def due_soon(db, as_of: dt.date) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for pid, sid, content, aid, due in db.execute(
             f"""SELECT p.id, p.session_id, p.content, p.lead_agency_id, p.due_on FROM petitions p
-                WHERE p.status IN ({_in(len(OPEN))}) AND p.due_on >= ? AND p.due_on <= ? AND p.lead_agency_id IS NOT NULL
+                WHERE {open_sql("p")} AND p.due_on >= ? AND p.due_on <= ? AND p.lead_agency_id IS NOT NULL
                   AND NOT EXISTS (SELECT 1 FROM due_notices d WHERE d.petition_id = p.id)
-                ORDER BY p.due_on, p.id""", [*OPEN, as_of.isoformat(), horizon.isoformat()]):
+                ORDER BY p.due_on, p.id""", [as_of.isoformat(), horizon.isoformat()]):
         out.setdefault(agencies[aid], []).append({
             "id": pid, "session": sessions[sid], "content": content, "due_on": due,
             "days_left": cal.working_days_between(as_of, dt.date.fromisoformat(due))})
