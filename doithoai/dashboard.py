@@ -15,7 +15,7 @@ import datetime as dt
 import html
 
 from doithoai import deadlines, reports, settings
-from doithoai.statuses import OPEN, overdue_sql
+from doithoai.statuses import OPEN, counted_sql, overdue_sql
 from doithoai.text import vn_date
 
 NAVY, RED, GREEN, AMBER, GREY, LIGHT = "#1f3a5f", "#b83227", "#2e7d32", "#c77700", "#6b7280", "#e5e7eb"
@@ -49,15 +49,16 @@ def on_time_by_month(db, as_of: dt.date, months: int = MONTHS, session_id: int |
     if session_id is not None:
         held = db.execute("SELECT date FROM sessions WHERE id = ?", [session_id]).fetchone()[0]
         first = max(first, dt.date.fromisoformat(held).replace(day=1))
-    counts: dict[str, list[int]] = {}
-    for due, answered in db.execute(
-            """SELECT p.due_on, MIN(x.doc_date) FROM actions x JOIN petitions p ON p.id = x.petition_id
-               WHERE x.kind = 'answer_written' AND (? IS NULL OR p.session_id = ?)
-               GROUP BY p.id HAVING MIN(x.doc_date) >= ? AND MIN(x.doc_date) <= ?""",
-            [session_id, session_id, first.isoformat(), as_of.isoformat()]):
-        c = counts.setdefault(answered[:7], [0, 0])
-        c[0] += 1
-        c[1] += 1 if due is None or answered <= due else 0
+    # Only the answers dated inside the window (index actions_written), each kept when it is
+    # its petition's first written answer: the cost follows the window, not the whole history.
+    counts = {month: [total, on_time] for month, total, on_time in db.execute(
+        f"""SELECT substr(x.doc_date, 1, 7), COUNT(*), SUM(p.due_on IS NULL OR x.doc_date <= p.due_on)
+            FROM actions x JOIN petitions p ON p.id = x.petition_id
+            WHERE x.kind = 'answer_written' AND x.doc_date >= ? AND x.doc_date <= ? AND {counted_sql("p")}
+              AND (? IS NULL OR p.session_id = ?)
+              AND NOT EXISTS (SELECT 1 FROM actions y WHERE y.petition_id = x.petition_id AND y.kind = 'answer_written'
+                              AND (y.doc_date < x.doc_date OR (y.doc_date = x.doc_date AND y.id < x.id)))
+            GROUP BY 1""", [first.isoformat(), as_of.isoformat(), session_id, session_id])}
     out, month = [], first
     while month <= as_of:
         key = month.strftime("%Y-%m")

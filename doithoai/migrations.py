@@ -389,6 +389,7 @@ def m008_mail_outbox(db):
         CREATE INDEX petitions_agency_due ON petitions(lead_agency_id, status, due_on);
         CREATE INDEX reminders_day ON reminders(on_date, agency_id);
         CREATE INDEX assignments_support ON assignments(petition_id, role, active, agency_id);
+        CREATE INDEX actions_written ON actions(kind, doc_date);
         """
     )
 

@@ -160,3 +160,19 @@ def test_charts_without_a_browser_refuses_before_issuing(cli, unit, isolated, mo
     assert "Chromium" in result.stderr and "không có --charts" in result.stderr
     assert not (isolated / "bao-cao.docx").exists()
     assert cli.json("doc", "register") == []
+
+
+def test_trend_and_hostile_names_are_drawn_as_text(cli, unit, isolated):
+    ids = make_base(cli)
+    cli("init", "--unit", "<script>alert(1)</script> & \"Huyện ủy\"", "--level", "huyen")
+    cli("petition", "answer", ids[0], "--written", "--summary", "Trả lời muộn", "--doc-number", "15/CV",
+        "--doc-date", "2025-05-05", "--as-of", "2025-05-05")
+    page = isolated / "tongquan.html"
+    cli("report", "dashboard", "-o", page, "--as-of", "2025-05-06")
+    parsed = figures(page)
+    months = {a["data-month"]: a["data-value"] for tag, a in parsed.tags if tag == "circle"}
+    assert months == {"2025-04": "1.0", "2025-05": "0.0"}  # 20/04 on time; 05/05 after the 29/04 due date
+    text = page.read_text(encoding="utf-8")
+    assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Huyện ủy&quot;" in text
+    summary = cli.json("report", "summary", "--as-of", "2025-05-06")
+    assert parsed.figures == expected(summary) and summary["on_time_share"] == 0.5

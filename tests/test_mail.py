@@ -233,3 +233,19 @@ def test_send_without_settings_is_refused_before_writing(cli, unit, isolated, db
     result = cli.fail("remind", "--send", "--out", isolated / "nhac", "--as-of", "2025-05-06")
     assert "mail.host" in result.stderr and dump(db_path) == before
     assert not os.path.exists(isolated / "nhac")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (__import__("shutil").which("soffice") or __import__("shutil").which("libreoffice")),
+                    reason="LibreOffice is not installed")
+def test_letter_goes_with_its_pdf_when_libreoffice_is_present(cli, unit, isolated, smtp):
+    inbox, port = smtp
+    configure(cli, port)
+    cli("config", "set", "mail.pdf", "auto")
+    setup_petitions(cli)
+    cli("remind", "--send", "--out", isolated / "nhac", "--as-of", "2025-05-06", code=1)
+    [msg] = inbox.to("tnmt@thanuyen.gov.vn")
+    parts = {a.get_filename(): a.get_content() for a in msg.iter_attachments()}
+    assert sorted(parts) == ["don-doc-TNMT-2025-05-06.docx", "don-doc-TNMT-2025-05-06.pdf"]
+    assert parts["don-doc-TNMT-2025-05-06.pdf"].startswith(b"%PDF")
+    assert (os.stat(isolated / "nhac" / "don-doc-TNMT-2025-05-06.pdf").st_mode & 0o777) == 0o600
