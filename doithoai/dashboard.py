@@ -46,9 +46,9 @@ def on_time_by_month(db, as_of: dt.date, months: int = MONTHS, session_id: int |
     first = dt.date(as_of.year, as_of.month, 1)
     for _ in range(months - 1):
         first = (first - dt.timedelta(days=1)).replace(day=1)
-    if session_id is not None:
-        held = db.execute("SELECT date FROM sessions WHERE id = ?", [session_id]).fetchone()[0]
-        first = max(first, dt.date.fromisoformat(held).replace(day=1))
+    held = db.execute("SELECT MIN(date) FROM sessions WHERE ? IS NULL OR id = ?", [session_id, session_id]).fetchone()[0]
+    if held:  # no empty months before the first session
+        first = min(max(first, dt.date.fromisoformat(held).replace(day=1)), as_of.replace(day=1))
     # Only the answers dated inside the window (index actions_written), each kept when it is
     # its petition's first written answer: the cost follows the window, not the whole history.
     counts = {month: [total, on_time] for month, total, on_time in db.execute(
@@ -165,7 +165,9 @@ def trend_svg(months: list[dict], *, width: int = 360, height: int = 170) -> str
                          f'data-value="{m["share"]}"><title>{m["month"]}: {_pct(m["share"])} đúng hạn '
                          f'({m["on_time"]}/{m["answers"]})</title></circle>')
         x, y, m = points[-1]
-        parts.append(f'<text x="{min(x, width - right - 14):.1f}" y="{max(y - 7, 10):.1f}" font-size="11" font-weight="bold" '
+        below = len(points) > 1 and points[-2][1] < y  # the line comes down to the point: write under it
+        ty = min(y + 15, top + plot_h - 2) if below else max(y - 7, 10)
+        parts.append(f'<text x="{min(x, width - right - 14):.1f}" y="{ty:.1f}" font-size="11" font-weight="bold" '
                      f'text-anchor="middle" fill="{GREEN}">{_pct(m["share"])}</text>')
     else:
         parts.append(f'<text x="{left + 8}" y="{top + plot_h / 2:.1f}" font-size="13" fill="{GREY}">'
@@ -297,7 +299,7 @@ def render(data: dict) -> str:
 <div class="kpis">{kpis}</div>
 <div class="grid">
 <section><h2>{chart["overdue_by_agency"][0]} <small>{agencies_overdue} cơ quan</small></h2>{chart["overdue_by_agency"][1]}</section>
-<section><h2>{chart["on_time_trend"][0]} <small>12 tháng; cột xám: số văn bản</small></h2>{chart["on_time_trend"][1]}</section>
+<section><h2>{chart["on_time_trend"][0]} <small>tối đa 12 tháng; cột xám: số văn bản</small></h2>{chart["on_time_trend"][1]}</section>
 </div>
 <div class="grid">
 <section><h2>{chart["by_field"][0]}</h2>{chart["by_field"][1]}</section>
