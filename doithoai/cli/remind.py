@@ -80,12 +80,23 @@ def remind(
     if soon:
         info(f"Sắp đến hạn (chưa báo trước): " + ", ".join(f"{code} {len(p)}" for code, p in sorted(soon.items())) + " kiến nghị.")
     office = result["office"]
-    for u in office["unassigned"]:
-        info(f"Chưa giao: {u['session']} còn {u['count']} kiến nghị chưa giao cơ quan trả lời, "
-             f"quá hạn thông báo kết luận ({vn_date(u['review_by'])}) {u['days_late']} ngày làm việc.")
-    for m in office["milestones"]:
-        when = (f"đã quá hạn {m['days']} ngày làm việc" if m["missed"] else f"còn {m['days']} ngày làm việc")
-        info(f"Mốc: {m['session']} — {m['label']}, hạn {vn_date(m['due_on'])}, {when}.")
+    if office["unassigned"]:
+        info(f"Chưa giao: {sum(u['count'] for u in office['unassigned'])} kiến nghị ở {len(office['unassigned'])} "
+             "cuộc đối thoại đã quá hạn thông báo kết luận mà chưa giao cơ quan trả lời"
+             + (":" if verbose else " (chi tiết: -v)."))
+    if verbose:
+        for u in office["unassigned"]:
+            info(f"  {u['session']}: {u['count']} kiến nghị (số {', '.join(map(str, u['petition_ids']))}"
+                 f"{'…' if u['count'] > len(u['petition_ids']) else ''}), hạn {vn_date(u['review_by'])}, "
+                 f"quá {u['days_late']} ngày làm việc.")
+    if office["milestones"]:
+        missed = sum(1 for m in office["milestones"] if m["missed"])
+        info(f"Mốc của cuộc đối thoại: {missed} đã quá hạn, {len(office['milestones']) - missed} sắp đến hạn"
+             + (":" if verbose else " (chi tiết: -v)."))
+    if verbose:
+        for m in office["milestones"]:
+            when = (f"đã quá hạn {m['days']} ngày làm việc" if m["missed"] else f"còn {m['days']} ngày làm việc")
+            info(f"  {m['session']} — {m['label']}, hạn {vn_date(m['due_on'])}, {when}.")
     if rows and not send and verbose:
         missing = [r["agency"] for r in rows if not r["email"]]
         if missing:
