@@ -416,23 +416,35 @@ def add_charts_to_docx(data: bytes, pictures: list[tuple[str, bytes]]) -> bytes:
     return buf.getvalue()
 
 
-def embed_in_document(db, document: dict, pictures: list[tuple[str, bytes]]) -> str:
-    """Rewrite a generated document with the charts and keep the register true to the file
-    (its sha256, and the stored bytes where the register keeps them). Caller holds the transaction."""
+def has_charts(path) -> bool:
+    import io
+    from pathlib import Path
+
+    from docx import Document
+
+    return any(p.text.strip() == CHART_MARK for p in Document(io.BytesIO(Path(path).read_bytes())).paragraphs)
+
+
+def embed_in_document(db, document: dict, pictures: list[tuple[str, bytes]]) -> bool:
+    """Put the charts into a document just issued (or a draft) and keep the register true to
+    the file: its sha256 and the issued bytes it keeps. An issued document that is only
+    reproduced is left exactly as it was issued. Returns whether the file changed.
+    Caller holds the transaction."""
     from pathlib import Path
 
     from doithoai.db import log_event
     from doithoai.fileio import write_atomic
 
+    if document.get("state") == "reproduced":
+        return False
     path = Path(document["path"])
-    data = add_charts_to_docx(path.read_bytes(), pictures)
+    before = path.read_bytes()
+    data = add_charts_to_docx(before, pictures)
+    if data == before:
+        return False
     sha = write_atomic(path, data, mode=0o600)
-    if document.get("id") is not None:
-        columns = {r[1] for r in db.execute("PRAGMA table_info(documents)")}
-        if "content" in columns:
-            db.execute("UPDATE documents SET sha256 = ?, content = ? WHERE id = ? AND content IS NOT NULL",
-                       [sha, data, document["id"]])
-        db.execute("UPDATE documents SET sha256 = ? WHERE id = ?", [sha, document["id"]])
+    if document.get("id") is not None and document.get("state") in ("issued", "reissued"):
+        db.execute("UPDATE documents SET sha256 = ?, content = ? WHERE id = ?", [sha, data, document["id"]])
         log_event(db, "document.charts", "documents", document["id"], None,
                   {"charts": [t for t, _ in pictures], "sha256": sha})
-    return sha
+    return True

@@ -251,7 +251,13 @@ def m003_documents_and_reminders(db):
 def m004_event_chain(db):
     # Event-log continuity: each event carries sha256(previous chain + its own fields), so
     # `db check` can tell an edited, removed or reordered event from an intact log.
-    from doithoai.db import event_chain
+    # Frozen copy of the chain function as it was when this migration shipped (db.event_chain
+    # may evolve; a migration must keep doing what it did).
+    import hashlib
+
+    def event_chain(previous, fields):
+        text = "\x1f".join("" if f is None else str(f) for f in fields)
+        return hashlib.sha256(f"{previous}\x1e{text}".encode("utf-8")).hexdigest()
 
     db.execute("ALTER TABLE events ADD COLUMN chain TEXT")
     db.execute("DROP TRIGGER events_no_update")
@@ -392,6 +398,146 @@ def m008_mail_outbox(db):
         CREATE INDEX actions_written ON actions(kind, doc_date);
         """
     )
+
+
+@migration
+def m006_row_seals(db):
+    # Tampering shows (issue 12): triggers note every write to the case tables in
+    # row_touched, whoever makes it; doithoai seals the rows it wrote (row_seals + a `seal`
+    # event in the hash chain) and clears its own notes, so what remains was written outside
+    # the tool. Existing rows are sealed here once, as a baseline. Frozen: the column lists,
+    # the digest and the chain function as they were when this migration shipped.
+    import datetime as dt
+    import getpass
+    import hashlib
+    import json
+
+    tracked = {
+        "sessions": ("code", "title", "commune", "date", "time", "location", "chair", "secretary", "status",
+                     "notice_by", "review_by", "answer_due", "complex_answer_due", "notice_sent_on", "held_on",
+                     "reviewed_on", "closed_on", "conclusion"),
+        "petitioners": ("name", "is_organisation", "address", "phone", "id_number"),
+        "petitions": ("session_id", "petitioner_id", "stable_key", "form_no", "content", "field_id", "urgency",
+                      "source", "registered_on", "speak", "speak_order", "proposed_agency", "status", "complex",
+                      "complex_reason", "conclusion", "lead_agency_id", "due_on"),
+        "assignments": ("petition_id", "agency_id", "role", "due_on", "due_rule", "manual_due", "assigned_on",
+                        "active"),
+        "actions": ("petition_id", "kind", "on_date", "agency_id", "to_body", "doc_number", "doc_date", "summary",
+                    "resolved"),
+    }
+
+    def digest(values):
+        text = "\x1f".join("\x00" if v is None else str(v) for v in values)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+    def chain(previous, fields):
+        text = "\x1f".join("" if f is None else str(f) for f in fields)
+        return hashlib.sha256(f"{previous}\x1e{text}".encode("utf-8")).hexdigest()
+
+    conn = db.conn
+    db.executescript(
+        """
+        CREATE TABLE row_seals (
+            event_id INTEGER NOT NULL,
+            tbl      TEXT NOT NULL,
+            row_id   INTEGER NOT NULL,
+            digest   TEXT,              -- NULL: the row was deleted
+            PRIMARY KEY (tbl, row_id, event_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX row_seals_event ON row_seals(event_id);
+        CREATE TABLE row_touched (
+            id     INTEGER PRIMARY KEY,
+            tbl    TEXT NOT NULL,
+            row_id INTEGER NOT NULL
+        );
+        """
+    )
+    for tbl in tracked:
+        db.executescript(
+            f"""
+            CREATE TRIGGER {tbl}_touched_insert AFTER INSERT ON {tbl}
+                BEGIN INSERT INTO row_touched (tbl, row_id) VALUES ('{tbl}', NEW.id); END;
+            CREATE TRIGGER {tbl}_touched_update AFTER UPDATE ON {tbl}
+                BEGIN INSERT INTO row_touched (tbl, row_id) SELECT '{tbl}', OLD.id UNION SELECT '{tbl}', NEW.id; END;
+            CREATE TRIGGER {tbl}_touched_delete AFTER DELETE ON {tbl}
+                BEGIN INSERT INTO row_touched (tbl, row_id) VALUES ('{tbl}', OLD.id); END;
+            """
+        )
+    entries = []
+    for tbl, cols in tracked.items():
+        for row in conn.execute(f"SELECT id, {', '.join(cols)} FROM {tbl}"):
+            entries.append((tbl, row[0], digest(row[1:])))
+    h = hashlib.sha256()
+    for tbl, row_id, dg in sorted(entries, key=lambda e: (e[0], e[1])):
+        h.update(f"{tbl}\x1f{row_id}\x1f{dg or ''}\x1e".encode())
+    try:
+        user = getpass.getuser()
+    except Exception:
+        user = "?"
+    at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    after = json.dumps({"baseline": True, "rows": len(entries), "sha256": h.hexdigest()}, ensure_ascii=False,
+                       sort_keys=True)
+    fields = [at, user, "seal", "row_seals", None, None, after]
+    last = conn.execute("SELECT chain FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    conn.execute("INSERT INTO events (at, user, action, entity, entity_id, before, after, chain) "
+                 "VALUES (?,?,?,?,?,?,?,?)", [*fields, chain(last[0] if last and last[0] else "", fields)])
+    event_id = conn.execute("SELECT max(id) FROM events").fetchone()[0]
+    conn.executemany("INSERT INTO row_seals (event_id, tbl, row_id, digest) VALUES (?,?,?,?)",
+                     [(event_id, t, i, d) for t, i, d in entries])
+
+
+@migration
+def m007_issued_documents(db):
+    # Issue 10: an issued document is kept as issued. The register holds the .docx bytes
+    # (a re-render reproduces them; a public copy is the issued bytes redacted), a status
+    # (issued | replaced when reissued) and the numbering series (a calendar year for state
+    # documents, a committee term for party ones). The single `unit.parent` setting served
+    # two purposes; it becomes `unit.superior` (header line) and `unit.escalate_to`.
+    import hashlib
+    from pathlib import Path
+
+    from doithoai.text import fold
+
+    db.execute("ALTER TABLE documents ADD COLUMN content BLOB")
+    db.execute("ALTER TABLE documents ADD COLUMN status TEXT NOT NULL DEFAULT 'issued'")
+    db.execute("ALTER TABLE documents ADD COLUMN replaced_by INTEGER REFERENCES documents(id)")
+    db.execute("ALTER TABLE documents ADD COLUMN series TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE documents SET series = CAST(year AS TEXT)")
+    for doc_id, path, sha in db.execute("SELECT id, path, sha256 FROM documents").fetchall():
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == sha:  # the file is still exactly as issued
+            db.execute("UPDATE documents SET content = ? WHERE id = ?", [data, doc_id])
+    row = db.execute("SELECT value FROM settings WHERE key = 'unit.parent'").fetchone()
+    if row is not None:
+        parent = row[0].strip()
+        style = db.execute("SELECT value FROM settings WHERE key = 'unit.style'").fetchone()
+        superior = ""
+        if style and style[0] == "party":
+            words = parent.split()
+            levels = {"tinh uy": "TỈNH", "huyen uy": "HUYỆN", "thanh uy": "THÀNH PHỐ", "thi uy": "THỊ XÃ", "dang uy": ""}
+            level = levels.get(fold(" ".join(words[:2])))
+            if level is None or len(words) < 3:
+                superior = parent.upper()
+            else:
+                superior = " ".join(x for x in ("ĐẢNG BỘ", level, " ".join(words[2:]).upper()) if x)
+        for key, value in (("unit.escalate_to", parent), ("unit.superior", superior)):
+            db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, value])
+        db.execute("DELETE FROM settings WHERE key = 'unit.parent'")
+
+
+
+@migration
+def m007b_session_persons(db):
+    # Issue 10: the minutes are signed by persons. A session keeps the chair and the secretary
+    # as name + position, apart from `chair` (the chair's office, used in running text); the
+    # officials attending ("name, position; …"), citizens present and the end time.
+    for column in ("chair_name TEXT NOT NULL DEFAULT ''", "chair_position TEXT NOT NULL DEFAULT ''",
+                   "secretary_name TEXT NOT NULL DEFAULT ''", "secretary_position TEXT NOT NULL DEFAULT ''",
+                   "officials TEXT NOT NULL DEFAULT ''", "citizens_present INTEGER", "end_time TEXT NOT NULL DEFAULT ''"):
+        db.execute(f"ALTER TABLE sessions ADD COLUMN {column}")
 
 
 NAMES = [fn.__name__ for fn in MIGRATIONS]

@@ -149,8 +149,26 @@ def test_results_report_with_charts(cli, unit, isolated):
     assert doc.part.related_parts[png].blob.startswith(b"\x89PNG")
     register = {r["kind"]: r for r in cli.json("doc", "register")}
     assert register["report"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()  # the register matches the file
-    cli("doc", "report", "2025-khoen-on", "-o", out, "--as-of", "2025-05-06", "--charts")
-    assert len(Document(out).inline_shapes) == 3  # again: still one set of charts
+    again = cli("doc", "report", "2025-khoen-on", "-o", isolated / "lai.docx", "--as-of", "2025-05-06")
+    assert (isolated / "lai.docx").read_bytes() == out.read_bytes()  # reproduced as issued, charts included
+    draft = isolated / "nhap.docx"
+    cli("doc", "report", "2025-khoen-on", "-o", draft, "--as-of", "2025-05-06", "--draft", "--charts")
+    assert len(Document(draft).inline_shapes) == 3
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_charts_never_change_an_issued_report(cli, unit, isolated):
+    from docx import Document
+
+    make_base(cli)
+    out = isolated / "bao-cao.docx"
+    cli("doc", "report", "2025-khoen-on", "-o", out, "--as-of", "2025-05-06")
+    issued = out.read_bytes()
+    later = cli("doc", "report", "2025-khoen-on", "-o", out, "--as-of", "2025-05-06", "--charts")
+    assert out.read_bytes() == issued and "--reissue" in later.stderr
+    cli("doc", "report", "2025-khoen-on", "-o", out, "--as-of", "2025-05-06", "--charts", "--reissue")
+    assert len(Document(out).inline_shapes) == 3
 
 
 def test_charts_without_a_browser_refuses_before_issuing(cli, unit, isolated, monkeypatch):

@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover
 from doithoai.errors import DoithoaiError
 
 EXIT_OVERDUE = 3
+_WRITE_ERRNOS = {28, 5, 27, 122}  # ENOSPC, EIO, EFBIG, EDQUOT
 
 # click's usage messages, in Vietnamese (the option or value they name stays as it is)
 _USAGE = [
@@ -60,6 +61,7 @@ class RootGroup(TyperGroup):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            sys.stdout.flush()  # a full disk under `> file` shows here, not silently at exit
         except DoithoaiError as e:
             print_error(e.message, e.hint)
             sys.exit(e.exit_code)
@@ -85,6 +87,10 @@ class RootGroup(TyperGroup):
         except Exception as e:  # never a traceback for a user; DOITHOAI_DEBUG=1 shows it
             if os.environ.get("DOITHOAI_DEBUG"):
                 raise
+            if isinstance(e, OSError) and e.errno in _WRITE_ERRNOS:
+                print_error(f"không ghi được kết quả ra đầu ra chuẩn ({e.strerror}); kết quả bị cắt, không dùng được.",
+                            "Giải phóng dung lượng ổ đĩa (hoặc ghi vào nơi khác) rồi chạy lại.")
+                sys.exit(1)
             print_error(
                 f"lỗi không mong đợi ({type(e).__name__}: {e}). Không có thay đổi nào được ghi dở.",
                 "Chạy lại với DOITHOAI_DEBUG=1 để xem chi tiết và gửi cho người phát triển.",

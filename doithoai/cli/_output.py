@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from doithoai.fileio import write_atomic
+from doithoai.fileio import write_atomic, write_stream
 from doithoai.spreadsheet import csv_text, xlsx_bytes
 from doithoai.text import vn_date
 
@@ -44,9 +44,7 @@ def console(stderr: bool = False):
 
 def out(text: str = "") -> None:
     """Plain text to stdout."""
-    stream = _utf8(sys.stdout)
-    stream.write(text + "\n")
-    stream.flush()
+    write_stream(_utf8(sys.stdout), text + "\n")
 
 
 def err(text: str) -> None:
@@ -149,14 +147,7 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
         write_atomic(out_path, text.encode("utf-8"))
         info(f"Đã ghi {len(rows)} dòng vào {out_path}.")
         return
-    stream = _utf8(sys.stdout)
-    if fmt == "csv" and hasattr(stream, "buffer"):
-        stream.flush()
-        stream.buffer.write(text.encode("utf-8"))
-        stream.buffer.flush()
-    else:
-        stream.write(text)
-        stream.flush()
+    write_stream(_utf8(sys.stdout), text)
 
 
 def _rich_table(rows: list[dict], columns: list[Col], title: str | None, footer: str | None) -> None:

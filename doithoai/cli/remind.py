@@ -33,8 +33,11 @@ def remind(
     from doithoai.db import transaction
     from doithoai.text import vn_date
 
+    from doithoai.maintenance import verify_daily
+
     db = open_db()
     now = today(as_of)
+    verify_daily(db, now)  # cron: never a silent wrong answer from a damaged file
     if send:
         cfg = mail.config(db)
         mail.require_ready(cfg)

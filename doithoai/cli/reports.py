@@ -52,7 +52,12 @@ def overdue(
     from doithoai.text import vn_date
 
     now = today(as_of)
-    rows = reports.overdue(open_db(), now, session=session, agency=agency, field=field)
+    db = open_db()
+    if fail_on_overdue:  # cron: never a silent wrong answer from a damaged file
+        from doithoai.maintenance import verify_daily
+
+        verify_daily(db, now)
+    rows = reports.overdue(db, now, session=session, agency=agency, field=field)
     columns = _columns([Col("days_overdue", "Quá hạn (ngày LV)", "int")])
     totals = reports.totals_by_agency(rows)
     total_cols = [Col("lead_agency", "Mã"), Col("lead_agency_name", "Cơ quan chủ trì"), Col("count", "Số quá hạn", "int"),

@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import glob
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -26,6 +25,7 @@ from doithoai import intake, petitions, sessions
 from doithoai.db import log_event, now_utc, os_user
 from doithoai.errors import DoithoaiError
 from doithoai.fileio import sha256_file
+from doithoai.importing import limits
 from doithoai.importing.headers import FIELDS, parse_maps
 from doithoai.importing.records import Record
 
@@ -113,6 +113,7 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
     petitions.require_taking_petitions(s)
     mapping = parse_maps(list(maps))
     files = expand(paths)
+    limits.precheck(files)  # unreadable or hostile files refused before any row is read
     vocab = intake.Vocabulary(db, s, source)
     summary = Summary(session=s["code"])
     for path in files:
@@ -234,20 +235,20 @@ def import_files(db, today: dt.date, paths: list, session: str, *, source: str |
 
 def write_rejects(path: Path, rejected: list[Rejected]) -> None:
     """The rejected rows, with their reasons, as a UTF-8 (BOM) CSV a clerk can fix in Excel."""
+    import io
+
+    from doithoai.fileio import atomic_file
     from doithoai.spreadsheet import neutralise
 
     keys = [f for f in FIELDS if f != "skip"]
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(["Tệp", "Dòng", "Lý do", *(FIELDS[k] for k in keys)])
-            for r in rejected:
-                writer.writerow([r.record.file, r.record.row or "", "; ".join(r.reasons),
-                                 *("" if r.record.values.get(k) is None else neutralise(r.record.values.get(k))
-                                   for k in keys)])
-        os.replace(tmp, path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise DoithoaiError(f"Không ghi được tệp dòng lỗi {path}: {e.strerror}.",
-                            "Chọn thư mục khác bằng --rejects; chưa có gì được ghi vào cơ sở dữ liệu.") from None
+    with atomic_file(path, what="tệp dòng lỗi",
+                     hint="Chọn thư mục khác bằng --rejects; chưa có gì được ghi vào cơ sở dữ liệu.") as raw:
+        f = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        writer = csv.writer(f)
+        writer.writerow(["Tệp", "Dòng", "Lý do", *(FIELDS[k] for k in keys)])
+        for r in rejected:
+            writer.writerow([r.record.file, r.record.row or "", "; ".join(r.reasons),
+                             *("" if r.record.values.get(k) is None else neutralise(r.record.values.get(k))
+                               for k in keys)])
+        f.flush()
+        f.detach()

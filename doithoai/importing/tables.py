@@ -84,45 +84,75 @@ def read_csv(path: Path, info: dict | None = None) -> Iterator[Row]:
 
 
 def open_workbook(path: Path):
+    """The workbook, streamed (openpyxl read-only) after the limits of importing/limits.py are
+    checked, with each sheet's merged ranges found by that check (read-only openpyxl does not
+    expose them): use with `sheet_rows`, and close it when done."""
     import zipfile
 
+    from doithoai.importing import limits
+
+    limits.check_zip(path)  # before any XML is parsed
+    scanned = limits.scan_sheets(path)  # rows and merged ranges, before openpyxl sizes a sheet
     try:
         from openpyxl import load_workbook
 
-        return load_workbook(path, read_only=False, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as e:
         raise DoithoaiError(f"{path}: không đọc được tệp Excel ({type(e).__name__}: {e}).",
                             "Tệp có thể bị hỏng hoặc không phải .xlsx; mở bằng Excel và lưu lại dạng .xlsx.") from None
     except Exception as e:  # openpyxl raises many kinds on damaged files
         raise DoithoaiError(f"{path}: tệp Excel hỏng hoặc không đúng định dạng ({type(e).__name__}).",
                             "Mở bằng Excel và lưu lại dạng .xlsx.") from None
+    wb.doithoai_merged = scanned  # type: ignore[attr-defined]
+    wb.doithoai_path = path  # type: ignore[attr-defined]
+    return wb
 
 
-def sheet_rows(ws) -> Iterator[Row]:
-    merged: dict[tuple[int, int], object] = {}
-    for rng in ws.merged_cells.ranges:
-        value = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                merged[(r, c)] = value
-    for row in ws.iter_rows():
-        values = []
-        for cell in row:
-            key = (cell.row, cell.column)
-            values.append(merged.get(key, cell.value))
-        if row:
-            yield row[0].row, values
+def sheet_rows(wb, ws) -> Iterator[Row]:
+    """One sheet's rows, streamed; merged cells carry the top-left value into every cell they cover."""
+    from doithoai.importing import limits
+
+    path = wb.doithoai_path
+    ranges = wb.doithoai_merged.get(ws._worksheet_path.lstrip("/"), [])
+    by_row: dict[int, list[int]] = {}
+    for i, (r1, _c1, r2, _c2) in enumerate(ranges):
+        for r in range(r1, r2 + 1):
+            by_row.setdefault(r, []).append(i)
+    top_left: dict[int, object] = {}
+    ws.reset_dimensions()  # a declared dimension of XFD1048576 must not pad every row
+    try:
+        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            values = list(row)
+            for i in by_row.get(number, ()):
+                r1, c1, _r2, c2 = ranges[i]
+                if number == r1:
+                    top_left[i] = values[c1 - 1] if c1 <= len(values) else None
+                if len(values) < c2:
+                    values.extend([None] * (c2 - len(values)))
+                for c in range(c1, c2 + 1):
+                    values[c - 1] = top_left.get(i)
+            values = limits.check_row(path, number, values)
+            if values:
+                yield number, values
+    except DoithoaiError:
+        raise
+    except Exception as e:  # streamed XML: a damaged part shows only when it is reached
+        raise DoithoaiError(f"{path}: tệp Excel hỏng hoặc không đúng định dạng ({type(e).__name__}).",
+                            "Mở bằng Excel và lưu lại dạng .xlsx.") from None
+
+
+def _pick_sheet(wb, path: Path, sheet: str):
+    if sheet not in wb.sheetnames:
+        raise DoithoaiError(f"{path}: không có trang tính '{sheet}'.", f"Các trang tính: {', '.join(wb.sheetnames)}.")
+    return wb[sheet]
 
 
 def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[Row]:
     wb = open_workbook(path)
-    if sheet:
-        if sheet not in wb.sheetnames:
-            raise DoithoaiError(f"{path}: không có trang tính '{sheet}'.", f"Các trang tính: {', '.join(wb.sheetnames)}.")
-        ws = wb[sheet]
-    else:
-        ws = wb.worksheets[0]
-    return sheet_rows(ws)
+    try:
+        yield from sheet_rows(wb, _pick_sheet(wb, path, sheet) if sheet else wb.worksheets[0])
+    finally:
+        wb.close()
 
 
 def read_table(path: Path, sheet: str | None = None) -> Iterator[Row]:
@@ -207,25 +237,27 @@ def table_records(path: Path, sheet: str | None, maps: dict[str, str], notes: li
         yield from _table(path, read_csv_checked(path), "", maps, notes)
         return
     wb = open_workbook(path)
-    if sheet:
-        if sheet not in wb.sheetnames:
-            raise DoithoaiError(f"{path}: không có trang tính '{sheet}'.", f"Các trang tính: {', '.join(wb.sheetnames)}.")
-        yield from _table(path, sheet_rows(wb[sheet]), sheet if len(wb.sheetnames) > 1 else "", maps, notes)
-        return
-    if len(wb.worksheets) == 1:
-        yield from _table(path, sheet_rows(wb.worksheets[0]), "", maps, notes)
-        return
-    found, first_error = False, None
-    for ws in wb.worksheets:
-        try:
-            for rec in _table(path, sheet_rows(ws), ws.title, maps, notes):
-                found = True
-                yield rec
-        except NoTable as e:
-            first_error = first_error or e
-            notes.append(f"Trang '{ws.title}' không có bảng kiến nghị, bỏ qua ({e.message.split(': ', 1)[-1]})")
-    if not found and first_error:
-        raise first_error
+    try:
+        if sheet:
+            yield from _table(path, sheet_rows(wb, _pick_sheet(wb, path, sheet)), sheet if len(wb.sheetnames) > 1 else "",
+                              maps, notes)
+            return
+        if len(wb.worksheets) == 1:
+            yield from _table(path, sheet_rows(wb, wb.worksheets[0]), "", maps, notes)
+            return
+        found, first_error = False, None
+        for ws in wb.worksheets:
+            try:
+                for rec in _table(path, sheet_rows(wb, ws), ws.title, maps, notes):
+                    found = True
+                    yield rec
+            except NoTable as e:
+                first_error = first_error or e
+                notes.append(f"Trang '{ws.title}' không có bảng kiến nghị, bỏ qua ({e.message.split(': ', 1)[-1]})")
+        if not found and first_error:
+            raise first_error
+    finally:
+        wb.close()
 
 
 def read_csv_checked(path: Path) -> Iterator[Row]:
