@@ -229,6 +229,21 @@ def recipients(db, cfg: MailConfig, item: dict) -> tuple[list[str], list[str], s
     return to, cc, None
 
 
+CLAIM_MINUTES = 10  # a run that died while sending leaves a claim; after this it is taken over
+
+
+def _claim(db, outbox_id: int) -> bool:
+    """Mark a message as being delivered by this run, unless another run holds a fresh claim."""
+    import datetime as dt
+
+    now = dt.datetime.now(dt.timezone.utc)
+    stale = (now - dt.timedelta(minutes=CLAIM_MINUTES)).isoformat(timespec="seconds")
+    with transaction(db):
+        return db.execute("UPDATE mail_outbox SET claimed_at = ? WHERE id = ? AND status <> 'sent' "
+                          "AND (claimed_at IS NULL OR claimed_at < ?)",
+                          [now.isoformat(timespec="seconds"), outbox_id, stale]).rowcount == 1
+
+
 def send_unsent(db, *, only: list[int] | None = None) -> list[dict]:
     """Deliver every unsent message (or those ids); record each attempt. Holds no lock while talking SMTP."""
     cfg = config(db)
@@ -238,6 +253,8 @@ def send_unsent(db, *, only: list[int] | None = None) -> list[dict]:
     for item in unsent(db):
         if only is not None and item["id"] not in only:
             continue
+        if not _claim(db, item["id"]):
+            continue  # another run (cron overlapping itself) is delivering it right now
         to, cc, problem = recipients(db, cfg, item)
         message_id, error = "", problem or ""
         if not problem:
@@ -253,7 +270,7 @@ def send_unsent(db, *, only: list[int] | None = None) -> list[dict]:
             db.execute("INSERT INTO mail_attempts (outbox_id, at, message_id, recipients, result, error) VALUES (?,?,?,?,?,?)",
                        [item["id"], at, message_id, ", ".join(to + cc), result, error])
             db.execute("UPDATE mail_outbox SET status = ?, message_id = ?, recipients = ?, attempts = attempts + 1, "
-                       "last_attempt_at = ?, sent_at = ?, error = ? WHERE id = ?",
+                       "last_attempt_at = ?, sent_at = ?, error = ?, claimed_at = NULL WHERE id = ?",
                        [result, message_id, ", ".join(to + cc), at, at if result == "sent" else None, error, item["id"]])
             log_event(db, "mail.send" if result == "sent" else "mail.fail", "mail_outbox", item["id"], None,
                       {"message_id": message_id, "target": item["target"], "agency": item.get("agency"),

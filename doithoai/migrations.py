@@ -373,6 +373,7 @@ def m008_mail_outbox(db):
             last_attempt_at TEXT,
             sent_at       TEXT,
             error         TEXT NOT NULL DEFAULT '',
+            claimed_at    TEXT,   -- a run is delivering it (two cron runs never send it twice)
             created_at    TEXT NOT NULL
         );
         CREATE UNIQUE INDEX mail_outbox_once_a_day ON mail_outbox(target, IFNULL(agency_id, 0), on_date) WHERE target <> 'test';

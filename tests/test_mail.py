@@ -249,3 +249,22 @@ def test_letter_goes_with_its_pdf_when_libreoffice_is_present(cli, unit, isolate
     assert sorted(parts) == ["don-doc-TNMT-2025-05-06.docx", "don-doc-TNMT-2025-05-06.pdf"]
     assert parts["don-doc-TNMT-2025-05-06.pdf"].startswith(b"%PDF")
     assert (os.stat(isolated / "nhac" / "don-doc-TNMT-2025-05-06.pdf").st_mode & 0o777) == 0o600
+
+
+def test_a_message_being_sent_by_another_run_is_not_sent_twice(cli, unit, isolated, db_path, smtp):
+    inbox, port = smtp
+    configure(cli, port)
+    setup_petitions(cli)
+    cli("agency", "edit", "LDTBXH", "--email", "ldtbxh@thanuyen.gov.vn")
+    cli("remind", "--out", isolated / "nhac", "--as-of", "2025-05-05")  # letters written, nothing queued
+    cli("mail", "test", "canbo@thanuyen.gov.vn")
+    conn = sqlite3.connect(db_path)
+    with conn:  # an overlapping cron run claimed the test message a moment ago, and then died
+        conn.execute("UPDATE mail_outbox SET status = 'failed', claimed_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')")
+    cli("remind", "--send", "--out", isolated / "nhac", "--as-of", "2025-05-06")
+    assert len(inbox.to("canbo@thanuyen.gov.vn")) == 1  # claimed elsewhere: left alone
+    with conn:  # the claim is old: the next run takes it over
+        conn.execute("UPDATE mail_outbox SET claimed_at = '2025-01-01T00:00:00+00:00'")
+    cli("remind", "--send", "--out", isolated / "nhac", "--as-of", "2025-05-06")
+    assert len(inbox.to("canbo@thanuyen.gov.vn")) == 2
+    conn.close()
