@@ -236,12 +236,44 @@ def run(db, as_of: dt.date, out_dir: Path, *, dry_run: bool = False, force: bool
             log_event(db, "remind", "agencies", a["id"], None,
                       {"on": as_of.isoformat(), "level": letter["level"], "petitions": [p["id"] for p in letter["petitions"]]})
         if send:
-            result["queued"] = _queue_day(db, as_of, letters, soon, items, by_code)
+            earlier = _unmailed_letters(db, as_of, {letter["agency"] for letter in letters})
+            for letter in earlier:
+                by_code[letter["agency"]] = agencies.get(db, letter["agency"])
+            result["queued"] = _queue_day(db, as_of, letters + earlier, soon, items, by_code)
+            result["earlier_letters"] = earlier
     except BaseException:
         for path in written:  # the transaction rolls back: leave no letters it does not record
             path.unlink(missing_ok=True)
         raise
     return result
+
+
+def _unmailed_letters(db, as_of: dt.date, skip: set[str]) -> list[dict]:
+    """Letters written earlier today by a run without sending (the clerk sends later): rebuilt
+    from the reminder log and the register, so they go out like today's others."""
+    day = as_of.isoformat()
+    cal = deadlines.load_calendar(db)
+    escalate_after = int(settings.get(db, "remind.escalate_after"))
+    out = []
+    for agency_id, document_id, level in db.execute(
+            """SELECT r.agency_id, r.document_id, MAX(r.level) FROM reminders r
+               WHERE r.on_date = ? AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.target = 'agency'
+                     AND o.agency_id = r.agency_id AND o.on_date = r.on_date)
+               GROUP BY r.agency_id, r.document_id""", [day]).fetchall():
+        code, name = db.execute("SELECT code, name FROM agencies WHERE id = ?", [agency_id]).fetchone()
+        if code in skip:
+            continue
+        doc = db.execute("SELECT path, number_text FROM documents WHERE id = ?", [document_id]).fetchone()
+        petitions = [{"id": pid, "session": session, "content": content, "due_on": due,
+                      "days_overdue": cal.working_days_between(dt.date.fromisoformat(due), as_of)}
+                     for pid, session, content, due in db.execute(
+                         """SELECT p.id, s.code, p.content, p.due_on FROM reminders r JOIN petitions p ON p.id = r.petition_id
+                            JOIN sessions s ON s.id = p.session_id WHERE r.on_date = ? AND r.agency_id = ?
+                            AND r.document_id IS ? ORDER BY p.due_on, p.id""", [day, agency_id, document_id])]
+        out.append({"agency": code, "agency_name": name, "petitions": petitions, "level": level,
+                    "escalated": level > escalate_after, "document_id": document_id,
+                    "docx": doc[0] if doc else "", "number": doc[1] if doc else ""})
+    return out
 
 
 def _queue_day(db, as_of: dt.date, letters: list[dict], soon: dict, items: dict, by_code: dict) -> list[int]:
@@ -256,7 +288,8 @@ def _queue_day(db, as_of: dt.date, letters: list[dict], soon: dict, items: dict,
         subject = (f"Đôn đốc trả lời kiến nghị của công dân — {a['name']} — {len(letter['petitions'])} kiến nghị quá hạn"
                    + (f" (lần {letter['level']})" if letter["level"] > 1 else ""))
         body = mail_text(letter, a, letter["number"], as_of, soon.get(a["code"], [])) + signature
-        outbox_id = mail.queue(db, "agency", day, subject, body, agency_id=a["id"], attachments=[letter["docx"]],
+        outbox_id = mail.queue(db, "agency", day, subject, body, agency_id=a["id"],
+                               attachments=[letter["docx"]] if letter["docx"] else [],
                                petition_ids=[p["id"] for p in letter["petitions"]], escalated=letter["escalated"],
                                document_id=letter["document_id"])
         if outbox_id:

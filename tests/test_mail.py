@@ -268,3 +268,18 @@ def test_a_message_being_sent_by_another_run_is_not_sent_twice(cli, unit, isolat
     cli("remind", "--send", "--out", isolated / "nhac", "--as-of", "2025-05-06")
     assert len(inbox.to("canbo@thanuyen.gov.vn")) == 2
     conn.close()
+
+
+def test_letters_written_without_sending_go_out_with_a_later_send(cli, unit, isolated, smtp):
+    inbox, port = smtp
+    configure(cli, port)
+    setup_petitions(cli)
+    cli("remind", "--out", isolated / "nhac", "--as-of", "2025-05-06")  # the morning cron had no --send
+    assert inbox.messages == []
+    cli("remind", "--send", "--out", isolated / "nhac", "--as-of", "2025-05-06", code=1)  # LDTBXH: no address
+    [tnmt] = inbox.to("tnmt@thanuyen.gov.vn")
+    assert [a.get_filename() for a in tnmt.iter_attachments()] == ["don-doc-TNMT-2025-05-06.docx"]
+    assert "còn 2 kiến nghị" in body(tnmt)
+    count = len(inbox.messages)
+    cli("remind", "--send", "--out", isolated / "nhac", "--as-of", "2025-05-06", code=1)
+    assert len(inbox.messages) == count  # still once a day
