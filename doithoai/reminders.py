@@ -336,7 +336,7 @@ def preview(db, as_of: dt.date, result: dict) -> list[dict]:
         out.append({"target": target, "agency": agency["code"] if agency else "", "what": what, "to": to, "cc": cc,
                     "problem": problem or "", "retry": False})
 
-    letters = result["letters"]
+    letters = result["letters"] + _unmailed_letters(db, as_of, {x["agency"] for x in result["letters"]})
     for letter in letters:
         a = agencies.get(db, letter["agency"])
         soon = len(result["due_soon"].get(a["code"], []))

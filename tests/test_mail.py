@@ -276,6 +276,8 @@ def test_letters_written_without_sending_go_out_with_a_later_send(cli, unit, iso
     setup_petitions(cli)
     cli("remind", "--out", isolated / "nhac", "--as-of", "2025-05-06")  # the morning cron had no --send
     assert inbox.messages == []
+    preview = cli("remind", "--send", "--dry-run", "--out", isolated / "nhac", "--as-of", "2025-05-06")
+    assert "TNMT: văn bản đôn đốc, 2 quá hạn — tới tnmt@thanuyen.gov.vn" in preview.stderr
     cli("remind", "--send", "--out", isolated / "nhac", "--as-of", "2025-05-06", code=1)  # LDTBXH: no address
     [tnmt] = inbox.to("tnmt@thanuyen.gov.vn")
     assert [a.get_filename() for a in tnmt.iter_attachments()] == ["don-doc-TNMT-2025-05-06.docx"]
