@@ -268,7 +268,9 @@ def test_template_without_number_or_signature_cannot_issue(cli, unit, session, i
 
 
 def soffice_pdf(path: Path) -> str:
-    result = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(path.parent), str(path)],
+    # a profile of its own: two LibreOffice processes sharing one profile fail at random
+    profile = f"-env:UserInstallation={(path.parent / 'lo-profile').as_uri()}"
+    result = subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(path.parent), str(path)],
                             capture_output=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return subprocess.run(["pdftotext", "-layout", str(path.with_suffix(".pdf")), "-"], capture_output=True,

@@ -299,7 +299,8 @@ def test_full_dossier_copies_issued_documents(cli, demo, isolated):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_converts_every_kind(cli, demo, isolated):
     files = generate_all(cli, isolated)
-    result = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(isolated / "pdf"),
+    profile = f"-env:UserInstallation={(isolated / 'lo-profile').as_uri()}"  # never the user's own profile
+    result = subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(isolated / "pdf"),
                              *map(str, files.values())], capture_output=True, timeout=300)
     assert result.returncode == 0, result.stderr
     for path in files.values():
