@@ -316,7 +316,6 @@ def m005_intake_and_corrections(db):
         ALTER TABLE import_batches ADD COLUMN undone_at TEXT;
         ALTER TABLE import_batches ADD COLUMN undone_by TEXT;
         ALTER TABLE import_batches ADD COLUMN undo_reason TEXT NOT NULL DEFAULT '';
-        CREATE INDEX petitions_batch ON petitions(batch_id);
         CREATE TABLE duplicate_flags (
             id          INTEGER PRIMARY KEY,
             petition_id INTEGER NOT NULL REFERENCES petitions(id),
@@ -342,6 +341,63 @@ def m005_intake_and_corrections(db):
         else:
             seen[sid].add(order)
     db.execute("CREATE UNIQUE INDEX petitions_speaker ON petitions(session_id, speak_order) WHERE speak_order IS NOT NULL")
+
+@migration
+def m008_mail_outbox(db):
+    # Reminders by e-mail. mail_outbox holds one row per message: queued in the transaction
+    # that writes the letter, then sent; a refused delivery stays 'failed' and is retried by
+    # the next run, so nothing is lost. target is 'agency' (one per agency per working day),
+    # 'office' (the unit's own daily reminder) or 'test'. due_notices remembers which petitions
+    # were already announced as due soon (once per petition). agencies.head_email: at the
+    # escalation steps the letter also goes to the head of the agency. The indexes keep a run
+    # proportional to what it reminds: an agency's overdue petitions by index, the history of
+    # only the petitions being reminded, and the pending queue.
+    db.executescript(
+        """
+        CREATE TABLE mail_outbox (
+            id            INTEGER PRIMARY KEY,
+            target        TEXT NOT NULL CHECK (target IN ('agency','office','test')),
+            agency_id     INTEGER REFERENCES agencies(id),
+            on_date       TEXT NOT NULL,
+            subject       TEXT NOT NULL,
+            body          TEXT NOT NULL,
+            attachments   TEXT NOT NULL DEFAULT '[]',
+            petition_ids  TEXT NOT NULL DEFAULT '[]',
+            escalated     INTEGER NOT NULL DEFAULT 0,
+            document_id   INTEGER REFERENCES documents(id),
+            status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','sent','failed')),
+            message_id    TEXT NOT NULL DEFAULT '',
+            recipients    TEXT NOT NULL DEFAULT '',
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            last_attempt_at TEXT,
+            sent_at       TEXT,
+            error         TEXT NOT NULL DEFAULT '',
+            claimed_at    TEXT,   -- a run is delivering it (two cron runs never send it twice)
+            created_at    TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX mail_outbox_once_a_day ON mail_outbox(target, IFNULL(agency_id, 0), on_date) WHERE target <> 'test';
+        CREATE INDEX mail_outbox_unsent ON mail_outbox(status) WHERE status <> 'sent';
+        CREATE TABLE mail_attempts (
+            id          INTEGER PRIMARY KEY,
+            outbox_id   INTEGER NOT NULL REFERENCES mail_outbox(id),
+            at          TEXT NOT NULL,
+            message_id  TEXT NOT NULL,
+            recipients  TEXT NOT NULL,
+            result      TEXT NOT NULL CHECK (result IN ('sent','failed')),
+            error       TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX mail_attempts_outbox ON mail_attempts(outbox_id);
+        CREATE TABLE due_notices (
+            petition_id INTEGER PRIMARY KEY REFERENCES petitions(id),
+            on_date     TEXT NOT NULL
+        );
+        ALTER TABLE agencies ADD COLUMN head_email TEXT NOT NULL DEFAULT '';
+        CREATE INDEX petitions_agency_due ON petitions(lead_agency_id, status, due_on);
+        CREATE INDEX reminders_day ON reminders(on_date, agency_id);
+        CREATE INDEX assignments_support ON assignments(petition_id, role, active, agency_id);
+        CREATE INDEX actions_written ON actions(kind, doc_date);
+        """
+    )
 
 
 @migration
@@ -431,10 +487,57 @@ def m006_row_seals(db):
 
 
 @migration
-def m007_issued_content(db):
-    # The register keeps the issued .docx bytes: a public copy is the issued document
-    # redacted (same number, date and content), never a re-render. (Contract shared with i10.)
+def m007_issued_documents(db):
+    # Issue 10: an issued document is kept as issued. The register holds the .docx bytes
+    # (a re-render reproduces them; a public copy is the issued bytes redacted), a status
+    # (issued | replaced when reissued) and the numbering series (a calendar year for state
+    # documents, a committee term for party ones). The single `unit.parent` setting served
+    # two purposes; it becomes `unit.superior` (header line) and `unit.escalate_to`.
+    import hashlib
+    from pathlib import Path
+
+    from doithoai.text import fold
+
     db.execute("ALTER TABLE documents ADD COLUMN content BLOB")
+    db.execute("ALTER TABLE documents ADD COLUMN status TEXT NOT NULL DEFAULT 'issued'")
+    db.execute("ALTER TABLE documents ADD COLUMN replaced_by INTEGER REFERENCES documents(id)")
+    db.execute("ALTER TABLE documents ADD COLUMN series TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE documents SET series = CAST(year AS TEXT)")
+    for doc_id, path, sha in db.execute("SELECT id, path, sha256 FROM documents").fetchall():
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == sha:  # the file is still exactly as issued
+            db.execute("UPDATE documents SET content = ? WHERE id = ?", [data, doc_id])
+    row = db.execute("SELECT value FROM settings WHERE key = 'unit.parent'").fetchone()
+    if row is not None:
+        parent = row[0].strip()
+        style = db.execute("SELECT value FROM settings WHERE key = 'unit.style'").fetchone()
+        superior = ""
+        if style and style[0] == "party":
+            words = parent.split()
+            levels = {"tinh uy": "TỈNH", "huyen uy": "HUYỆN", "thanh uy": "THÀNH PHỐ", "thi uy": "THỊ XÃ", "dang uy": ""}
+            level = levels.get(fold(" ".join(words[:2])))
+            if level is None or len(words) < 3:
+                superior = parent.upper()
+            else:
+                superior = " ".join(x for x in ("ĐẢNG BỘ", level, " ".join(words[2:]).upper()) if x)
+        for key, value in (("unit.escalate_to", parent), ("unit.superior", superior)):
+            db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, value])
+        db.execute("DELETE FROM settings WHERE key = 'unit.parent'")
+
+
+
+@migration
+def m007b_session_persons(db):
+    # Issue 10: the minutes are signed by persons. A session keeps the chair and the secretary
+    # as name + position, apart from `chair` (the chair's office, used in running text); the
+    # officials attending ("name, position; …"), citizens present and the end time.
+    for column in ("chair_name TEXT NOT NULL DEFAULT ''", "chair_position TEXT NOT NULL DEFAULT ''",
+                   "secretary_name TEXT NOT NULL DEFAULT ''", "secretary_position TEXT NOT NULL DEFAULT ''",
+                   "officials TEXT NOT NULL DEFAULT ''", "citizens_present INTEGER", "end_time TEXT NOT NULL DEFAULT ''"):
+        db.execute(f"ALTER TABLE sessions ADD COLUMN {column}")
 
 
 @migration
