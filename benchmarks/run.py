@@ -406,7 +406,8 @@ def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
         backup = folder / f"backup-{label}.db"
         t["db backup"] = median_time([DOITHOAI, "db", "backup", str(backup)], 1, env,
                                      prepare=lambda: backup.unlink(missing_ok=True))
-        backup.unlink(missing_ok=True)
+        for side in folder.glob(f"backup-{label}.db*"):  # the backup and its manifest
+            side.unlink()
         copy = folder / f"remind-{label}.db"
         shutil.copyfile(path, copy)
         letters = folder / f"letters-{label}"
@@ -416,9 +417,8 @@ def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
         sent = len(list(letters.glob("*.docx")))
         answers[label]["remind"] = sent
         note["remind"] = f"{sent} letters; goal {2 + 0.05 * sent:.1f} s (2 s + 50 ms per letter)"
-        copy.unlink()
-        for suffix in ("-wal", "-shm"):
-            Path(str(copy) + suffix).unlink(missing_ok=True)
+        for side in folder.glob(f"remind-{label}.db*"):  # the copy, its WAL, anchors and check stamp
+            side.unlink()
         shutil.rmtree(letters, ignore_errors=True)
         for name, value in t.items():
             print(f"  {name}: {ms(value)} {('— ' + note[name]) if name in note else ''}", flush=True)
