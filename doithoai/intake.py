@@ -474,7 +474,16 @@ class Writer:
         self.pending = []
         if not rows:
             return
-        db.conn.executemany(_INSERT, rows)
+        import sqlite3
+
+        try:
+            db.conn.executemany(_INSERT, rows)
+        except sqlite3.IntegrityError as e:
+            if "speak_order" not in str(e):
+                raise
+            # checked when the file was read; another command took a number since then
+            raise DoithoaiError("Một thứ tự phát biểu trong dữ liệu vừa được dành cho kiến nghị khác (do một lệnh chạy "
+                                "cùng lúc); chưa ghi gì.", "Chạy lại lệnh: dữ liệu sẽ được kiểm tra lại.") from None
         self.new += len(rows)
         new_keys = [p[0] for p in people]
         ids = dict(db.execute(f"SELECT stable_key, id FROM petitions WHERE stable_key IN ({','.join('?' * len(new_keys))})",
