@@ -222,3 +222,33 @@ def test_the_status_model_is_one_consistent_table():
     assert not statuses.is_overdue("withdrawn", "2023-10-05", dt.date(2023, 12, 1))
     assert statuses.days_overdue(cal, "new", "2023-10-05", dt.date(2023, 10, 9)) == 2  # Fri 6 and Mon 9
     assert statuses.overdue_sql("q") == "q.status IN ('new','assigned') AND q.due_on < ?"
+
+
+def test_m005_on_a_base_from_before_it(tmp_path):
+    """A base whose import numbered three speakers 1 (the old bug): m005 renumbers them and the
+    widened status list takes withdrawn petitions."""
+    import sqlite_utils
+    from sqlite_utils import Migrations
+
+    from doithoai import migrations
+    from doithoai.db import connect
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    old = Migrations("doithoai")
+    for fn in migrations.MIGRATIONS[:4]:
+        old(name=fn.__name__)(fn)
+    old.apply(sqlite_utils.Database(conn))
+    conn.execute("INSERT INTO sessions (id, code, commune, date, created_at) VALUES (1, 'S', 'X', '2023-09-14', 'x')")
+    conn.execute("INSERT INTO petitioners (id, name, name_fold) VALUES (1, 'A', 'a')")
+    for i in (1, 2, 3):
+        conn.execute("INSERT INTO petitions (id, session_id, petitioner_id, stable_key, content, content_fold, speak, "
+                     "speak_order, created_at) VALUES (?, 1, 1, ?, 'c', 'c', 1, 1, 'x')", [i, f"k{i}"])
+    conn.commit()
+    conn.close()
+    db = connect(path)
+    assert db.execute("SELECT id, speak_order FROM petitions ORDER BY id").fetchall() == [(1, 1), (2, 2), (3, 3)]
+    db.execute("UPDATE petitions SET status = 'withdrawn' WHERE id = 3")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("UPDATE petitions SET speak_order = 1 WHERE id = 2")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
