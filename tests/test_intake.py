@@ -252,3 +252,13 @@ def test_m005_on_a_base_from_before_it(tmp_path):
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("UPDATE petitions SET speak_order = 1 WHERE id = 2")
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_file_families_join_versions_of_one_file_only():
+    from doithoai.intake import family
+
+    same = {family(n) for n in ("tong-hop.xlsx", "tong-hop (2).xlsx", "Tổng hợp v3.xlsx", "tong_hop - bản sửa.xlsx",
+                                "TONG-HOP - Copy.xlsx")}
+    assert same == {"tong-hop#"}
+    assert family("xa-1.csv") != family("xa-2.csv")  # two communes, not two versions
+    assert family("tong-hop.xlsx", "Xã A") != family("tong-hop.xlsx", "Xã B")
