@@ -440,3 +440,57 @@ def test_hostile_json_lines_give_clean_per_line_errors(cli, base, db_path, isola
     utf16 = isolated / "utf16.jsonl"
     utf16.write_bytes('{"petitioner": "Lò Thị Mười Sáu", "content": "Đề nghị cấp nước"}\n'.encode("utf-16"))
     assert cli.json("petition", "import", utf16, "--session", "2025-khoen-on")["new"] == 1
+
+
+# ------------------------------------------------------------ nothing unprintable gets in
+
+ESC = "\x1b[2J\x1b[31mĐỏ"
+BIDI = "Phòng \u202eTNMT"
+C1 = "Phòng\x9bTNMT"
+
+
+@pytest.mark.parametrize("bad", [ESC, BIDI, C1])
+def test_control_characters_are_refused_with_the_field_named(cli, base, db_path, bad):
+    from conftest import dump
+
+    before = dump(db_path)
+    cases = [
+        (("agency", "add", "XX", bad), "Tên cơ quan"),
+        (("agency", "edit", "TNMT", "--head", bad), "Trường head của cơ quan"),
+        (("session", "create", "--commune", bad, "--date", "10/04/2025"), "Tên xã/phường"),
+        (("session", "create", "--commune", "Mường So", "--date", "10/04/2025", "--location", bad), "Địa điểm"),
+        (("config", "set", "unit.place", bad), "Thiết lập unit.place"),
+        (("petition", "add", "--session", "2025-khoen-on", "--name", bad, "--content", "x"), "ký tự điều khiển"),
+        (("petition", "transfer", base[0], "--to", bad), "Cơ quan có thẩm quyền nhận chuyển"),
+        (("petition", "answer", base[0], "--written", "--summary", "Đã trả lời", "--doc-number", bad,
+          "--doc-date", "2025-04-21"), "Số văn bản"),
+    ]
+    for args, field in cases:
+        err = cli.fail(*args).stderr
+        assert field in err and "ký tự điều khiển không in được" in err, (args, err)
+    assert dump(db_path) == before
+
+
+def test_phones_accept_only_digits_after_normalisation():
+    from doithoai.errors import DoithoaiError
+    from doithoai.text import normalise_phone
+
+    assert normalise_phone("０９７７ １２３ ４５６") == "0977123456"  # full-width
+    assert normalise_phone("٠٩٧٧١٢٣٤٥٦") == "0977123456"  # Arabic-Indic digits
+    assert normalise_phone("＋８４ ９７７ １２３ ４５６") == "0977123456"
+    for bad in ("0977²23456", "09771234５x", "0977\u202e123456"):
+        with pytest.raises(DoithoaiError):
+            normalise_phone(bad)
+
+
+def test_dates_outside_1900_2200_are_refused(cli, base):
+    for value in ("31/12/1899", "01/01/2201", "9999-01-01"):
+        err = cli.fail("session", "create", "--commune", "Mường So", "--date", value).stderr
+        assert "1900–2200" in err
+    from doithoai.errors import DoithoaiError
+    from doithoai.text import parse_date
+
+    assert parse_date("ngày 06 tháng 9 năm 2023").isoformat() == "2023-09-06"
+    assert parse_date(45000).isoformat() == "2023-03-15"  # an Excel serial
+    with pytest.raises(DoithoaiError):
+        parse_date("０５/02/2026")

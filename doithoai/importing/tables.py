@@ -144,7 +144,7 @@ def find_header(rows: Iterator[Row], synonyms: dict[str, str], required: tuple[s
     """Find the header row below any title rows: the first row where cells name ≥ 2 known
     columns. Returns (row number, {column index: field}, {column index: header text}, rows left)."""
     from doithoai.importing.headers import FIELDS, header_key
-    from doithoai.text import clean
+    from doithoai.text import normalise as clean  # headers are matched, not stored
 
     seen = 0
     for number, values in rows:
@@ -189,7 +189,7 @@ def table_records(path: Path, sheet: str | None, maps: dict[str, str]):
     the rows below them, footer rows (date line, signatures, "Người lập biểu") ignored."""
     from doithoai.importing.headers import REQUIRED, SYNONYMS, column_letter
     from doithoai.importing.records import Record
-    from doithoai.text import clean, fold
+    from doithoai.text import fold, normalise
 
     synonyms = {**SYNONYMS, **maps}
     header_row, mapping, headers, rows = find_header(read_table(path, sheet), synonyms, REQUIRED, path)
@@ -225,10 +225,10 @@ def table_records(path: Path, sheet: str | None, maps: dict[str, str]):
         if len(distinct) <= 2 and (not content or content == name or content == distinct[-1]):
             # A section row: one title, often merged across the row, maybe after a roman numeral
             # in the STT column. It sets the field of the rows below it.
-            joined = clean(" ".join(distinct))
+            joined = normalise(" ".join(distinct))
             m = _SECTION.match(joined)
             if m or fold(distinct[-1]).startswith("linh vuc"):
-                section, section_row = (m.group(1) if m else clean(distinct[-1])), number
+                section, section_row = (m.group(1) if m else normalise(distinct[-1])), number
                 continue
         data_rows += 1
         yield Record(path, number, {f: cells[i] for i, f in used.items()}, where, section, section_row, default_source)
