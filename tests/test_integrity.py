@@ -494,3 +494,70 @@ def test_dates_outside_1900_2200_are_refused(cli, base):
     assert parse_date(45000).isoformat() == "2023-03-15"  # an Excel serial
     with pytest.raises(DoithoaiError):
         parse_date("０５/02/2026")
+
+
+# ------------------------------------------------------------------ public outputs
+
+def test_public_dossier_redacts_free_text_and_scans_everything(cli, unit, isolated, db_path):
+    import zipfile
+
+    from docx import Document
+
+    cli("session", "create", "--commune", "Khoen On", "--date", "09/04/2025")
+    s = "2025-khoen-on"
+    add_petition(cli, s, "Lò Văn Thắng", "Ông Lò Văn Thắng (SĐT 0977.123.456) ở số nhà 12 đường Trần Phú đề nghị "
+                 "cấp sổ đỏ; CCCD 012345678901; thư gửi thang.lo@gmail.com", "--phone", "0977123456",
+                 "--address", "Bản Nà Khương", "--speak")
+    add_petition(cli, s, "Nguyễn Thị Hoa", "Bà Nguyen Thi Hoa cùng chị Lò Thị Mai đề nghị, liên hệ +84 912 000 111",
+                 "--phone", "0912000111", "--speak")
+    cli("doc", "minutes", s, "-o", isolated / "bien-ban.docx", "--date", "2025-04-09")
+    issued = Document(isolated / "bien-ban.docx")
+    from doithoai.privacy import texts_of
+
+    assert "Lò Văn Thắng" in texts_of(isolated / "bien-ban.docx")  # the issued minutes name people
+    cli("dossier", "export", s, "-o", isolated / "noi-bo.zip", "--as-of", "2025-04-20")
+    err = cli.fail("dossier", "check-public", isolated / "noi-bo.zip").stderr
+    assert "tên người kiến nghị" in err and "số điện thoại" in err
+    cli("dossier", "export", s, "-o", isolated / "cong-khai.zip", "--public", "--as-of", "2025-04-20")
+    assert "không thấy thông tin cá nhân" in cli("dossier", "check-public", isolated / "cong-khai.zip").stderr
+    with zipfile.ZipFile(isolated / "cong-khai.zip") as z:
+        z.extractall(isolated / "cong-khai")
+    cli("dossier", "check-public", isolated / "cong-khai")
+    everything = ""
+    from doithoai.privacy import texts_of
+
+    for p in (isolated / "cong-khai").rglob("*"):
+        if p.is_file():
+            everything += texts_of(p)
+    for secret in ("Thắng", "Thang", "0977", "977 123", "012345678901", "gmail", "số nhà 12", "Nà Khương", "Mai",
+                   "912 000", "L. V. T."):
+        assert secret not in everything, secret
+    public = Document(isolated / "cong-khai" / "van-ban" / "04-bien-ban.docx")
+    public_text = "\n".join(p.text for p in public.paragraphs)
+    first_lines = [p.text for p in issued.paragraphs[:8]]
+    assert [p.text for p in public.paragraphs[:8]] == first_lines  # same number, date and heading as issued
+    rows = (isolated / "cong-khai" / "du-lieu" / "kien-nghi.csv").read_text(encoding="utf-8-sig")
+    assert "Mới tiếp nhận" in rows and ",new," not in rows and "Phiếu đăng ký" in rows  # labels, not codes
+    assert "[đã ẩn]" in public_text or "[đã ẩn]" in rows
+
+
+def test_check_public_finds_personal_data_inside_a_docx_and_xlsx(cli, base, isolated):
+    from docx import Document
+    from openpyxl import Workbook
+
+    folder = isolated / "cong-bo"
+    folder.mkdir()
+    doc = Document()
+    doc.add_paragraph("Người 1 có số 0912 345 678")
+    doc.save(folder / "a.docx")
+    wb = Workbook()
+    wb.active.append(["Người 2", "Nội dung"])
+    wb.save(folder / "b.xlsx")
+    err = cli.fail("dossier", "check-public", folder).stderr
+    assert "a.docx: tên người kiến nghị" in err and "a.docx: số điện thoại" in err
+    assert "b.xlsx: tên người kiến nghị" in err  # shared strings inside the xlsx are read too
+    import shutil as sh
+
+    sh.rmtree(folder)
+    folder.mkdir()
+    cli("dossier", "check-public", folder)
