@@ -35,7 +35,15 @@ def backup(db, target: Path) -> dict:
         os.close(fd)
         dest = sqlite3.connect(tmp)
         try:
-            db.conn.backup(dest, pages=BACKUP_STEP_PAGES, sleep=0.001)
+            # One read snapshot held across the steps: in WAL mode writers go on committing, and
+            # the copy is not restarted by every commit of another process (without the snapshot a
+            # writer committing every few seconds starves the backup for ever).
+            db.conn.execute("BEGIN")
+            try:
+                db.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                db.conn.backup(dest, pages=BACKUP_STEP_PAGES, sleep=0.001)
+            finally:
+                db.conn.execute("ROLLBACK")
             dest.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
             anchor = integrity.head(dest)
             result = dest.execute("PRAGMA quick_check").fetchone()[0]
