@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from doithoai import deadlines, settings
+from doithoai import deadlines, settings, statuses
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.text import clean, parse_time, slug, vn_date
 
-STATUSES = ("planned", "notice_sent", "held", "reviewed", "closed")
+STATUSES = ("planned", "notice_sent", "held", "reviewed", "closed", "cancelled")
 STATUS_LABELS = {
     "planned": "Đã lên kế hoạch",
     "notice_sent": "Đã gửi giấy mời",
     "held": "Đã tổ chức",
     "reviewed": "Đã rút kinh nghiệm, thông báo kết luận",
     "closed": "Đã kết thúc, lưu hồ sơ",
+    "cancelled": "Đã hủy (không tổ chức)",
 }
 # step → (status it requires, column that dates it)
 STEPS = {
@@ -52,8 +53,23 @@ def _unique_code(db, base: str) -> str:
     return code
 
 
+PERSON_FIELDS = ("chair_name", "chair_position", "secretary_name", "secretary_position", "officials",
+                 "citizens_present", "end_time")
+
+
+def _person_value(key: str, value):
+    if key == "citizens_present":
+        text = clean(str(value))
+        if not text.isdigit() or int(text) > 100000:
+            raise DoithoaiError(f"Số công dân dự '{value}' không hợp lệ.", "Nhập số nguyên, ví dụ --citizens 120.")
+        return int(text)
+    if key == "end_time":
+        return parse_time(value) if clean(value) else ""
+    return clean(value)
+
+
 def create(db, *, commune: str, date: dt.date, time: str = "", location: str = "", chair: str = "",
-           secretary: str = "", title: str = "", code: str = "") -> dict:
+           secretary: str = "", title: str = "", code: str = "", **persons) -> dict:
     settings.require_initialised(db)
     commune = clean(commune, "Tên xã/phường (--commune)")
     if not commune:
@@ -69,6 +85,7 @@ def create(db, *, commune: str, date: dt.date, time: str = "", location: str = "
         "commune": commune, "date": date.isoformat(), "time": parse_time(time) if time else "",
         "location": clean(location, "Địa điểm"), "chair": clean(chair, "Người chủ trì"),
         "secretary": clean(secretary, "Thư ký"),
+        **{k: _person_value(k, v) for k, v in persons.items() if v is not None},
         "status": "planned", "created_at": now_utc(), "calendar_rev": deadlines.calendar_rev(db),
         **deadlines.session_milestones(db, date),
     }
@@ -83,8 +100,8 @@ def list_all(db, status: str | None = None) -> list[dict]:
     where, params = ("WHERE s.status = ?", [status]) if status else ("", [])
     return list(db.query(
         f"""SELECT s.*, COUNT(p.id) AS petitions,
-                   SUM(p.status IN ('new','assigned')) AS open_petitions
-            FROM sessions s LEFT JOIN petitions p ON p.session_id = s.id {where}
+                   SUM({statuses.open_sql("p")}) AS open_petitions
+            FROM sessions s LEFT JOIN petitions p ON p.session_id = s.id AND {statuses.counted_sql("p")} {where}
             GROUP BY s.id ORDER BY s.date, s.id""",
         params,
     ))
@@ -99,8 +116,10 @@ def edit(db, ref: str, **changes) -> tuple[dict, list[dict]]:
             continue
         if key == "date":
             value = value.isoformat()
-        elif key == "time":
-            value = parse_time(value)
+        elif key in ("time", "end_time"):
+            value = parse_time(value) if value else ""
+        elif key in PERSON_FIELDS:
+            value = _person_value(key, value)
         else:
             value = clean(value, f"Trường {key} của cuộc đối thoại")
         if key == "commune" and not value:
@@ -131,6 +150,13 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
     Returns (session, warnings)."""
     current = get(db, ref)
     required, column = STEPS[to]
+    warnings: list[str] = []
+    if to == "held" and current["status"] == "planned":
+        # Recorded after the fact (a past session entered late): the notice is recorded as not
+        # recorded, with a warning, rather than refused.
+        required = "planned"
+        warnings.append(f"Chưa ghi nhận ngày gửi giấy mời của cuộc đối thoại {current['code']}; "
+                        "ghi là chưa rõ. Nếu có, bổ sung vào hồ sơ giấy.")
     if current["status"] != required:
         have = STATUS_LABELS[current["status"]].lower()
         need = STATUS_LABELS[required].lower()
@@ -141,7 +167,6 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
         )
     if on > today:
         raise DoithoaiError(f"Ngày {vn_date(on)} ở tương lai.", "Chỉ ghi nhận việc đã làm; bỏ --on để lấy ngày hôm nay.")
-    warnings: list[str] = []
     date = dt.date.fromisoformat(current["date"])
     if to == "notice_sent" and on > dt.date.fromisoformat(current["notice_by"]):
         warnings.append(
@@ -158,7 +183,7 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
         warnings.append(f"Thông báo kết luận ngày {vn_date(on)}, quá hạn {vn_date(current['review_by'])}.")
     if to == "closed":
         open_count = db.execute(
-            "SELECT COUNT(*) FROM petitions WHERE session_id = ? AND status IN ('new','assigned')", [current["id"]]
+            f"SELECT COUNT(*) FROM petitions p WHERE p.session_id = ? AND {statuses.open_sql('p')}", [current["id"]]
         ).fetchone()[0]
         if open_count:
             raise InvalidTransition(
@@ -184,4 +209,29 @@ def conclude(db, ref: str, text: str) -> dict:
         )
     db.execute("UPDATE sessions SET conclusion = ? WHERE id = ?", [text, current["id"]])
     log_event(db, "session.conclude", "sessions", current["id"], {"conclusion": current["conclusion"]}, {"conclusion": text})
+    return get(db, current["id"])
+
+
+def cancel(db, ref: str, *, reason: str, on: dt.date) -> dict:
+    """A session that never took place: kept in history, out of every plan."""
+    current = get(db, ref)
+    reason = clean(reason)
+    if not reason:
+        raise DoithoaiError("Thiếu lý do hủy cuộc đối thoại.", "Ví dụ: \"Hoãn do mưa lũ, sẽ tổ chức lại\".")
+    if current["status"] not in ("planned", "notice_sent"):
+        raise InvalidTransition(
+            f"Cuộc đối thoại {current['code']} đang ở trạng thái '{STATUS_LABELS[current['status']].lower()}'; "
+            "chỉ hủy được cuộc đối thoại chưa diễn ra.", "Cuộc đối thoại đã tổ chức là một phần của hồ sơ.")
+    ids = [r[0] for r in db.execute(
+        f"SELECT id FROM petitions p WHERE p.session_id = ? AND {statuses.counted_sql('p')} ORDER BY id", [current["id"]])]
+    if ids:
+        listed = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
+        raise InvalidTransition(
+            f"Cuộc đối thoại {current['code']} còn {len(ids)} kiến nghị ({listed}).",
+            "Chuyển sang cuộc đối thoại khác bằng `doithoai petition edit ID --session MÃ`, hủy lô nhập bằng "
+            "`doithoai import undo LÔ`, hoặc rút bằng `doithoai petition withdraw ID --reason …`, rồi hủy lại.")
+    db.execute("UPDATE sessions SET status = 'cancelled', cancelled_on = ?, cancel_reason = ? WHERE id = ?",
+               [on.isoformat(), reason, current["id"]])
+    log_event(db, "session.cancel", "sessions", current["id"], {"status": current["status"]},
+              {"status": "cancelled", "cancelled_on": on.isoformat(), "reason": reason})
     return get(db, current["id"])

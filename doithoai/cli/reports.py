@@ -31,7 +31,7 @@ FieldOpt = Annotated[Optional[str], typer.Option("--field", help="Chỉ lĩnh v�
 
 
 def _columns(extra: list[Col]) -> list[Col]:
-    from doithoai.petitions import STATUS_LABELS
+    from doithoai.statuses import LABELS as STATUS_LABELS
 
     return [
         Col("lead_agency", "Chủ trì"), Col("id", "Số", "int"), Col("session", "Cuộc ĐT"),

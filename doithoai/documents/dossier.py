@@ -17,7 +17,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from doithoai import petitions, sessions
+from doithoai import petitions, sessions, statuses
 from doithoai.db import now_utc
 from doithoai.errors import DoithoaiError
 from doithoai.fileio import atomic_file, make_private_dir, sha256_file, write_atomic
@@ -55,7 +55,7 @@ def _public_petitions(rows: list[dict], redactor) -> list[dict]:
         for key in ("content", "conclusion", "complex_reason", "answer_summary"):
             if key in r:
                 r[key] = redactor.redact(r[key])
-        r["status"] = petitions.STATUS_LABELS.get(r.get("status"), r.get("status"))
+        r["status"] = statuses.LABELS.get(r.get("status"), r.get("status"))
         r["source"] = petitions.SOURCES.get(r.get("source"), r.get("source"))
         r["urgency"] = petitions.URGENCIES.get(r.get("urgency"), r.get("urgency"))
         r["complex"] = "Có" if r.get("complex") else "Không"
