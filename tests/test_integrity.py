@@ -557,3 +557,10 @@ def test_check_public_finds_personal_data_inside_a_docx_and_xlsx(cli, base, isol
     sh.rmtree(folder)
     folder.mkdir()
     cli("dossier", "check-public", folder)
+
+
+def test_every_command_turns_corruption_into_the_damaged_message(cli, base, db_path):
+    damage(db_path, "petitions")
+    for args in (["petition", "list"], ["report", "summary"], ["report", "overdue", "--as-of", "2025-05-06"]):
+        err = cli.fail(*args).stderr
+        assert "bị hỏng" in err and "db restore" in err and "Traceback" not in err, (args, err)
