@@ -192,12 +192,7 @@ def _rows(db, only_events: set[int] | None = None) -> list[str]:
     problems = []
     for tbl, cols in integrity.TRACKED.items():
         if only_events is None:
-            implied = dict(db.execute(
-                "SELECT row_id, digest FROM (SELECT row_id, digest, max(event_id) FROM row_seals WHERE tbl = ? "
-                "GROUP BY row_id)", [tbl]).fetchall())
-            actual = {}
-            for row in db.execute(f"SELECT id, {', '.join(cols)} FROM {tbl}"):
-                actual[row[0]] = integrity.digest(row[1:])
+            changed, added, deleted = _merge_join(db, tbl, cols)
         else:
             if not only_events:
                 continue
@@ -211,9 +206,9 @@ def _rows(db, only_events: set[int] | None = None) -> list[str]:
                     f"SELECT row_id, digest FROM (SELECT row_id, digest, max(event_id) FROM row_seals "
                     f"WHERE tbl = ? AND row_id IN ({','.join('?' * len(part))}) GROUP BY row_id)", [tbl, *part]).fetchall())
             actual = integrity.current_digests(db, tbl, ids)
-        changed = sorted(i for i, d in implied.items() if d is not None and i in actual and actual[i] != d)
-        deleted = sorted(i for i, d in implied.items() if d is not None and i not in actual)
-        added = sorted(i for i in actual if implied.get(i) is None)
+            changed = sorted(i for i, d in implied.items() if d is not None and i in actual and actual[i] != d)
+            deleted = sorted(i for i, d in implied.items() if d is not None and i not in actual)
+            added = sorted(i for i in actual if implied.get(i) is None)
         label = f"Bảng {tbl} ({integrity.TABLE_LABELS[tbl]})"
         for what, ids_ in (("bị sửa ngoài doithoai", changed), ("bị thêm ngoài doithoai", added),
                            ("bị xóa ngoài doithoai", deleted)):
@@ -221,6 +216,31 @@ def _rows(db, only_events: set[int] | None = None) -> list[str]:
                 problems.append(f"{label}: dòng {what}: " + ", ".join(map(str, ids_[:20]))
                                 + (f" … ({len(ids_)} dòng)" if len(ids_) > 20 else "") + ".")
     return problems
+
+
+def _merge_join(db, tbl: str, cols) -> tuple[list[int], list[int], list[int]]:
+    """The implied state (latest seal per row) against the rows, both in id order: flat memory
+    however large the table."""
+    implied = db.conn.execute(
+        "SELECT row_id, digest, max(event_id) FROM row_seals WHERE tbl = ? GROUP BY row_id ORDER BY row_id", [tbl])
+    actual = db.conn.execute(f"SELECT id, {', '.join(cols)} FROM {tbl} ORDER BY id")
+    changed, added, deleted = [], [], []
+    seal, row = next(implied, None), next(actual, None)
+    while seal is not None or row is not None:
+        if row is None or (seal is not None and seal[0] < row[0]):
+            if seal[1] is not None:
+                deleted.append(seal[0])
+            seal = next(implied, None)
+        elif seal is None or row[0] < seal[0]:
+            added.append(row[0])
+            row = next(actual, None)
+        else:
+            if seal[1] is None:
+                added.append(row[0])
+            elif integrity.digest(row[1:]) != seal[1]:
+                changed.append(row[0])
+            seal, row = next(implied, None), next(actual, None)
+    return changed, added, deleted
 
 
 def check(db, *, full: bool = False, anchor: str | None = None) -> dict:
