@@ -243,7 +243,7 @@ def _merge_join(db, tbl: str, cols) -> tuple[list[int], list[int], list[int]]:
     return changed, added, deleted
 
 
-def check(db, *, full: bool = False, anchor: str | None = None) -> dict:
+def check(db, *, full: bool = False, anchor: str | None = None, today: dt.date | None = None) -> dict:
     """Everything wrong with the file, as sentences (`problems`, empty when all is well), and
     the anchor to keep. Default: quick_check, the schema, every anchor, and the events and
     rows sealed since the last verified anchor. full=True: integrity_check, foreign keys,
@@ -258,8 +258,12 @@ def check(db, *, full: bool = False, anchor: str | None = None) -> dict:
         if fk:
             problems.append(f"{len(fk)} dòng tham chiếu tới dữ liệu không tồn tại (foreign_key_check), "
                             f"ví dụ bảng {fk[0][0]} dòng {fk[0][1]}.")
+    elif today is not None:
+        found, reused_at = quick_check_daily(db, today)
+        problems += found
     else:
         problems += quick_check(db)
+    reused_at = locals().get("reused_at")
     if problems:  # a damaged file: the rest would only read garbage
         return {"problems": problems, "anchor": None, "full": full}
     problems += _schema(db)
@@ -279,34 +283,40 @@ def check(db, *, full: bool = False, anchor: str | None = None) -> dict:
     if not problems and not chain_problems:
         integrity.rewrite_anchors(db.path, [{"at": now_utc(), "source": "check", "full": full, **last}])
     return {"problems": problems, "anchor": integrity.anchor_text(head) if head["event_id"] else None,
-            "full": full, "events": head["event_id"], "from_event": start_id}
+            "full": full, "events": head["event_id"], "from_event": start_id, "quick_check_at": reused_at}
 
 
-def verify_daily(db, today: dt.date) -> None:
-    """For cron-facing commands: PRAGMA quick_check at most once per day per file, recorded
-    beside it (`<base>.check`). A damaged file is refused, and stays refused for writes until
-    it is restored."""
+def quick_check_daily(db, today: dt.date) -> tuple[list[str], str | None]:
+    """PRAGMA quick_check at most once per day per file (it reads every page: seconds at a
+    million petitions), recorded beside the file (`<base>.check`). Returns the problems and,
+    when today's passing check was reused, the time it ran."""
     from doithoai.fileio import write_atomic
 
     state = check_state_path(db.path)
     if state is None:
-        return
+        return quick_check(db), None
     try:
         recorded = json.loads(state.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         recorded = {}
-    if recorded.get("on") == today.isoformat() and recorded.get("ok") and \
-            recorded.get("size") == db.path.stat().st_size:
-        return
+    if recorded.get("on") == today.isoformat() and recorded.get("ok"):
+        return [], recorded.get("at")
     problems = quick_check(db)
-    record = {"on": today.isoformat(), "at": now_utc(), "ok": not problems, "size": db.path.stat().st_size,
-              "detail": "; ".join(problems)[:500]}
+    record = {"on": today.isoformat(), "at": now_utc(), "ok": not problems, "detail": "; ".join(problems)[:500]}
     try:
         write_atomic(state, json.dumps(record, ensure_ascii=False).encode("utf-8"))
     except DoithoaiError:
         pass
     if problems:
         db.damaged = record["detail"]
+    return problems, None
+
+
+def verify_daily(db, today: dt.date) -> None:
+    """For cron-facing commands: refuse a damaged file (quick_check_daily); it then stays
+    refused for writes until it is restored."""
+    problems, _ = quick_check_daily(db, today)
+    if problems:
         raise damaged_error(db.path, problems[0])
 
 
