@@ -173,15 +173,28 @@ def _seal_events(db, after_id: int) -> tuple[list[str], set[int]]:
             events[eid] = json.loads(after)["sha256"]
         except (ValueError, KeyError, TypeError):
             problems.append(f"Sự kiện niêm phong số {eid} không đọc được.")
-    entries: dict[int, list] = {}
-    for eid, tbl, row_id, dg in db.execute("SELECT event_id, tbl, row_id, digest FROM row_seals WHERE event_id > ?",
-                                           [after_id]):
-        entries.setdefault(eid, []).append((tbl, row_id, dg))
-    for eid in sorted(set(entries) - set(events)):
-        problems.append(f"Niêm phong giả: {len(entries[eid])} dòng trong row_seals gắn với sự kiện {eid} "
+    # streamed in the order seal_hash() uses, one hash per event: flat memory at any size
+    import hashlib
+
+    hashes: dict[int, str] = {}
+    counts: dict[int, int] = {}
+    current, h = None, None
+    for eid, tbl, row_id, dg in db.execute("SELECT event_id, tbl, row_id, digest FROM row_seals WHERE event_id > ? "
+                                           "ORDER BY event_id, tbl, row_id", [after_id]):
+        if eid != current:
+            if current is not None:
+                hashes[current] = h.hexdigest()
+            current, h = eid, hashlib.sha256()
+        h.update(f"{tbl}\x1f{row_id}\x1f{dg or ''}\x1e".encode())
+        counts[eid] = counts.get(eid, 0) + 1
+    if current is not None:
+        hashes[current] = h.hexdigest()
+    for eid in sorted(set(hashes) - set(events)):
+        problems.append(f"Niêm phong giả: {counts[eid]} dòng trong row_seals gắn với sự kiện {eid} "
                         "không phải sự kiện niêm phong.")
-    for eid, h in events.items():
-        if integrity.seal_hash(entries.get(eid, [])) != h:
+    empty = hashlib.sha256().hexdigest()
+    for eid, expected in events.items():
+        if hashes.get(eid, empty) != expected:
             problems.append(f"Niêm phong của sự kiện {eid} đã bị sửa (row_seals không khớp mã băm trong nhật ký).")
     return problems, set(events)
 
@@ -278,7 +291,7 @@ def check(db, *, full: bool = False, anchor: str | None = None, today: dt.date |
         problems += _touched(db)
         seal_problems, seal_events = _seal_events(db, start_id)
         problems += seal_problems
-        problems += _rows(db, None if full else seal_events)
+        problems += _rows(db, None if full or start_id == 0 else seal_events)
     head = integrity.head(db)
     if not problems and not chain_problems:
         integrity.rewrite_anchors(db.path, [{"at": now_utc(), "source": "check", "full": full, **last}])
