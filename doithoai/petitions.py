@@ -215,7 +215,8 @@ def show(db, pid: int, as_of: dt.date) -> dict:
         [p["id"]],
     ))
     row["actions"] = list(db.query(
-        """SELECT x.kind, x.on_date, a.code AS agency, x.to_body, x.doc_number, x.doc_date, x.summary, x.resolved
+        """SELECT x.kind, x.on_date, a.code AS agency, x.to_body, x.doc_number, x.doc_date, x.summary, x.resolved,
+                  x.accepted
            FROM actions x LEFT JOIN agencies a ON a.id = x.agency_id WHERE x.petition_id = ? ORDER BY x.id""",
         [p["id"]],
     ))
@@ -229,6 +230,7 @@ def show(db, pid: int, as_of: dt.date) -> dict:
             a["to_body"] and f"đến {a['to_body']}",
             a["doc_number"] and f"văn bản số {a['doc_number']}" + (f" ngày {vn_date(a['doc_date'])}" if a["doc_date"] else ""),
             a["summary"],
+            {1: "người kiến nghị đồng ý", 0: "người kiến nghị không đồng ý"}.get(a["accepted"], ""),
         ) if x)
         timeline.append({"date": a["on_date"], "what": ACTION_LABELS[a["kind"]] + (f": {detail}" if detail else "")})
     row["timeline"] = sorted(timeline, key=lambda t: t["date"] or "")
@@ -263,6 +265,7 @@ def _action(db, pid: int, kind: str, on: dt.date, **values) -> None:
 
 
 def _set_status(db, p: dict, status: str, action: str, detail: dict | None = None) -> None:
+    statuses.check_move(p["id"], p["status"], status)
     db.execute("UPDATE petitions SET status = ? WHERE id = ?", [status, p["id"]])
     log_event(db, action, "petitions", p["id"], {"status": p["status"]}, {"status": status, **(detail or {})})
 
@@ -296,8 +299,14 @@ def assign(db, today: dt.date, pid: int, agency: str, support: list[str] = (), c
             raise DoithoaiError(f"Hạn {vn_date(due)} trước ngày đối thoại {vn_date(s['date'])}.", "Chọn hạn sau ngày đối thoại.")
         due_rule, manual = f"Đặt thủ công ngày {vn_date(today)}", 1
     else:
-        due, due_rule = deadlines.answer_due(db, dt.date.fromisoformat(s["date"]), complex_)
-        manual = 0
+        reopened = db.execute("SELECT MAX(on_date) FROM actions WHERE petition_id = ? AND kind = 'reopen'",
+                              [p["id"]]).fetchone()[0]
+        if reopened:  # counted from the reopening, like the reopen itself, not from the meeting
+            due, rule = deadlines.apply_rule(db, "reopen", dt.date.fromisoformat(reopened))
+            due_rule, manual = f"Mở lại ngày {vn_date(reopened)}: {rule}", 1
+        else:
+            due, due_rule = deadlines.answer_due(db, dt.date.fromisoformat(s["date"]), complex_)
+            manual = 0
     before = [dict(r) for r in db.query(
         "SELECT agency_id, role, due_on FROM assignments WHERE petition_id = ? AND active = 1", [p["id"]])]
     db.execute("UPDATE assignments SET active = 0 WHERE petition_id = ? AND active = 1", [p["id"]])
@@ -308,6 +317,7 @@ def assign(db, today: dt.date, pid: int, agency: str, support: list[str] = (), c
             "VALUES (?,?,?,?,?,?,?,?)",
             [p["id"], a["id"], role, due.isoformat(), due_rule, manual, rev, today.isoformat()],
         )
+    statuses.check_move(p["id"], p["status"], "assigned")
     db.execute("UPDATE petitions SET status = 'assigned', complex = ?, complex_reason = ? WHERE id = ?",
                [int(complex_), reason if complex_ else "", p["id"]])
     deadlines.refresh_petition_due(db, "id = ?", [p["id"]])
