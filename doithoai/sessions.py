@@ -71,19 +71,20 @@ def _person_value(key: str, value):
 def create(db, *, commune: str, date: dt.date, time: str = "", location: str = "", chair: str = "",
            secretary: str = "", title: str = "", code: str = "", **persons) -> dict:
     settings.require_initialised(db)
-    commune = clean(commune)
+    commune = clean(commune, "Tên xã/phường (--commune)")
     if not commune:
         raise DoithoaiError("Thiếu tên xã/phường nơi đối thoại.", "Thêm --commune, ví dụ --commune \"Khoen On\".")
     if code:
-        code = clean(code)
+        code = clean(code, "Mã cuộc đối thoại")
         if db.execute("SELECT 1 FROM sessions WHERE code = ? COLLATE NOCASE", [code]).fetchone():
             raise DoithoaiError(f"Mã cuộc đối thoại '{code}' đã có.", "Chọn mã khác hoặc bỏ --code để tự sinh mã.")
     else:
         code = _unique_code(db, f"{date.year}-{slug(commune)}")
     row = {
-        "code": code, "title": clean(title) or f"Tiếp xúc, đối thoại trực tiếp với Nhân dân {commune}",
+        "code": code, "title": clean(title, "Tiêu đề") or f"Tiếp xúc, đối thoại trực tiếp với Nhân dân {commune}",
         "commune": commune, "date": date.isoformat(), "time": parse_time(time) if time else "",
-        "location": clean(location), "chair": clean(chair), "secretary": clean(secretary),
+        "location": clean(location, "Địa điểm"), "chair": clean(chair, "Người chủ trì"),
+        "secretary": clean(secretary, "Thư ký"),
         **{k: _person_value(k, v) for k, v in persons.items() if v is not None},
         "status": "planned", "created_at": now_utc(), "calendar_rev": deadlines.calendar_rev(db),
         **deadlines.session_milestones(db, date),
@@ -120,7 +121,7 @@ def edit(db, ref: str, **changes) -> tuple[dict, list[dict]]:
         elif key in PERSON_FIELDS:
             value = _person_value(key, value)
         else:
-            value = clean(value)
+            value = clean(value, f"Trường {key} của cuộc đối thoại")
         if key == "commune" and not value:
             raise DoithoaiError("Tên xã/phường không được để trống.", "Bỏ --commune nếu không muốn đổi.")
         if current[key] != value:
@@ -198,7 +199,7 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
 
 def conclude(db, ref: str, text: str) -> dict:
     current = get(db, ref)
-    text = clean(text)
+    text = clean(text, "Nội dung kết luận")
     if not text:
         raise DoithoaiError("Nội dung kết luận không được để trống.", "Dùng --text \"…\".")
     if current["status"] in ("planned", "notice_sent"):
