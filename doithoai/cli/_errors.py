@@ -13,35 +13,12 @@ import sys
 import typer
 from typer.core import TyperGroup
 
-try:  # Typer ≥ 0.26 vendors click; its exceptions are what its commands raise
-    from typer._click import exceptions as click_exceptions
-except ImportError:  # pragma: no cover
-    from click import exceptions as click_exceptions
-
+from doithoai.cli._help import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, click_exception_types, usage_error
 from doithoai.errors import DoithoaiError
 
 EXIT_OVERDUE = 3
 
-# click's usage messages, in Vietnamese (the option or value they name stays as it is)
-_USAGE = [
-    ("No such option:", "không có tùy chọn"),
-    ("No such command", "không có lệnh"),
-    ("Missing option", "thiếu tùy chọn"),
-    ("Missing argument", "thiếu tham số"),
-    ("Missing parameter", "thiếu tham số"),
-    ("Got unexpected extra argument", "thừa tham số"),
-    ("Invalid value for", "giá trị không hợp lệ cho"),
-    ("requires an argument", "cần một giá trị"),
-    ("is not a valid integer", "không phải số nguyên"),
-    ("is not a valid int", "không phải số nguyên"),
-    ("is not one of", "không thuộc"),
-]
-
-
-def _vietnamese(message: str) -> str:
-    for english, vietnamese in _USAGE:
-        message = message.replace(english, vietnamese)
-    return message
+ClickException, UsageError = click_exception_types()
 
 
 def print_error(message: str, hint: str | None = None) -> None:
@@ -54,6 +31,20 @@ def print_error(message: str, hint: str | None = None) -> None:
 
 class RootGroup(TyperGroup):
     """Runs every command in non-standalone mode and translates what comes out."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from doithoai.cli._options import Context
+
+        self.context_class = Context
+        self.options_metavar = OPTIONS_METAVAR
+        self.subcommand_metavar = SUBCOMMAND_METAVAR
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        from doithoai.cli._options import Invocation
+
+        extra.setdefault("obj", Invocation())
+        return super().make_context(info_name, args, parent=parent, **extra)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -70,12 +61,17 @@ class RootGroup(TyperGroup):
             translated = _sqlite_error(db_path(), e)
             print_error(translated.message, translated.hint)
             sys.exit(1)
-        except click_exceptions.ClickException as e:
-            if isinstance(e, click_exceptions.UsageError) and e.ctx is not None:
+        except ClickException as e:
+            if type(e).__name__ == "NoArgsIsHelpError":  # a group typed alone: its help, as --help shows it
+                from doithoai.cli._output import out
+
+                out(e.format_message().rstrip("\n"))
+                sys.exit(0)
+            if isinstance(e, UsageError) and e.ctx is not None:
                 hint = f"Xem `{e.ctx.command_path} --help`."
             else:
                 hint = None
-            print_error(f"sai cú pháp lệnh — {_vietnamese(e.format_message())}", hint)
+            print_error(f"sai cú pháp lệnh — {usage_error(e.format_message())}", hint)
             sys.exit(e.exit_code)
         except (typer.Abort, KeyboardInterrupt, EOFError):
             print_error("Đã hủy; không có thay đổi nào được ghi.")

@@ -21,7 +21,7 @@ from doithoai.cli._output import Col, emit, info, out, warn
 app = group("Lịch ngày làm việc: ngày lễ, nghỉ bù, làm bù và cách tính thời hạn.")
 DateArg = Annotated[str, typer.Argument(help="Ngày (DD/MM/YYYY hoặc YYYY-MM-DD).", metavar="DATE")]
 DaysArg = Annotated[int, typer.Argument(help="Số ngày làm việc.", metavar="N")]
-BeforeOpt = Annotated[bool, typer.Option("--before", help="Đếm lùi (ngày làm việc thứ N trước DATE).")]
+BeforeOpt = Annotated[bool, typer.Option("--before", help="Đếm lùi (ngày làm việc thứ N trước NGÀY).")]
 CalendarDaysOpt = Annotated[bool, typer.Option("--calendar-days", help="Đếm ngày lịch thay vì ngày làm việc (rơi vào ngày nghỉ thì lùi/tiến đến ngày làm việc).")]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Lý do, ví dụ \"Nghỉ bù Tết Dương lịch\".")]
 SourceOpt = Annotated[str, typer.Option("--source", help="Văn bản căn cứ, ví dụ \"Công văn 12729/VPCP-KGVX\".")]
@@ -30,7 +30,7 @@ SourceOpt = Annotated[str, typer.Option("--source", help="Văn bản căn cứ, 
 @app.command("due")
 def due(date: DateArg, days: DaysArg, before: BeforeOpt = False, calendar_days: CalendarDaysOpt = False,
         fmt: FormatOpt = Fmt.table) -> None:
-    """Ngày làm việc thứ N sau (hoặc trước, --before) DATE; DATE không được tính."""
+    """Ngày làm việc thứ N sau (hoặc trước, --before) NGÀY; NGÀY không được tính."""
     from doithoai import deadlines
     from doithoai.text import vn_date
     from doithoai.workdays import WEEKDAY_NAMES
@@ -60,7 +60,7 @@ def due(date: DateArg, days: DaysArg, before: BeforeOpt = False, calendar_days: 
 @app.command("explain")
 def explain(date: DateArg, days: DaysArg, before: BeforeOpt = False, calendar_days: CalendarDaysOpt = False,
             fmt: FormatOpt = Fmt.table) -> None:
-    """Đi từng ngày từ DATE đến ngày thứ N: ngày nào được tính, ngày nào bỏ qua và vì sao."""
+    """Đi từng ngày từ NGÀY đến ngày thứ N: ngày nào được tính, ngày nào bỏ qua và vì sao."""
     from doithoai import deadlines
     from doithoai.workdays import WEEKDAY_NAMES
 

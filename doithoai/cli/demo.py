@@ -25,7 +25,7 @@ def demo(
     from doithoai.cli.sessions import _print_session
     directory = directory or Path(tempfile.mkdtemp(prefix="doithoai-demo-"))
     path = sample.build(directory)
-    _options.STATE["db"] = str(path)
+    _options.invocation().db = str(path)
     as_of_date = _options.today(as_of) if as_of else sample.AS_OF
     db = _options.open_db()
     s = sessions.get(db, "2023-KHOENON")

@@ -9,8 +9,15 @@ import typer
 
 from doithoai.cli._options import (
     AsOfOpt,
+    ColumnsOpt,
     Fmt,
     FormatOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
+    OutputOpt,
+    RecordFmt,
+    RecordFormatOpt,
     as_date,
     group,
     open_db,
@@ -27,11 +34,13 @@ def columns() -> list[Col]:
     from doithoai.petitions import SOURCES, STATUS_LABELS, URGENCIES
 
     return [
-        Col("id", "Số", "int"), Col("session", "Cuộc ĐT"), Col("petitioner", "Người kiến nghị"),
-        Col("address", "Địa chỉ"), Col("phone", "Điện thoại", table=False), Col("field", "Lĩnh vực"),
-        Col("source", "Nguồn", labels=SOURCES), Col("urgency", "Mức độ", labels=URGENCIES, table=False),
-        Col("content", "Nội dung", max_width=50), Col("status", "Trạng thái", labels=STATUS_LABELS),
-        Col("lead_agency", "Chủ trì"), Col("due_on", "Hạn", "date"), Col("days_overdue", "Quá hạn", "int"),
+        Col("id", "Số", "int", priority=10), Col("session", "Cuộc ĐT", "code", priority=3),
+        Col("petitioner", "Người kiến nghị", priority=8), Col("address", "Địa chỉ", priority=2),
+        Col("phone", "Điện thoại", table=False), Col("field", "Lĩnh vực", priority=4),
+        Col("source", "Nguồn", labels=SOURCES, priority=1), Col("urgency", "Mức độ", labels=URGENCIES, table=False),
+        Col("content", "Nội dung", max_width=50), Col("status", "Trạng thái", "code", labels=STATUS_LABELS, priority=6),
+        Col("lead_agency", "Chủ trì", "code", priority=7), Col("due_on", "Hạn", "date", priority=9),
+        Col("days_overdue", "Quá hạn", "int", priority=9),
         Col("complex", "Phức tạp", "bool", table=False), Col("speak_order", "TT phát biểu", "int", table=False),
         Col("form_no", "Số phiếu", table=False), Col("registered_on", "Ngày đăng ký", "date", table=False),
         Col("proposed_agency", "Cơ quan đề nghị", table=False),
@@ -93,24 +102,28 @@ def list_(
     overdue: Annotated[bool, typer.Option("--overdue", help="Chỉ kiến nghị quá hạn chưa trả lời.")] = False,
     search: Annotated[Optional[str], typer.Option("--search", help="Tìm trong nội dung và tên, không phân biệt dấu: \"dat dai\".")] = None,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = Fmt.table,
+    limit: LimitOpt = None,
+    select: ColumnsOpt = None,
+    fmt: ListFormatOpt = ListFmt.table,
+    output: OutputOpt = None,
 ) -> None:
     """Liệt kê kiến nghị, có lọc và tìm kiếm không dấu."""
     from doithoai import petitions
 
     rows = petitions.list_rows(open_db(), as_of=today(as_of), session=session, status=status, agency=agency,
                                field=field, source=source, overdue=overdue, search=search)
-    emit(rows, columns(), fmt.value, empty="Không có kiến nghị nào khớp điều kiện.")
+    emit(rows, columns(), fmt.value, empty="Không có kiến nghị nào khớp điều kiện.", title=None, out_path=output,
+         limit=limit, select=select, noun="kiến nghị")
 
 
 @app.command("show")
-def show(pid: IdArg, as_of: AsOfOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+def show(pid: IdArg, as_of: AsOfOpt = None, fmt: RecordFormatOpt = RecordFmt.table) -> None:
     """Xem một kiến nghị với toàn bộ diễn biến."""
     from doithoai import petitions
     from doithoai.petitions import SOURCES, STATUS_LABELS, URGENCIES
 
     p = petitions.show(open_db(), pid, today(as_of))
-    if fmt != Fmt.table:
+    if fmt == RecordFmt.json:
         emit_record([], "json", p)
         return
     pairs = [
@@ -307,9 +320,9 @@ def import_(
     progress = None
     import sys
 
-    from doithoai.cli._output import QUIET
+    from doithoai.cli._output import quiet
 
-    if is_tty(sys.stderr) and not QUIET["on"] and fmt == Fmt.table:
+    if is_tty(sys.stderr) and not quiet() and fmt == Fmt.table:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         from doithoai.cli._output import console

@@ -9,7 +9,14 @@ import typer
 from doithoai.cli._options import (
     AsOfOpt,
     Fmt,
+    ColumnsOpt,
     FormatOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
+    OutputOpt,
+    RecordFmt,
+    RecordFormatOpt,
     as_date,
     group,
     open_db,
@@ -49,7 +56,7 @@ def create(
     secretary: Annotated[str, typer.Option("--secretary", help="Thư ký.")] = "",
     title: Annotated[str, typer.Option("--title", help="Tiêu đề (mặc định sinh từ tên xã).")] = "",
     code: Annotated[str, typer.Option("--code", help="Mã tự đặt (mặc định NĂM-ten-xa).")] = "",
-    fmt: FormatOpt = Fmt.table,
+    fmt: RecordFormatOpt = RecordFmt.table,
 ) -> None:
     """Tạo cuộc đối thoại; các mốc thời hạn được tính theo lịch ngày làm việc."""
     from doithoai import sessions
@@ -83,17 +90,20 @@ def _print_session(s: dict, fmt: str) -> None:
 @app.command("list")
 def list_(
     status: Annotated[Optional[str], typer.Option("--status", help="planned | notice_sent | held | reviewed | closed.")] = None,
-    fmt: FormatOpt = Fmt.table,
+    limit: LimitOpt = None,
+    select: ColumnsOpt = None,
+    fmt: ListFormatOpt = ListFmt.table,
+    output: OutputOpt = None,
 ) -> None:
     """Liệt kê các cuộc đối thoại với các mốc thời hạn."""
     from doithoai import sessions
 
-    emit(sessions.list_all(open_db(), status), columns(), fmt.value,
-         empty="Chưa có cuộc đối thoại nào. Tạo bằng `doithoai session create --commune … --date …`.")
+    emit(sessions.list_all(open_db(), status), columns(), fmt.value, limit=limit, select=select, out_path=output,
+         noun="cuộc đối thoại", empty="Chưa có cuộc đối thoại nào. Tạo bằng `doithoai session create --commune … --date …`.")
 
 
 @app.command("show")
-def show(ref: SessionArg, fmt: FormatOpt = Fmt.table) -> None:
+def show(ref: SessionArg, fmt: RecordFormatOpt = RecordFmt.table) -> None:
     """Xem chi tiết một cuộc đối thoại."""
     from doithoai import sessions
 
@@ -102,7 +112,7 @@ def show(ref: SessionArg, fmt: FormatOpt = Fmt.table) -> None:
     counts = sessions.petition_counts(db, s["id"])
     s["petition_counts"] = counts
     _print_session(s, fmt.value)
-    if fmt == Fmt.table and counts:
+    if fmt == RecordFmt.table and counts:
         from doithoai.petitions import STATUS_LABELS
 
         info("Kiến nghị: " + ", ".join(f"{STATUS_LABELS[k]} {v}" for k, v in counts.items()))
@@ -125,12 +135,12 @@ def speakers(ref: SessionArg, fmt: FormatOpt = Fmt.table) -> None:
 def edit(
     ref: SessionArg,
     date: Annotated[Optional[str], typer.Option("--date", help="Ngày mới (tính lại các thời hạn).")] = None,
-    time: Annotated[Optional[str], typer.Option("--time")] = None,
-    location: Annotated[Optional[str], typer.Option("--location")] = None,
-    chair: Annotated[Optional[str], typer.Option("--chair")] = None,
-    secretary: Annotated[Optional[str], typer.Option("--secretary")] = None,
-    title: Annotated[Optional[str], typer.Option("--title")] = None,
-    commune: Annotated[Optional[str], typer.Option("--commune")] = None,
+    time: Annotated[Optional[str], typer.Option("--time", help="Giờ bắt đầu mới (HH:MM).")] = None,
+    location: Annotated[Optional[str], typer.Option("--location", help="Địa điểm mới.")] = None,
+    chair: Annotated[Optional[str], typer.Option("--chair", help="Người chủ trì mới.")] = None,
+    secretary: Annotated[Optional[str], typer.Option("--secretary", help="Thư ký mới.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Tiêu đề mới.")] = None,
+    commune: Annotated[Optional[str], typer.Option("--commune", help="Xã (phường, thị trấn) mới.")] = None,
 ) -> None:
     """Sửa thông tin; đổi ngày sẽ tính lại mọi thời hạn và in những thời hạn thay đổi."""
     from doithoai import sessions
