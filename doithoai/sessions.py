@@ -79,6 +79,10 @@ def create(db, *, commune: str, date: dt.date, time: str = "", location: str = "
 
 
 def list_all(db, status: str | None = None) -> list[dict]:
+    if status:
+        from doithoai.vocabulary import code_for
+
+        status = code_for(status, STATUS_LABELS, "Trạng thái cuộc đối thoại")
     where, params = ("WHERE s.status = ?", [status]) if status else ("", [])
     return list(db.query(
         f"""SELECT s.*, COUNT(p.id) AS petitions,

@@ -86,3 +86,194 @@ def test_two_invocations_in_one_process_share_no_state(tmp_path):
     shown = runner.invoke(app, ["config", "show"])
     assert "UBND xã C" in shown.stdout  # $DOITHOAI_DB of the test, not a.db nor b.db
     assert not re.search("UBND xã [AB]", shown.stdout)
+
+
+# --- tables that fit ------------------------------------------------------------------------
+
+import json  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+DEMO_AS_OF = "2023-10-20"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(app, ["demo", str(folder)])
+    assert result.exit_code == 0, result.output
+    return folder / "doithoai.db"
+
+
+def run(demo_db, *args, columns=None, env=None):
+    extra = {"COLUMNS": str(columns)} if columns else {}
+    result = CliRunner().invoke(app, ["--db", str(demo_db), *args], env={**extra, **(env or {})})
+    return result
+
+
+def petition_lines(text: str) -> dict[int, list[str]]:
+    """Table lines grouped by petition: a line whose 'Số' cell holds a number starts one."""
+    lines = text.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("──"))
+    header = lines[rule - 1] if not lines[rule - 1].startswith(" ") else lines[rule - 2]
+    groups: dict[int, list[str]] = {}
+    current = None
+    for line in lines[rule + 1:]:
+        if not line.strip():
+            break
+        match = re.match(r"^\s*(?:[A-Z]+\s+)?(\d+)\s", line) if not line.startswith("   ") or re.match(r"^\s+\d+\s", line) else None
+        if match and (current is None or int(match.group(1)) not in groups):
+            current = int(match.group(1))
+            groups[current] = []
+        groups[current].append(line)
+    assert header
+    return groups
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("command", [["petition", "list"], ["report", "overdue"]])
+def test_a_petition_takes_at_most_two_lines(demo_db, width, command):
+    result = run(demo_db, *command, "--as-of", DEMO_AS_OF, columns=width)
+    assert result.exit_code == 0, result.output
+    expected = {r["id"] for r in json.loads(run(demo_db, *command, "--as-of", DEMO_AS_OF, "-f", "json").stdout)}
+    text = result.stdout.split("\n\nTổng hợp theo cơ quan")[0]
+    groups = petition_lines(text)
+    assert set(groups) == expected
+    for pid, lines in groups.items():
+        assert 1 <= len(lines) <= 2, (pid, lines)
+        assert all(len(line) <= width for line in lines), lines
+        first = lines[0]
+        assert re.search(r"\b\d\d/\d\d/\d{4}\b", first), first  # a date never split
+    assert all(len(line) <= width for line in text.splitlines())
+    if width == 80:
+        assert "Ẩn bớt cột vì màn hình hẹp" in result.stderr
+
+
+def test_long_content_wraps_to_two_lines_with_an_ellipsis(demo_db):
+    text = run(demo_db, "petition", "list", "--as-of", DEMO_AS_OF, columns=80).stdout
+    assert "…" in text
+    full = run(demo_db, "petition", "show", "1", columns=80).stdout
+    assert "năm 1995" in full  # the whole content in show
+
+
+def test_limit_and_columns(demo_db):
+    result = run(demo_db, "petition", "list", "-n", "3", "--columns", "id,Người kiến nghị,han", columns=120)
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["Số", "Người", "kiến", "nghị", "Hạn"]
+    assert len(lines) == 2 + 3
+    assert "còn 27 kiến nghị nữa" in result.stderr
+    data = json.loads(run(demo_db, "petition", "list", "-n", "2", "--columns", "id,status", "-f", "json").stdout)
+    assert data == [{"id": 1, "status": "answered"}, {"id": 2, "status": "answered"}]
+    wrong = run(demo_db, "petition", "list", "--columns", "id,nope")
+    assert wrong.exit_code == 1 and "Không có cột 'nope'" in wrong.stderr
+
+
+def test_listings_write_xlsx(demo_db, tmp_path):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "ds.xlsx"
+    assert run(demo_db, "petition", "list", "-f", "xlsx", "-o", str(target)).exit_code == 0
+    sheet = load_workbook(target).active
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["Số", "Cuộc ĐT", "Người kiến nghị"]
+    statuses = {row[header.index("Trạng thái")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert statuses <= {"Mới tiếp nhận", "Đã giao", "Đã trả lời", "Đã chuyển", "Đã trình cấp trên", "Đã đóng"}
+
+
+def test_csv_for_people_has_vietnamese_labels_json_keeps_codes(demo_db):
+    csv_text = run(demo_db, "petition", "list", "-f", "csv").stdout
+    header, first = csv_text.lstrip("\ufeff").splitlines()[:2]
+    assert header.startswith("Số,Cuộc ĐT,Người kiến nghị")
+    assert "Phiếu đăng ký" in first and "Đã trả lời" in first and "answered" not in first
+    data = json.loads(run(demo_db, "petition", "list", "-f", "json").stdout)
+    assert data[0]["status"] == "answered" and data[0]["source"] == "phieu-dang-ky"
+
+
+def test_record_commands_refuse_csv(demo_db):
+    for args in (["petition", "show", "1"], ["session", "show", "1"], ["report", "summary"]):
+        result = run(demo_db, *args, "-f", "csv")
+        assert result.exit_code == 2, args
+        assert "'csv' không thuộc 'table', 'json'" in result.stderr
+
+
+def test_filters_accept_labels_and_codes(demo_db):
+    def ids(*args):
+        return [r["id"] for r in json.loads(run(demo_db, "petition", "list", *args, "-f", "json").stdout)]
+
+    assert ids("--status", "Đã giao") == ids("--status", "assigned") == ids("--status", "da giao")
+    assert ids("--status", "Đã giao")
+    assert ids("--source", "MTTQ") == ids("--source", "mttq")
+    wrong = run(demo_db, "petition", "list", "--status", "xong")
+    assert wrong.exit_code == 1 and "assigned (Đã giao)" in wrong.stderr
+
+
+# --- control characters are shown, never obeyed ----------------------------------------------
+
+def test_control_characters_are_escaped_on_output(demo_db, tmp_path):
+    import sqlite3
+
+    copy = tmp_path / "hostile.db"
+    copy.write_bytes(demo_db.read_bytes())
+    conn = sqlite3.connect(copy)
+    conn.execute("UPDATE petitions SET content = ? WHERE id = 1", ("Xin\x1b[31m đỏ \u202eabc\x9b nữa",))
+    conn.execute("UPDATE petitioners SET name = ? WHERE id = (SELECT petitioner_id FROM petitions WHERE id = 1)",
+                 ("Lò\x07 Văn\u2066 Thắng",))
+    conn.commit()
+    conn.close()
+    outputs = [run(copy, "petition", "list", columns=200).stdout, run(copy, "petition", "show", "1").stdout,
+               run(copy, "petition", "list", "-f", "csv").stdout, run(copy, "petition", "list", "-f", "json").stdout]
+    for text in outputs:
+        for bad in ("\x1b", "\u202e", "\x9b", "\x07", "\u2066"):
+            assert bad not in text
+    assert "\\x1b[31m" in outputs[0] and "\\u202e" in outputs[1]
+    target = tmp_path / "h.xlsx"
+    assert run(copy, "petition", "list", "-f", "xlsx", "-o", str(target)).exit_code == 0
+
+
+# --- pipes and cron -----------------------------------------------------------------------
+
+def doithoai(*args, db=None):
+    env = {**os.environ, **({"DOITHOAI_DB": str(db)} if db else {})}
+    return [sys.executable, "-m", "doithoai", *args], env
+
+
+@pytest.mark.parametrize("args, code", [
+    (["report", "overdue", "--fail-on-overdue", "--as-of", DEMO_AS_OF], 3),
+    (["report", "overdue", "--fail-on-overdue", "--as-of", DEMO_AS_OF, "-f", "csv"], 3),
+    (["petition", "list", "-f", "json"], 0),
+    (["petition", "list"], 0),
+])
+def test_a_reader_that_leaves_early_ends_it_quietly_with_its_own_code(demo_db, args, code):
+    command, env = doithoai(*args, db=demo_db)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    process.stdout.close()  # like `| head -0`: the reader is gone before the first write
+    stderr = process.stderr.read().decode()
+    assert process.wait() == code
+    assert "Lỗi" not in stderr and "Traceback" not in stderr and "Broken pipe" not in stderr, stderr
+    shell = subprocess.run(["bash", "-c", "set -o pipefail; " + " ".join(f"'{a}'" for a in command) + " | head -1"],
+                           capture_output=True, text=True, env=env)
+    assert shell.returncode == code and shell.stderr == "", shell.stderr
+
+
+def test_quiet_prints_nothing_when_nothing_happened(demo_db, tmp_path):
+    copy = tmp_path / "cron.db"
+    copy.write_bytes(demo_db.read_bytes())
+    runner = CliRunner()
+    empty_glob = runner.invoke(app, ["-q", "--db", str(copy), "petition", "import", str(tmp_path / "inbox" / "*.csv"),
+                                     "--session", "2023-KHOENON"])
+    assert empty_glob.exit_code == 0 and empty_glob.output == ""
+    loud = runner.invoke(app, ["--db", str(copy), "petition", "import", str(tmp_path / "inbox" / "*.csv"),
+                               "--session", "2023-KHOENON"])
+    assert loud.exit_code == 1 and "Không có tệp nào khớp" in loud.stderr
+    sample = tmp_path / "inbox.csv"
+    sample.write_text("Họ và tên,Địa chỉ,Nội dung\nLò Văn Một,Bản Mì,Đề nghị sửa cầu treo bản Mì\n", encoding="utf-8")
+    first = runner.invoke(app, ["-q", "--db", str(copy), "petition", "import", str(sample), "--session", "2023-KHOENON"])
+    assert first.exit_code == 0 and first.stdout == "", first.output
+    again = runner.invoke(app, ["-q", "--db", str(copy), "petition", "import", str(sample), "--session", "2023-KHOENON"])
+    assert again.exit_code == 0 and again.output == ""
+    nothing = runner.invoke(app, ["-q", "--db", str(copy), "report", "overdue", "--as-of", "2023-09-20"])
+    assert nothing.exit_code == 0 and nothing.output == ""

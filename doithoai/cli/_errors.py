@@ -76,8 +76,11 @@ class RootGroup(TyperGroup):
         except (typer.Abort, KeyboardInterrupt, EOFError):
             print_error("Đã hủy; không có thay đổi nào được ghi.")
             sys.exit(130)
-        except BrokenPipeError:
-            sys.exit(1)
+        except BrokenPipeError:  # the reader left before the command had finished writing
+            from doithoai.cli._output import reader_gone
+
+            reader_gone()
+            sys.exit(0)
         except Exception as e:  # never a traceback for a user; DOITHOAI_DEBUG=1 shows it
             if os.environ.get("DOITHOAI_DEBUG"):
                 raise
@@ -86,5 +89,11 @@ class RootGroup(TyperGroup):
                 "Chạy lại với DOITHOAI_DEBUG=1 để xem chi tiết và gửi cho người phát triển.",
             )
             sys.exit(1)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            from doithoai.cli._output import reader_gone
+
+            reader_gone()
         sys.exit(rv if isinstance(rv, int) else 0)
 

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from doithoai.fileio import write_atomic
 from doithoai.spreadsheet import csv_text, xlsx_bytes
-from doithoai.text import vn_date
+from doithoai.text import printable, vn_date
 
 def _utf8(stream):
     if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
@@ -44,9 +44,7 @@ def console(stderr: bool = False):
 
 def out(text: str = "") -> None:
     """Plain text to stdout."""
-    stream = _utf8(sys.stdout)
-    stream.write(printable(text) + "\n")
-    stream.flush()
+    _write(printable(text) + "\n")
 
 
 def err(text: str) -> None:
@@ -89,27 +87,11 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-# Control characters reaching a terminal or a file are shown, never obeyed: C0 and C1 controls,
-# DEL, and the bidirectional overrides/isolates that can make text read backwards.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_IN_CELL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _escape(match: re.Match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def printable(text: str) -> str:
-    """Text with every control character (except newline and tab) written out as an escape."""
-    return _UNSAFE.sub(_escape, text)
-
-
 def _one_line(text: str) -> str:
     """A table cell: line breaks and tabs become spaces, other controls are escaped."""
     if "\n" in text or "\t" in text or "\r" in text:
         text = " ".join(text.split())
-    return _UNSAFE_IN_CELL.sub(_escape, text)
+    return printable(text)
 
 
 def _cell_strings(col: Col, rows: list[dict]) -> list[str]:
@@ -442,13 +424,29 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
 
 def _write(text: str, binary: bool = False) -> None:
     stream = _utf8(sys.stdout)
-    if binary and hasattr(stream, "buffer"):
-        stream.flush()
-        stream.buffer.write(text.encode("utf-8"))
-        stream.buffer.flush()
-    else:
-        stream.write(text)
-        stream.flush()
+    try:
+        if binary and hasattr(stream, "buffer"):
+            stream.flush()
+            stream.buffer.write(text.encode("utf-8"))
+            stream.buffer.flush()
+        else:
+            stream.write(text)
+            stream.flush()
+    except BrokenPipeError:
+        reader_gone()
+
+
+def reader_gone() -> None:
+    """The reader of stdout left (`| head`): the rest of the output goes nowhere, quietly, and the
+    command carries on to its own exit code (3 for --fail-on-overdue, say)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file descriptor (a test's captured stream)
+        pass
 
 
 _UNSAFE_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -27,7 +27,8 @@ from doithoai.cli._output import Col, emit, emit_record, info, out
 
 app = group("Kiến nghị, phản ánh của công dân: tiếp nhận, giao, trả lời, chuyển, đóng.")
 IdArg = Annotated[int, typer.Argument(help="Số kiến nghị.", metavar="ID")]
-SOURCE_HELP = "phieu-dang-ky | mttq | doan-the | dai-bieu | thong-tin | tai-hoi-nghi."
+SOURCE_HELP = ("mã hoặc nhãn, có dấu hay không: phieu-dang-ky (Phiếu đăng ký) | mttq | doan-the (Đoàn thể) | "
+               "dai-bieu (Đại biểu dân cử) | thong-tin (Phương tiện thông tin) | tai-hoi-nghi (Tại hội nghị).")
 
 
 def columns() -> list[Col]:
@@ -69,7 +70,7 @@ def add(
     organisation: Annotated[bool, typer.Option("--organisation", help="Người kiến nghị là tổ chức.")] = False,
     source: Annotated[str, typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = "phieu-dang-ky",
     field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực (tên, mã hoặc viết tắt, ví dụ \"dat dai\", GPMB).")] = None,
-    urgency: Annotated[str, typer.Option("--urgency", help="thuong | cap-thiet | khan.")] = "thuong",
+    urgency: Annotated[str, typer.Option("--urgency", help="Mức độ, mã hoặc nhãn: thuong (Thường) | cap-thiet (Cấp thiết) | khan (Khẩn).")] = "thuong",
     speak: Annotated[bool, typer.Option("--speak", help="Đăng ký phát biểu tại hội nghị.")] = False,
     order: Annotated[Optional[int], typer.Option("--order", help="Thứ tự phát biểu (mặc định: cuối danh sách).")] = None,
     form_no: Annotated[str, typer.Option("--form-no", help="Số phiếu đăng ký.")] = "",
@@ -95,7 +96,7 @@ def _vn(value) -> str:
 @app.command("list")
 def list_(
     session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.")] = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="new | assigned | answered | transferred | escalated | closed.")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="Trạng thái, mã hoặc nhãn: new (Mới tiếp nhận) | assigned (Đã giao) | answered (Đã trả lời) | transferred (Đã chuyển) | escalated (Đã trình cấp trên) | closed (Đã đóng).")] = None,
     agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan được giao (chủ trì hoặc phối hợp).")] = None,
     field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực.")] = None,
     source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = None,
@@ -312,15 +313,22 @@ def import_(
     from doithoai.db import transaction
     from doithoai.importing import batch
 
+    import sys
+
+    from doithoai.cli._output import quiet
+
     if rejects and not skip_invalid:
         from doithoai.errors import DoithoaiError
 
         raise DoithoaiError("--rejects chỉ dùng cùng --skip-invalid.", "Thêm --skip-invalid, hoặc bỏ --rejects.")
+    if quiet():  # cron: a folder pattern that matches nothing (yet) is not news
+        import glob
+
+        files = [f for f in files if not any(ch in f for ch in "*?[") or glob.glob(f)]
+        if not files:
+            return
     db = open_db()
     progress = None
-    import sys
-
-    from doithoai.cli._output import quiet
 
     if is_tty(sys.stderr) and not quiet() and fmt == Fmt.table:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -352,7 +360,7 @@ def import_(
                          "duplicates": summary.duplicates, "rejected": summary.total("rejected"),
                          "rejects_file": str(rejects_path) if rejects_path else None,
                          "unmatched_agencies": summary.unmatched_agencies}, ensure_ascii=False, indent=2))
-    else:
+    elif fmt != Fmt.table or not quiet():  # the table says what happened: a message, silenced by -q
         for f in files_out:
             f["note"] = f"đã nhập trước đó (lô {f['already_imported_batch']}), bỏ qua" if f["already_imported_batch"] else ""
         emit(files_out, [Col("file", "Tệp"), Col("format", "Dạng"), Col("read", "Đọc", "int"), Col("new", "Mới", "int"),

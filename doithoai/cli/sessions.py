@@ -89,7 +89,7 @@ def _print_session(s: dict, fmt: str) -> None:
 
 @app.command("list")
 def list_(
-    status: Annotated[Optional[str], typer.Option("--status", help="planned | notice_sent | held | reviewed | closed.")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="Trạng thái, mã hoặc nhãn: planned (Đã lên kế hoạch) | notice_sent (Đã gửi giấy mời) | held (Đã tổ chức) | reviewed | closed.")] = None,
     limit: LimitOpt = None,
     select: ColumnsOpt = None,
     fmt: ListFormatOpt = ListFmt.table,
