@@ -170,6 +170,11 @@ COMFORT = 22  # other text columns give up width beyond this before the long tex
 SEP = "  "
 
 
+def _floor(col: Col, natural: int) -> int:
+    """How far a text column may be shortened: names and the like (priority ≥ 8) stay readable."""
+    return min(natural, 20 if col.priority >= 8 else MIN_TEXT)
+
+
 def fit(columns: list[Col], cells: list[list[str]], width: int | None) -> tuple[list[Col], list[int], list[Col]]:
     """Column widths for a width: identifiers, dates and numbers keep their width; the long-text
     column takes what is left (wrapping to 2 lines); other text is shortened with … and, when
@@ -199,7 +204,7 @@ def fit(columns: list[Col], cells: list[list[str]], width: int | None) -> tuple[
                 widths[i] += max(min(natural[shown[i].key] - widths[i], width - seps - sum(widths)), 0)
             deficit = sum(widths) + seps - width
         while deficit > 0:  # shorten the widest text column, one character at a time
-            candidates = [i for i in text if widths[i] > min(MIN_TEXT, natural[shown[i].key])]
+            candidates = [i for i in text if widths[i] > _floor(shown[i], natural[shown[i].key])]
             if not candidates:
                 break
             widths[max(candidates, key=lambda j: widths[j])] -= 1
@@ -328,7 +333,9 @@ def _table_text(rows: list[dict], columns: list[Col], *, title: str | None, foot
     shown = [c for c in columns if c.table]
     head, blocks, hidden = table_blocks(rows, shown, width)
     if limit is None and tty:  # one screen's worth
-        room = max(terminal_height() - len(head) - (2 if title else 0) - (2 if footer else 0) - 3, 5)
+        # the screen less the header, title, footer, the notes below (2 lines each) and the prompt
+        room = max(terminal_height() - len(head) - (2 if title else 0) - (2 if footer else 0)
+                   - 2 * (1 + bool(hidden)) - 1, 5)
         used, limit = 0, 0
         for block in blocks:
             if used + len(block) > room:
@@ -346,10 +353,18 @@ def _table_text(rows: list[dict], columns: list[Col], *, title: str | None, foot
         notes.append(f"… còn {len(rows) - limit} {noun} nữa (thêm --limit 0 để xem hết, hoặc -f xlsx -o TỆP.xlsx).")
     if hidden:
         notes.append("Ẩn bớt cột vì màn hình hẹp: " + ", ".join(c.header for c in hidden)
-                     + " (chọn cột bằng --columns, hoặc xem đủ bằng -f xlsx -o TỆP.xlsx).")
+                     + " (chọn cột bằng --columns, xem đủ bằng -f xlsx -o TỆP.xlsx).")
     if footer:
         lines += ["", footer]
     return "\n".join(printable(line) if line is title or line is footer else line for line in lines) + "\n", notes
+
+
+def _wrapped(text: str) -> str:
+    """A message wrapped at word boundaries to the terminal's width (not mid-word by the terminal)."""
+    import textwrap
+
+    width = terminal_width() if is_tty(sys.stderr) else None
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) if width else text
 
 
 def _labelled(rows: list[dict], columns: list[Col]) -> list[dict]:
@@ -406,7 +421,7 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
             if not (limit == 0 and is_tty() and text.count("\n") > terminal_height() - 2 and _pager(text)):
                 _write(text)
             for note in notes:
-                info(note)
+                info(_wrapped(note))
             return
         else:
             parts = [printable(title)] if title else []

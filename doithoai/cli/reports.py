@@ -108,7 +108,7 @@ def _bars(items: list[tuple[str, int]], width: int = 30) -> list[str]:
         return []
     top = max(n for _, n in items) or 1
     label_width = min(max(len(label) for label, _ in items), 40)
-    return [f"  {label[:40].ljust(label_width)}  {'█' * max(1, round(n * width / top)) if n else ''} {n}"
+    return [f"  {label[:40].ljust(label_width)}  {'█' * max(1, round(n * width / top)) + ' ' if n else ''}{n}"
             for label, n in items]
 
 
@@ -137,7 +137,19 @@ def summary(
         ("Theo trạng thái", [(r["label"], r["count"]) for r in data["by_status"]]),
         ("Theo lĩnh vực", [(r["field"], r["count"]) for r in data["by_field"]]),
         ("Theo nguồn", [(r["label"], r["count"]) for r in data["by_source"]]),
-        ("Theo cơ quan chủ trì (quá hạn)", [(f"{r['agency'] or '(chưa giao)'}", r["overdue"]) for r in data["by_agency"]]),
+        # only the agencies that have something overdue, most first: the list a clerk acts on
+        ("Theo cơ quan chủ trì (quá hạn)", sorted(((f"{r['agency'] or '(chưa giao)'}", r["overdue"])
+                                                   for r in data["by_agency"] if r["overdue"]), key=lambda x: -x[1])),
     ):
-        lines += ["", heading + ":", *_bars(items)]
-    out("\n".join(lines))
+        lines += ["", heading + ":", *(_bars(items) or ["  (không có)"])]
+    out("\n".join(_fitted(line) for line in lines))
+
+
+def _fitted(line: str) -> str:
+    """A sentence wrapped at word boundaries to the terminal's width (bars are short already)."""
+    import textwrap
+
+    from doithoai.cli._output import terminal_width
+
+    width = terminal_width()
+    return "\n".join(textwrap.wrap(line, width, subsequent_indent="  ")) if width and len(line) > width else line
