@@ -277,3 +277,44 @@ def test_quiet_prints_nothing_when_nothing_happened(demo_db, tmp_path):
     assert again.exit_code == 0 and again.output == ""
     nothing = runner.invoke(app, ["-q", "--db", str(copy), "report", "overdue", "--as-of", "2023-09-20"])
     assert nothing.exit_code == 0 and nothing.output == ""
+
+
+# --- shell completion -----------------------------------------------------------------------
+
+def complete(demo_db, shell: str, line: str) -> str:
+    command, env = doithoai(db=demo_db)
+    env = {**env, "_DOITHOAI_COMPLETE": f"complete_{shell}"}
+    if shell == "bash":
+        words = line.split(" ")
+        env.update(COMP_WORDS=line, COMP_CWORD=str(len(words) - 1))
+    else:
+        env.update(_TYPER_COMPLETE_ARGS=line, _TYPER_COMPLETE_FISH_ACTION="get-args")
+    executable = str(Path(sys.executable).parent / "doithoai")
+    result = subprocess.run([executable], capture_output=True, text=True, env=env, timeout=30)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_completion_script_for_bash():
+    executable = str(Path(sys.executable).parent / "doithoai")
+    script = subprocess.run(["bash", "-c", f"'{executable}' --show-completion"], capture_output=True, text=True,
+                            timeout=30)
+    assert script.returncode == 0, script.stderr
+    assert "_DOITHOAI_COMPLETE=complete_bash" in script.stdout and "complete -o default -F" in script.stdout
+
+
+def test_completion_offers_codes_and_ids_from_the_base(demo_db):
+    assert complete(demo_db, "bash", "doithoai session show 20").split() == ["2023-KHOENON"]
+    assert complete(demo_db, "bash", "doithoai petition list --session ") .split() == ["2023-KHOENON"]
+    assert complete(demo_db, "bash", "doithoai petition assign 26 LD").split() == ["LDTBXH"]
+    ids = complete(demo_db, "bash", "doithoai petition show 2").split()
+    assert "26" in ids and "2" in ids and all(i.startswith("2") for i in ids)
+    assert "Phòng Tài nguyên và Môi trường" in complete(demo_db, "zsh", "doithoai report agency TN")
+    assert complete(demo_db, "fish", "doithoai dossier export ").startswith("2023-KHOENON\t")
+    assert complete(demo_db, "bash", "doithoai pet").split() == ["petition"]
+
+
+def test_completion_without_a_base_completes_nothing(tmp_path):
+    missing = tmp_path / "none.db"
+    assert complete(missing, "bash", "doithoai session show ").strip() == ""
+    assert not missing.exists()

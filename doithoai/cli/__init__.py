@@ -71,7 +71,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help: no rich import at start-up
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion: bash, zsh, fish
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

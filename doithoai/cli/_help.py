@@ -26,6 +26,13 @@ _HELP_WORDS = [
     ("[required]", "[bắt buộc]"), ("; required]", "; bắt buộc]"),
     ("[env var: ", "[biến môi trường: "), ("; env var: ", "; biến môi trường: "),
     ("(dynamic)", "(tính khi chạy)"),
+    ("Install completion for the current shell.", "Cài gợi ý lệnh bằng phím Tab (mã cuộc đối thoại, mã cơ quan, số "
+     "kiến nghị) cho shell đang dùng: bash, zsh, fish."),
+    ("Show completion for the current shell, to copy it or customize the installation.",
+     "In mã gợi ý lệnh bằng phím Tab cho shell đang dùng, để chép hoặc tự cài."),
+    ("Install completion for the specified shell.", "Cài gợi ý lệnh bằng phím Tab cho shell được chỉ định."),
+    ("Show completion for the specified shell, to copy it or customize the installation.",
+     "In mã gợi ý lệnh bằng phím Tab cho shell được chỉ định."),
 ]
 
 # metavar by parameter name: what the value is, in the clerk's words

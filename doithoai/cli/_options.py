@@ -84,6 +84,24 @@ class ListFmt(str, Enum):  # a listing: a table, or data for scripts and spreads
     xlsx = "xlsx"
 
 
+def _completer(kind: str):
+    """A Typer autocompletion callback offering the base's `kind` values (session, agency, petition)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        from doithoai.completion import candidates
+        from doithoai.db import resolve_path
+
+        db = ctx.find_root().params.get("db")  # --db typed earlier on the line, else $DOITHOAI_DB
+        return candidates(resolve_path(db), kind, incomplete)
+
+    complete.__name__ = f"complete_{kind}"
+    return complete
+
+
+complete_session = _completer("session")
+complete_agency = _completer("agency")
+complete_petition = _completer("petition")
+
 FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Định dạng: table | json | csv.")]
 RecordFormatOpt = Annotated[RecordFmt, typer.Option("--format", "-f", help="Định dạng: table (đọc) | json (cho chương trình).")]
 ListFormatOpt = Annotated[ListFmt, typer.Option(
@@ -97,7 +115,8 @@ ColumnsOpt = Annotated[Optional[str], typer.Option(
     "--columns", help="Chỉ các cột này, theo thứ tự: tên trường hoặc tiêu đề cột, cách nhau bằng dấu phẩy "
     "(ví dụ \"id,petitioner,due_on\" hoặc \"Số,Người kiến nghị,Hạn\").")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Tính như thể hôm nay là ngày này (YYYY-MM-DD hoặc DD/MM/YYYY).")]
-SessionOpt = Annotated[str, typer.Option("--session", "-s", help="Số thứ tự hoặc mã cuộc đối thoại.")]
+SessionOpt = Annotated[str, typer.Option("--session", "-s", help="Số thứ tự hoặc mã cuộc đối thoại.",
+                                         autocompletion=complete_session)]
 
 def db_path():
     from doithoai.db import resolve_path

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import ColumnsOpt, Fmt, FormatOpt, LimitOpt, ListFmt, ListFormatOpt, OutputOpt, group, open_db
+from doithoai.cli._options import ColumnsOpt, Fmt, FormatOpt, LimitOpt, ListFmt, ListFormatOpt, OutputOpt, complete_agency, group, open_db
 from doithoai.cli._output import Col, emit, info
 
 app = group("Cơ quan, đơn vị được giao trả lời kiến nghị.")
@@ -16,7 +16,7 @@ COLUMNS = [
     Col("code", "Mã"), Col("name", "Tên cơ quan, đơn vị"), Col("kind", "Loại"), Col("email", "Thư điện tử"),
     Col("head", "Thủ trưởng"), Col("aliases", "Tên gọi khác", table=False), Col("active", "Hoạt động", "bool"),
 ]
-CodeArg = Annotated[str, typer.Argument(help="Mã cơ quan, ví dụ TNMT.")]
+CodeArg = Annotated[str, typer.Argument(help="Mã cơ quan, ví dụ TNMT.", autocompletion=complete_agency)]
 
 
 class Level(str, Enum):

@@ -13,6 +13,9 @@ from doithoai.cli._options import (
     Fmt,
     FormatOpt,
     as_date,
+    complete_agency,
+    complete_petition,
+    complete_session,
     group,
     open_db,
     today,
@@ -21,7 +24,7 @@ from doithoai.cli._output import Col, emit, info, out
 
 app = group("Văn bản: kế hoạch, giấy mời, phiếu đăng ký, biên bản, thông báo kết luận, "
                   "báo cáo, đôn đốc, chuyển kiến nghị; sổ văn bản.")
-SessionArg = Annotated[str, typer.Argument(help="Số hoặc mã cuộc đối thoại.", metavar="SESSION")]
+SessionArg = Annotated[str, typer.Argument(help="Số hoặc mã cuộc đối thoại.", metavar="SESSION", autocompletion=complete_session)]
 OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="Tệp .docx tạo ra.")]
 TemplateOpt = Annotated[Optional[Path], typer.Option("--template", help="Dùng mẫu .docx này thay cho mẫu mặc định.")]
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="Ngày ban hành ghi trên văn bản (mặc định hôm nay).")]
@@ -115,7 +118,7 @@ def report(session: SessionArg, output: OutputOpt, template: TemplateOpt = None,
 
 @app.command("reminder")
 def reminder(
-    agency: Annotated[str, typer.Argument(help="Mã cơ quan.")], output: OutputOpt, template: TemplateOpt = None,
+    agency: Annotated[str, typer.Argument(help="Mã cơ quan.", autocompletion=complete_agency)], output: OutputOpt, template: TemplateOpt = None,
     date: DateOpt = None, as_of: AsOfOpt = None,
     level: Annotated[int, typer.Option("--level", help="Lần đôn đốc; từ 2 trở lên gửi thủ trưởng, đồng gửi người chủ trì.")] = 1,
 ) -> None:
@@ -130,7 +133,7 @@ def reminder(
 
 @app.command("transfer")
 def transfer(
-    petition: Annotated[int, typer.Argument(help="Số kiến nghị đã chuyển (petition transfer).", metavar="ID")],
+    petition: Annotated[int, typer.Argument(help="Số kiến nghị đã chuyển (petition transfer).", metavar="ID", autocompletion=complete_petition)],
     output: OutputOpt, template: TemplateOpt = None, date: DateOpt = None, as_of: AsOfOpt = None,
 ) -> None:
     """Phiếu chuyển kiến nghị đến cơ quan có thẩm quyền, kèm thông báo cho người kiến nghị."""

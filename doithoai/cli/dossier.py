@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from doithoai.cli._options import AsOfOpt, group, open_db, today
+from doithoai.cli._options import AsOfOpt, complete_session, group, open_db, today
 from doithoai.cli._output import info
 
 app = group("Hồ sơ cuộc đối thoại: văn bản, dữ liệu, nhật ký, mã băm.")
@@ -15,7 +15,7 @@ app = group("Hồ sơ cuộc đối thoại: văn bản, dữ liệu, nhật ký
 
 @app.command("export")
 def export(
-    session: Annotated[str, typer.Argument(help="Số hoặc mã cuộc đối thoại.", metavar="SESSION")],
+    session: Annotated[str, typer.Argument(help="Số hoặc mã cuộc đối thoại.", metavar="SESSION", autocompletion=complete_session)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Thư mục mới, hoặc tệp .zip.")],
     public: Annotated[bool, typer.Option("--public", help="Che thông tin cá nhân để công khai (tên viết tắt, ẩn điện thoại, địa chỉ).")] = False,
     as_of: AsOfOpt = None,

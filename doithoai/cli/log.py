@@ -6,12 +6,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import Fmt, FormatOpt, open_db
+from doithoai.cli._options import Fmt, FormatOpt, complete_petition, open_db
 from doithoai.cli._output import Col, emit
 
 
 def log(
-    petition: Annotated[Optional[int], typer.Option("--petition", help="Chỉ sự kiện của kiến nghị này.")] = None,
+    petition: Annotated[Optional[int], typer.Option("--petition", help="Chỉ sự kiện của kiến nghị này.", autocompletion=complete_petition)] = None,
     limit: Annotated[int, typer.Option("--limit", help="Số sự kiện gần nhất.")] = 200,
     fmt: FormatOpt = Fmt.table,
 ) -> None:

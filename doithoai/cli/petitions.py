@@ -19,6 +19,9 @@ from doithoai.cli._options import (
     RecordFmt,
     RecordFormatOpt,
     as_date,
+    complete_agency,
+    complete_petition,
+    complete_session,
     group,
     open_db,
     today,
@@ -26,7 +29,7 @@ from doithoai.cli._options import (
 from doithoai.cli._output import Col, emit, emit_record, info, out
 
 app = group("Kiến nghị, phản ánh của công dân: tiếp nhận, giao, trả lời, chuyển, đóng.")
-IdArg = Annotated[int, typer.Argument(help="Số kiến nghị.", metavar="ID")]
+IdArg = Annotated[int, typer.Argument(help="Số kiến nghị.", metavar="ID", autocompletion=complete_petition)]
 SOURCE_HELP = ("mã hoặc nhãn, có dấu hay không: phieu-dang-ky (Phiếu đăng ký) | mttq | doan-the (Đoàn thể) | "
                "dai-bieu (Đại biểu dân cử) | thong-tin (Phương tiện thông tin) | tai-hoi-nghi (Tại hội nghị).")
 
@@ -62,7 +65,7 @@ def _run(fn, *args, message=None, as_of=None, **kwargs):
 
 @app.command("add")
 def add(
-    session: Annotated[str, typer.Option("--session", "-s", help="Số hoặc mã cuộc đối thoại.")],
+    session: Annotated[str, typer.Option("--session", "-s", help="Số hoặc mã cuộc đối thoại.", autocompletion=complete_session)],
     name: Annotated[str, typer.Option("--name", help="Họ tên người (hoặc tên tổ chức) kiến nghị.")],
     content: Annotated[str, typer.Option("--content", help="Nội dung kiến nghị, phản ánh.")],
     address: Annotated[str, typer.Option("--address", help="Thôn, bản / địa chỉ.")] = "",
@@ -95,9 +98,9 @@ def _vn(value) -> str:
 
 @app.command("list")
 def list_(
-    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.")] = None,
+    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.", autocompletion=complete_session)] = None,
     status: Annotated[Optional[str], typer.Option("--status", help="Trạng thái, mã hoặc nhãn: new (Mới tiếp nhận) | assigned (Đã giao) | answered (Đã trả lời) | transferred (Đã chuyển) | escalated (Đã trình cấp trên) | closed (Đã đóng).")] = None,
-    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan được giao (chủ trì hoặc phối hợp).")] = None,
+    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan được giao (chủ trì hoặc phối hợp).", autocompletion=complete_agency)] = None,
     field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực.")] = None,
     source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Chỉ kiến nghị quá hạn chưa trả lời.")] = False,
@@ -155,8 +158,8 @@ def show(pid: IdArg, as_of: AsOfOpt = None, fmt: RecordFormatOpt = RecordFmt.tab
 @app.command("assign")
 def assign(
     pid: IdArg,
-    agency: Annotated[str, typer.Argument(help="Cơ quan chủ trì (mã, tên hoặc viết tắt).")],
-    support: Annotated[Optional[List[str]], typer.Option("--support", help="Cơ quan phối hợp (lặp lại được).")] = None,
+    agency: Annotated[str, typer.Argument(help="Cơ quan chủ trì (mã, tên hoặc viết tắt).", autocompletion=complete_agency)],
+    support: Annotated[Optional[List[str]], typer.Option("--support", help="Cơ quan phối hợp (lặp lại được).", autocompletion=complete_agency)] = None,
     complex_: Annotated[bool, typer.Option("--complex", help="Vụ việc phức tạp: hạn 30 thay vì 15 ngày làm việc.")] = False,
     reason: Annotated[str, typer.Option("--reason", help="Lý do coi là vụ việc phức tạp.")] = "",
     due: Annotated[Optional[str], typer.Option("--due", help="Đặt hạn bằng tay (không tính lại khi lịch đổi).")] = None,
@@ -180,7 +183,7 @@ def answer(
     doc_number: Annotated[str, typer.Option("--doc-number", help="Số văn bản trả lời.")] = "",
     doc_date: Annotated[Optional[str], typer.Option("--doc-date", help="Ngày văn bản.")] = None,
     resolved: Annotated[bool, typer.Option("--resolved", help="Kiến nghị đã được giải quyết xong.")] = False,
-    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan trả lời (mặc định cơ quan chủ trì).")] = None,
+    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan trả lời (mặc định cơ quan chủ trì).", autocompletion=complete_agency)] = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """Ghi nhận trả lời: tại hội nghị (--at-meeting) hoặc bằng văn bản (--written --doc-number --doc-date)."""
@@ -255,7 +258,7 @@ def escalate(
 def verify(
     pid: IdArg,
     note: Annotated[str, typer.Option("--note", help="Nội dung cần kiểm tra, xác minh hoặc kết quả xác minh.")],
-    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan kiểm tra (mặc định cơ quan chủ trì).")] = None,
+    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan kiểm tra (mặc định cơ quan chủ trì).", autocompletion=complete_agency)] = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """Ghi nhận việc kiểm tra, xác minh (các việc cần làm rõ, trả lời sau)."""
@@ -292,7 +295,7 @@ def reopen(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="Vì
 @app.command("import")
 def import_(
     files: Annotated[List[str], typer.Argument(help="Tệp .csv, .xlsx, .docx, .jsonl (nhiều tệp, hoặc mẫu như 'phieu/*.docx').", metavar="FILE...")],
-    session: Annotated[str, typer.Option("--session", "-s", help="Số hoặc mã cuộc đối thoại.")],
+    session: Annotated[str, typer.Option("--session", "-s", help="Số hoặc mã cuộc đối thoại.", autocompletion=complete_session)],
     source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn cho các dòng không ghi nguồn: {SOURCE_HELP}")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ kiểm tra và báo cáo, không ghi gì.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Nhập các dòng hợp lệ; ghi các dòng lỗi ra tệp --rejects.")] = False,

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from doithoai.cli._errors import EXIT_OVERDUE
-from doithoai.cli._options import AsOfOpt, ColumnsOpt, LimitOpt, ListFmt, ListFormatOpt, OutputOpt, RecordFmt, RecordFormatOpt, group, open_db, today
+from doithoai.cli._options import AsOfOpt, ColumnsOpt, LimitOpt, ListFmt, ListFormatOpt, OutputOpt, RecordFmt, RecordFormatOpt, complete_agency, complete_session, group, open_db, today
 from doithoai.cli._output import Col, emit, out
 
 app = group("Báo cáo theo dõi: quá hạn, sắp đến hạn, theo cơ quan, tổng hợp.")
@@ -19,8 +19,8 @@ app = group("Báo cáo theo dõi: quá hạn, sắp đến hạn, theo cơ quan,
 ReportFmt = ListFmt
 FmtOpt = ListFormatOpt
 OutOpt = OutputOpt
-SessionOpt = Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.")]
-AgencyOpt = Annotated[Optional[str], typer.Option("--agency", help="Chỉ cơ quan chủ trì này.")]
+SessionOpt = Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.", autocompletion=complete_session)]
+AgencyOpt = Annotated[Optional[str], typer.Option("--agency", help="Chỉ cơ quan chủ trì này.", autocompletion=complete_agency)]
 FieldOpt = Annotated[Optional[str], typer.Option("--field", help="Chỉ lĩnh vực này.")]
 
 
@@ -89,7 +89,7 @@ def due_soon(
 
 @app.command("agency")
 def agency(
-    code: Annotated[str, typer.Argument(help="Mã cơ quan.")],
+    code: Annotated[str, typer.Argument(help="Mã cơ quan.", autocompletion=complete_agency)],
     as_of: AsOfOpt = None, fmt: FmtOpt = ReportFmt.table, output: OutOpt = None, limit: LimitOpt = None,
     select: ColumnsOpt = None,
 ) -> None:

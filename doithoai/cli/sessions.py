@@ -8,8 +8,8 @@ import typer
 
 from doithoai.cli._options import (
     AsOfOpt,
-    Fmt,
     ColumnsOpt,
+    Fmt,
     FormatOpt,
     LimitOpt,
     ListFmt,
@@ -18,6 +18,7 @@ from doithoai.cli._options import (
     RecordFmt,
     RecordFormatOpt,
     as_date,
+    complete_session,
     group,
     open_db,
     today,
@@ -25,7 +26,7 @@ from doithoai.cli._options import (
 from doithoai.cli._output import Col, emit, emit_record, info, warn
 
 app = group("Cuộc tiếp xúc, đối thoại: tạo, xem, sửa và các bước thực hiện.")
-SessionArg = Annotated[str, typer.Argument(help="Số thứ tự hoặc mã cuộc đối thoại.")]
+SessionArg = Annotated[str, typer.Argument(help="Số thứ tự hoặc mã cuộc đối thoại.", autocompletion=complete_session)]
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="Ngày thực hiện (mặc định hôm nay).")]
 
 
