@@ -6,7 +6,7 @@ import datetime as dt
 
 from doithoai import deadlines, settings
 from doithoai.db import log_event, now_utc
-from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
+from doithoai.errors import DoithoaiError, InvalidTransition, NotFound, OpenPetitions
 from doithoai.text import clean, parse_time, slug, vn_date
 
 STATUSES = ("planned", "notice_sent", "held", "reviewed", "closed")
@@ -160,15 +160,16 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
     if to == "reviewed" and on > dt.date.fromisoformat(current["review_by"]):
         warnings.append(f"Thông báo kết luận ngày {vn_date(on)}, quá hạn {vn_date(current['review_by'])}.")
     if to == "closed":
-        open_count = db.execute(
-            "SELECT COUNT(*) FROM petitions WHERE session_id = ? AND status IN ('new','assigned')", [current["id"]]
-        ).fetchone()[0]
-        if open_count:
-            raise InvalidTransition(
-                f"Còn {open_count} kiến nghị của cuộc đối thoại {current['code']} chưa được trả lời, chuyển hoặc trình cấp trên.",
-                f"Xem bằng `doithoai petition list --session {current['code']} --status assigned` "
-                "và hoàn tất trước khi kết thúc hồ sơ.",
-            )
+        blocking = list(db.query(
+            """SELECT p.id, p.status, p.due_on, a.code AS lead_agency
+                 FROM petitions p
+                 LEFT JOIN assignments x ON x.petition_id = p.id AND x.active = 1 AND x.role = 'lead'
+                 LEFT JOIN agencies a ON a.id = x.agency_id
+                WHERE p.session_id = ? AND p.status IN ('new','assigned') ORDER BY p.id""", [current["id"]]))
+        if blocking:
+            raise OpenPetitions(
+                f"Còn {len(blocking)} kiến nghị của cuộc đối thoại {current['code']} chưa được trả lời, chuyển hoặc "
+                "trình cấp trên.", blocking, "Giải quyết từng kiến nghị dưới đây rồi kết thúc hồ sơ.")
     db.execute(f"UPDATE sessions SET status = ?, {column} = ? WHERE id = ?", [to, on.isoformat(), current["id"]])
     log_event(db, f"session.{to}", "sessions", current["id"], {"status": current["status"]},
               {"status": to, column: on.isoformat()})

@@ -318,3 +318,21 @@ def test_completion_without_a_base_completes_nothing(tmp_path):
     missing = tmp_path / "none.db"
     assert complete(missing, "bash", "doithoai session show ").strip() == ""
     assert not missing.exists()
+
+
+# --- hints that are right -------------------------------------------------------------------
+
+def test_session_close_lists_each_blocking_petition_with_its_command(demo_db, tmp_path):
+    copy = tmp_path / "close.db"
+    copy.write_bytes(demo_db.read_bytes())
+    result = run(copy, "session", "close", "2023-KHOENON", "--as-of", DEMO_AS_OF)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Lỗi: Còn 12 kiến nghị của cuộc đối thoại 2023-KHOENON")
+    open_ids = [r["id"] for r in json.loads(run(copy, "petition", "list", "--session", "2023-KHOENON", "-f", "json").stdout)
+                if r["status"] in ("new", "assigned")]
+    assert len(open_ids) == 12
+    for pid in open_ids:
+        assert f"  Số {pid} (" in result.stderr
+        assert f"doithoai petition answer {pid} --written" in result.stderr or \
+            f"doithoai petition assign {pid} MÃ_CƠ_QUAN" in result.stderr
+    assert "--status assigned" not in result.stderr  # the old hint missed petitions not yet assigned

@@ -29,6 +29,30 @@ def print_error(message: str, hint: str | None = None) -> None:
         err(f"Gợi ý: {hint}")
 
 
+def details(error: DoithoaiError) -> list[str]:
+    """Lines under the message for errors that carry data: what to do about each item."""
+    from doithoai.errors import OpenPetitions
+
+    if not isinstance(error, OpenPetitions):
+        return []
+    from doithoai.petitions import STATUS_LABELS
+    from doithoai.text import vn_date
+
+    lines = []
+    for p in error.petitions:
+        pid = p["id"]
+        if p["status"] == "new" or not p.get("lead_agency"):
+            state, fix = "chưa giao", f"doithoai petition assign {pid} MÃ_CƠ_QUAN"
+        else:
+            state = f"{STATUS_LABELS[p['status']]} {p['lead_agency']}, hạn {vn_date(p['due_on'])}"
+            fix = (f"doithoai petition answer {pid} --written --doc-number SỐ --doc-date NGÀY "
+                   "--summary \"…\"")
+        lines.append(f"  Số {pid} ({state}): {fix}")
+    lines.append("  Ngoài thẩm quyền thì chuyển (`doithoai petition transfer SỐ --to …`) hoặc trình cấp trên "
+                 "(`doithoai petition escalate SỐ --reason …`).")
+    return lines
+
+
 class RootGroup(TyperGroup):
     """Runs every command in non-standalone mode and translates what comes out."""
 
@@ -53,6 +77,10 @@ class RootGroup(TyperGroup):
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except DoithoaiError as e:
             print_error(e.message, e.hint)
+            for line in details(e):
+                from doithoai.cli._output import err
+
+                err(line)
             sys.exit(e.exit_code)
         except sqlite3.Error as e:
             from doithoai.cli._options import db_path
