@@ -336,3 +336,17 @@ def test_session_close_lists_each_blocking_petition_with_its_command(demo_db, tm
         assert f"doithoai petition answer {pid} --written" in result.stderr or \
             f"doithoai petition assign {pid} MÃ_CƠ_QUAN" in result.stderr
     assert "--status assigned" not in result.stderr  # the old hint missed petitions not yet assigned
+
+
+def test_log_reads_as_sentences_in_local_time(demo_db):
+    import datetime as dt
+
+    command, env = doithoai("log", "-n", "3", "--columns", "id,Thời điểm,Việc", db=demo_db)
+    result = subprocess.run(command, capture_output=True, text=True, env={**env, "TZ": "Asia/Ho_Chi_Minh",
+                                                                          "COLUMNS": "120"})
+    assert result.returncode == 0, result.stderr
+    assert "Đóng kiến nghị số 7: trạng thái Đã trả lời → Đã đóng" in result.stdout
+    last = json.loads(run(demo_db, "log", "-n", "1", "-f", "json").stdout)[0]
+    local = (dt.datetime.fromisoformat(last["at"]) + dt.timedelta(hours=7)).strftime("%d/%m/%Y %H:%M:%S")
+    assert local in result.stdout
+    assert last["action"] == "petition.close" and last["text"].startswith("Đóng kiến nghị số")
