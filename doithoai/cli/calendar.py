@@ -9,8 +9,13 @@ import typer
 
 from doithoai.cli._options import (
     AsOfOpt,
+    ColumnsOpt,
     Fmt,
     FormatOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
+    OutputOpt,
     as_date,
     group,
     open_db,
@@ -74,7 +79,8 @@ def explain(date: DateArg, days: DaysArg, before: BeforeOpt = False, calendar_da
 
 @app.command("list")
 def list_(year: Annotated[Optional[int], typer.Option("--year", help="Năm (mặc định năm nay).")] = None,
-          as_of: AsOfOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+          as_of: AsOfOpt = None, limit: LimitOpt = None, select: ColumnsOpt = None,
+          fmt: ListFormatOpt = ListFmt.table, output: OutputOpt = None) -> None:
     """Ngày lễ, ngày nghỉ và ngày làm bù trong năm, với nguồn của từng ngày."""
     from doithoai import deadlines
 
@@ -82,7 +88,8 @@ def list_(year: Annotated[Optional[int], typer.Option("--year", help="Năm (mặ
     rows = deadlines.year_listing(open_db(), year)
     emit(rows, [Col("date", "Ngày", "date"), Col("weekday", "Thứ"),
                 Col("kind", "Loại", labels={"day_off": "Nghỉ", "workday": "Làm việc"}),
-                Col("description", "Nội dung"), Col("origin", "Nguồn")], fmt.value, title=f"Lịch nghỉ, làm bù năm {year}")
+                Col("description", "Nội dung", max_width=60), Col("origin", "Nguồn")], fmt.value,
+         title=f"Lịch nghỉ, làm bù năm {year}", limit=limit, select=select, out_path=output, noun="ngày")
 
 
 def _change(fn, *args) -> None:

@@ -10,8 +10,12 @@ import typer
 
 from doithoai.cli._options import (
     AsOfOpt,
+    ColumnsOpt,
     Fmt,
     FormatOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
     as_date,
     complete_agency,
     complete_petition,
@@ -20,6 +24,7 @@ from doithoai.cli._options import (
     open_db,
     today,
 )
+from doithoai.cli._options import OutputOpt as ListOutputOpt
 from doithoai.cli._output import Col, emit, info, out
 
 app = group("Văn bản: kế hoạch, giấy mời, phiếu đăng ký, biên bản, thông báo kết luận, "
@@ -184,7 +189,10 @@ def check(
 def register(
     year: Annotated[Optional[int], typer.Option("--year", help="Năm.")] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", help="Loại văn bản.")] = None,
-    fmt: FormatOpt = Fmt.table,
+    limit: LimitOpt = None,
+    select: ColumnsOpt = None,
+    fmt: ListFormatOpt = ListFmt.table,
+    output: ListOutputOpt = None,
 ) -> None:
     """Sổ văn bản: số, loại, ngày, tệp và mã băm sha256 của các văn bản đã tạo."""
     from doithoai.documents import engine
@@ -192,4 +200,4 @@ def register(
     emit(engine.register_rows(open_db(), year, kind),
          [Col("number_text", "Số"), Col("kind", "Loại"), Col("doc_date", "Ngày", "date"), Col("session", "Cuộc ĐT"),
           Col("agency", "Cơ quan"), Col("path", "Tệp"), Col("sha256", "sha256", table=False), Col("user", "Người tạo")],
-         fmt.value, empty="Sổ văn bản trống.")
+         fmt.value, empty="Sổ văn bản trống.", limit=limit, select=select, out_path=output, noun="văn bản")
