@@ -350,3 +350,15 @@ def test_log_reads_as_sentences_in_local_time(demo_db):
     local = (dt.datetime.fromisoformat(last["at"]) + dt.timedelta(hours=7)).strftime("%d/%m/%Y %H:%M:%S")
     assert local in result.stdout
     assert last["action"] == "petition.close" and last["text"].startswith("Đóng kiến nghị số")
+
+
+def test_every_listing_has_limit_columns_and_xlsx():
+    listings = [("petition", "list"), ("report", "overdue"), ("report", "due-soon"), ("report", "agency"),
+                ("session", "list"), ("session", "speakers"), ("agency", "list"), ("field", "list"), ("log",),
+                ("calendar", "list"), ("doc", "register"), ("config", "show")]
+    commands = dict(all_commands())
+    for path in listings:
+        options = {opt for p in commands[path].params for opt in p.opts}
+        assert {"--limit", "--columns", "--output", "--format"} <= options, path
+        fmt = next(p for p in commands[path].params if "--format" in p.opts)
+        assert "xlsx" in [str(getattr(c, "value", c)) for c in fmt.type.choices], path

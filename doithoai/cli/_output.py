@@ -66,6 +66,44 @@ def quiet() -> bool:
     return invocation().quiet
 
 
+def showing_progress() -> bool:
+    """Progress is drawn on a terminal's stderr only: never in cron, pipes or under --quiet."""
+    return is_tty(sys.stderr) and not quiet()
+
+
+class _NoProgress:
+    def __enter__(self):
+        return lambda n=1: None
+
+    def __exit__(self, *exc):
+        return False
+
+
+class _Progress:
+    """A rich progress line on stderr that disappears when the work is done."""
+
+    def __init__(self, label: str, unit: str | None):
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = [SpinnerColumn(), TextColumn(label)]
+        if unit:
+            columns += [BarColumn(), TextColumn(f"{{task.completed}} {unit}")]
+        self.bar = Progress(*columns, TimeElapsedColumn(), console=console(stderr=True), transient=True)
+
+    def __enter__(self):
+        self.bar.__enter__()
+        task = self.bar.add_task("", total=None)
+        return lambda n=1: self.bar.advance(task, n)
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc)
+
+
+def progress(label: str, unit: str | None = None, enabled: bool = True):
+    """`with progress("Đang nhập", "dòng") as tick:` — tick() per item; a spinner alone when unit is None."""
+    return _Progress(label, unit) if enabled and showing_progress() else _NoProgress()
+
+
 def warn(text: str) -> None:
     err(f"Cảnh báo: {text}")
 
@@ -331,7 +369,9 @@ def _table_text(rows: list[dict], columns: list[Col], *, title: str | None, foot
     width = terminal_width()
     tty = is_tty()
     shown = [c for c in columns if c.table]
-    head, blocks, hidden = table_blocks(rows, shown, width)
+    # lay out only what can be shown: the first `limit` rows, or one screen (a row is ≥ 1 line)
+    screen = max(terminal_height(), 10) if limit is None and tty else None
+    head, blocks, hidden = table_blocks(rows[: limit or screen or len(rows)], shown, width)
     if limit is None and tty:  # one screen's worth
         # the screen less the header, title, footer, the notes below (2 lines each) and the prompt
         room = max(terminal_height() - len(head) - (2 if title else 0) - (2 if footer else 0)
@@ -402,8 +442,9 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
 
         if out_path is None:
             raise DoithoaiError("Định dạng xlsx cần tệp đầu ra.", "Thêm -o TỆP.xlsx.")
-        write_atomic(out_path, xlsx_bytes([(title or "Dữ liệu", columns, _labelled(rows, columns)),
-                                           *((t, c, _labelled(r, c)) for t, c, r in extra_sheets)]))
+        with progress(f"Đang ghi {out_path}", enabled=len(rows) > 2000):
+            write_atomic(out_path, xlsx_bytes([(title or "Dữ liệu", columns, _labelled(rows, columns)),
+                                               *((t, c, _labelled(r, c)) for t, c, r in extra_sheets)]))
         info(f"Đã ghi {len(rows)} dòng vào {out_path}.")
         return
     if fmt == "json":

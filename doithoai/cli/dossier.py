@@ -23,7 +23,10 @@ def export(
     """Xuất hồ sơ: mọi văn bản, kiến nghị và các bước xử lý (XLSX, CSV), nhật ký, manifest.json với sha256."""
     from doithoai.documents import dossier
 
-    result = dossier.export(open_db(), session, output, as_of=today(as_of), public=public)
+    from doithoai.cli._output import progress
+
+    with progress("Đang xuất hồ sơ"):
+        result = dossier.export(open_db(), session, output, as_of=today(as_of), public=public)
     info(f"Đã xuất hồ sơ{' công khai (đã che thông tin cá nhân)' if public else ''}: {result['target']} "
          f"({result['files']} tệp).")
     for note in result["notes"]:

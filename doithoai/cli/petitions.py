@@ -312,11 +312,9 @@ def import_(
     """
     import json as _json
 
-    from doithoai.cli._output import is_tty, warn
+    from doithoai.cli._output import warn
     from doithoai.db import transaction
     from doithoai.importing import batch
-
-    import sys
 
     from doithoai.cli._output import quiet
 
@@ -330,27 +328,14 @@ def import_(
         files = [f for f in files if not any(ch in f for ch in "*?[") or glob.glob(f)]
         if not files:
             return
+    from doithoai.cli._output import progress
+
     db = open_db()
-    progress = None
-
-    if is_tty(sys.stderr) and not quiet() and fmt == Fmt.table:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        from doithoai.cli._output import console
-
-        progress = Progress(TextColumn("Đang nhập"), BarColumn(), TextColumn("{task.completed} dòng"),
-                            TimeElapsedColumn(), console=console(stderr=True), transient=True)
     rejects_path = None
     with transaction(db, rollback=dry_run):
-        if progress:
-            with progress:
-                task = progress.add_task("import", total=None)
-                summary = batch.import_files(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
-                                             maps=maps or [], sheet=sheet,
-                                             tick=lambda: progress.advance(task))
-        else:
+        with progress("Đang nhập", "dòng", enabled=fmt == Fmt.table) as tick:
             summary = batch.import_files(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
-                                         maps=maps or [], sheet=sheet)
+                                         maps=maps or [], sheet=sheet, tick=tick)
         if summary.rejected and not dry_run:
             rejects_path = rejects or Path(Path(summary.files[0].file).stem + ".loi.csv")
             batch.write_rejects(rejects_path, summary.rejected)
