@@ -16,6 +16,8 @@ from doithoai.cli._options import (
     LimitOpt,
     ListFmt,
     ListFormatOpt,
+    RecordFmt,
+    RecordFormatOpt,
     as_date,
     complete_agency,
     complete_petition,
@@ -165,14 +167,14 @@ def templates(fmt: FormatOpt = Fmt.table) -> None:
 def check(
     file: Annotated[Path, typer.Argument(help="Tệp mẫu .docx.")],
     kind: Annotated[Optional[str], typer.Option("--kind", help="Loại văn bản (mặc định theo tên tệp).")] = None,
-    fmt: FormatOpt = Fmt.table,
+    fmt: RecordFormatOpt = RecordFmt.table,
 ) -> None:
     """Kiểm tra một mẫu: trường không có (mẫu dùng nhưng chương trình không cung cấp) và trường còn thiếu."""
     from doithoai.documents import engine
     from doithoai.errors import DoithoaiError
 
     result = engine.check(file, kind)
-    if fmt == Fmt.json:
+    if fmt == RecordFmt.json:
         out(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         out(f"Mẫu {result['file']} (loại {result['kind']}): dùng {len(result['used'])} trường.")
