@@ -286,10 +286,38 @@ def bench_minutes(work: Path, petitions: int, runs: int) -> None:
            f"{ours / help_time:.1f}×", "≤ 500 ms")
 
 
+# -- hostile spreadsheets (issue 12) ---------------------------------------------------------
+
+def bench_bombs(work: Path) -> None:
+    """Each bomb refused in under 5 s with peak memory under 200 MB (the whole process)."""
+    print("Hostile spreadsheets", flush=True)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "fixtures"))
+    import bombs
+
+    db = work / "bombs.db"
+    fresh_base(db)
+    env = env_for(db)
+    baseline, _ = timed([DOITHOAI, "session", "list"], env)
+    for kind, build in bombs.ALL.items():
+        path = build(work / f"bom-{kind}.xlsx")
+        start = time.perf_counter()
+        proc = subprocess.Popen([DOITHOAI, "petition", "import", str(path), "--session", "S1"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        err = proc.stderr.read().decode("utf-8", "replace")
+        proc.stderr.close()
+        refused = os.waitstatus_to_exitcode(status) == 1 and "vượt giới hạn" in err
+        record(f"bomb {kind} ({path.stat().st_size / 1024:,.0f} KB)",
+               f"{'refused' if refused else 'NOT REFUSED'} in {elapsed:.2f} s, {usage.ru_maxrss / 1024:.0f} MB",
+               f"session list {ms(baseline)}", "", "refused, < 5 s, < 200 MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller data, fewer repeats (under a minute)")
     parser.add_argument("--keep", action="store_true", help="keep the generated data")
+    parser.add_argument("--only", choices=["bombs"], help="run one section only")
     args = parser.parse_args()
     quick = args.quick
     print(f"doithoai benchmarks — {'quick' if quick else 'full'} run, {dt.datetime.now():%Y-%m-%d %H:%M}")
@@ -297,11 +325,15 @@ def main() -> None:
           f"SQLite {sqlite3.sqlite_version}, {platform.platform()}")
     work = Path(tempfile.mkdtemp(prefix="doithoai-bench-"))
     try:
+        if args.only == "bombs":
+            bench_bombs(work)
+            return
         bench_startup(work, 5 if quick else 11)
         bench_import(work, 20_000 if quick else 100_000, 1 if quick else 3)
         bench_overdue(work, 200_000 if quick else 1_000_000, 3 if quick else 5)
         bench_due_dates(20_000 if quick else 100_000)
         bench_minutes(work, 500, 3 if quick else 5)
+        bench_bombs(work)
     finally:
         if args.keep:
             print(f"data kept in {work}")

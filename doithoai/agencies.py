@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from doithoai import lookup
-from doithoai.db import log_event
-from doithoai.errors import DoithoaiError, NotFound
+from doithoai.db import log_event, now_utc
+from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.text import clean, fold
 
 COLUMNS = ("code", "name", "kind", "email", "head", "aliases")
@@ -75,8 +75,12 @@ def get(db, code: str) -> dict:
 
 
 def resolve(db, query: str, active_only: bool = True) -> dict:
+    """The agency a person means: an exact code always wins, then names, aliases and the
+    written forms a clerk reads as one ("TN&MT", "LĐ-TB&XH", "UBND xã"); ambiguity is refused."""
+    from doithoai.intake import match_agency
+
     rows = list_all(db, include_inactive=not active_only)
-    match, candidates = lookup.find(rows, query)
+    match, candidates = match_agency(rows, query)
     if match:
         return match
     if candidates:
@@ -136,15 +140,52 @@ def edit(db, code: str, **changes) -> dict:
     return {**current, **updates}
 
 
-def set_active(db, code: str, active: bool) -> dict:
+def set_active(db, code: str, active: bool, reassign_to: str | None = None,
+               today: dt.date | None = None) -> dict:
+    """Activate or deactivate. An agency that still holds open petitions is deactivated only
+    with `reassign_to`: its active assignments pass to that agency (same role, same due date)."""
+    from doithoai import deadlines, statuses
+
     current = get(db, code)
     if bool(current["active"]) == active:
         state = "đang hoạt động" if active else "đã ngừng"
-        raise DoithoaiError(f"Cơ quan {current['code']} {state}.", "Không cần làm gì thêm.")
+        raise DoithoaiError(f"Cơ quan {current['code']} {state} rồi.", "Không cần làm gì thêm.")
+    held = [] if active else [r[0] for r in db.execute(
+        f"SELECT DISTINCT p.id FROM assignments x JOIN petitions p ON p.id = x.petition_id "
+        f"WHERE x.agency_id = ? AND x.active = 1 AND {statuses.open_sql('p')} ORDER BY p.id", [current["id"]])]
+    moved = []
+    if held and not reassign_to:
+        listed = ", ".join(map(str, held[:30])) + (" …" if len(held) > 30 else "")
+        raise InvalidTransition(
+            f"Cơ quan {current['code']} còn {len(held)} kiến nghị đang xử lý (số {listed}).",
+            f"Giao lại cho cơ quan khác khi ngừng: `doithoai agency deactivate {current['code']} --reassign-to MÃ`.")
+    if held:
+        target = resolve(db, reassign_to)
+        if target["id"] == current["id"]:
+            raise DoithoaiError("Cơ quan nhận lại trùng với cơ quan ngừng hoạt động.", "Chọn một cơ quan khác.")
+        on = (today or dt.date.fromisoformat(now_utc()[:10])).isoformat()
+        for pid in held:
+            for x in db.query("SELECT * FROM assignments WHERE petition_id = ? AND agency_id = ? AND active = 1",
+                              [pid, current["id"]]):
+                db.execute("UPDATE assignments SET active = 0 WHERE id = ?", [x["id"]])
+                already = db.execute("SELECT id, role FROM assignments WHERE petition_id = ? AND agency_id = ? AND active = 1",
+                                     [pid, target["id"]]).fetchone()
+                if already and not (x["role"] == "lead" and already[1] == "support"):
+                    continue  # the target already takes part with this role or leads
+                if already:  # it supported and now leads
+                    db.execute("UPDATE assignments SET active = 0 WHERE id = ?", [already[0]])
+                db.execute(
+                    "INSERT INTO assignments (petition_id, agency_id, role, due_on, due_rule, manual_due, calendar_rev, "
+                    "assigned_on) VALUES (?,?,?,?,?,?,?,?)",
+                    [pid, target["id"], x["role"], x["due_on"], x["due_rule"] + f" (nhận lại từ {current['code']})",
+                     x["manual_due"], x["calendar_rev"], on])
+            moved.append(pid)
+        deadlines.refresh_petition_due(db, f"id IN ({','.join('?' * len(moved))})", moved)
     db.execute("UPDATE agencies SET active = ? WHERE id = ?", [int(active), current["id"]])
+    extra = {"reassigned_to": target["code"], "petitions": moved} if moved else {}
     log_event(db, "agency.activate" if active else "agency.deactivate", "agencies", current["id"],
-              {"active": current["active"]}, {"active": int(active)})
-    return {**current, "active": int(active)}
+              {"active": current["active"]}, {"active": int(active), **extra})
+    return {**current, "active": int(active), "reassigned": moved}
 
 
 def preset(db, level: str) -> tuple[int, int]:

@@ -36,9 +36,11 @@ def _create_private(path: Path) -> None:
     # The file holds petitioners' personal data (Decree 13/2023): owner-only from birth.
     # SQLite gives its -wal and -shm files the same mode as the database file.
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
+        from doithoai.fileio import create_private, make_private_dir
+
+        if not path.parent.is_dir():
+            make_private_dir(path.parent)
+        create_private(path)
     except FileExistsError:
         pass
     except OSError as e:
@@ -55,6 +57,9 @@ class Database:
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
+        self.sealed = False  # the base has row seals (m006): transactions seal what they write
+        self.damaged: str | None = None  # the last recorded quick_check failed: refuse writes
+        self.read_only: str | None = None  # opened for reading only (full disk): refuse writes
 
     def execute(self, sql: str, params=()):
         return self.conn.execute(sql, params)
@@ -85,6 +90,12 @@ def connect(path: Path | str, *, create: bool = True) -> Database:
                 f"Không mở được tệp cơ sở dữ liệu {path}: {e.strerror}.",
                 "Kiểm tra quyền của tệp và của các thư mục chứa nó, hoặc chạy lệnh bằng đúng người dùng sở hữu tệp.",
             ) from None
+        if exists and not create and path.stat().st_size == 0:
+            raise DoithoaiError(
+                f"Tệp {path} rỗng (0 byte): không phải cơ sở dữ liệu doithoai; không đọc, không ghi gì.",
+                "Nếu tệp bị hỏng, khôi phục từ bản sao lưu (`doithoai db restore TỆP --force`); "
+                "nếu muốn bắt đầu cơ sở dữ liệu mới tại đây, chạy `doithoai init --unit …`.",
+            )
         if not exists:
             if not create:
                 raise DoithoaiError(
@@ -104,17 +115,102 @@ def connect(path: Path | str, *, create: bool = True) -> Database:
         conn.execute("PRAGMA cache_size = -16384")
         db = Database(conn, path)
         if _pending(conn, NAMES):
+            _refuse_foreign(conn, path)
             with _translate_sqlite_errors(path):
                 import sqlite_utils
 
                 from doithoai.migrations import migration_set
 
+                before = _touched_mark(conn)
                 migration_set().apply(sqlite_utils.Database(conn))
+                _seal_migrated(db, before)
+        db.sealed = _touched_mark(conn) is not None
+        db.damaged = _recorded_damage(path)
         _seed(db)
     except sqlite3.DatabaseError as e:
         conn.close()
+        if not create and _disk_full(path):
+            reader = _open_for_reading(path)
+            if reader is not None:
+                return reader
         raise _sqlite_error(path, e) from None
     return db
+
+
+def _disk_full(path) -> bool:
+    try:
+        st = os.statvfs(Path(path).parent)
+    except (OSError, AttributeError):
+        return False
+    return st.f_bavail * st.f_frsize < 64 * 1024
+
+
+def _open_for_reading(path: Path) -> "Database | None":
+    """On a full disk SQLite cannot create the -wal/-shm files even to read. When the last
+    writer closed cleanly (no WAL content) the file alone is the whole truth: open it
+    immutable, so reads work and every write is refused with the real reason."""
+    from urllib.parse import quote
+
+    wal = Path(str(path) + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?immutable=1", uri=True, isolation_level=None)
+        if _pending(conn, __import__("doithoai.migrations", fromlist=["NAMES"]).NAMES):
+            conn.close()
+            return None
+    except sqlite3.DatabaseError:
+        return None
+    db = Database(conn, path)
+    db.read_only = f"ổ đĩa chứa {path} đã đầy"
+    db.sealed = _touched_mark(conn) is not None
+    return db
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path) -> None:
+    """A SQLite file made by something else is never migrated into a case base."""
+    try:
+        conn.execute("SELECT 1 FROM _sqlite_migrations LIMIT 1")
+        return
+    except sqlite3.OperationalError:
+        pass
+    if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise DoithoaiError(
+            f"Tệp {path} là một cơ sở dữ liệu SQLite khác, không phải của doithoai; không ghi gì vào đó.",
+            "Kiểm tra lại đường dẫn --db (hoặc biến DOITHOAI_DB).",
+        )
+
+
+def check_state_path(path) -> Path | None:
+    return None if str(path) == ":memory:" else Path(str(path) + ".check")
+
+
+def _recorded_damage(path) -> str | None:
+    state = check_state_path(path)
+    if state is None or not state.exists():
+        return None
+    try:
+        data = json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return None if data.get("ok", True) else str(data.get("detail") or "tệp hỏng")
+
+
+def _touched_mark(conn: sqlite3.Connection) -> int | None:
+    try:
+        return conn.execute("SELECT coalesce(max(id), 0) FROM row_touched").fetchone()[0]
+    except sqlite3.OperationalError:
+        return None
+
+
+def _seal_migrated(db, before: int | None) -> None:
+    # A migration that rewrites sealed columns is the tool writing: seal what it touched.
+    after = _touched_mark(db.conn)
+    if after is not None and after > (before or 0):
+        from doithoai import integrity
+
+        with transaction(db):
+            integrity.seal(db, before or 0, user="migration")
 
 
 def _pending(conn: sqlite3.Connection, names: list[str]) -> bool:
@@ -163,6 +259,11 @@ def _sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
             f"Ổ đĩa đầy khi ghi vào {path}; mọi thay đổi của lệnh này đã được hủy.",
             "Giải phóng dung lượng ổ đĩa rồi chạy lại.",
         )
+    if "disk I/O error" in text and _disk_full(path):
+        return DoithoaiError(
+            f"Ổ đĩa chứa {path} đã đầy; mọi thay đổi của lệnh này đã được hủy, dữ liệu cũ còn nguyên.",
+            "Giải phóng dung lượng ổ đĩa rồi chạy lại.",
+        )
     if "disk I/O error" in text:
         return DoithoaiError(
             f"Lỗi ghi đĩa khi ghi vào {path} (đĩa đầy, vượt giới hạn kích thước tệp hoặc ổ hỏng); "
@@ -174,10 +275,17 @@ def _sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
             f"Không mở được tệp cơ sở dữ liệu {path} (không có quyền đọc/ghi, hoặc thư mục không ghi được).",
             "Kiểm tra quyền của tệp và thư mục chứa nó (tệp .db, .db-wal, .db-shm).",
         )
-    if "not a database" in text or "malformed" in text:
+    if "not a database" in text:
         return DoithoaiError(
             f"Tệp {path} không phải cơ sở dữ liệu doithoai hoặc đã hỏng ({text}).",
-            "Kiểm tra lại đường dẫn --db; nếu tệp hỏng, khôi phục từ bản sao lưu.",
+            "Kiểm tra lại đường dẫn --db; nếu tệp hỏng, khôi phục từ bản sao lưu "
+            "(`doithoai db restore TỆP --force`, tệp hỏng được giữ lại bên cạnh).",
+        )
+    if "malformed" in text or "corrupt" in text:
+        return DoithoaiError(
+            f"Tệp cơ sở dữ liệu {path} bị hỏng ({text}); không đọc tiếp để tránh đưa ra kết quả sai, "
+            "mọi thay đổi của lệnh này đã được hủy.",
+            "Khôi phục từ bản sao lưu gần nhất: `doithoai db restore TỆP --force` (tệp hỏng được giữ lại bên cạnh).",
         )
     return DoithoaiError(f"Lỗi cơ sở dữ liệu {path}: {text}.", "Chạy `doithoai db check` để kiểm tra tệp.")
 
@@ -196,8 +304,19 @@ def transaction(db, rollback: bool = False):
     so a concurrent writer waits (busy timeout) instead of failing half-way.
     rollback=True runs everything and then undoes it (--dry-run)."""
     path = getattr(db, "path", "")
+    damaged = getattr(db, "damaged", None)
+    if damaged and not rollback:
+        raise DoithoaiError(
+            f"Tệp {path} không qua kiểm tra toàn vẹn ({damaged}); không ghi gì vào tệp hỏng.",
+            "Khôi phục từ bản sao lưu gần nhất: `doithoai db restore TỆP --force` (tệp hỏng được giữ lại bên cạnh).")
+    if getattr(db, "read_only", None) and not rollback:
+        raise DoithoaiError(f"Không ghi được: {db.read_only}; chưa ghi gì.",
+                            "Giải phóng dung lượng ổ đĩa rồi chạy lại.")
     with _translate_sqlite_errors(path):
         db.conn.execute("BEGIN IMMEDIATE")
+        sealed = getattr(db, "sealed", False)
+        start = _touched_mark(db.conn) if sealed else None
+        head_before = db.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
     try:
         yield db
     except BaseException:
@@ -208,10 +327,19 @@ def transaction(db, rollback: bool = False):
         return
     with _translate_sqlite_errors(path):
         try:
+            if start is not None:
+                from doithoai import integrity
+
+                integrity.seal(db, start)
+            head = db.conn.execute("SELECT id, chain FROM events ORDER BY id DESC LIMIT 1").fetchone()
             db.conn.execute("COMMIT")
         except BaseException:
             _rollback(db)
             raise
+    if head and head[0] > head_before:
+        from doithoai import integrity
+
+        integrity.append_anchor(path, {"event_id": head[0], "chain": head[1]}, "write")
 
 
 def _rollback(db) -> None:
@@ -253,6 +381,8 @@ def log_event(db, action: str, entity: str, entity_id: int | None, before=None, 
 
 
 def recent_events(db, petition: int | None = None, limit: int = 200) -> list[dict]:
-    where, params = ("WHERE entity = 'petitions' AND entity_id = ?", [petition]) if petition else ("", [])
+    # Seal events (integrity bookkeeping, see integrity.py) are not something a clerk did.
+    where, params = ("WHERE entity = 'petitions' AND entity_id = ?", [petition]) if petition \
+        else ("WHERE action <> 'seal'", [])
     return list(db.query(
         f"SELECT * FROM (SELECT * FROM events {where} ORDER BY id DESC LIMIT ?) ORDER BY id", [*params, limit]))

@@ -11,12 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from doithoai import settings
+from doithoai.statuses import OPEN as OPEN_STATUSES
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError
 from doithoai.text import clean, vn_date
 from doithoai.workdays import Override, WorkCalendar
-
-OPEN_STATUSES = ("new", "assigned")
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,7 @@ RULES = {
     "review": Rule("review", False, "thông báo kết luận"),
     "answer": Rule("answer", False, "trả lời bằng văn bản"),
     "complex_answer": Rule("complex_answer", False, "trả lời vụ việc phức tạp"),
+    "reopen": Rule("reopen", False, "trả lời lại kiến nghị đã mở lại"),
 }
 
 

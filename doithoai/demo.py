@@ -111,7 +111,9 @@ FIELD_AGENCY = {
 
 def build(directory: Path) -> Path:
     """Create the demo database in `directory` and return its path. Refuses an existing one."""
-    directory.mkdir(parents=True, exist_ok=True)
+    from doithoai.fileio import make_private_dir
+
+    make_private_dir(directory)
     path = directory / "doithoai.db"
     if path.exists():
         from doithoai.errors import DoithoaiError
@@ -133,7 +135,7 @@ def build(directory: Path) -> Path:
         sessions.advance(db, s["code"], "notice_sent", dt.date(2023, 9, 1), d)
         ids = []
         for i, (name, village, phone, source, field, content, speak) in enumerate(PETITIONS, start=1):
-            p = petitions.add(db, registered, session=s["code"], name=name, address=f"{village}, xã Khoen On",
+            p = petitions.add(db, d if source == "tai-hoi-nghi" else registered, session=s["code"], name=name, address=f"{village}, xã Khoen On",
                               phone=phone, organisation=name.startswith("Hợp tác xã"), source=source, field=field, content=content,
                               urgency="cap-thiet" if i % 7 == 0 else "thuong", speak=speak,
                               form_no=f"PDK-{i:03d}" if source == "phieu-dang-ky" else "",

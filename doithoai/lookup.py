@@ -28,6 +28,9 @@ def find(rows: list[dict], query: str) -> tuple[dict | None, list[dict]]:
 
 
 def _find(rows: list[dict], q: str) -> tuple[dict | None, list[dict]]:
+    by_code = [r for r in rows if fold(r["code"]) == q]
+    if len(by_code) == 1:  # an exact code always wins over another row's alias
+        return by_code[0], []
     exact = [r for r in rows if q in _keys(r)[0]]
     if len(exact) == 1:
         return exact[0], []

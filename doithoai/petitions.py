@@ -7,24 +7,14 @@ Every function here runs inside the caller's transaction and takes `today` expli
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 
-from doithoai import agencies, deadlines, fields, sessions, settings
+from doithoai import agencies, deadlines, fields, sessions, settings, statuses
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
-from doithoai.text import clean, fold, fold_clean, normalise_phone, slug, vn_date
+from doithoai.intake import CONTROL as _CONTROL  # one definition, in the intake path
+from doithoai.intake import MAX_CONTENT
+from doithoai.text import clean, fold, slug, vn_date
 
-OPEN = deadlines.OPEN_STATUSES
-DONE = ("answered", "transferred", "escalated")
-STATUS_LABELS = {
-    "new": "Mới tiếp nhận",
-    "assigned": "Đã giao",
-    "answered": "Đã trả lời",
-    "transferred": "Đã chuyển",
-    "escalated": "Đã trình cấp trên",
-    "closed": "Đã đóng",
-}
 SOURCES = {
     "phieu-dang-ky": "Phiếu đăng ký",
     "mttq": "MTTQ",
@@ -49,9 +39,12 @@ ACTION_LABELS = {
     "notify_mttq": "Đã gửi MTTQ, đoàn thể giám sát",
     "close": "Đóng",
     "reopen": "Mở lại",
+    "answer_interim": "Trả lời tạm thời (đang xử lý)",
+    "withdraw": "Rút kiến nghị",
+    "restore": "Khôi phục kiến nghị đã rút",
+    "merge": "Gộp vào kiến nghị trùng",
+    "unmerge": "Tách khỏi kiến nghị đã gộp",
 }
-MAX_CONTENT = 20_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def parse_source(value: str | None) -> str:
@@ -69,7 +62,7 @@ def parse_urgency(value: str | None) -> str:
 def parse_status(value: str) -> str:
     from doithoai.vocabulary import code_for
 
-    return code_for(value, STATUS_LABELS, "Trạng thái")
+    return code_for(value, statuses.LABELS, "Trạng thái")
 
 
 def check_text(value: str, what: str, *, required: bool = True, limit: int = MAX_CONTENT) -> str:
@@ -83,37 +76,6 @@ def check_text(value: str, what: str, *, required: bool = True, limit: int = MAX
         raise DoithoaiError(f"{what} dài {len(text):,} ký tự, vượt giới hạn {limit:,}.",
                             "Tóm tắt nội dung; tài liệu kèm theo lưu trong hồ sơ giấy.")
     return text
-
-
-def stable_key(session_id: int, form_no: str, name: str, content: str, folded: bool = False) -> str:
-    """Form number when there is one, else a hash of petitioner + content + session:
-    the same petition imported twice is recognised, never duplicated."""
-    if form_no:
-        return f"form:{session_id}:{fold_clean(form_no) if folded else fold(form_no)}"
-    if not folded:
-        name, content = fold(name), fold(content)
-    digest = hashlib.sha256(f"{session_id}\x1f{name}\x1f{content}".encode()).hexdigest()
-    return f"hash:{digest[:32]}"
-
-
-def upsert_petitioner(db, name: str, name_fold: str, address: str, phone: str, is_org: bool) -> tuple[int, bool]:
-    """(id, created). A petitioner is the same person when name and phone match, or, without a
-    phone, name and address. Inserted unless present, in one statement (imports call this per row)."""
-    if phone:
-        cursor = db.execute(
-            "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
-            "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = ?)",
-            [name, name_fold, int(is_org), address, phone, name_fold, phone])
-    else:
-        cursor = db.execute(
-            "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
-            "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = '' AND address = ?)",
-            [name, name_fold, int(is_org), address, phone, name_fold, address])
-    if cursor.rowcount:
-        return cursor.lastrowid, True
-    row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = ? AND (? <> '' OR address = ?)",
-                     [name_fold, phone, phone, address]).fetchone()
-    return row[0], False
 
 
 def get(db, pid: int | str) -> dict:
@@ -130,50 +92,49 @@ def add(db, today: dt.date, *, session: str, name: str, content: str, address: s
         organisation: bool = False, source: str | None = None, field: str | None = None,
         urgency: str | None = None, speak: bool = False, order: int | None = None, form_no: str = "",
         registered_on: dt.date | None = None, proposed_agency: str = "") -> dict:
+    """One petition typed by a clerk: the same normalisation and writer as every import."""
+    from doithoai import intake
+
     s = sessions.get(db, session)
-    if s["status"] == "closed":
-        raise InvalidTransition(f"Cuộc đối thoại {s['code']} đã kết thúc, không nhận thêm kiến nghị.",
-                                "Ghi kiến nghị vào cuộc đối thoại khác.")
-    name = check_text(name, "Họ tên người kiến nghị", limit=200)
-    content = check_text(content, "Nội dung kiến nghị")
-    address = check_text(address, "Địa chỉ", required=False, limit=500)
-    phone = normalise_phone(phone)
-    source_code = parse_source(source)
-    urgency_code = parse_urgency(urgency)
-    field_id = fields.resolve(db, field)["id"] if field else None
-    if order is not None:
-        if order <= 0:
-            raise DoithoaiError(f"Thứ tự phát biểu phải là số dương, nhận được {order}.", "Ví dụ --order 3.")
-        taken = db.execute("SELECT id FROM petitions WHERE session_id = ? AND speak_order = ?", [s["id"], order]).fetchone()
-        if taken:
-            raise DoithoaiError(f"Thứ tự phát biểu {order} đã dành cho kiến nghị số {taken[0]}.",
-                                "Chọn thứ tự khác, hoặc bỏ --order để xếp cuối danh sách.")
-        speak = True
-    form_no = clean(form_no)
-    key = stable_key(s["id"], form_no, name, content)
-    existing = db.execute("SELECT id FROM petitions WHERE stable_key = ?", [key]).fetchone()
-    if existing:
-        raise DoithoaiError(
-            f"Kiến nghị này đã có trong cuộc đối thoại {s['code']} (số {existing[0]}).",
-            f"Xem bằng `doithoai petition show {existing[0]}`.",
-        )
-    if speak and order is None:
-        order = (db.execute("SELECT MAX(speak_order) FROM petitions WHERE session_id = ?", [s["id"]]).fetchone()[0] or 0) + 1
-    petitioner_id, _created = upsert_petitioner(db, name, fold(name), address, phone, organisation)
-    row = {
-        "session_id": s["id"], "petitioner_id": petitioner_id, "stable_key": key, "form_no": form_no,
-        "content": content, "content_fold": fold(content), "field_id": field_id, "urgency": urgency_code,
-        "source": source_code, "registered_on": (registered_on or today).isoformat(), "speak": int(speak),
-        "speak_order": order, "proposed_agency": clean(proposed_agency), "status": "new",
-        "created_at": now_utc(),
-    }
-    pid = db.execute(f"INSERT INTO petitions ({', '.join(row)}) VALUES ({','.join('?' * len(row))})",
-                     list(row.values())).lastrowid
-    deadlines.refresh_petition_due(db, "id = ?", [pid])
+    require_taking_petitions(s)
+    vocab = intake.Vocabulary(db, s)
+    values = {"name": name, "content": content, "address": address, "phone": phone, "organisation": organisation,
+              "source": source or "", "field": field or "", "urgency": urgency or "", "speak": speak,
+              "order": "" if order is None else str(order), "form_no": form_no, "registered_on": registered_on,
+              "agency": proposed_agency}
+    data, problems = intake.normalise({k: v for k, v in values.items() if v not in ("", None) or k in ("name", "content")},
+                                      vocab, lambda f: intake.LABELS.get(f, "Kiến nghị"), today=today)
+    if problems:
+        raise DoithoaiError("Kiến nghị chưa được ghi:\n  " + "\n  ".join(problems),
+                            "Sửa các giá trị đã nêu rồi nhập lại.")
+    if data["form_no"]:
+        key = intake.form_key(s["id"], "nhap-tay", data["form_no"])
+        existing = db.execute("SELECT id FROM petitions WHERE stable_key = ?", [key]).fetchone()
+        if existing:
+            raise DoithoaiError(
+                f"Phiếu số {data['form_no']} đã được tiếp nhận trong cuộc đối thoại {s['code']} (kiến nghị số {existing[0]}).",
+                f"Xem bằng `doithoai petition show {existing[0]}`; nếu là phiếu khác, ghi đúng số phiếu.")
+    else:
+        key = intake.manual_key()
+    writer = intake.Writer(db, vocab, today)
+    writer.add(key, data)
+    writer.finish()
+    pid = writer.ids[0]
+    row = get(db, pid)
     # No personal data in the event log: the petitioner is referenced by id.
     log_event(db, "petition.add", "petitions", pid, None,
-              {k: v for k, v in row.items() if k not in ("content_fold", "created_at")})
-    return get(db, pid)
+              {k: row[k] for k in ("session_id", "petitioner_id", "stable_key", "form_no", "content", "field_id",
+                                   "urgency", "source", "registered_on", "speak", "speak_order", "proposed_agency",
+                                   "status", "due_on")})
+    row["possible_duplicates"] = [d["earlier_id"] for d in writer.duplicates]
+    return row
+
+
+def require_taking_petitions(s: dict) -> None:
+    if s["status"] in ("closed", "cancelled"):
+        state = "đã kết thúc" if s["status"] == "closed" else "đã hủy"
+        raise InvalidTransition(f"Cuộc đối thoại {s['code']} {state}, không nhận thêm kiến nghị.",
+                                "Ghi kiến nghị vào cuộc đối thoại khác.")
 
 
 LIST_SQL = """
@@ -209,6 +170,8 @@ def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | N
     if status:
         where.append("p.status = ?")
         params.append(parse_status(status))
+    else:  # withdrawn and merged petitions are listed only when asked for by status
+        where.append(statuses.counted_sql("p"))
     if agency:
         where.append("EXISTS (SELECT 1 FROM assignments x WHERE x.petition_id = p.id AND x.active = 1 AND x.agency_id = ?)")
         params.append(agencies.get(db, agency)["id"])
@@ -216,8 +179,8 @@ def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | N
         where.append("p.source = ?")
         params.append(parse_source(source))
     if overdue:
-        where.append(f"p.status IN ({','.join('?' * len(OPEN))}) AND p.due_on < ?")
-        params.extend([*OPEN, as_of.isoformat()])
+        where.append(statuses.overdue_sql("p"))
+        params.append(as_of.isoformat())
     for word in fold(search).split() if search else []:
         where.append("(p.content_fold LIKE ? OR pr.name_fold LIKE ? OR f.name_fold LIKE ?)")
         params.extend([f"%{word}%"] * 3)
@@ -230,18 +193,16 @@ def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | N
 
 def add_days_overdue(db, rows: list[dict], as_of: dt.date) -> None:
     """days_overdue: working days after due_on up to and including as_of (0 if not overdue)."""
-    cal = deadlines.load_calendar(db)
-    for r in rows:
-        due = r.get("due_on")
-        if due and r["status"] in OPEN and due < as_of.isoformat():
-            r["days_overdue"] = cal.working_days_between(dt.date.fromisoformat(due), as_of)
-        else:
-            r["days_overdue"] = 0
+    statuses.add_days_overdue(deadlines.load_calendar(db), rows, as_of)
 
 
 def show(db, pid: int, as_of: dt.date) -> dict:
     p = get(db, pid)
     row = next(iter(db.query(LIST_SQL + " WHERE p.id = ?", [p["id"]])))
+    row.update({k: p[k] for k in ("petitioner_id", "duplicate_of", "set_aside_reason", "batch_id")})
+    row["possible_duplicates"] = [r[0] for r in db.execute(
+        "SELECT CASE WHEN petition_id = ? THEN other_id ELSE petition_id END FROM duplicate_flags "
+        "WHERE state = 'open' AND ? IN (petition_id, other_id) ORDER BY 1", [p["id"], p["id"]])]
     add_days_overdue(db, [row], as_of)
     row["assignments"] = list(db.query(
         """SELECT a.code AS agency, a.name AS agency_name, x.role, x.due_on, x.due_rule, x.assigned_on, x.active
@@ -279,7 +240,7 @@ def show(db, pid: int, as_of: dt.date) -> dict:
 def _require(p: dict, allowed: tuple[str, ...], doing: str, hint: str) -> None:
     if p["status"] not in allowed:
         raise InvalidTransition(
-            f"Không thể {doing} kiến nghị số {p['id']}: đang ở trạng thái '{STATUS_LABELS[p['status']]}'.", hint
+            f"Không thể {doing} kiến nghị số {p['id']}: đang ở trạng thái '{statuses.LABELS[p['status']]}'.", hint
         )
 
 
@@ -310,7 +271,7 @@ def assign(db, today: dt.date, pid: int, agency: str, support: list[str] = (), c
            reason: str = "", due: dt.date | None = None) -> dict:
     """Give the petition to a lead agency (and supporting ones). Re-assigning replaces the set."""
     p = get(db, pid)
-    _require(p, OPEN, "giao", f"Kiến nghị đã xử lý xong; muốn giao lại, mở lại trước: `doithoai petition reopen {p['id']} --reason …`.")
+    _require(p, statuses.OPEN, "giao", f"Kiến nghị đã xử lý xong; muốn giao lại, mở lại trước: `doithoai petition reopen {p['id']} --reason …`.")
     s = _session_open(db, p)
     reason = clean(reason)
     if complex_ and not reason:
@@ -353,35 +314,56 @@ def assign(db, today: dt.date, pid: int, agency: str, support: list[str] = (), c
 
 
 def answer(db, today: dt.date, pid: int, *, written: bool, summary: str, doc_number: str = "",
-           doc_date: dt.date | None = None, resolved: bool = False, agency: str | None = None) -> dict:
+           doc_date: dt.date | None = None, resolved: bool = False, agency: str | None = None,
+           accepted: bool | None = None, interim: bool = False) -> dict:
+    """Record an answer. `accepted`: whether the petitioner accepted it (None: not known).
+    `interim`: a written progress answer (đang xử lý): recorded, the petition stays open."""
     p = get(db, pid)
     s = _session_open(db, p)
-    _require(p, OPEN, "ghi nhận trả lời cho",
+    _require(p, statuses.OPEN, "ghi nhận trả lời cho",
              f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
     summary = check_text(summary, "Tóm tắt nội dung trả lời")
     agency_id = agencies.resolve(db, agency)["id"] if agency else p["lead_agency_id"]
-    if written:
+    accepted_value = None if accepted is None else int(accepted)
+    if written or interim:
         doc_number = clean(doc_number)
-        if not doc_number or doc_date is None:
+        if written and not interim and (not doc_number or doc_date is None):
             raise DoithoaiError("Trả lời bằng văn bản cần số và ngày văn bản.",
                                 "Thêm --doc-number \"125/UBND-TNMT\" --doc-date DD/MM/YYYY.")
-        _not_future(doc_date, today, "Ngày văn bản")
+        on = doc_date or today
+        _not_future(on, today, "Ngày văn bản")
+        if p["registered_on"] and on.isoformat() < p["registered_on"]:
+            raise DoithoaiError(
+                f"Ngày trả lời {vn_date(on)} trước ngày tiếp nhận kiến nghị {vn_date(p['registered_on'])}.",
+                "Một kiến nghị không thể được trả lời trước khi tiếp nhận; kiểm tra lại ngày văn bản.")
+        if interim:
+            _action(db, p["id"], "answer_interim", on, agency_id=agency_id, doc_number=doc_number,
+                    doc_date=doc_date.isoformat() if doc_date else None, summary=summary, accepted=accepted_value)
+            log_event(db, "petition.answer_interim", "petitions", p["id"], None,
+                      {"doc_number": doc_number, "on": on.isoformat()})
+            return {"id": p["id"], "status": p["status"], "interim": True}
         _action(db, p["id"], "answer_written", doc_date, agency_id=agency_id, doc_number=doc_number,
-                doc_date=doc_date.isoformat(), summary=summary, resolved=int(resolved))
+                doc_date=doc_date.isoformat(), summary=summary, resolved=int(resolved), accepted=accepted_value)
         _set_status(db, p, "answered", "petition.answer_written",
-                    {"doc_number": doc_number, "doc_date": doc_date.isoformat(), "resolved": int(resolved)})
+                    {"doc_number": doc_number, "doc_date": doc_date.isoformat(), "resolved": int(resolved),
+                     "accepted": accepted_value})
         return {"id": p["id"], "status": "answered", "on_time": p["due_on"] is None or doc_date.isoformat() <= p["due_on"]}
     if s["status"] in ("planned", "notice_sent"):
         raise InvalidTransition(
             f"Cuộc đối thoại {s['code']} chưa diễn ra; chưa thể ghi trả lời tại hội nghị.",
             f"Ghi nhận hội nghị đã diễn ra trước: `doithoai session hold {s['code']}`.",
         )
+    if p["registered_on"] and p["registered_on"] > s["date"]:
+        raise DoithoaiError(
+            f"Kiến nghị số {p['id']} tiếp nhận ngày {vn_date(p['registered_on'])}, sau hội nghị {vn_date(s['date'])}; "
+            "không thể đã được trả lời tại hội nghị.",
+            f"Ghi trả lời bằng văn bản, hoặc sửa ngày tiếp nhận: `doithoai petition edit {p['id']} --registered-on …`.")
     _action(db, p["id"], "answer_meeting", dt.date.fromisoformat(s["date"]), agency_id=agency_id,
-            summary=summary, resolved=int(resolved))
+            summary=summary, resolved=int(resolved), accepted=accepted_value)
     if resolved:
-        _set_status(db, p, "answered", "petition.answer_meeting", {"resolved": 1})
+        _set_status(db, p, "answered", "petition.answer_meeting", {"resolved": 1, "accepted": accepted_value})
         return {"id": p["id"], "status": "answered"}
-    log_event(db, "petition.answer_meeting", "petitions", p["id"], None, {"resolved": 0})
+    log_event(db, "petition.answer_meeting", "petitions", p["id"], None, {"resolved": 0, "accepted": accepted_value})
     return {"id": p["id"], "status": p["status"]}
 
 
@@ -389,7 +371,7 @@ def transfer(db, today: dt.date, pid: int, *, to: str, doc_number: str = "", doc
              note: str = "") -> dict:
     p = get(db, pid)
     _session_open(db, p)
-    _require(p, OPEN, "chuyển", f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
+    _require(p, statuses.OPEN, "chuyển", f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
     to = check_text(to, "Cơ quan có thẩm quyền nhận chuyển", limit=300)
     on = doc_date or today
     _not_future(on, today, "Ngày chuyển")
@@ -416,7 +398,7 @@ def escalate(db, today: dt.date, pid: int, *, to: str = "", reason: str, doc_num
              doc_date: dt.date | None = None) -> dict:
     p = get(db, pid)
     _session_open(db, p)
-    _require(p, OPEN, "trình cấp trên", f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
+    _require(p, statuses.OPEN, "trình cấp trên", f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
     to = clean(to) or settings.get(db, "unit.parent")
     if not to:
         raise DoithoaiError("Chưa rõ trình cơ quan cấp trên nào.",
@@ -457,7 +439,7 @@ def conclude(db, today: dt.date, pid: int, *, text: str) -> dict:
 def close(db, today: dt.date, pid: int, *, note: str = "") -> dict:
     p = get(db, pid)
     _session_open(db, p)
-    _require(p, DONE, "đóng",
+    _require(p, statuses.DONE, "đóng",
              "Chỉ đóng kiến nghị đã trả lời bằng văn bản, đã chuyển hoặc đã trình cấp trên. "
              f"Ghi nhận kết quả trước, ví dụ `doithoai petition answer {p['id']} --written --doc-number … --doc-date … --summary …`.")
     _action(db, p["id"], "close", today, summary=clean(note))
@@ -468,9 +450,23 @@ def close(db, today: dt.date, pid: int, *, note: str = "") -> dict:
 def reopen(db, today: dt.date, pid: int, *, reason: str) -> dict:
     p = get(db, pid)
     _session_open(db, p)
-    _require(p, (*DONE, "closed"), "mở lại", "Kiến nghị này vẫn đang mở; không cần mở lại.")
+    _require(p, (*statuses.DONE, "closed"), "mở lại", "Kiến nghị này vẫn đang mở; không cần mở lại.")
     reason = check_text(reason, "Lý do mở lại")
     status = "assigned" if p["lead_agency_id"] else "new"
+    # A new due date counted from the reopening (unit setting deadline.reopen_days), so the
+    # agency that answered on time is not reminded at once. Set by hand: a calendar change
+    # does not move it back to the session's date.
+    due, rule = deadlines.apply_rule(db, "reopen", today)
+    how = f"Mở lại ngày {vn_date(today)}: {rule}"
+    # the old assignments stay in history (shown as replaced); the same agencies carry on
+    current = db.query("SELECT agency_id, role, calendar_rev FROM assignments WHERE petition_id = ? AND active = 1", [p["id"]])
+    db.execute("UPDATE assignments SET active = 0 WHERE petition_id = ? AND active = 1", [p["id"]])
+    for x in current:
+        db.execute("INSERT INTO assignments (petition_id, agency_id, role, due_on, due_rule, manual_due, calendar_rev, "
+                   "assigned_on) VALUES (?,?,?,?,?,1,?,?)",
+                   [p["id"], x["agency_id"], x["role"], due.isoformat(), how, x["calendar_rev"], today.isoformat()])
+    db.execute("UPDATE petitions SET due_on = ? WHERE id = ?", [due.isoformat(), p["id"]])
     _action(db, p["id"], "reopen", today, summary=reason)
-    _set_status(db, p, status, "petition.reopen", {"reason": reason})
-    return {"id": p["id"], "status": status}
+    _set_status(db, p, status, "petition.reopen",
+                {"reason": reason, "due_on": due.isoformat(), "due_before": p["due_on"]})
+    return {"id": p["id"], "status": status, "due_on": due.isoformat(), "due_rule": how}

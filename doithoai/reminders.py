@@ -15,7 +15,7 @@ from pathlib import Path
 from doithoai import deadlines, reports, settings
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError
-from doithoai.fileio import write_atomic
+from doithoai.fileio import make_private_dir, write_atomic
 from doithoai.text import vn_date
 
 
@@ -74,7 +74,7 @@ def run(db, as_of: dt.date, out_dir: Path, *, dry_run: bool = False, force: bool
         return {"as_of": as_of.isoformat(), "working_day": True, "letters": letters, "dry_run": dry_run}
     out_dir = Path(out_dir)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(out_dir)
     except OSError as e:
         raise DoithoaiError(f"Không tạo được thư mục {out_dir}: {e.strerror}.", "Chọn thư mục khác cho --out.") from None
     written: list[Path] = []

@@ -1,8 +1,7 @@
 """Monitoring: overdue petitions, what is due soon, what an agency holds, and the summary.
 
-Overdue = open (new or assigned: no written answer, not transferred, escalated or closed)
-and past its due date; it is overdue from the day after the due date, and `days_overdue`
-counts the working days after the due date up to and including the as-of date.
+The overdue rule and the open set are statuses.py's; withdrawn and merged petitions are
+out of every count.
 """
 
 from __future__ import annotations
@@ -10,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 
-from doithoai import agencies, deadlines, petitions, sessions
-from doithoai.petitions import OPEN, SOURCES, STATUS_LABELS
+from doithoai import agencies, deadlines, petitions, sessions, statuses
+from doithoai.petitions import SOURCES
 
 _ROW_SQL = """
 SELECT p.id, s.code AS session, pr.name AS petitioner, pr.address, f.name AS field, p.content,
@@ -26,6 +25,7 @@ LEFT JOIN agencies a ON a.id = p.lead_agency_id
 
 def _filters(db, session: str | None, agency: str | None, field: str | None) -> tuple[list[str], list]:
     where, params = petitions.scope(db, session, field)
+    where.append(statuses.counted_sql("p"))
     if agency:  # reports are about the lead agency, the one that answers
         where.append("p.lead_agency_id = ?")
         params.append(agencies.get(db, agency)["id"])
@@ -44,8 +44,8 @@ def overdue(db, as_of: dt.date, *, session: str | None = None, agency: str | Non
             field: str | None = None) -> list[dict]:
     """Overdue petitions, grouped by lead agency (the agency with the oldest first), oldest first."""
     where, params = _filters(db, session, agency, field)
-    where.insert(0, f"p.status IN ({','.join('?' * len(OPEN))}) AND p.due_on < ?")
-    params[:0] = [*OPEN, as_of.isoformat()]
+    where.insert(0, statuses.overdue_sql("p"))
+    params.insert(0, as_of.isoformat())
     session_codes, field_names, agency_names = _names(db)
     no_agency = (None, None)
     rows = [
@@ -56,14 +56,10 @@ def overdue(db, as_of: dt.date, *, session: str | None = None, agency: str | Non
             "SELECT p.id, p.session_id, pr.name, pr.address, p.field_id, p.content, p.lead_agency_id, p.due_on, p.status "
             "FROM petitions p JOIN petitioners pr ON pr.id = p.petitioner_id WHERE " + " AND ".join(where), params)
     ]
-    cal = deadlines.load_calendar(db)
-    cache: dict[str, int] = {}
+    statuses.add_days_overdue(deadlines.load_calendar(db), rows, as_of)
     oldest: dict[str | None, str] = {}
     for r in rows:
         due = r["due_on"]
-        if due not in cache:
-            cache[due] = cal.working_days_between(dt.date.fromisoformat(due), as_of)
-        r["days_overdue"] = cache[due]
         agency = r["lead_agency"]
         if agency not in oldest or due < oldest[agency]:
             oldest[agency] = due
@@ -87,8 +83,8 @@ def due_soon(db, as_of: dt.date, within: int, *, session: str | None = None, age
     """Open petitions whose due date is between as_of and its N-th working day after."""
     horizon = deadlines.load_calendar(db).add_days(as_of, within)
     where, params = _filters(db, session, agency, field)
-    where.insert(0, f"p.status IN ({','.join('?' * len(OPEN))}) AND p.due_on >= ? AND p.due_on <= ?")
-    params[:0] = [*OPEN, as_of.isoformat(), horizon.isoformat()]
+    where.insert(0, f"{statuses.open_sql('p')} AND p.due_on >= ? AND p.due_on <= ?")
+    params[:0] = [as_of.isoformat(), horizon.isoformat()]
     rows = list(db.query(_ROW_SQL + " WHERE " + " AND ".join(where) + " ORDER BY p.due_on, p.id", params))
     cal = deadlines.load_calendar(db)
     for r in rows:
@@ -102,13 +98,10 @@ def agency_holdings(db, code: str, as_of: dt.date) -> tuple[dict, list[dict]]:
     rows = list(db.query(
         _ROW_SQL.replace("SELECT p.id,", "SELECT x.role, x.due_on AS assignment_due_on, p.id,")
         + " JOIN assignments x ON x.petition_id = p.id AND x.active = 1 AND x.agency_id = ?"
-          " ORDER BY p.status IN ('new','assigned') DESC, p.due_on, p.id",
+          f" WHERE {statuses.counted_sql('p')} ORDER BY {statuses.open_sql('p')} DESC, p.due_on, p.id",
         [a["id"]],
     ))
-    cal = deadlines.load_calendar(db)
-    for r in rows:
-        late = r["status"] in OPEN and r["due_on"] and r["due_on"] < as_of.isoformat()
-        r["days_overdue"] = cal.working_days_between(dt.date.fromisoformat(r["due_on"]), as_of) if late else 0
+    statuses.add_days_overdue(deadlines.load_calendar(db), rows, as_of)
     return a, rows
 
 
@@ -126,8 +119,8 @@ def summary(db, as_of: dt.date, session: str | None = None) -> dict:
     by_source = counts("p.source")
     by_agency = list(db.query(
         f"""SELECT COALESCE(a.code, '') AS key, COALESCE(a.name, '(chưa giao)') AS name, COUNT(*) AS n,
-                   SUM(p.status IN ('new','assigned')) AS open,
-                   SUM(p.status IN ('new','assigned') AND p.due_on < ?) AS overdue
+                   SUM({statuses.open_sql("p")}) AS open,
+                   SUM({statuses.overdue_sql("p")}) AS overdue
             FROM petitions p LEFT JOIN agencies a ON a.id = p.lead_agency_id{scope}
             GROUP BY a.id ORDER BY n DESC, key""", [as_of.isoformat(), *params]))
     answers = list(db.query(
@@ -140,7 +133,7 @@ def summary(db, as_of: dt.date, session: str | None = None) -> dict:
     days = [cal.working_days_between(dt.date.fromisoformat(r["session_date"]), dt.date.fromisoformat(r["doc_date"]))
             for r in answers]
     overdue_now = db.execute(
-        f"SELECT COUNT(*) FROM petitions p{scope}{' AND' if scope else ' WHERE'} p.status IN ('new','assigned') AND p.due_on < ?",
+        f"SELECT COUNT(*) FROM petitions p{scope} AND {statuses.overdue_sql('p')}",
         [*params, as_of.isoformat()]).fetchone()[0]
     return {
         "as_of": as_of.isoformat(),
@@ -151,7 +144,7 @@ def summary(db, as_of: dt.date, session: str | None = None) -> dict:
         "answered_on_time": on_time,
         "on_time_share": round(on_time / len(answers), 3) if answers else None,
         "median_working_days_to_written_answer": statistics.median(days) if days else None,
-        "by_status": [{"status": r["key"], "label": STATUS_LABELS[r["key"]], "count": r["n"]} for r in by_status],
+        "by_status": [{"status": r["key"], "label": statuses.LABELS[r["key"]], "count": r["n"]} for r in by_status],
         "by_field": [{"field": r["key"], "count": r["n"]} for r in by_field],
         "by_source": [{"source": r["key"], "label": SOURCES.get(r["key"], r["key"]), "count": r["n"]} for r in by_source],
         "by_agency": [{"agency": r["key"], "name": r["name"], "count": r["n"], "open": r["open"], "overdue": r["overdue"]}

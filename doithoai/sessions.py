@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from doithoai import deadlines, settings
+from doithoai import deadlines, settings, statuses
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound, OpenPetitions
 from doithoai.text import clean, parse_time, slug, vn_date
 
-STATUSES = ("planned", "notice_sent", "held", "reviewed", "closed")
+STATUSES = ("planned", "notice_sent", "held", "reviewed", "closed", "cancelled")
 STATUS_LABELS = {
     "planned": "Đã lên kế hoạch",
     "notice_sent": "Đã gửi giấy mời",
     "held": "Đã tổ chức",
     "reviewed": "Đã rút kinh nghiệm, thông báo kết luận",
     "closed": "Đã kết thúc, lưu hồ sơ",
+    "cancelled": "Đã hủy (không tổ chức)",
 }
 # step → (status it requires, column that dates it)
 STEPS = {
@@ -86,8 +87,8 @@ def list_all(db, status: str | None = None) -> list[dict]:
     where, params = ("WHERE s.status = ?", [status]) if status else ("", [])
     return list(db.query(
         f"""SELECT s.*, COUNT(p.id) AS petitions,
-                   SUM(p.status IN ('new','assigned')) AS open_petitions
-            FROM sessions s LEFT JOIN petitions p ON p.session_id = s.id {where}
+                   SUM({statuses.open_sql("p")}) AS open_petitions
+            FROM sessions s LEFT JOIN petitions p ON p.session_id = s.id AND {statuses.counted_sql("p")} {where}
             GROUP BY s.id ORDER BY s.date, s.id""",
         params,
     ))
@@ -134,6 +135,13 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
     Returns (session, warnings)."""
     current = get(db, ref)
     required, column = STEPS[to]
+    warnings: list[str] = []
+    if to == "held" and current["status"] == "planned":
+        # Recorded after the fact (a past session entered late): the notice is recorded as not
+        # recorded, with a warning, rather than refused.
+        required = "planned"
+        warnings.append(f"Chưa ghi nhận ngày gửi giấy mời của cuộc đối thoại {current['code']}; "
+                        "ghi là chưa rõ. Nếu có, bổ sung vào hồ sơ giấy.")
     if current["status"] != required:
         have = STATUS_LABELS[current["status"]].lower()
         need = STATUS_LABELS[required].lower()
@@ -144,7 +152,6 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
         )
     if on > today:
         raise DoithoaiError(f"Ngày {vn_date(on)} ở tương lai.", "Chỉ ghi nhận việc đã làm; bỏ --on để lấy ngày hôm nay.")
-    warnings: list[str] = []
     date = dt.date.fromisoformat(current["date"])
     if to == "notice_sent" and on > dt.date.fromisoformat(current["notice_by"]):
         warnings.append(
@@ -161,11 +168,11 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
         warnings.append(f"Thông báo kết luận ngày {vn_date(on)}, quá hạn {vn_date(current['review_by'])}.")
     if to == "closed":
         blocking = list(db.query(
-            """SELECT p.id, p.status, p.due_on, a.code AS lead_agency
+            f"""SELECT p.id, p.status, p.due_on, a.code AS lead_agency
                  FROM petitions p
                  LEFT JOIN assignments x ON x.petition_id = p.id AND x.active = 1 AND x.role = 'lead'
                  LEFT JOIN agencies a ON a.id = x.agency_id
-                WHERE p.session_id = ? AND p.status IN ('new','assigned') ORDER BY p.id""", [current["id"]]))
+                WHERE p.session_id = ? AND {statuses.open_sql('p')} ORDER BY p.id""", [current["id"]]))
         if blocking:
             raise OpenPetitions(
                 f"Còn {len(blocking)} kiến nghị của cuộc đối thoại {current['code']} chưa được trả lời, chuyển hoặc "
@@ -188,4 +195,29 @@ def conclude(db, ref: str, text: str) -> dict:
         )
     db.execute("UPDATE sessions SET conclusion = ? WHERE id = ?", [text, current["id"]])
     log_event(db, "session.conclude", "sessions", current["id"], {"conclusion": current["conclusion"]}, {"conclusion": text})
+    return get(db, current["id"])
+
+
+def cancel(db, ref: str, *, reason: str, on: dt.date) -> dict:
+    """A session that never took place: kept in history, out of every plan."""
+    current = get(db, ref)
+    reason = clean(reason)
+    if not reason:
+        raise DoithoaiError("Thiếu lý do hủy cuộc đối thoại.", "Ví dụ: \"Hoãn do mưa lũ, sẽ tổ chức lại\".")
+    if current["status"] not in ("planned", "notice_sent"):
+        raise InvalidTransition(
+            f"Cuộc đối thoại {current['code']} đang ở trạng thái '{STATUS_LABELS[current['status']].lower()}'; "
+            "chỉ hủy được cuộc đối thoại chưa diễn ra.", "Cuộc đối thoại đã tổ chức là một phần của hồ sơ.")
+    ids = [r[0] for r in db.execute(
+        f"SELECT id FROM petitions p WHERE p.session_id = ? AND {statuses.counted_sql('p')} ORDER BY id", [current["id"]])]
+    if ids:
+        listed = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
+        raise InvalidTransition(
+            f"Cuộc đối thoại {current['code']} còn {len(ids)} kiến nghị ({listed}).",
+            "Chuyển sang cuộc đối thoại khác bằng `doithoai petition edit ID --session MÃ`, hủy lô nhập bằng "
+            "`doithoai import undo LÔ`, hoặc rút bằng `doithoai petition withdraw ID --reason …`, rồi hủy lại.")
+    db.execute("UPDATE sessions SET status = 'cancelled', cancelled_on = ?, cancel_reason = ? WHERE id = ?",
+               [on.isoformat(), reason, current["id"]])
+    log_event(db, "session.cancel", "sessions", current["id"], {"status": current["status"]},
+              {"status": "cancelled", "cancelled_on": on.isoformat(), "reason": reason})
     return get(db, current["id"])

@@ -69,6 +69,8 @@ SETTINGS = [
     Setting("deadline.answer_unit", "working", _choice("working", "calendar"), "Đơn vị của thời hạn trả lời"),
     Setting("deadline.complex_answer_days", "30", _days, "Trả lời vụ việc phức tạp sau hội nghị (số ngày)"),
     Setting("deadline.complex_answer_unit", "working", _choice("working", "calendar"), "Đơn vị của thời hạn vụ việc phức tạp"),
+    Setting("deadline.reopen_days", "15", _days, "Trả lời lại kiến nghị đã mở lại, tính từ ngày mở lại (số ngày)"),
+    Setting("deadline.reopen_unit", "working", _choice("working", "calendar"), "Đơn vị của thời hạn trả lời lại"),
 ]
 BY_KEY = {s.key: s for s in SETTINGS}
 INTERNAL_PREFIXES = ("calendar.", "seed.")

@@ -68,7 +68,8 @@ class WorkCalendar:
                  table: HolidayTable = vn_holidays):
         self.overrides = {o.date: o for o in overrides}
         self._table = table
-        last_year = last_year or dt.date.today().year + 2
+        # No clock here: the span starts small and grows itself when asked about later dates.
+        last_year = last_year or first_year + 4
         self._build(first_year, last_year)
 
     def _build(self, first_year: int, last_year: int) -> None:

@@ -106,12 +106,18 @@ def test_reimport_of_every_fixture_changes_nothing(cli, base, db_path):
 
 
 def test_overlapping_batch_never_duplicates(cli, base, isolated):
+    # A new export of the same file (same family: "phieu-excel-vn (2).csv") repeats form numbers:
+    # those rows are present. A different file's form numbers are not an identity: new rows.
     cli("petition", "import", FIX / "phieu-excel-vn.csv", "--session", base)
-    overlap = isolated / "overlap.csv"
-    overlap.write_text("Số phiếu,Họ và tên,Nội dung\nPDK-001,Lò Văn Biên,Nội dung khác nhưng cùng số phiếu\n"
-                       "PDK-009,Người Mới,Nội dung mới\n", encoding="utf-8")
+    rows = "Số phiếu,Họ và tên,Nội dung\nPDK-001,Lò Văn Biên,Nội dung khác nhưng cùng số phiếu\nPDK-009,Người Mới,Nội dung mới\n"
+    overlap = isolated / "phieu-excel-vn (2).csv"
+    overlap.write_text(rows, encoding="utf-8")
     out = cli.json("petition", "import", overlap, "--session", base)
     assert (out["new"], out["present"]) == (1, 1)
+    other = isolated / "tong-hop-mttq.csv"
+    other.write_text(rows.replace("Nội dung mới", "Nội dung mới (bản MTTQ)"), encoding="utf-8")
+    out = cli.json("petition", "import", other, "--session", base)
+    assert (out["new"], out["present"]) == (2, 0)
 
 
 def test_one_bad_row_writes_nothing_and_lists_every_problem(cli, base, isolated, db_path):
@@ -227,7 +233,7 @@ def test_repeats_leave_no_stray_petitioner_and_speakers_are_numbered_in_file_ord
                      "P2,Lò Văn B,Nội dung hai,\nP3,Lò Văn C,Nội dung ba,x\nP3,Lò Văn C,Nội dung ba,x\n", encoding="utf-8")
     out = cli.json("petition", "import", first, "--session", base)
     assert (out["new"], out["present"]) == (3, 1)  # the repeated P3 inside the file
-    second = isolated / "b.csv"
+    second = isolated / "a (2).csv"  # a later export of the same file: its form numbers are known
     second.write_text("Số phiếu,Họ và tên,Nội dung\nP1,Người Gõ Nhầm,Nội dung khác\n", encoding="utf-8")
     out = cli.json("petition", "import", second, "--session", base)
     assert (out["new"], out["present"]) == (0, 1)

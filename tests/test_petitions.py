@@ -149,17 +149,17 @@ def test_bad_input_is_refused_with_the_fix(cli, session, db_path):
     before = dump(db_path)
     base = ("petition", "add", "--session", session, "--name", "Lò Văn A")
     assert "Không có cuộc đối thoại" in cli.fail("petition", "add", "--session", "nope", "--name", "A", "--content", "B").stderr
-    assert "Nội dung kiến nghị không được để trống" in cli.fail(*base, "--content", "   ").stderr
+    assert "Nội dung: thiếu nội dung" in cli.fail(*base, "--content", "   ").stderr
     err = cli.fail(*base, "--content", "X", "--field", "thiên văn").stderr
-    assert "Không có lĩnh vực 'thiên văn'" in err and "Đất đai (dat-dai)" in err
-    assert "Số điện thoại không hợp lệ: '12345'" in cli.fail(*base, "--content", "X", "--phone", "12345").stderr
-    assert "Nguồn 'bao-mang' không hợp lệ" in cli.fail(*base, "--content", "X", "--source", "bao-mang").stderr
+    assert "Lĩnh vực: không có lĩnh vực 'thiên văn'" in err and "Đất đai;" in err
+    assert "Số điện thoại: số điện thoại không hợp lệ: '12345'" in cli.fail(*base, "--content", "X", "--phone", "12345").stderr
+    assert "Nguồn: nguồn 'bao-mang' không hợp lệ" in cli.fail(*base, "--content", "X", "--source", "bao-mang").stderr
     assert "ký tự điều khiển" in cli.fail(*base, "--content", "Nội\x00dung").stderr
     assert "không tồn tại" in cli.fail(*base, "--content", "X", "--registered-on", "31/02/2023").stderr
     assert dump(db_path) == before
-    add_petition(cli, session, "Lò Văn A", "Nội dung một")
+    cli(*base, "--content", "Nội dung một", "--form-no", "P7")
     after = dump(db_path)
-    assert "đã có trong cuộc đối thoại" in cli.fail(*base, "--content", "Nội dung một").stderr
+    assert "Phiếu số P7 đã được tiếp nhận" in cli.fail(*base, "--content", "Nội dung khác", "--form-no", "P7").stderr
     assert dump(db_path) == after
 
 

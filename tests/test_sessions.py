@@ -36,7 +36,7 @@ def test_lifecycle_in_order(cli, session):
 
 def test_refused_steps(cli, session, db_path):
     before = dump(db_path)
-    assert "cần trạng thái 'đã gửi giấy mời'" in cli.fail("session", "hold", session).stderr
+    assert "ở tương lai" in cli.fail("session", "hold", session, "--as-of", "2023-09-10").stderr
     assert "cần trạng thái" in cli.fail("session", "close", session).stderr
     assert "chưa tổ chức" in cli.fail("session", "conclude", session, "--text", "x").stderr
     assert "ở tương lai" in cli.fail("session", "notice", session, "--on", "2023-09-10", "--as-of", "2023-09-01").stderr

@@ -311,7 +311,7 @@ def test_completion_offers_codes_and_ids_from_the_base(demo_db):
     assert "26" in ids and "2" in ids and all(i.startswith("2") for i in ids)
     assert "Phòng Tài nguyên và Môi trường" in complete(demo_db, "zsh", "doithoai report agency TN")
     assert complete(demo_db, "fish", "doithoai dossier export ").startswith("2023-KHOENON\t")
-    assert complete(demo_db, "bash", "doithoai pet").split() == ["petition"]
+    assert complete(demo_db, "bash", "doithoai petition sh").split() == ["show"]
 
 
 def test_completion_without_a_base_completes_nothing(tmp_path):

@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "field": ("fields", "app", "group", "Lĩnh vực của kiến nghị (đất đai, chính sách xã hội…)."),
     "session": ("sessions", "app", "group", "Cuộc tiếp xúc, đối thoại: tạo, xem, sửa và các bước thực hiện."),
     "petition": ("petitions", "app", "group", "Kiến nghị, phản ánh của công dân: tiếp nhận, giao, trả lời, chuyển, đóng."),
+    "petitioner": ("petitioners", "app", "group", "Người kiến nghị: sửa họ tên, địa chỉ, số điện thoại; gộp bản ghi trùng."),
+    "import": ("imports", "app", "group", "Các lô nhập kiến nghị: xem danh sách, hủy một lô nhập nhầm."),
     "calendar": ("calendar", "app", "group", "Lịch ngày làm việc: ngày lễ, nghỉ bù, làm bù và cách tính thời hạn."),
     "report": ("reports", "app", "group", "Báo cáo theo dõi: quá hạn, sắp đến hạn, theo cơ quan, tổng hợp."),
     "remind": ("remind", "remind", "command", "Đôn đốc các cơ quan có kiến nghị quá hạn: mỗi cơ quan một văn bản và một bản tóm tắt gửi thư."),

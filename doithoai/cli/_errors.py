@@ -17,6 +17,7 @@ from doithoai.cli._help import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, click_except
 from doithoai.errors import DoithoaiError
 
 EXIT_OVERDUE = 3
+_WRITE_ERRNOS = {28, 5, 27, 122}  # ENOSPC, EIO, EFBIG, EDQUOT
 
 ClickException, UsageError = click_exception_types()
 
@@ -35,7 +36,7 @@ def details(error: DoithoaiError) -> list[str]:
 
     if not isinstance(error, OpenPetitions):
         return []
-    from doithoai.petitions import STATUS_LABELS
+    from doithoai.statuses import LABELS as STATUS_LABELS
     from doithoai.text import vn_date
 
     lines = []
@@ -75,6 +76,7 @@ class RootGroup(TyperGroup):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            sys.stdout.flush()  # a full disk under `> file` shows here, not silently at exit
         except DoithoaiError as e:
             print_error(e.message, e.hint)
             for line in details(e):
@@ -112,6 +114,10 @@ class RootGroup(TyperGroup):
         except Exception as e:  # never a traceback for a user; DOITHOAI_DEBUG=1 shows it
             if os.environ.get("DOITHOAI_DEBUG"):
                 raise
+            if isinstance(e, OSError) and e.errno in _WRITE_ERRNOS:
+                print_error(f"không ghi được kết quả ra đầu ra chuẩn ({e.strerror}); kết quả bị cắt, không dùng được.",
+                            "Giải phóng dung lượng ổ đĩa (hoặc ghi vào nơi khác) rồi chạy lại.")
+                sys.exit(1)
             print_error(
                 f"lỗi không mong đợi ({type(e).__name__}: {e}). Không có thay đổi nào được ghi dở.",
                 "Chạy lại với DOITHOAI_DEBUG=1 để xem chi tiết và gửi cho người phát triển.",

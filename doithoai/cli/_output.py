@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from doithoai.fileio import write_atomic
+from doithoai.fileio import write_atomic, write_stream
 from doithoai.spreadsheet import csv_text, xlsx_bytes
 from doithoai.text import printable, vn_date
 
@@ -475,19 +475,13 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
         write_atomic(out_path, text.encode("utf-8"))
         info(f"Đã ghi {len(rows)} dòng vào {out_path}.")
         return
-    _write(text, binary=fmt == "csv")
+    _write(text)
 
 
-def _write(text: str, binary: bool = False) -> None:
-    stream = _utf8(sys.stdout)
+def _write(text: str) -> None:
+    """All of text to stdout (write_stream loops over short writes); a reader gone is not an error."""
     try:
-        if binary and hasattr(stream, "buffer"):
-            stream.flush()
-            stream.buffer.write(text.encode("utf-8"))
-            stream.buffer.flush()
-        else:
-            stream.write(text)
-            stream.flush()
+        write_stream(_utf8(sys.stdout), text)
     except BrokenPipeError:
         reader_gone()
 

@@ -79,15 +79,21 @@ def edit(
 
 
 @app.command("deactivate")
-def deactivate(code: CodeArg) -> None:
-    """Ngừng một cơ quan (giữ lịch sử; không giao việc mới được nữa)."""
+def deactivate(
+    code: CodeArg,
+    reassign_to: Annotated[Optional[str], typer.Option("--reassign-to", help="Cơ quan nhận lại các kiến nghị đang xử lý.", metavar="CODE")] = None,
+) -> None:
+    """Ngừng một cơ quan (giữ lịch sử; không giao việc mới được nữa). Còn kiến nghị đang xử lý thì cần --reassign-to."""
     from doithoai import agencies
+    from doithoai.cli._options import today
     from doithoai.db import transaction
 
     db = open_db()
     with transaction(db):
-        row = agencies.set_active(db, code, False)
-    info(f"Đã ngừng cơ quan {row['code']}. Các kiến nghị đã giao vẫn giữ nguyên.")
+        row = agencies.set_active(db, code, False, reassign_to=reassign_to, today=today(None))
+    moved = row["reassigned"]
+    info(f"Đã ngừng cơ quan {row['code']}." + (f" {len(moved)} kiến nghị đang xử lý đã giao lại cho {reassign_to} "
+                                              f"(giữ nguyên hạn): {', '.join(map(str, moved))}." if moved else ""))
 
 
 @app.command("activate")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -21,35 +21,48 @@ def path() -> None:
 
 @app.command("backup")
 def backup(file: Annotated[Path, typer.Argument(help="Tệp sao lưu mới (chỉ chủ sở hữu đọc được).")]) -> None:
-    """Sao lưu trực tuyến: bản sao nhất quán kể cả khi đang có người dùng hoặc cron ghi."""
+    """Sao lưu trực tuyến: bản sao nhất quán kể cả khi đang có người dùng hoặc cron ghi.
+    Bên cạnh bản sao có TỆP.json ghi mốc nhật ký (để `db check --anchor` đối chiếu về sau)."""
     from doithoai import maintenance
 
     result = maintenance.backup(open_db(), file)
     info(f"Đã sao lưu {db_path()} vào {result['target']} ({result['bytes']:,} byte).")
+    info(f"Mốc nhật ký: {result['anchor']}")
 
 
 @app.command("check")
-def check() -> None:
-    """Kiểm tra tệp: toàn vẹn, tham chiếu, phiên bản lược đồ, tính liên tục của nhật ký."""
+def check(
+    full: Annotated[bool, typer.Option("--full", help="Kiểm tra toàn bộ: integrity_check, khóa ngoại, cả chuỗi nhật ký, "
+                                       "đối chiếu từng dòng với nhật ký (chậm với cơ sở dữ liệu lớn).")] = False,
+    anchor: Annotated[Optional[str], typer.Option("--anchor", help="Đối chiếu thêm một mốc nhật ký đã lưu ở nơi khác "
+                                                  "(SỐ:MÃ_BĂM, in trên bản sao lưu, hồ sơ, lần kiểm tra trước).")] = None,
+) -> None:
+    """Kiểm tra tệp: hỏng trang (quick_check), lược đồ, chuỗi nhật ký và các mốc lưu ngoài, dòng bị sửa/thêm/xóa
+    ngoài doithoai. Mặc định chỉ kiểm phần thay đổi từ lần kiểm tra đạt gần nhất; --full kiểm lại tất cả."""
     from doithoai import maintenance
     from doithoai.errors import DoithoaiError
 
-    problems = maintenance.check(open_db())
-    if problems:
-        raise DoithoaiError("Tệp cơ sở dữ liệu có vấn đề:\n  " + "\n  ".join(problems),
+    result = maintenance.check(open_db(), full=full, anchor=anchor)
+    if result["problems"]:
+        raise DoithoaiError("Tệp cơ sở dữ liệu có vấn đề:\n  " + "\n  ".join(result["problems"]),
                             "Khôi phục từ bản sao lưu gần nhất (`doithoai db restore TỆP --force`) "
                             "và báo cho người quản trị; giữ nguyên tệp hiện tại để điều tra.")
-    info(f"{db_path()}: không phát hiện vấn đề.")
+    scope = "toàn bộ" if full else f"từ sự kiện số {result['from_event']}"
+    info(f"{db_path()}: không phát hiện vấn đề (đã kiểm {scope}).")
+    if result["anchor"]:
+        info("Mốc nhật ký (ghi lại ở nơi khác để đối chiếu về sau):")
+        out(result["anchor"])
 
 
 @app.command("restore")
 def restore(
     file: Annotated[Path, typer.Argument(help="Tệp sao lưu.")],
-    force: Annotated[bool, typer.Option("--force", help="Thay tệp đang dùng (tệp cũ được giữ lại bên cạnh).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Thay tệp đang dùng, kể cả khi tệp đó đã hỏng "
+                                        "(tệp cũ được giữ lại bên cạnh).")] = False,
 ) -> None:
     """Khôi phục từ bản sao lưu; không ghi đè nếu thiếu --force, và luôn giữ lại tệp bị thay."""
     from doithoai import maintenance
 
     result = maintenance.restore(file, db_path(), force)
     info(f"Đã khôi phục {result['target']} từ {file}."
-         + (f" Tệp cũ giữ tại {result['aside']}." if result["aside"] else ""))
+         + (f" Tệp cũ{' (hỏng)' if result['damaged'] else ''} giữ tại {result['aside']}." if result["aside"] else ""))

@@ -20,7 +20,7 @@ def demo(
     import tempfile
 
     from doithoai import demo as sample
-    from doithoai import petitions, reports, sessions
+    from doithoai import petitions, reports, sessions, statuses
     from doithoai.cli._output import emit
     from doithoai.cli.petitions import columns
     from doithoai.cli.sessions import _print_session
@@ -39,7 +39,7 @@ def demo(
     by_status: dict[str, int] = {}
     for r in rows:
         by_status[r["status"]] = by_status.get(r["status"], 0) + 1
-    out("Kiến nghị: " + ", ".join(f"{petitions.STATUS_LABELS[k]} {v}" for k, v in by_status.items()) + f" (tổng {len(rows)})")
+    out("Kiến nghị: " + ", ".join(f"{statuses.LABELS[k]} {v}" for k, v in by_status.items()) + f" (tổng {len(rows)})")
     out("")
     overdue = reports.overdue(db, as_of_date, session=s["code"])
     out(f"Kiến nghị quá hạn chưa trả lời: {len(overdue)}")

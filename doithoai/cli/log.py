@@ -64,7 +64,7 @@ def _local_time(at: str | None) -> str:
 
 def sentence(event: dict) -> str:
     """One event in words: what was done to what, with the few values that say how."""
-    from doithoai.petitions import STATUS_LABELS
+    from doithoai.statuses import LABELS as STATUS_LABELS
 
     action = event.get("action") or ""
     text = _SENTENCES.get(action, action).format(id=event.get("entity_id") or "")

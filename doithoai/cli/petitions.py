@@ -35,7 +35,8 @@ SOURCE_HELP = ("mã hoặc nhãn, có dấu hay không: phieu-dang-ky (Phiếu �
 
 
 def columns() -> list[Col]:
-    from doithoai.petitions import SOURCES, STATUS_LABELS, URGENCIES
+    from doithoai.petitions import SOURCES, URGENCIES
+    from doithoai.statuses import LABELS as STATUS_LABELS
 
     return [
         Col("id", "Số", "int", priority=10), Col("session", "Cuộc ĐT", "code", priority=3),
@@ -99,7 +100,7 @@ def _vn(value) -> str:
 @app.command("list")
 def list_(
     session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.", autocompletion=complete_session)] = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="Trạng thái, mã hoặc nhãn: new (Mới tiếp nhận) | assigned (Đã giao) | answered (Đã trả lời) | transferred (Đã chuyển) | escalated (Đã trình cấp trên) | closed (Đã đóng).")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="Trạng thái, mã hoặc nhãn: new (Mới tiếp nhận) | assigned (Đã giao) | answered (Đã trả lời) | transferred (Đã chuyển) | escalated (Đã trình cấp trên) | closed (Đã đóng) | withdrawn (Đã rút) | duplicate (Trùng, đã gộp).")] = None,
     agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan được giao (chủ trì hoặc phối hợp).", autocompletion=complete_agency)] = None,
     field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực.")] = None,
     source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = None,
@@ -124,20 +125,28 @@ def list_(
 def show(pid: IdArg, as_of: AsOfOpt = None, fmt: RecordFormatOpt = RecordFmt.table) -> None:
     """Xem một kiến nghị với toàn bộ diễn biến."""
     from doithoai import petitions
-    from doithoai.petitions import SOURCES, STATUS_LABELS, URGENCIES
+    from doithoai.petitions import SOURCES, URGENCIES
+    from doithoai.statuses import LABELS as STATUS_LABELS
 
     p = petitions.show(open_db(), pid, today(as_of))
     if fmt == RecordFmt.json:
         emit_record([], "json", p)
         return
     pairs = [
-        ("Số", p["id"]), ("Cuộc đối thoại", p["session"]), ("Người kiến nghị", p["petitioner"] + (" (tổ chức)" if p["is_organisation"] else "")),
+        ("Số", p["id"]), ("Cuộc đối thoại", p["session"]),
+        ("Người kiến nghị", p["petitioner"] + (" (tổ chức)" if p["is_organisation"] else "") + f" [số {p['petitioner_id']}]"),
         ("Địa chỉ", p["address"]), ("Điện thoại", p["phone"]), ("Nguồn", SOURCES[p["source"]]),
         ("Lĩnh vực", p["field"] or "(chưa phân loại)"), ("Mức độ", URGENCIES[p["urgency"]]),
         ("Nội dung", p["content"]), ("Trạng thái", STATUS_LABELS[p["status"]]),
         ("Cơ quan chủ trì", p["lead_agency_name"] or "(chưa giao)"),
         ("Hạn trả lời", _vn(p["due_on"]) + (f" — quá hạn {p['days_overdue']} ngày làm việc" if p["days_overdue"] else "")),
     ]
+    if p["set_aside_reason"]:
+        pairs.append(("Lý do", p["set_aside_reason"]))
+    if p["possible_duplicates"]:
+        pairs.append(("Nghi trùng với", ", ".join(f"số {i}" for i in p["possible_duplicates"])))
+    if p["batch_id"]:
+        pairs.append(("Lô nhập", p["batch_id"]))
     if p["complex"]:
         pairs.append(("Vụ việc phức tạp", p["complex_reason"]))
     if p["speak"]:
@@ -184,17 +193,23 @@ def answer(
     doc_date: Annotated[Optional[str], typer.Option("--doc-date", help="Ngày văn bản.")] = None,
     resolved: Annotated[bool, typer.Option("--resolved", help="Kiến nghị đã được giải quyết xong.")] = False,
     agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan trả lời (mặc định cơ quan chủ trì).", autocompletion=complete_agency)] = None,
+    accepted: Annotated[Optional[bool], typer.Option("--accepted/--not-accepted", help="Người kiến nghị đồng ý / không đồng ý với trả lời.")] = None,
+    interim: Annotated[bool, typer.Option("--interim", help="Trả lời tạm thời (đang xử lý): ghi nhận, kiến nghị vẫn mở.")] = False,
     as_of: AsOfOpt = None,
 ) -> None:
     """Ghi nhận trả lời: tại hội nghị (--at-meeting) hoặc bằng văn bản (--written --doc-number --doc-date)."""
     from doithoai import petitions
     from doithoai.errors import DoithoaiError
 
+    if interim:
+        written, at_meeting = True, False
     if at_meeting == written:
         raise DoithoaiError("Chọn đúng một trong --at-meeting hoặc --written.",
                             "Ví dụ: doithoai petition answer 12 --written --doc-number 45/UBND --doc-date 20/10/2023 --summary \"…\".")
 
     def message(r):
+        if r.get("interim"):
+            return f"Đã ghi trả lời tạm thời cho kiến nghị số {r['id']}; kiến nghị vẫn đang xử lý."
         if written:
             return f"Đã ghi trả lời bằng văn bản cho kiến nghị số {r['id']}" + ("." if r["on_time"] else " (trả lời muộn so với hạn).")
         if r["status"] == "answered":
@@ -203,7 +218,8 @@ def answer(
                 f"(giao cơ quan bằng `doithoai petition assign {r['id']} MÃ`).")
 
     _run(petitions.answer, pid, written=written, summary=summary, doc_number=doc_number,
-         doc_date=as_date(doc_date, "ngày văn bản"), resolved=resolved, agency=agency, as_of=as_of, message=message)
+         doc_date=as_date(doc_date, "ngày văn bản"), resolved=resolved, agency=agency, accepted=accepted,
+         interim=interim, as_of=as_of, message=message)
 
 
 @app.command("transfer")
@@ -289,7 +305,7 @@ def reopen(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="Vì
     """Mở lại kiến nghị đã có kết quả (ví dụ người dân chưa đồng ý với trả lời)."""
     from doithoai import petitions
 
-    _run(petitions.reopen, pid, reason=reason, as_of=as_of, message=lambda r: f"Đã mở lại kiến nghị số {r['id']}.")
+    _run(petitions.reopen, pid, reason=reason, as_of=as_of, message=lambda r: f"Đã mở lại kiến nghị số {r['id']}; hạn trả lời mới {_vn(r['due_on'])} ({r['due_rule']}).")
 
 
 @app.command("import")
@@ -332,15 +348,19 @@ def import_(
 
     db = open_db()
     rejects_path = None
+    # Read and validate every file before taking the write lock: a long parse never blocks
+    # the reminders cron, and a refused file leaves no trace.
+    with progress("Đang nhập", "dòng", enabled=fmt == Fmt.table) as tick:
+        summary = batch.prepare(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
+                                maps=maps or [], sheet=sheet, tick=tick)
     with transaction(db, rollback=dry_run):
-        with progress("Đang nhập", "dòng", enabled=fmt == Fmt.table) as tick:
-            summary = batch.import_files(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
-                                         maps=maps or [], sheet=sheet, tick=tick)
+        batch.write(db, today(as_of), summary)
         if summary.rejected and not dry_run:
             rejects_path = rejects or Path(Path(summary.files[0].file).stem + ".loi.csv")
             batch.write_rejects(rejects_path, summary.rejected)
-    files_out = [{"file": f.file, "format": f.format, "sha256": f.sha256, "read": f.read, "new": f.new,
-                  "present": f.present, "rejected": f.rejected, "already_imported_batch": f.skipped_batch}
+    files_out = [{"file": f.file, "format": f.format, "sha256": f.sha256, "sheet": f.sheet, "batch": f.batch_id,
+                  "read": f.read, "new": f.new, "present": f.present, "rejected": f.rejected,
+                  "already_imported_batch": f.skipped_batch, "notes": f.notes}
                  for f in summary.files]
     if fmt == Fmt.json:
         out(_json.dumps({"session": summary.session, "dry_run": dry_run, "files": files_out,
@@ -351,16 +371,143 @@ def import_(
     elif fmt != Fmt.table or not quiet():  # the table says what happened: a message, silenced by -q
         for f in files_out:
             f["note"] = f"đã nhập trước đó (lô {f['already_imported_batch']}), bỏ qua" if f["already_imported_batch"] else ""
-        emit(files_out, [Col("file", "Tệp"), Col("format", "Dạng"), Col("read", "Đọc", "int"), Col("new", "Mới", "int"),
+        emit(files_out, [Col("file", "Tệp"), Col("format", "Dạng"), Col("batch", "Lô", "int"), Col("read", "Đọc", "int"), Col("new", "Mới", "int"),
                          Col("present", "Đã có", "int"), Col("rejected", "Lỗi", "int"), Col("note", "Ghi chú")], fmt.value)
     if fmt == Fmt.table:
         head = "Chạy thử (--dry-run), không ghi gì: " if dry_run else ""
         info(f"{head}đọc {summary.total('read')}, mới {summary.total('new')}, đã có {summary.total('present')}, "
              f"nghi trùng {len(summary.duplicates)}, lỗi {summary.total('rejected')}.")
+        for f in summary.files:
+            for note in f.notes:
+                warn(note + ".")
         for d in summary.duplicates:
             warn(f"Kiến nghị số {d['id']} có thể trùng kiến nghị số {d['earlier_id']} ({d['earlier_session']}) "
-                 "của cùng người kiến nghị; kiểm tra lại.")
+                 "của cùng người kiến nghị: đã nhập và đánh dấu nghi trùng. Xem `doithoai petition duplicates`, "
+                 f"rồi `doithoai petition merge {d['earlier_id']} {d['id']}` hoặc `doithoai petition unflag {d['id']}`.")
         for text, n in summary.unmatched_agencies.items():
             warn(f"Cơ quan đề nghị trả lời '{text}' ({n} dòng) chưa có trong danh sách cơ quan; đã giữ nguyên văn bản.")
         if rejects_path:
             warn(f"{summary.total('rejected')} dòng lỗi đã ghi vào {rejects_path}.")
+
+
+# -- corrections (issue 11): each one an event with before/after in `doithoai log` -----------
+
+def _documents_warning(docs: list[dict]) -> None:
+    from doithoai.cli._output import warn
+
+    for d in docs:
+        number = d["number_text"] or "(chưa số)"
+        warn(f"Văn bản đã ban hành có thể còn nội dung cũ: {d['kind']} số {number} ngày {_vn(d['doc_date'])} ({d['path']}). "
+             f"Tạo lại văn bản đó bằng `doithoai doc {d['kind']} …` để ban hành bản đã sửa.")
+
+
+@app.command("edit")
+def edit(
+    pid: IdArg,
+    content: Annotated[Optional[str], typer.Option("--content", help="Nội dung kiến nghị.")] = None,
+    field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực.")] = None,
+    urgency: Annotated[Optional[str], typer.Option("--urgency", help="thuong | cap-thiet | khan.")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = None,
+    form_no: Annotated[Optional[str], typer.Option("--form-no", help="Số phiếu đăng ký.")] = None,
+    registered_on: Annotated[Optional[str], typer.Option("--registered-on", help="Ngày đăng ký.")] = None,
+    order: Annotated[Optional[int], typer.Option("--order", help="Thứ tự phát biểu.")] = None,
+    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chuyển sang cuộc đối thoại khác (kiến nghị chưa giao).")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Họ tên người kiến nghị.")] = None,
+    address: Annotated[Optional[str], typer.Option("--address", help="Địa chỉ người kiến nghị.")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone", help="Số điện thoại người kiến nghị.")] = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Sửa thông tin đã tiếp nhận (gõ nhầm, nhập nhầm cuộc đối thoại); ghi nhật ký trước/sau."""
+    import json as _json
+
+    from doithoai import corrections
+
+    result = _run(corrections.edit, pid, as_of=as_of, content=content, field=field, urgency=urgency, source=source,
+                  form_no=form_no, registered_on=as_date(registered_on, "ngày đăng ký"), speak_order=order,
+                  session=session, name=name, address=address, phone=phone)
+    if fmt == Fmt.json:
+        out(_json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        return
+    what = [*result["changed"], *result["petitioner_changed"]]
+    info(f"Đã sửa kiến nghị số {result['id']}: {', '.join(what)}.")
+    if result["other_petitions_of_petitioner"]:
+        info(f"Thông tin người kiến nghị được sửa cho cả {result['other_petitions_of_petitioner']} kiến nghị khác của người này.")
+    _documents_warning(result["documents"])
+
+
+@app.command("withdraw")
+def withdraw(
+    pid: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="Lý do (người dân rút đơn, nhập nhầm…).")],
+    mistake: Annotated[bool, typer.Option("--mistake", help="Nhập nhầm (không phải người dân rút).")] = False,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Rút kiến nghị (rút đơn hoặc nhập nhầm): giữ trong lịch sử, không tính trong mọi thống kê, báo cáo, văn bản."""
+    from doithoai import corrections
+
+    _run(corrections.withdraw, pid, reason=reason, mistake=mistake, as_of=as_of,
+         message=lambda r: f"Đã rút kiến nghị số {r['id']} ({r['reason']}). Khôi phục được bằng `doithoai petition restore {r['id']} --reason …`.")
+
+
+@app.command("restore")
+def restore(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="Vì sao khôi phục.")], as_of: AsOfOpt = None) -> None:
+    """Khôi phục kiến nghị đã rút."""
+    from doithoai import corrections
+
+    _run(corrections.restore, pid, reason=reason, as_of=as_of,
+         message=lambda r: f"Đã khôi phục kiến nghị số {r['id']}.")
+
+
+@app.command("duplicates")
+def duplicates(
+    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Các kiến nghị bị đánh dấu nghi trùng (cùng người, nội dung gần giống) chờ quyết định: merge hoặc unflag."""
+    from doithoai import corrections
+
+    rows = corrections.duplicates(open_db(), session)
+    emit(rows, [Col("id", "Số", "int"), Col("session", "Cuộc ĐT"), Col("petitioner", "Người kiến nghị"),
+                Col("content", "Nội dung", max_width=40), Col("earlier_id", "Giống số", "int"),
+                Col("earlier_session", "Cuộc ĐT trước"), Col("earlier_content", "Nội dung trước", max_width=40)],
+         fmt.value, empty="Không có kiến nghị nào đang bị nghi trùng.",
+         footer="Cùng một kiến nghị: `doithoai petition merge GIỮ TRÙNG`; khác nhau: `doithoai petition unflag SỐ`." if rows else None)
+
+
+@app.command("merge")
+def merge(
+    keep: Annotated[int, typer.Argument(help="Kiến nghị giữ lại.", metavar="KEEP")],
+    other: Annotated[int, typer.Argument(help="Kiến nghị trùng, được gộp vào KEEP.", metavar="OTHER")],
+    as_of: AsOfOpt = None,
+) -> None:
+    """Gộp kiến nghị trùng: OTHER đóng ở trạng thái 'Trùng, đã gộp' và trỏ tới KEEP; cả hai còn trong lịch sử."""
+    from doithoai import corrections
+
+    _run(corrections.merge, keep, other, as_of=as_of,
+         message=lambda r: f"Đã gộp kiến nghị số {r['id']} vào số {r['duplicate_of']}. "
+                           f"Tách lại bằng `doithoai petition unmerge {r['id']}`.")
+
+
+@app.command("unmerge")
+def unmerge(pid: IdArg, as_of: AsOfOpt = None) -> None:
+    """Tách kiến nghị đã gộp nhầm: trở lại trạng thái trước khi gộp."""
+    from doithoai import corrections
+
+    _run(corrections.unmerge, pid, as_of=as_of,
+         message=lambda r: f"Đã tách kiến nghị số {r['id']} khỏi số {r['was_duplicate_of']}.")
+
+
+@app.command("unflag")
+def unflag(
+    pid: IdArg,
+    other: Annotated[Optional[int], typer.Option("--other", help="Chỉ bỏ đánh dấu với kiến nghị này.")] = None,
+) -> None:
+    """Bỏ đánh dấu nghi trùng: hai kiến nghị là khác nhau."""
+    from doithoai import corrections
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        r = corrections.unflag(db, pid, other)
+    info(f"Đã bỏ đánh dấu nghi trùng của kiến nghị số {r['id']} ({len(r['cleared'])} cặp).")

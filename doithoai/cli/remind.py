@@ -29,8 +29,11 @@ def remind(
     from doithoai.db import transaction
     from doithoai.text import vn_date
 
+    from doithoai.maintenance import verify_daily
+
     db = open_db()
     now = today(as_of)
+    verify_daily(db, now)  # cron: never a silent wrong answer from a damaged file
     with transaction(db, rollback=dry_run):
         result = reminders.run(db, now, out_dir, dry_run=dry_run, force=force)
     rows = [{"agency": letter["agency"], "agency_name": letter["agency_name"], "petitions": len(letter["petitions"]),

@@ -25,7 +25,7 @@ FieldOpt = Annotated[Optional[str], typer.Option("--field", help="Chỉ lĩnh v�
 
 
 def _columns(extra: list[Col]) -> list[Col]:
-    from doithoai.petitions import STATUS_LABELS
+    from doithoai.statuses import LABELS as STATUS_LABELS
 
     return [
         Col("lead_agency", "Chủ trì", "code", priority=7), Col("id", "Số", "int", priority=10),
@@ -47,7 +47,12 @@ def overdue(
     from doithoai.text import vn_date
 
     now = today(as_of)
-    rows = reports.overdue(open_db(), now, session=session, agency=agency, field=field)
+    db = open_db()
+    if fail_on_overdue:  # cron: never a silent wrong answer from a damaged file
+        from doithoai.maintenance import verify_daily
+
+        verify_daily(db, now)
+    rows = reports.overdue(db, now, session=session, agency=agency, field=field)
     columns = _columns([Col("days_overdue", "Quá hạn (ngày LV)", "int", priority=9)])
     totals = reports.totals_by_agency(rows)
     total_cols = [Col("lead_agency", "Mã"), Col("lead_agency_name", "Cơ quan chủ trì"), Col("count", "Số quá hạn", "int"),

@@ -114,7 +114,7 @@ def show(ref: SessionArg, fmt: RecordFormatOpt = RecordFmt.table) -> None:
     s["petition_counts"] = counts
     _print_session(s, fmt.value)
     if fmt == RecordFmt.table and counts:
-        from doithoai.petitions import STATUS_LABELS
+        from doithoai.statuses import LABELS as STATUS_LABELS
 
         info("Kiến nghị: " + ", ".join(f"{STATUS_LABELS[k]} {v}" for k, v in counts.items()))
 
@@ -209,3 +209,20 @@ def conclude(ref: SessionArg, text: Annotated[str, typer.Option("--text", help="
     with transaction(db):
         s = sessions.conclude(db, ref, text)
     info(f"Đã ghi kết luận của cuộc đối thoại {s['code']}.")
+
+
+@app.command("cancel")
+def cancel(
+    ref: SessionArg,
+    reason: Annotated[str, typer.Option("--reason", help="Vì sao không tổ chức.")],
+    on: OnOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Hủy cuộc đối thoại không diễn ra: giữ trong lịch sử, không còn trong kế hoạch."""
+    from doithoai import sessions
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        s = sessions.cancel(db, ref, reason=reason, on=as_date(on, "ngày hủy") or today(as_of))
+    info(f"Đã hủy cuộc đối thoại {s['code']} ({s['cancel_reason']}).")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from doithoai import agencies, deadlines, petitions, reports, sessions, settings
+from doithoai import agencies, deadlines, petitions, reports, sessions, settings, statuses
 from doithoai.text import mask_name, vn_date, vn_long_date
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -265,7 +265,7 @@ def _report(db, s: dict, rows: list[dict], as_of: dt.date, public: bool) -> dict
             result = f"Trình {a.get('escalate', {}).get('to_body', '')}"
         elif meeting_done:
             result = "Giải quyết tại hội nghị"
-        elif r["status"] in petitions.OPEN:
+        elif statuses.is_open(r["status"]):
             stats["pending"] += 1
             if r["days_overdue"]:
                 stats["overdue"] += 1
@@ -273,7 +273,7 @@ def _report(db, s: dict, rows: list[dict], as_of: dt.date, public: bool) -> dict
             else:
                 result = "Đang giải quyết"
         else:
-            result = petitions.STATUS_LABELS[r["status"]]
+            result = statuses.LABELS[r["status"]]
         name, _ = _person(r, public)
         table.append({"name": name, "content": r["content"], "agency": r["lead_agency"] or "",
                       "due_on": vn_date(r["due_on"]) if r["lead_agency"] else "", "result": result})

@@ -18,7 +18,7 @@ from pathlib import Path
 from doithoai import petitions, sessions
 from doithoai.db import now_utc
 from doithoai.errors import DoithoaiError
-from doithoai.fileio import sha256_file, write_atomic
+from doithoai.fileio import atomic_file, make_private_dir, sha256_file, write_atomic
 from doithoai.spreadsheet import csv_text, xlsx_bytes
 from doithoai.text import mask_name
 
@@ -89,8 +89,8 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
         raise DoithoaiError(f"{target} đã có; hồ sơ không ghi đè.", "Chọn tên khác cho -o.")
     staging = Path(tempfile.mkdtemp(prefix=".hoso-", dir=target.parent))
     try:
-        (staging / "van-ban").mkdir()
-        (staging / "du-lieu").mkdir()
+        make_private_dir(staging / "van-ban")
+        make_private_dir(staging / "du-lieu")
         notes = []
         for kind in SESSION_KINDS:
             dest = staging / "van-ban" / f"{NAMES[kind]}.docx"
@@ -100,7 +100,7 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
                 engine.generate(db, kind, dest, doc_date=as_of, session_id=s["id"], session=str(s["id"]), public=True,
                                 register=False)
             elif registered and Path(registered[0]).is_file():
-                shutil.copyfile(registered[0], dest)
+                write_atomic(dest, Path(registered[0]).read_bytes())
                 if sha256_file(dest) != registered[1]:
                     notes.append(f"{dest.name}: tệp đã bị sửa sau khi tạo (sha256 khác sổ văn bản)")
             else:
@@ -112,7 +112,7 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
                     "SELECT d.path, d.number_text FROM documents d JOIN petitions p ON p.id = d.petition_id "
                     "WHERE d.kind = 'transfer' AND p.session_id = ?", [s["id"]]).fetchall():
                 if Path(path).is_file():
-                    shutil.copyfile(path, staging / "van-ban" / f"chuyen-{number.replace('/', '-')}.docx")
+                    write_atomic(staging / "van-ban" / f"chuyen-{number.replace('/', '-')}.docx", Path(path).read_bytes())
         for name, (columns, rows) in _tables(db, s, as_of, public).items():
             cols = _columns(columns)
             write_atomic(staging / "du-lieu" / f"{name}.csv", csv_text(cols, rows).encode("utf-8"))
@@ -128,12 +128,10 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
         write_atomic(staging / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
         write_atomic(staging / "SHA256SUMS", "".join(f"{f['sha256']}  {f['path']}\n" for f in manifest["files"]).encode())
         if as_zip:
-            tmp_zip = target.with_name(f".{target.name}.tmp")
-            with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as z:
+            with atomic_file(target, what="hồ sơ") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
                 for p in sorted(staging.rglob("*")):
                     if p.is_file():
                         z.write(p, str(p.relative_to(staging)))
-            os.replace(tmp_zip, target)
         else:
             if target.exists():
                 target.rmdir()
@@ -141,6 +139,3 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
         return {"target": str(target), "files": len(manifest["files"]) + 2, "public": public, "notes": notes}
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        leftover = target.with_name(f".{target.name}.tmp")
-        if leftover.exists():
-            leftover.unlink()

@@ -160,25 +160,34 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
         number, text, existing = (row[0], row[1], None) if row else (None, "", None)
     template_path, _origin = (Path(template), "--template") if template else template_for(db, kind)
     context = build(db, kind, doc_date=doc_date, number_text=text, **context_args)
-    sha = write_atomic(out_path, render_bytes(template_path, context))
+    content = render_bytes(template_path, context)
+    sha = write_atomic(out_path, content)
     if not register:
         return {"kind": kind, "path": str(out_path), "number": text, "sha256": sha}
     now = now_utc()
     if existing:
-        db.execute("UPDATE documents SET path = ?, sha256 = ?, template = ?, doc_date = ?, updated_at = ? WHERE id = ?",
-                   [str(out_path.resolve()), sha, str(template_path), doc_date.isoformat(), now, existing["id"]])
+        db.execute("UPDATE documents SET path = ?, sha256 = ?, template = ?, doc_date = ?, updated_at = ?, content = ? "
+                   "WHERE id = ?",
+                   [str(out_path.resolve()), sha, str(template_path), doc_date.isoformat(), now, content, existing["id"]])
         doc_id = existing["id"]
     else:
         doc_id = db.execute(
             """INSERT INTO documents (kind, doc_key, year, type_code, number, number_text, session_id, agency_id,
-                   petition_id, doc_date, path, sha256, template, user, created_at, updated_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   petition_id, doc_date, path, sha256, template, user, created_at, updated_at, content)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             [kind, key, doc_date.year, TYPE_CODES[kind], number, text, session_id, agency_id, petition_id,
-             doc_date.isoformat(), str(out_path.resolve()), sha, str(template_path), os_user(), now, now]).lastrowid
+             doc_date.isoformat(), str(out_path.resolve()), sha, str(template_path), os_user(), now, now,
+             content]).lastrowid
     log_event(db, "document.generate", "documents", doc_id, None,
               {"kind": kind, "number": text, "path": str(out_path), "sha256": sha})
     return {"id": doc_id, "kind": kind, "path": str(out_path), "number": text, "sha256": sha,
             "regenerated": existing is not None}
+
+
+def issued_content(db, document_id: int) -> bytes | None:
+    """The .docx bytes as issued (stored in the register since m007); None for older rows."""
+    row = db.execute("SELECT content FROM documents WHERE id = ?", [document_id]).fetchone()
+    return bytes(row[0]) if row and row[0] is not None else None
 
 
 def register_rows(db, year: int | None = None, kind: str | None = None) -> list[dict]:
@@ -189,7 +198,10 @@ def register_rows(db, year: int | None = None, kind: str | None = None) -> list[
     if kind:
         where.append("d.kind = ?")
         params.append(kind)
-    return list(db.query(
+    rows = list(db.query(
         "SELECT d.*, s.code AS session, a.code AS agency FROM documents d LEFT JOIN sessions s ON s.id = d.session_id "
         "LEFT JOIN agencies a ON a.id = d.agency_id" + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY d.year, d.type_code, d.number, d.id", params))
+    for r in rows:
+        r.pop("content", None)  # the issued bytes: see issued_content()
+    return rows

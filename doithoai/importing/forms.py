@@ -25,6 +25,9 @@ def _value(text: str) -> str:
 
 
 def read_form(path: Path) -> Record:
+    from doithoai.importing.limits import check_zip
+
+    check_zip(path)  # before python-docx parses anything
     try:
         from docx import Document
         from docx.opc.exceptions import PackageNotFoundError

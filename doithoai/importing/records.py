@@ -16,9 +16,12 @@ class Record:
     section_row: int | None = None
     default_source: str = "phieu-dang-ky"
     problem: str = ""  # set when the reader could not make sense of this row at all
+    sheet: str = ""  # the worksheet of a workbook with several; "" for one-table files
 
     def loc(self, fieldname: str | None = None) -> str:
         parts = [str(self.file)]
+        if self.sheet:
+            parts.append(f"trang '{self.sheet}'")
         if self.row is not None:
             parts.append(str(self.row))
         if fieldname and fieldname in self.where:

@@ -1,0 +1,431 @@
+"""The one intake path. Every petition — typed with `petition add`, read from any imported
+file, or made by the demo — is normalised and validated by `normalise` and stored by `Writer`.
+
+Identity (issue 11): a row's idempotence key is where it came from — its file's content and
+position (`row_key`), or an explicit form number within the same source file family
+(`form_key`), or, typed by hand, the form number within the session. Never name + content:
+two citizens with one name and a similar short text are two petitions. Rows that look like an
+earlier petition of the same person are stored and *flagged* (`duplicate_flags`), never dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from typing import Callable
+
+from doithoai import fields, lookup
+from doithoai.db import now_utc
+from doithoai.errors import DoithoaiError
+from doithoai.text import clean, fold, fold_clean, normalise_phone, parse_date
+
+MAX_CONTENT = 20_000
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LIMITS = {"name": 200, "content": MAX_CONTENT, "form_no": 50, "phone": 40, "address": 500}
+LABELS = {
+    "name": "Họ và tên", "address": "Địa chỉ", "phone": "Số điện thoại", "content": "Nội dung",
+    "field": "Lĩnh vực", "agency": "Cơ quan đề nghị trả lời", "form_no": "Số phiếu",
+    "registered_on": "Ngày đăng ký", "source": "Nguồn", "speak": "Đăng ký phát biểu",
+    "order": "Thứ tự phát biểu", "urgency": "Mức độ", "organisation": "Tổ chức",
+}
+_TRUE = {"x", "co", "c", "1", "yes", "y", "true", "dang ky", "✓", "v"}
+_FALSE = {"", "khong", "k", "0", "no", "n", "false"}
+_CHECKED = re.compile(r"[☒☑✓✔]|\[x\]", re.IGNORECASE)
+
+
+# -- identity ------------------------------------------------------------------------------
+
+_VERSION_TAIL = re.compile(r"([\s_.-]*(\(\d+\)|v\d+|ban sua|sua|final|moi|copy|ban sao|lan \d+|\d+))+$")
+
+
+def family(file_name: str, sheet: str = "") -> str:
+    """The source file family: the file name without its version decorations ("(2)", "v3",
+    "bản sửa", trailing numbers) plus the sheet. A form number identifies a petition only
+    within one family: a second sheet numbered from 1 is a different family."""
+    stem = fold(re.sub(r"\.[A-Za-z0-9]+$", "", file_name))
+    stem = _VERSION_TAIL.sub("", stem) or stem
+    return f"{stem}#{fold(sheet)}"
+
+
+def row_key(sha256: str, sheet: str, row: int | None) -> str:
+    return f"row:{sha256[:24]}:{fold(sheet)}:{row if row is not None else 0}"
+
+
+def form_key(session_id: int, family_: str, form_no: str) -> str:
+    return f"form:{session_id}:{family_}:{fold(form_no)}"
+
+
+def manual_key() -> str:
+    return f"manual:{uuid.uuid4().hex}"
+
+
+# -- vocabulary ------------------------------------------------------------------------------
+
+class Vocabulary:
+    """What stays the same for every petition of one call: the session, fields, agencies,
+    the speaking numbers already taken."""
+
+    def __init__(self, db, session: dict, source: str | None = None):
+        from doithoai.petitions import parse_source
+
+        self.db = db
+        self.session = session
+        self.source = parse_source(source) if source else None
+        self.fields = fields.list_all(db)
+        self.field_by_text: dict[str, int | None] = {}
+        self.agency_by_text: dict[str, tuple[str | None, list[str]]] = {}
+        self._agencies: list[dict] | None = None
+        self._speakers: dict[int, str] | None = None
+
+    def field_id(self, text: str) -> int:
+        if text not in self.field_by_text:  # keyed on the text as written: a file repeats a handful of values
+            match = match_field(self.fields, text)
+            self.field_by_text[text] = match["id"] if match else None
+        fid = self.field_by_text[text]
+        if fid is None:
+            raise ValueError(f"không có lĩnh vực '{text}'. Các lĩnh vực hợp lệ: "
+                             + "; ".join(f["name"] for f in self.fields)
+                             + " (thêm lĩnh vực mới, hoặc thêm tên gọi khác cho lĩnh vực có sẵn)")
+        return fid
+
+    def agency(self, text: str) -> tuple[str | None, list[str]]:
+        """(code, []) when the text names one active agency; (None, candidate codes) otherwise."""
+        if self._agencies is None:
+            from doithoai import agencies
+
+            self._agencies = agencies.list_all(self.db, include_inactive=False)
+        key = fold(text)
+        if key not in self.agency_by_text:
+            match, candidates = match_agency(self._agencies, text)
+            self.agency_by_text[key] = (match["code"] if match else None, [c["code"] for c in candidates])
+        return self.agency_by_text[key]
+
+    def claim_order(self, order: int, where: str) -> str | None:
+        """Reserve a speaking number in the session; the problem text when it is taken."""
+        if self._speakers is None:
+            self._speakers = {r[0]: f"kiến nghị số {r[1]}" for r in self.db.execute(
+                "SELECT speak_order, id FROM petitions WHERE session_id = ? AND speak_order IS NOT NULL",
+                [self.session["id"]])}
+        if order in self._speakers:
+            return f"thứ tự phát biểu {order} đã dành cho {self._speakers[order]}"
+        self._speakers[order] = where
+        return None
+
+
+_ABBREVIATIONS = (("ubnd", "uy ban nhan dan"), ("hdnd", "hoi dong nhan dan"), ("mttq", "mat tran to quoc"),
+                  ("vp", "van phong"), ("tt", "trung tam"))
+
+
+def _agency_forms(text: str) -> list[str]:
+    """Written forms of an agency a clerk reads as one: "TN&MT", "TN-MT", "TN và MT" → "tnmt";
+    "LĐ-TB&XH" → "ldtbxh"; "Phòng TN&MT" → also without "phòng"."""
+    key = fold(text)
+    forms = [key]
+    for short, long in _ABBREVIATIONS:  # "UBND xã" is how "Ủy ban nhân dân xã" is written
+        if re.search(rf"\b{short}\b", key):
+            forms.append(re.sub(rf"\b{short}\b", long, key))
+        if long in key:
+            forms.append(key.replace(long, short))
+    squeezed = re.sub(r"\s*(&|-|/|\bva\b)\s*", "", key).replace(".", "").replace(" ", "")
+    forms.append(squeezed)
+    for generic in ("phong ", "so ", "co quan ", "don vi ", "ban "):
+        if key.startswith(generic):
+            rest = key[len(generic):]
+            forms += [rest, re.sub(r"\s*(&|-|/|\bva\b)\s*", "", rest).replace(".", "").replace(" ", "")]
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def match_agency(rows: list[dict], text: str) -> tuple[dict | None, list[dict]]:
+    """An exact code always wins (TNMT, tnmt), then an exact name or alias; then the written
+    forms ("TN&MT", "LĐ-TB&XH"); "UBND xã" resolves to the one agency that is a commune's
+    people's committee. Ambiguous text gives the candidates, never a silent pick."""
+    forms = _agency_forms(text)
+    by_code = [r for r in rows if fold(r["code"]).replace(" ", "") in forms]
+    if len(by_code) == 1:
+        return by_code[0], []
+    if len(by_code) > 1:
+        return None, by_code
+    for form in forms:
+        exact = [r for r in rows if form == r["name_fold"]
+                 or form in {fold(a) for a in (r.get("aliases") or "").split(",") if a.strip()}
+                 or form in {re.sub(r"[^a-z0-9]", "", fold(a)) for a in (r.get("aliases") or "").split(",") if a.strip()}]
+        if len(exact) == 1:
+            return exact[0], []
+        if exact:
+            return None, exact
+    return lookup.find(rows, text)
+
+
+def match_field(rows: list[dict], text: str) -> dict | None:
+    """A field as a clerk reads a section title: "II. LĨNH VỰC THU HỒI ĐẤT, BỒI THƯỜNG, GIẢI
+    PHÓNG MẶT BẰNG" matches the field whose name or an alias it contains, diacritic- and
+    case-insensitive, ignoring numbering and the words "lĩnh vực". None when no field or more
+    than one field fits equally well."""
+    key = fold(text)
+    key = re.sub(r"^\(?([ivxlc]+|[a-z]|\d+)\s*[.)/-]\s*", "", key)  # "II.", "a)", "3."
+    key = re.sub(r"\b(cac )?linh vuc\b", " ", key)
+    key = re.sub(r"[^a-z0-9]+", " ", key).strip()
+    if not key:
+        return None
+    match, _ = lookup.find(rows, key)
+    if match:
+        return match
+    # the longest field name or alias contained in the title wins; a tie is no match
+    best: list[tuple[int, dict]] = []
+    padded = f" {key} "
+    for r in rows:
+        names = [r["name_fold"], fold(r["code"])] + [fold(a) for a in (r.get("aliases") or "").split(",") if a.strip()]
+        lengths = [len(n) for n in (re.sub(r"[^a-z0-9]+", " ", n).strip() for n in names)
+                   if len(n) >= 4 and f" {n} " in padded]
+        if lengths:
+            best.append((max(lengths), r))
+    if not best:
+        return None
+    best.sort(key=lambda t: -t[0])
+    if len(best) > 1 and best[0][0] == best[1][0]:
+        return None
+    return best[0][1]
+
+
+# -- one petition ----------------------------------------------------------------------------
+
+def _bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value)
+    mark = _CHECKED.search(text)
+    if mark:
+        before = fold(text[: mark.start()]).split()
+        return bool(before) and before[-1] in ("co", "c")
+    key = fold(text)
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError(f"'{value}' không phải có/không")
+
+
+def _date(value) -> dt.date:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 200_000:  # an Excel serial day number
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        raise DoithoaiError(f"số ngày Excel {value} không hợp lệ")
+    return parse_date(value, "ngày")
+
+
+def _message(e: DoithoaiError, hint: bool = False) -> str:
+    return e.message[0].lower() + e.message[1:] + (f" {e.hint}" if hint and e.hint else "")
+
+
+def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str], *,
+              section: str = "", section_loc: str = "", default_source: str = "phieu-dang-ky",
+              today: dt.date | None = None) -> tuple[dict | None, list[str]]:
+    """One petition's raw values (field → value as typed or read) → (data, []) when valid,
+    (None, problems) when not; each problem starts with `loc(field)`."""
+    from doithoai.petitions import parse_source, parse_urgency
+
+    problems: list[str] = []
+    text: dict[str, str] = {}
+    for fieldname, raw in values.items():  # every cell once: control characters, NFC, spaces, length
+        raw = "" if raw is None else raw if isinstance(raw, str) else str(raw)
+        if not raw.isprintable() and CONTROL.search(raw):  # isprintable: a fast "surely clean"
+            problems.append(f"{loc(fieldname)}: có ký tự điều khiển không in được; xóa ký tự lạ trong ô")
+            continue
+        value = clean(raw)
+        limit = LIMITS.get(fieldname, 500)
+        if len(value) > limit:
+            problems.append(f"{loc(fieldname)}: dài {len(value):,} ký tự, vượt giới hạn {limit:,}; "
+                            "tóm tắt nội dung (tài liệu kèm theo lưu trong hồ sơ giấy)")
+            continue
+        text[fieldname] = value
+    get = text.get
+    for fieldname in ("name", "content"):
+        if (fieldname in text and not text[fieldname]) or fieldname not in values:
+            problems.append(f"{loc(fieldname)}: thiếu {LABELS[fieldname].lower()}")
+    out = {"name": get("name", ""), "content": get("content", ""), "address": get("address", ""),
+           "form_no": get("form_no", ""), "proposed_agency": get("agency", ""), "field_id": None,
+           "registered_on": None, "speak": False, "order": None, "organisation": False, "phone": ""}
+    try:
+        out["phone"] = normalise_phone(get("phone", ""))
+    except DoithoaiError as e:
+        problems.append(f"{loc('phone')}: {_message(e)}")
+    field_text = get("field") or section
+    if field_text:
+        try:
+            out["field_id"] = vocab.field_id(field_text)
+        except ValueError as e:
+            problems.append(f"{loc('field') if get('field') else section_loc}: {e}")
+    if out["proposed_agency"]:
+        code, candidates = vocab.agency(out["proposed_agency"])
+        if code:
+            out["proposed_agency"] = code
+        elif candidates:
+            problems.append(f"{loc('agency')}: '{out['proposed_agency']}' khớp với nhiều cơ quan ("
+                            + ", ".join(candidates) + "); ghi mã cơ quan cho rõ")
+        else:
+            out["unmatched_agency"] = out["proposed_agency"]  # kept as written, reported once per text
+    raw_date = values.get("registered_on")
+    if raw_date not in (None, "") and "registered_on" in text:
+        try:
+            out["registered_on"] = _date(raw_date if isinstance(raw_date, (int, float, dt.date)) else text["registered_on"])
+        except DoithoaiError as e:
+            problems.append(f"{loc('registered_on')}: {_message(e)}")
+        else:
+            if today and out["registered_on"] > today:
+                problems.append(f"{loc('registered_on')}: ngày đăng ký {out['registered_on']:%d/%m/%Y} ở tương lai")
+    try:
+        out["source"] = parse_source(get("source")) if get("source") else (vocab.source or default_source)
+    except DoithoaiError as e:
+        problems.append(f"{loc('source')}: {_message(e, hint=True)}")
+    out["urgency"] = "thuong"
+    if get("urgency"):
+        try:
+            out["urgency"] = parse_urgency(get("urgency"))
+        except DoithoaiError as e:
+            problems.append(f"{loc('urgency')}: {_message(e, hint=True)}")
+    for flag in ("speak", "organisation"):
+        if get(flag):
+            try:
+                out[flag] = _bool(values[flag] if isinstance(values[flag], bool) else text[flag])
+            except ValueError as e:
+                problems.append(f"{loc(flag)}: {e}; ghi \"có\" hoặc \"không\"")
+    if get("order"):
+        try:
+            order = int(float(text["order"]))
+            if order <= 0 or order != float(text["order"]):
+                raise ValueError
+        except (ValueError, OverflowError):
+            problems.append(f"{loc('order')}: thứ tự phát biểu '{text['order']}' phải là số nguyên dương")
+        else:
+            taken = None if problems else vocab.claim_order(order, loc(None))
+            if taken:
+                problems.append(f"{loc('order')}: {taken}; chọn thứ tự khác hoặc để trống để xếp cuối danh sách")
+            out["order"], out["speak"] = order, True
+    return (None if problems else out), problems
+
+
+# -- the one writer ----------------------------------------------------------------------------
+
+def upsert_petitioner(db, name: str, name_fold: str, address: str, phone: str, is_org: bool) -> tuple[int, bool]:
+    """(id, created). A petitioner is the same person when name and phone match, or, without a
+    phone, name and address: two citizens with one name and different phones are two people."""
+    if phone:
+        cursor = db.execute(
+            "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
+            "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = ?)",
+            [name, name_fold, int(is_org), address, phone, name_fold, phone])
+    else:
+        cursor = db.execute(
+            "INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) SELECT ?,?,?,?,? "
+            "WHERE NOT EXISTS (SELECT 1 FROM petitioners WHERE name_fold = ? AND phone = '' AND address = ?)",
+            [name, name_fold, int(is_org), address, phone, name_fold, address])
+    if cursor.rowcount:
+        return cursor.lastrowid, True
+    row = db.execute("SELECT id FROM petitioners WHERE name_fold = ? AND phone = ? AND (? <> '' OR address = ?)",
+                     [name_fold, phone, phone, address]).fetchone()
+    return row[0], False
+
+
+def similar(a: str, b: str) -> bool:
+    wa, wb = set(a.split()), set(b.split())
+    if not wa or not wb:
+        return False
+    return a in b or b in a or len(wa & wb) / len(wa | wb) >= 0.6
+
+
+_INSERT = """
+    INSERT INTO petitions (session_id, petitioner_id, stable_key, form_no, content, content_fold, field_id, urgency,
+        source, registered_on, speak, speak_order, proposed_agency, status, due_on, batch_id, created_at)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'new',?,?,?)"""
+
+_SAME_PERSON = """
+    SELECT p.id, s.code, p.content_fold FROM petitioners pr
+    JOIN petitions p ON p.petitioner_id = pr.id JOIN sessions s ON s.id = p.session_id
+    WHERE pr.name_fold = ? AND (pr.id = ? OR (? <> '' AND pr.phone = ?) OR (? <> '' AND pr.address = ?))
+      AND p.id < ? AND p.status NOT IN ('withdrawn','duplicate')"""
+
+
+class Writer:
+    """Stores normalised petitions a thousand at a time (executemany). A row whose key is
+    already stored is counted as present; every new row of a person who already has a similar
+    petition (this or an earlier session) is flagged as a possible duplicate."""
+
+    SIZE = 1000
+
+    def __init__(self, db, vocab: Vocabulary, today: dt.date, batch_id: int | None = None):
+        self.db, self.vocab, self.today, self.batch_id, self.now = db, vocab, today, batch_id, now_utc()
+        self.pending: list[tuple[str, dict]] = []
+        self.petitioners: dict[tuple[str, str, str], int] = {}
+        self.new = self.present = 0
+        self.ids: list[int] = []
+        self.present_keys: list[str] = []
+        self.duplicates: list[dict] = []
+        self.unnumbered: list[int] = []  # registered to speak without a number, in order
+
+    def add(self, key: str, data: dict) -> None:
+        self.pending.append((key, data))
+        if len(self.pending) >= self.SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        db, s = self.db, self.vocab.session
+        keys = [k for k, _ in self.pending]
+        marks = ",".join("?" * len(keys))
+        stored = {r[0] for r in db.execute(f"SELECT stable_key FROM petitions WHERE stable_key IN ({marks})", keys)}
+        rows, people = [], []
+        for key, data in self.pending:
+            if key in stored:
+                self.present += 1
+                self.present_keys.append(key)
+                continue
+            stored.add(key)  # the same key twice in one call: the second is present
+            name_fold, content_fold = fold_clean(data["name"]), fold_clean(data["content"])
+            phone, address = data["phone"], data["address"]
+            who = (name_fold, phone, "" if phone else address)
+            pid = self.petitioners.get(who)
+            if pid is None:
+                pid, _created = upsert_petitioner(db, data["name"], name_fold, address, phone, data["organisation"])
+                if len(self.petitioners) >= 5000:  # a small cache, so memory stays flat however long the file
+                    self.petitioners.clear()
+                self.petitioners[who] = pid
+            people.append((key, pid, name_fold, phone, address, content_fold, data["speak"] and data["order"] is None))
+            # speak_order stays NULL for "registered to speak, no number": numbered in order at the end
+            rows.append((s["id"], pid, key, data["form_no"], data["content"], content_fold, data["field_id"],
+                         data["urgency"], data["source"], (data["registered_on"] or self.today).isoformat(),
+                         int(bool(data["speak"])), data["order"], data["proposed_agency"], s["answer_due"],
+                         self.batch_id, self.now))
+        self.pending = []
+        if not rows:
+            return
+        db.conn.executemany(_INSERT, rows)
+        self.new += len(rows)
+        new_keys = [p[0] for p in people]
+        ids = dict(db.execute(f"SELECT stable_key, id FROM petitions WHERE stable_key IN ({','.join('?' * len(new_keys))})",
+                              new_keys).fetchall())
+        flags = []
+        for key, petitioner_id, name_fold, phone, address, content_fold, unnumbered in people:
+            pid = ids[key]
+            self.ids.append(pid)
+            if unnumbered:
+                self.unnumbered.append(pid)
+            for other_id, other_session, other_content in db.execute(
+                    _SAME_PERSON, [name_fold, petitioner_id, phone, phone, address, address, pid]):
+                if similar(content_fold, other_content):
+                    self.duplicates.append({"id": pid, "earlier_id": other_id, "earlier_session": other_session})
+                    flags.append((pid, other_id, self.now))
+        if flags:
+            db.conn.executemany("INSERT OR IGNORE INTO duplicate_flags (petition_id, other_id, created_at) VALUES (?,?,?)",
+                                flags)
+
+    def finish(self) -> None:
+        self.flush()
+        # speakers without a number, in order, after everyone already registered
+        ids = self.unnumbered
+        if ids:
+            start = (self.db.execute("SELECT MAX(speak_order) FROM petitions WHERE session_id = ?",
+                                     [self.vocab.session["id"]]).fetchone()[0] or 0) + 1
+            self.db.conn.executemany("UPDATE petitions SET speak_order = ? WHERE id = ?",
+                                     [(start + i, pid) for i, pid in enumerate(ids)])

@@ -1,0 +1,442 @@
+"""A record that shows tampering: six direct edits with the sqlite3 shell, each caught by
+`db check` (default, incremental) and `db check --full`; anchors outside the base; damaged
+and zero-byte files refused; the online backup does not block a writer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import add_petition
+
+SQLITE3 = shutil.which("sqlite3")
+
+
+def shell(db: Path, sql: str) -> None:
+    """An edit made outside doithoai: the sqlite3 shell when installed, else Python's sqlite3."""
+    if SQLITE3:
+        subprocess.run([SQLITE3, str(db)], input=sql, text=True, check=True, capture_output=True)
+    else:
+        conn = sqlite3.connect(db)
+        conn.executescript(sql)
+        conn.close()
+
+
+@pytest.fixture
+def base(cli, unit, db_path):
+    cli("session", "create", "--commune", "Khoen On", "--date", "09/04/2025")  # answers due Tue 29/04/2025
+    ids = [add_petition(cli, "2025-khoen-on", f"Người {i}", f"Nội dung {i}") for i in range(3)]
+    cli("petition", "assign", ids[0], "TNMT")
+    cli("petition", "assign", ids[1], "TNMT")
+    cli("petition", "answer", ids[1], "--written", "--summary", "Đã trả lời", "--doc-number", "12/CV",
+        "--doc-date", "2025-04-20", "--as-of", "2025-04-20")
+    cli("db", "check")  # the last verified anchor: the default check starts here
+    return ids
+
+
+def both_checks_fail(cli) -> tuple[str, str]:
+    quick = cli.fail("db", "check").stderr
+    full = cli.fail("db", "check", "--full").stderr
+    return quick, full
+
+
+def test_intact_base_passes_and_prints_its_anchor(cli, base, db_path):
+    out = cli("db", "check")
+    anchor = out.stdout.strip()
+    number, chain = anchor.split(":")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT chain FROM events WHERE id = ?", [int(number)]).fetchone()[0] == chain
+    conn.close()
+    cli("db", "check", "--full", "--anchor", anchor)
+
+
+def test_tamper_content_changed(cli, base, db_path):
+    shell(db_path, f"UPDATE petitions SET content = 'Nội dung đã bị đổi' WHERE id = {base[0]};")
+    for err in both_checks_fail(cli):
+        assert f"Bảng petitions (kiến nghị): dòng bị" in err and str(base[0]) in err
+
+
+def test_tamper_overdue_petition_set_to_closed(cli, base, db_path):
+    assert base[0] in [r["id"] for r in cli.json("report", "overdue", "--as-of", "2025-05-06")]
+    shell(db_path, f"UPDATE petitions SET status = 'closed' WHERE id = {base[0]};")
+    quick, full = both_checks_fail(cli)
+    assert f"dòng bị thêm/sửa/xóa ngoài doithoai: {base[0]}" in quick
+    assert f"dòng bị sửa ngoài doithoai: {base[0]}" in full
+
+
+def test_tamper_forged_petition(cli, base, db_path):
+    shell(db_path, "INSERT INTO petitions (session_id, petitioner_id, stable_key, content, content_fold, created_at) "
+                   "VALUES (1, 1, 'gia-mao', 'Kiến nghị giả', 'kien nghi gia', '2025-04-10');")
+    forged = sqlite3.connect(db_path).execute("SELECT id FROM petitions WHERE stable_key = 'gia-mao'").fetchone()[0]
+    quick, full = both_checks_fail(cli)
+    assert str(forged) in quick
+    assert f"Bảng petitions (kiến nghị): dòng bị thêm ngoài doithoai: {forged}" in full
+
+
+def test_tamper_deleted_answer(cli, base, db_path):
+    answer = sqlite3.connect(db_path).execute("SELECT id FROM actions WHERE kind = 'answer_written'").fetchone()[0]
+    shell(db_path, f"DELETE FROM actions WHERE id = {answer};")
+    quick, full = both_checks_fail(cli)
+    assert "Bảng actions" in quick and str(answer) in quick
+    assert f"dòng bị xóa ngoài doithoai: {answer}" in full
+
+
+def test_tamper_deleted_last_events(cli, base, db_path):
+    cli("agency", "add", "SAU", "Cơ quan thêm sau")  # events after the last check, anchored on write
+    shell(db_path, "DROP TRIGGER events_no_delete;"
+                   "DELETE FROM events WHERE id > (SELECT max(id) - 2 FROM events);"
+                   "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+                   "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;")
+    for err in both_checks_fail(cli):
+        assert "không còn trong nhật ký" in err and "các sự kiện cuối đã bị xóa" in err
+
+
+def _chain(previous: str, fields) -> str:
+    text = "\x1f".join("" if f is None else str(f) for f in fields)
+    return hashlib.sha256(f"{previous}\x1e{text}".encode("utf-8")).hexdigest()
+
+
+def test_tamper_rewritten_event_with_hash_recomputed(cli, base, db_path):
+    conn = sqlite3.connect(db_path)
+    rows = conn.execute("SELECT id, at, user, action, entity, entity_id, before, after FROM events ORDER BY id").fetchall()
+    conn.close()
+    target = next(r[0] for r in rows if r[3] == "petition.assign")
+    previous, updates = "", []
+    for r in rows:
+        fields = list(r[1:])
+        if r[0] == target:
+            fields[1] = "nguoi-khac"  # who did it, rewritten
+        previous = _chain(previous, fields)
+        updates.append(f"UPDATE events SET user = '{fields[1]}', chain = '{previous}' WHERE id = {r[0]};")
+    shell(db_path, "DROP TRIGGER events_no_update;" + "".join(updates) +
+          "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+          "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;")
+    for err in both_checks_fail(cli):
+        assert "nhật ký đã bị viết lại" in err
+
+
+def test_tamper_with_triggers_dropped_is_still_caught_by_full_check(cli, base, db_path):
+    # A careful attacker drops the watch triggers and clears the trail: the default check sees the
+    # missing triggers; the full replay sees the row itself.
+    shell(db_path, "DROP TRIGGER petitions_touched_update;"
+                   f"UPDATE petitions SET conclusion = 'sửa lén' WHERE id = {base[2]};"
+                   "DELETE FROM row_touched;")
+    quick, full = both_checks_fail(cli)
+    assert "Thiếu trigger ghi dấu thay đổi" in quick
+    assert f"dòng bị sửa ngoài doithoai: {base[2]}" in full
+
+
+def test_writes_through_the_tool_keep_the_check_green(cli, base, db_path):
+    cli("petition", "assign", base[2], "LDTBXH")
+    cli("petition", "close", base[1])
+    cli("db", "check")
+    cli("db", "check", "--full")
+
+
+def test_backup_manifest_carries_the_anchor(cli, base, isolated):
+    backup = isolated / "sao-luu.db"
+    cli("db", "backup", backup)
+    manifest = json.loads((isolated / "sao-luu.db.json").read_text(encoding="utf-8"))
+    assert manifest["sha256"] == hashlib.sha256(backup.read_bytes()).hexdigest()
+    cli("db", "check", "--anchor", manifest["anchor"])
+    wrong = manifest["anchor"][:-4] + ("0000" if not manifest["anchor"].endswith("0000") else "1111")
+    assert "có mã băm khác" in cli.fail("db", "check", "--anchor", wrong).stderr
+
+
+def test_incremental_check_is_bounded_by_what_changed(cli, base, db_path):
+    from doithoai.db import connect
+    from doithoai.maintenance import check
+
+    db = connect(db_path)
+    result = check(db)
+    assert result["problems"] == [] and result["from_event"] > 0  # started from the last verified anchor
+    assert check(db, full=True)["from_event"] == 0
+
+
+# ----------------------------------------------------------------------- damaged files
+
+def damage(db_path: Path, name: str = "petitions_overdue") -> None:
+    """Flip the bytes of one b-tree page (the overdue index), as a failing disk would."""
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [name]).fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(db_path, "r+b") as f:
+        f.seek((page - 1) * size)
+        data = bytearray(f.read(size))
+        f.seek((page - 1) * size)
+        f.write(bytes(b ^ 0x5A for b in data))
+
+
+def test_damaged_file_is_refused_by_cron_commands_and_restore_force_replaces_it(cli, base, db_path, isolated):
+    backup = isolated / "sao-luu.db"
+    cli("db", "backup", backup)
+    damage(db_path)
+    err = cli.fail("report", "overdue", "--fail-on-overdue", "--as-of", "2025-05-06").stderr
+    assert "bị hỏng" in err and "db restore" in err
+    assert "bị hỏng" in cli.fail("remind", "--out", isolated / "nhac", "--as-of", "2025-05-06").stderr
+    assert not (isolated / "nhac").exists()
+    state = json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))
+    assert state["ok"] is False  # recorded: writes are refused until a restore
+    assert "không ghi gì vào tệp hỏng" in cli.fail("agency", "add", "MOI", "Cơ quan mới").stderr
+    assert "quick_check) báo tệp hỏng" in cli.fail("db", "check").stderr
+    out = cli("db", "restore", backup, "--force").stderr
+    assert "(hỏng) giữ tại" in out
+    assert [p for p in isolated.iterdir() if ".damaged-" in p.name]
+    rows = cli.json("report", "overdue", "--as-of", "2025-05-06")
+    assert base[0] in [r["id"] for r in rows]
+    cli("report", "overdue", "--fail-on-overdue", "--as-of", "2025-05-06", code=3)
+    cli("agency", "add", "MOI", "Cơ quan mới")
+    cli("db", "check")
+
+
+def test_quick_check_runs_once_per_day(cli, base, db_path, isolated):
+    cli("report", "overdue", "--fail-on-overdue", "--as-of", "2025-05-06", code=3)
+    first = json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))
+    cli("report", "overdue", "--fail-on-overdue", "--as-of", "2025-05-06", code=3)
+    assert json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))["at"] == first["at"]
+
+
+def test_zero_byte_base_is_refused_not_reinitialised(cli, isolated):
+    empty = isolated / "rong.db"
+    empty.write_bytes(b"")
+    for args in (["report", "overdue", "--fail-on-overdue"], ["agency", "list"]):
+        err = cli.fail("--db", empty, *args).stderr
+        assert "rỗng (0 byte)" in err
+    assert empty.stat().st_size == 0
+
+
+def test_foreign_sqlite_file_is_refused(cli, isolated):
+    other = isolated / "khac.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE ghi_chu (x)")
+    conn.commit()
+    conn.close()
+    assert "không phải của doithoai" in cli.fail("--db", other, "agency", "list").stderr
+    conn = sqlite3.connect(other)
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["ghi_chu"]
+    conn.close()
+
+
+def test_backup_does_not_block_a_writer(cli, base, db_path, isolated, monkeypatch):
+    """Backup in steps; a writer on another connection commits while it runs."""
+    from doithoai import maintenance
+    from doithoai.db import connect
+
+    monkeypatch.setattr(maintenance, "BACKUP_STEP_PAGES", 1)
+    db = connect(db_path)
+    waits = []
+
+    def writer():
+        other = sqlite3.connect(db_path, timeout=5)
+        started = time.perf_counter()
+        other.execute("INSERT INTO settings (key, value) VALUES ('probe', 'x')")
+        other.commit()
+        waits.append(time.perf_counter() - started)
+        other.close()
+
+    original = db.conn.backup
+
+    def backup_with_writer(dest, **kw):
+        progress_calls = []
+
+        def progress(status, remaining, total):
+            if not progress_calls:
+                t = threading.Thread(target=writer)
+                t.start()
+                t.join()
+            progress_calls.append(remaining)
+
+        return original(dest, progress=progress, **kw)
+
+    class Conn:
+        def __getattr__(self, name):
+            return getattr(db.conn_real, name)
+
+        backup = staticmethod(backup_with_writer)
+
+    db.conn_real = db.conn
+    db.conn = Conn()
+    maintenance.backup(db, isolated / "song-song.db")
+    assert waits and waits[0] < 1.0
+    copy = sqlite3.connect(isolated / "song-song.db")
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()
+
+
+# ------------------------------------------------------------------- owner-only files
+
+def test_every_file_is_owner_only_under_umask_000(cli, base, isolated, db_path):
+    import os
+    import stat
+
+    old = os.umask(0)
+    try:
+        db2 = isolated / "moi" / "con" / "base.db"  # folders created on the way are 0700 too
+        cli("--db", db2, "init", "--unit", "Đảng ủy xã Khoen On", "--level", "xa", "--symbol", "ĐU")
+        cli("db", "backup", isolated / "sao-luu.db")
+        cli("report", "overdue", "--as-of", "2025-05-06", "-o", isolated / "qua-han.csv")
+        cli("report", "overdue", "--as-of", "2025-05-06", "-f", "xlsx", "-o", isolated / "qua-han.xlsx")
+        cli("doc", "plan", "2025-khoen-on", "-o", isolated / "ke-hoach.docx", "--date", "2025-04-01")
+        cli("remind", "--out", isolated / "nhac" / "2025", "--as-of", "2025-05-06")
+        cli("dossier", "export", "2025-khoen-on", "-o", isolated / "ho-so")
+        cli("dossier", "export", "2025-khoen-on", "-o", isolated / "ho-so.zip")
+        bad = isolated / "nhap.csv"
+        bad.write_text("Họ tên,Nội dung\nLò Văn A,\nLò Văn B,Có nội dung\n", encoding="utf-8")
+        cli("petition", "import", bad, "--session", "2025-khoen-on", "--skip-invalid", "--rejects", isolated / "loi.csv")
+        shared = isolated / "chia-se.csv"
+        shared.write_text("cũ", encoding="utf-8")
+        os.chmod(shared, 0o640)  # an office's own choice survives an overwrite
+        cli("report", "overdue", "--as-of", "2025-05-06", "-o", shared)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o640
+    checked = 0
+    for p in [isolated / "moi", *isolated.rglob("*")]:
+        if p == shared or p.name.startswith("bao") or p == bad:
+            continue
+        mode = stat.S_IMODE(p.stat().st_mode)
+        if p.is_dir():
+            if p.name in ("xdg",) or p == isolated:
+                continue
+            assert mode == 0o700, (p, oct(mode))
+        else:
+            assert mode == 0o600, (p, oct(mode))
+        checked += 1
+    assert checked > 20
+    names = {p.name for p in isolated.rglob('*')}
+    assert {'loi.csv', 'sao-luu.db.json', 'ho-so.zip', 'qua-han.xlsx', 'ke-hoach.docx', 'manifest.json'} <= names
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+
+
+# ------------------------------------------------------------------------- full disk
+
+@pytest.fixture
+def small_fs(tmp_path):
+    """A 512 KiB file system (tmpfs), when the tests run as root; else skip with the reason."""
+    import os
+
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("a full disk is simulated with a small tmpfs, which needs root (mount)")
+    mnt = tmp_path / "nho"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("mount -t tmpfs is not permitted here (container without CAP_SYS_ADMIN)")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def fill(mnt: Path, leave: int = 0) -> None:
+    import os
+
+    with open(mnt / "day-dia", "ab") as f:
+        free = os.statvfs(mnt).f_bavail * os.statvfs(mnt).f_frsize
+        try:
+            f.write(b"\0" * max(free - leave, 0))
+            f.flush()
+        except OSError:
+            pass
+
+
+def run_cli(*args, db: Path, stdout=None):
+    import os
+    import sys
+
+    env = dict(os.environ, DOITHOAI_DB=str(db), PYTHONUNBUFFERED="1")
+    return subprocess.run([sys.executable, "-m", "doithoai", *map(str, args)], env=env, stdout=stdout or subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, timeout=60)
+
+
+def test_full_disk_stdout_and_output_files_fail_loudly(cli, base, db_path, small_fs):
+    for i in range(40):
+        cli("agency", "add", f"CQ{i}", f"Cơ quan số {i} " + "với tên rất dài " * 10)
+    fill(small_fs, leave=4096)
+    with open(small_fs / "ds.csv", "w") as target:
+        r = run_cli("agency", "list", "-f", "csv", db=db_path, stdout=target)
+    assert r.returncode != 0 and "đầu ra chuẩn" in r.stderr and "kết quả bị cắt" in r.stderr
+    (small_fs / "ds.csv").unlink()
+    fill(small_fs)
+    r = run_cli("report", "overdue", "--as-of", "2025-05-06", "-o", small_fs / "qua-han.csv", db=db_path)
+    assert r.returncode == 1 and "No space left" in r.stderr and "tệp không được tạo" in r.stderr
+    assert not [p for p in small_fs.iterdir() if p.name != "day-dia"]  # nothing half-written
+
+
+def test_full_disk_reads_work_and_writes_are_refused(cli, base, db_path, small_fs):
+    import os
+
+    cli("db", "backup", small_fs / "base.db")  # the base itself on the small file system
+    os.remove(small_fs / "base.db.json")
+    base_on_small = small_fs / "base.db"
+    fill(small_fs)
+    r = run_cli("report", "overdue", "--as-of", "2025-05-06", "-f", "json", db=base_on_small)
+    assert r.returncode == 0, r.stderr
+    assert base[0] in [row["id"] for row in json.loads(r.stdout)]
+    r = run_cli("agency", "add", "MOI", "Cơ quan mới", db=base_on_small)
+    assert r.returncode == 1 and "đã đầy" in r.stderr
+    conn = sqlite3.connect(base_on_small)
+    assert conn.execute("SELECT count(*) FROM agencies WHERE code = 'MOI'").fetchone()[0] == 0
+    conn.close()
+
+
+# ------------------------------------------------------------------- hostile spreadsheets
+
+BOMB_LIMITS = {"merged": "vùng gộp", "inflated": "kích thước giải nén", "many_rows": "số dòng",
+               "far_row": "số dòng", "wide": "số cột", "long_cell": "độ dài một ô", "many_parts": "số phần"}
+
+
+@pytest.mark.parametrize("kind", sorted(BOMB_LIMITS))
+def test_spreadsheet_bombs_are_refused_with_the_limit_named(cli, base, db_path, isolated, kind, monkeypatch):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import bombs
+
+    if kind == "many_rows":  # the same code path as 250,000 rows (benchmarks/run.py), faster
+        from doithoai.importing import limits
+
+        monkeypatch.setattr(limits, "MAX_ROWS", 2_000)
+        path = bombs.many_rows(isolated / "rows.xlsx", 3_000)
+    elif kind == "inflated":
+        path = bombs.inflated(isolated / "b.xlsx", 210)
+    else:
+        path = bombs.ALL[kind](isolated / f"{kind}.xlsx")
+    from conftest import dump
+
+    before = dump(db_path)
+    err = cli.fail("petition", "import", path, "--session", "2025-khoen-on").stderr
+    assert "từ chối đọc — vượt giới hạn" in err and BOMB_LIMITS[kind] in err, err
+    assert dump(db_path) == before
+
+
+def test_hostile_json_lines_give_clean_per_line_errors(cli, base, db_path, isolated):
+    good = '{"petitioner": "Lò Văn Tốt", "content": "Đề nghị sửa đường"}'
+    lines = [
+        good.encode(),
+        b'{"petitioner": "A", "content": "' + b"\xff\xfe bad" + b'"}',   # invalid UTF-8
+        ("[" * 5000 + "]" * 5000).encode(),                                # nesting depth
+        b'{"petitioner": "B", "content": "\\ud800 nua cap"}',               # lone surrogate
+        b'{"petitioner": {"ten": "C"}, "content": "x"}',                   # non-string value
+        b'{"petitioner": "D", "content": ' + b"[" * 100 + b"]" * 100 + b'}',
+    ]
+    path = isolated / "doc-hai.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    err = cli.fail("petition", "import", path, "--session", "2025-khoen-on").stderr
+    assert "Traceback" not in err and "lỗi không mong đợi" not in err
+    for number, words in ((2, "không phải UTF-8"), (3, "lồng nhau quá sâu"), (4, "nửa cặp"), (5, "phải là chuỗi"),
+                          (6, "phải là chuỗi")):
+        assert f":{number}" in err and words in err, (number, err)
+    out = cli.json("petition", "import", path, "--session", "2025-khoen-on", "--skip-invalid")
+    assert out["new"] == 1
+    utf16 = isolated / "utf16.jsonl"
+    utf16.write_bytes('{"petitioner": "Lò Thị Mười Sáu", "content": "Đề nghị cấp nước"}\n'.encode("utf-16"))
+    assert cli.json("petition", "import", utf16, "--session", "2025-khoen-on")["new"] == 1
