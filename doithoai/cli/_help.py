@@ -51,7 +51,7 @@ _METAVAR_BY_NAME = {
     "phone": "SỐ_ĐT", "email": "THƯ_ĐIỆN_TỬ", "address": "ĐỊA_CHỈ", "aliases": "TÊN_KHÁC",
     "doc_number": "SỐ_VĂN_BẢN", "form_no": "SỐ_PHIẾU", "symbol": "KÝ_HIỆU", "key": "KHÓA", "value": "GIÁ_TRỊ",
     "kind": "LOẠI", "columns": "CỘT,...", "order": "SỐ_TT", "level": "LẦN", "title": "TIÊU_ĐỀ",
-    "signer_title": "CHỨC_VỤ", "location": "ĐỊA_ĐIỂM", "db": "TỆP",
+    "signer_title": "CHỨC_VỤ", "location": "ĐỊA_ĐIỂM", "db": "TỆP", "keep": "GIỮ", "other": "TRÙNG", "batch": "LÔ",
 }
 _METAVAR_BY_TYPE = {"integer": "SỐ", "float": "SỐ", "path": "TỆP", "file": "TỆP", "text": "NỘI_DUNG"}
 

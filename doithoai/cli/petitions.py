@@ -461,8 +461,12 @@ def restore(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="V�
 
 @app.command("duplicates")
 def duplicates(
-    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.")] = None,
-    fmt: FormatOpt = Fmt.table,
+    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.",
+                                                   autocompletion=complete_session)] = None,
+    limit: LimitOpt = None,
+    select: ColumnsOpt = None,
+    fmt: ListFormatOpt = ListFmt.table,
+    output: OutputOpt = None,
 ) -> None:
     """Các kiến nghị bị đánh dấu nghi trùng (cùng người, nội dung gần giống) chờ quyết định: merge hoặc unflag."""
     from doithoai import corrections
@@ -471,17 +475,18 @@ def duplicates(
     emit(rows, [Col("id", "Số", "int"), Col("session", "Cuộc ĐT"), Col("petitioner", "Người kiến nghị"),
                 Col("content", "Nội dung", max_width=40), Col("earlier_id", "Giống số", "int"),
                 Col("earlier_session", "Cuộc ĐT trước"), Col("earlier_content", "Nội dung trước", max_width=40)],
-         fmt.value, empty="Không có kiến nghị nào đang bị nghi trùng.",
+         fmt.value, empty="Không có kiến nghị nào đang bị nghi trùng.", limit=limit, select=select, out_path=output,
+         noun="kiến nghị",
          footer="Cùng một kiến nghị: `doithoai petition merge GIỮ TRÙNG`; khác nhau: `doithoai petition unflag SỐ`." if rows else None)
 
 
 @app.command("merge")
 def merge(
-    keep: Annotated[int, typer.Argument(help="Kiến nghị giữ lại.", metavar="KEEP")],
-    other: Annotated[int, typer.Argument(help="Kiến nghị trùng, được gộp vào KEEP.", metavar="OTHER")],
+    keep: Annotated[int, typer.Argument(help="Kiến nghị giữ lại.", metavar="GIỮ")],
+    other: Annotated[int, typer.Argument(help="Kiến nghị trùng, được gộp vào GIỮ.", metavar="TRÙNG")],
     as_of: AsOfOpt = None,
 ) -> None:
-    """Gộp kiến nghị trùng: OTHER đóng ở trạng thái 'Trùng, đã gộp' và trỏ tới KEEP; cả hai còn trong lịch sử."""
+    """Gộp kiến nghị trùng: TRÙNG đóng ở trạng thái 'Trùng, đã gộp' và trỏ tới GIỮ; cả hai còn trong lịch sử."""
     from doithoai import corrections
 
     _run(corrections.merge, keep, other, as_of=as_of,
