@@ -363,3 +363,33 @@ def test_every_listing_has_limit_columns_and_xlsx():
         assert {"--limit", "--columns", "--output", "--format"} <= options, path
         fmt = next(p for p in commands[path].params if "--format" in p.opts)
         assert "xlsx" in [str(getattr(c, "value", c)) for c in fmt.type.choices], path
+
+
+def test_no_hidden_state_and_no_private_typer_imports():
+    import ast
+
+    root = Path(__file__).parents[1] / "doithoai" / "cli"
+    for path in root.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert not (node.module or "").startswith(("typer._", "click")), (path.name, node.module)
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith(("typer._", "click")) for a in node.names), path.name
+            if isinstance(node, ast.Assign) and node in tree.body:  # module-level mutable state
+                assert not isinstance(node.value, (ast.Dict, ast.List, ast.Set)) or all(
+                    isinstance(t, ast.Name) and t.id.isupper() and t.id not in ("STATE", "QUIET") for t in node.targets), \
+                    (path.name, ast.unparse(node)[:60])
+
+
+def test_install_completion_for_bash_speaks_vietnamese(tmp_path):
+    executable = str(Path(sys.executable).parent / "doithoai")
+    env = {**os.environ, "HOME": str(tmp_path)}
+    result = subprocess.run(["bash", "-c", f"'{executable}' --install-completion"], capture_output=True, text=True,
+                            env=env, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Đã cài gợi ý lệnh (phím Tab) cho bash vào ")
+    assert "Mở lại terminal" in result.stdout and "installed" not in result.stdout
+    script = tmp_path / ".bash_completions" / "doithoai.sh"
+    assert "_DOITHOAI_COMPLETE=complete_bash" in script.read_text()
+    assert str(script) in (tmp_path / ".bashrc").read_text()

@@ -72,6 +72,9 @@ class RootGroup(TyperGroup):
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from doithoai.cli._help import vietnamese_completion_messages
+
+        vietnamese_completion_messages(self)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:

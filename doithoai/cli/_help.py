@@ -142,3 +142,38 @@ def click_exception_types() -> tuple[type, type]:
     typer.BadParameter is public and derives from both."""
     mro = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
     return mro["ClickException"], mro["UsageError"]
+
+
+_COMPLETION_WORDS = [
+    (re.compile(r"(\w+) completion installed in (.*)"), r"Đã cài gợi ý lệnh (phím Tab) cho \1 vào \2."),
+    (re.compile(r"Completion will take effect once you restart the terminal"), "Mở lại terminal để bắt đầu dùng."),
+    (re.compile(r"Shell (\S+) (?:is )?not supported\."), r"Chưa hỗ trợ shell \1; dùng bash, zsh hoặc fish."),
+]
+
+
+def vietnamese_completion_messages(command) -> None:
+    """Typer's --install-completion prints English through its own echo: say it in Vietnamese."""
+    import contextlib
+    import io
+    import sys
+
+    for param in command.params:
+        if param.name != "install_completion" or getattr(param.callback, "vietnamese", False):
+            continue
+        original = param.callback
+
+        def callback(ctx, param, value, original=original):
+            captured = io.StringIO()
+            try:
+                with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+                    return original(ctx, param, value)
+            finally:
+                text = captured.getvalue()
+                for pattern, replacement in _COMPLETION_WORDS:
+                    text = pattern.sub(replacement, text)
+                if text:
+                    sys.stdout.write(text)
+                    sys.stdout.flush()
+
+        callback.vietnamese = True
+        param.callback = callback
