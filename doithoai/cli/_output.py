@@ -433,6 +433,7 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
     worth on a terminal, all elsewhere)."""
     rows = list(rows)
     columns = select_columns(columns, select)
+    asked = limit is not None  # --limit given: the person wants that many, paged when longer than the screen
     if fmt != "table" or out_path is not None:
         rows = rows[:limit] if limit else rows
     elif limit is None and not is_tty():
@@ -459,7 +460,7 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
                 return
         if out_path is None:
             text, notes = _table_text(rows, columns, title=title, footer=footer, limit=limit, noun=noun)
-            if not (limit == 0 and is_tty() and text.count("\n") > terminal_height() - 2 and _pager(text)):
+            if not (asked and is_tty() and text.count("\n") > terminal_height() - 2 and _pager(text)):
                 _write(text)
             for note in notes:
                 info(_wrapped(note))
