@@ -230,6 +230,9 @@ def test_control_characters_are_escaped_on_output(demo_db, tmp_path):
         for bad in ("\x1b", "\u202e", "\x9b", "\x07", "\u2066"):
             assert bad not in text
     assert "\\x1b[31m" in outputs[0] and "\\u202e" in outputs[1]
+    shown = json.loads(run(copy, "petition", "show", "1", "-f", "json").stdout)  # still valid JSON
+    assert shown["content"] == "Xin\x1b[31m đỏ \u202eabc\x9b nữa"  # the data itself is kept
+    assert json.loads(outputs[3])[0]["content"] == shown["content"]
     target = tmp_path / "h.xlsx"
     assert run(copy, "petition", "list", "-f", "xlsx", "-o", str(target)).exit_code == 0
 
