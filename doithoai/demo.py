@@ -16,7 +16,8 @@ SESSION_DATE = dt.date(2023, 9, 14)  # Thursday; 2/9 falls on Saturday that year
 AS_OF = dt.date(2023, 10, 20)  # the day the demo "is" by default: some answers late, some overdue
 
 UNIT = {
-    "unit.name": "Huyện ủy Than Uyên", "unit.level": "huyen", "unit.parent": "Tỉnh ủy Lai Châu",
+    "unit.name": "Huyện ủy Than Uyên", "unit.level": "huyen", "unit.superior": "ĐẢNG BỘ TỈNH LAI CHÂU",
+    "unit.escalate_to": "Tỉnh ủy Lai Châu", "doc.term_start": "2020-08-01",
     "unit.place": "Than Uyên", "unit.symbol": "HU", "unit.style": "party",
     "unit.signer_on_behalf": "T/M BAN THƯỜNG VỤ", "unit.signer_title": "PHÓ BÍ THƯ",
     "unit.signer_name": "Lê Thị Kim Ngân",
@@ -129,6 +130,12 @@ def build(directory: Path) -> Path:
             agencies.add(db, code, name, kind=kind, aliases=aliases)
         s = sessions.create(db, commune="xã Khoen On", date=d, time="08:00", location="Hội trường UBND xã Khoen On",
                             chair="Bí thư Huyện ủy, Chủ tịch UBND huyện", secretary="Văn phòng Huyện ủy",
+                            chair_name="Lò Văn Cường", chair_position="Bí thư Huyện ủy, Chủ tịch UBND huyện",
+                            secretary_name="Hoàng Thị Hạnh", secretary_position="Chuyên viên Văn phòng Huyện ủy",
+                            officials="Lê Thị Kim Ngân, Phó Bí thư Thường trực Huyện ủy; Tòng Văn Hải, Trưởng Ban Dân vận "
+                                      "Huyện ủy; Vì Thị Lan, Chủ tịch Ủy ban MTTQ Việt Nam huyện; lãnh đạo các phòng, "
+                                      "ban, đơn vị của huyện; Thường trực Đảng ủy, HĐND, UBND xã Khoen On",
+                            citizens_present=112, end_time="11:15",
                             title="Tiếp xúc, đối thoại trực tiếp giữa người đứng đầu cấp ủy, chính quyền huyện với Nhân dân xã Khoen On năm 2023",
                             code="2023-KHOENON")
         registered = dt.date(2023, 9, 5)

@@ -431,10 +431,57 @@ def m006_row_seals(db):
 
 
 @migration
-def m007_issued_content(db):
-    # The register keeps the issued .docx bytes: a public copy is the issued document
-    # redacted (same number, date and content), never a re-render. (Contract shared with i10.)
+def m007_issued_documents(db):
+    # Issue 10: an issued document is kept as issued. The register holds the .docx bytes
+    # (a re-render reproduces them; a public copy is the issued bytes redacted), a status
+    # (issued | replaced when reissued) and the numbering series (a calendar year for state
+    # documents, a committee term for party ones). The single `unit.parent` setting served
+    # two purposes; it becomes `unit.superior` (header line) and `unit.escalate_to`.
+    import hashlib
+    from pathlib import Path
+
+    from doithoai.text import fold
+
     db.execute("ALTER TABLE documents ADD COLUMN content BLOB")
+    db.execute("ALTER TABLE documents ADD COLUMN status TEXT NOT NULL DEFAULT 'issued'")
+    db.execute("ALTER TABLE documents ADD COLUMN replaced_by INTEGER REFERENCES documents(id)")
+    db.execute("ALTER TABLE documents ADD COLUMN series TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE documents SET series = CAST(year AS TEXT)")
+    for doc_id, path, sha in db.execute("SELECT id, path, sha256 FROM documents").fetchall():
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == sha:  # the file is still exactly as issued
+            db.execute("UPDATE documents SET content = ? WHERE id = ?", [data, doc_id])
+    row = db.execute("SELECT value FROM settings WHERE key = 'unit.parent'").fetchone()
+    if row is not None:
+        parent = row[0].strip()
+        style = db.execute("SELECT value FROM settings WHERE key = 'unit.style'").fetchone()
+        superior = ""
+        if style and style[0] == "party":
+            words = parent.split()
+            levels = {"tinh uy": "TỈNH", "huyen uy": "HUYỆN", "thanh uy": "THÀNH PHỐ", "thi uy": "THỊ XÃ", "dang uy": ""}
+            level = levels.get(fold(" ".join(words[:2])))
+            if level is None or len(words) < 3:
+                superior = parent.upper()
+            else:
+                superior = " ".join(x for x in ("ĐẢNG BỘ", level, " ".join(words[2:]).upper()) if x)
+        for key, value in (("unit.escalate_to", parent), ("unit.superior", superior)):
+            db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, value])
+        db.execute("DELETE FROM settings WHERE key = 'unit.parent'")
+
+
+
+@migration
+def m007b_session_persons(db):
+    # Issue 10: the minutes are signed by persons. A session keeps the chair and the secretary
+    # as name + position, apart from `chair` (the chair's office, used in running text); the
+    # officials attending ("name, position; …"), citizens present and the end time.
+    for column in ("chair_name TEXT NOT NULL DEFAULT ''", "chair_position TEXT NOT NULL DEFAULT ''",
+                   "secretary_name TEXT NOT NULL DEFAULT ''", "secretary_position TEXT NOT NULL DEFAULT ''",
+                   "officials TEXT NOT NULL DEFAULT ''", "citizens_present INTEGER", "end_time TEXT NOT NULL DEFAULT ''"):
+        db.execute(f"ALTER TABLE sessions ADD COLUMN {column}")
 
 
 NAMES = [fn.__name__ for fn in MIGRATIONS]

@@ -399,10 +399,10 @@ def escalate(db, today: dt.date, pid: int, *, to: str = "", reason: str, doc_num
     p = get(db, pid)
     _session_open(db, p)
     _require(p, statuses.OPEN, "trình cấp trên", f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
-    to = clean(to) or settings.get(db, "unit.parent")
+    to = clean(to) or settings.get(db, "unit.escalate_to")
     if not to:
         raise DoithoaiError("Chưa rõ trình cơ quan cấp trên nào.",
-                            "Thêm --to \"Tên cơ quan\", hoặc đặt `doithoai config set unit.parent \"…\"`.")
+                            "Thêm --to \"Tên cơ quan\", hoặc đặt `doithoai config set unit.escalate_to \"…\"`.")
     reason = check_text(reason, "Lý do trình cấp trên")
     on = doc_date or today
     _not_future(on, today, "Ngày trình")

@@ -53,8 +53,23 @@ def _unique_code(db, base: str) -> str:
     return code
 
 
+PERSON_FIELDS = ("chair_name", "chair_position", "secretary_name", "secretary_position", "officials",
+                 "citizens_present", "end_time")
+
+
+def _person_value(key: str, value):
+    if key == "citizens_present":
+        text = clean(str(value))
+        if not text.isdigit() or int(text) > 100000:
+            raise DoithoaiError(f"Số công dân dự '{value}' không hợp lệ.", "Nhập số nguyên, ví dụ --citizens 120.")
+        return int(text)
+    if key == "end_time":
+        return parse_time(value) if clean(value) else ""
+    return clean(value)
+
+
 def create(db, *, commune: str, date: dt.date, time: str = "", location: str = "", chair: str = "",
-           secretary: str = "", title: str = "", code: str = "") -> dict:
+           secretary: str = "", title: str = "", code: str = "", **persons) -> dict:
     settings.require_initialised(db)
     commune = clean(commune)
     if not commune:
@@ -69,6 +84,7 @@ def create(db, *, commune: str, date: dt.date, time: str = "", location: str = "
         "code": code, "title": clean(title) or f"Tiếp xúc, đối thoại trực tiếp với Nhân dân {commune}",
         "commune": commune, "date": date.isoformat(), "time": parse_time(time) if time else "",
         "location": clean(location), "chair": clean(chair), "secretary": clean(secretary),
+        **{k: _person_value(k, v) for k, v in persons.items() if v is not None},
         "status": "planned", "created_at": now_utc(), "calendar_rev": deadlines.calendar_rev(db),
         **deadlines.session_milestones(db, date),
     }
@@ -103,8 +119,10 @@ def edit(db, ref: str, **changes) -> tuple[dict, list[dict]]:
             continue
         if key == "date":
             value = value.isoformat()
-        elif key == "time":
-            value = parse_time(value)
+        elif key in ("time", "end_time"):
+            value = parse_time(value) if value else ""
+        elif key in PERSON_FIELDS:
+            value = _person_value(key, value)
         else:
             value = clean(value)
         if key == "commune" and not value:

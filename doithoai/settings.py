@@ -36,6 +36,23 @@ def _text(value: str) -> str:
     return clean(value)
 
 
+def _date_or_empty(value: str) -> str:
+    import datetime as dt
+
+    value = clean(value)
+    if not value:
+        return ""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise DoithoaiError(f"Ngày '{value}' không hợp lệ.", "Viết theo dạng YYYY-MM-DD, ví dụ 2020-10-15.") from None
+
+
+def _recipients_list(value: str) -> str:
+    items = [clean(x).rstrip(";.") for x in value.replace("\n", ";").split(";")]
+    return "; ".join(x for x in items if x)
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -47,17 +64,22 @@ class Setting:
 SETTINGS = [
     Setting("unit.name", "", _text, "Tên đơn vị tổ chức (ví dụ: Huyện ủy Than Uyên)"),
     Setting("unit.level", "xa", _choice("tinh", "huyen", "xa"), "Cấp: tinh | huyen | xa"),
-    Setting("unit.parent", "", _text, "Cơ quan cấp trên (ví dụ: Tỉnh ủy Lai Châu)"),
+    Setting("unit.superior", "", _text, "Dòng cấp trên ở tiêu đề văn bản (Đảng: ĐẢNG BỘ TỈNH LAI CHÂU; Nhà nước: "
+            "cơ quan chủ quản nếu có, UBND để trống)"),
+    Setting("unit.escalate_to", "", _text, "Cơ quan cấp trên nhận kiến nghị vượt thẩm quyền (ví dụ: Tỉnh ủy Lai Châu)"),
     Setting("unit.place", "", _text, "Địa danh ghi trên văn bản (ví dụ: Than Uyên)"),
     Setting("unit.symbol", "", _text, "Ký hiệu văn bản (ví dụ: HU, ĐU, UBND)"),
     Setting("unit.style", "state", _choice("party", "state"), "Thể thức văn bản: party (Đảng) | state (Nhà nước)"),
-    Setting("unit.signer_on_behalf", "", _text, "Quyền hạn ký (ví dụ: T/M BAN THƯỜNG VỤ, TM. ỦY BAN NHÂN DÂN)"),
-    Setting("unit.signer_title", "", _text, "Chức vụ người ký (ví dụ: PHÓ BÍ THƯ)"),
+    Setting("unit.signer_on_behalf", "", _text, "Quyền hạn ký (ví dụ: T/M BAN THƯỜNG VỤ, TM. ỦY BAN NHÂN DÂN); "
+            "nhiều dòng ngăn bằng ' / ', ví dụ 'TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH'"),
+    Setting("unit.signer_title", "", _text, "Chức vụ người ký (ví dụ: PHÓ BÍ THƯ, PHÓ CHỦ TỊCH)"),
     Setting("unit.signer_name", "", _text, "Họ tên người ký"),
     Setting("unit.office", "", _text, "Cơ quan tham mưu, theo dõi (mặc định: Văn phòng + tên đơn vị)"),
     Setting("doc.template_dir", "", _text, "Thư mục mẫu văn bản riêng của đơn vị (ưu tiên hơn mẫu có sẵn)"),
     Setting("doc.number_format", "", _text, "Dạng số văn bản, ví dụ {number}-{type}/{symbol} (Đảng) hoặc {number}/{type}-{symbol} (Nhà nước)"),
     Setting("doc.letter_number_format", "", _text, "Dạng số công văn, ví dụ {number}-CV/{symbol} hoặc {number}/{symbol}-VP"),
+    Setting("doc.term_start", "", _date_or_empty, "Văn bản Đảng: ngày bắt đầu nhiệm kỳ cấp ủy (YYYY-MM-DD); số văn bản "
+            "chạy liên tục trong nhiệm kỳ. Để trống: đánh lại từ đầu mỗi năm"),
     Setting("doc.numbering", "per-type", _choice("per-type", "shared"), "Đánh số: per-type (riêng từng loại) | shared (chung mọi loại)"),
     Setting("remind.interval_days", "5", _days, "Nhắc lại một kiến nghị sau ít nhất số ngày làm việc này"),
     Setting("remind.escalate_after", "2", _days, "Sau số lần nhắc này, văn bản đôn đốc gửi thủ trưởng, đồng gửi người chủ trì"),
@@ -72,6 +94,30 @@ SETTINGS = [
     Setting("deadline.reopen_days", "15", _days, "Trả lời lại kiến nghị đã mở lại, tính từ ngày mở lại (số ngày)"),
     Setting("deadline.reopen_unit", "working", _choice("working", "calendar"), "Đơn vị của thời hạn trả lời lại"),
 ]
+# Recipient lists ("Nơi nhận") a unit edits once; items separated by ';'. The archive line
+# ("Lưu: VT" / "Lưu Văn phòng …") is added by the tool, and the unit itself is never listed.
+RECIPIENT_DEFAULTS = {
+    "plan": "Thường trực cấp ủy, HĐND, UBND; Ủy ban MTTQ Việt Nam và các tổ chức chính trị - xã hội; "
+            "Các cơ quan, đơn vị liên quan",
+    "invitation": "Như trên",
+    "conclusions": "Ủy ban MTTQ Việt Nam và các tổ chức chính trị - xã hội (để giám sát); Các cơ quan, đơn vị được giao",
+    "report": "Ban Dân vận; Ủy ban MTTQ Việt Nam và các tổ chức chính trị - xã hội",
+    "reminder": "Như trên",
+    "transfer": "Như trên; Ủy ban MTTQ Việt Nam (để giám sát)",
+    "escalation": "Như trên; Ủy ban MTTQ Việt Nam (để giám sát)",
+    "notice": "Như trên; Ủy ban MTTQ Việt Nam (để giám sát)",
+}
+SETTINGS += [Setting(f"doc.recipients.{kind}", default, _recipients_list,
+                     f"Nơi nhận của {label} (ngăn bằng dấu ;)")
+             for kind, default, label in [
+                 ("plan", RECIPIENT_DEFAULTS["plan"], "kế hoạch"),
+                 ("invitation", RECIPIENT_DEFAULTS["invitation"], "giấy mời"),
+                 ("conclusions", RECIPIENT_DEFAULTS["conclusions"], "thông báo kết luận"),
+                 ("report", RECIPIENT_DEFAULTS["report"], "báo cáo kết quả"),
+                 ("reminder", RECIPIENT_DEFAULTS["reminder"], "văn bản đôn đốc"),
+                 ("transfer", RECIPIENT_DEFAULTS["transfer"], "công văn chuyển kiến nghị"),
+                 ("escalation", RECIPIENT_DEFAULTS["escalation"], "văn bản trình cấp trên"),
+                 ("notice", RECIPIENT_DEFAULTS["notice"], "thông báo cho người kiến nghị")]]
 BY_KEY = {s.key: s for s in SETTINGS}
 INTERNAL_PREFIXES = ("calendar.", "seed.")
 
@@ -108,6 +154,20 @@ def set_value(db, key: str, value: str) -> tuple[str, str]:
         put(db, key, new)
         log_event(db, "config.set", "settings", None, {key: old}, {key: new})
     return old, new
+
+
+def superior_from(parent: str, style: str) -> str:
+    """The header line above the issuing committee, from the name of the superior committee:
+    "Tỉnh ủy Lai Châu" → "ĐẢNG BỘ TỈNH LAI CHÂU". A state body (UBND) shows no superior."""
+    parent = clean(parent)
+    if style != "party" or not parent:
+        return ""
+    words = parent.split()
+    levels = {"tinh uy": "TỈNH", "huyen uy": "HUYỆN", "thanh uy": "THÀNH PHỐ", "thi uy": "THỊ XÃ", "dang uy": ""}
+    level = levels.get(fold(" ".join(words[:2])))
+    if level is None or len(words) < 3:
+        return parent.upper()
+    return " ".join(x for x in ("ĐẢNG BỘ", level, " ".join(words[2:]).upper()) if x)
 
 
 def is_initialised(db) -> bool:

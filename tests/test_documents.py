@@ -42,6 +42,7 @@ def generate_all(cli, out: Path) -> dict[str, Path]:
     cli("doc", "reminder", "TNMT", "-o", files["reminder"], "--as-of", "2023-10-20")
     files["transfer"] = out / "transfer.docx"
     cli("doc", "transfer", 20, "-o", files["transfer"], "--date", "2023-09-22")
+    files["transfer_notice"] = out / "transfer-thong-bao.docx"
     return files
 
 
@@ -59,19 +60,24 @@ def test_every_kind_is_an_official_looking_document(cli, demo, isolated):
     texts = {k: text_of(p) for k, p in files.items()}
     for kind in ("plan", "invitation", "minutes", "conclusions", "report"):
         assert "Than Uyên, ngày 05 tháng 9 năm 2023" in texts[kind], kind
-        assert "HUYỆN ỦY THAN UYÊN" in texts[kind] and "TỈNH ỦY LAI CHÂU" in texts[kind] and "ĐẢNG CỘNG SẢN VIỆT NAM" in texts[kind]
-    assert "Số 1-KH/HU" in texts["plan"] and "Số 1-GM/HU" in texts["invitation"] and "Số 1-BB/HU" in texts["minutes"]
-    assert "Số 1-TB/HU" in texts["conclusions"] and "Số 1-BC/HU" in texts["report"]
-    assert "Số 1-CV/HU" in texts["reminder"] and "Số 2-CV/HU" in texts["transfer"]  # letters share the CV series
+        assert "HUYỆN ỦY THAN UYÊN" in texts[kind] and "ĐẢNG BỘ TỈNH LAI CHÂU" in texts[kind] and "ĐẢNG CỘNG SẢN VIỆT NAM" in texts[kind]
+    assert "Số 01-KH/HU" in texts["plan"] and "Số 01-GM/HU" in texts["invitation"] and "Số 01-BB/HU" in texts["minutes"]
+    assert "Số 01-TB/HU" in texts["conclusions"] and "Số 01-BC/HU" in texts["report"]
+    assert "Số 01-CV/HU" in texts["reminder"]
+    # the transfer letter prints the number recorded with the transfer; its notice has its own TB number
+    assert "Số 215-CV/HU" in texts["transfer"] and "Số 02-TB/HU" in texts["transfer_notice"]
+    assert "Công văn số 215-CV/HU" in texts["transfer_notice"]
     assert "T/M BAN THƯỜNG VỤ" in texts["plan"] and "Lê Thị Kim Ngân" in texts["plan"]
     assert "chậm nhất ngày 05/09/2023" in texts["plan"] and "chậm nhất ngày 05/10/2023" in texts["plan"]
     assert "ngày 26/10/2023" in texts["plan"]  # complex answers
     assert "PHIẾU ĐĂNG KÝ NỘI DUNG PHÁT BIỂU" in texts["form"] and "Họ và tên:" in texts["form"]
     minutes = texts["minutes"]
-    assert minutes.index("1. Lò Văn Thắng") < minutes.index("2. Hoàng Thị Mai") < minutes.index("3. Lường Văn Pọm")
+    assert minutes.index("1. ông Lò Văn Thắng (Bản Nà Khương") < minutes.index("2. bà Hoàng Thị Mai") < minutes.index("3. ông Lường Văn Pọm")
     assert "Bí thư Huyện ủy, Chủ tịch UBND huyện" in minutes and "THƯ KÝ" in minutes and "CHỦ TRÌ HỘI NGHỊ" in minutes
+    assert "Lò Văn Cường" in minutes and "Hoàng Thị Hạnh" in minutes and "112 người" in minutes
     assert "Ghi nhận các ý kiến" in minutes  # the chair's conclusion
-    assert "Giao BQLDA chủ trì xem xét" in texts["conclusions"] and "26/10/2023" in texts["conclusions"]
+    assert "Giao Ban Quản lý dự án đầu tư xây dựng huyện chủ trì xem xét" in texts["conclusions"]
+    assert "26/10/2023" in texts["conclusions"] and "BQLDA" not in texts["conclusions"]
     assert "Tổng số ý kiến, kiến nghị: 30" in texts["report"] and "chuyển cơ quan có thẩm quyền 1" in texts["report"]
     assert "Kính gửi: Phòng Tài nguyên và Môi trường" in texts["reminder"] and "05/10/2023" in texts["reminder"]
     assert "Công ty Thủy điện Huội Quảng - Bản Chát" in texts["transfer"] and "Lò Văn Pánh" in texts["transfer"]
@@ -93,23 +99,56 @@ def test_state_style_layout(cli, isolated):
     cli("doc", "plan", "2026-xa-khoen-on", "-o", isolated / "kh.docx", "--date", "2026-02-05")
     text = text_of(isolated / "kh.docx")
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
-    assert "Số: 1/KH-UBND" in text and "Khoen On, ngày 05 tháng 02 năm 2026" in text
+    assert "Số: 01/KH-UBND" in text and "Khoen On, ngày 05 tháng 02 năm 2026" in text
     assert "TM. ỦY BAN NHÂN DÂN" in text and "CHỦ TỊCH" in text
+    assert "ỦY BAN NHÂN DÂN\nXÃ KHOEN ON" in text
 
 
-def test_regenerating_keeps_the_number_and_register_lists_it(cli, demo, isolated):
+def test_an_issued_document_is_reproduced_or_reissued_never_repointed(cli, demo, isolated):
     cli("doc", "plan", "2023-KHOENON", "-o", isolated / "a.docx", "--date", "2023-09-05")
-    out = cli("doc", "plan", "2023-KHOENON", "-o", isolated / "b.docx", "--date", "2023-09-05").stderr
-    assert "giữ số cũ" in out
-    cli("doc", "minutes", "2023-KHOENON", "-o", isolated / "m.docx", "--date", "2023-09-14")
+    out = cli("doc", "plan", "2023-KHOENON", "-o", isolated / "b.docx", "--date", "2023-09-07").stderr
+    assert "ghi lại đúng như khi ban hành" in out and "--reissue" in out
+    assert (isolated / "b.docx").read_bytes() == (isolated / "a.docx").read_bytes()  # same date, same content
+    cli("doc", "minutes", "2023-KHOENON", "-o", isolated / "m.docx")
+    assert "Than Uyên, ngày 14 tháng 9 năm 2023" in text_of(isolated / "m.docx")  # minutes: the meeting day
     register = cli.json("doc", "register")
-    assert [(r["number_text"], r["kind"]) for r in register] == [("1-BB/HU", "minutes"), ("1-KH/HU", "plan")]
-    assert register[1]["path"].endswith("b.docx") and len(register[1]["sha256"]) == 64
-    cli("doc", "minutes", "2023-KHOENON", "-o", isolated / "m2.docx", "--date", "2024-01-05")
-    assert "Số 1-BB/HU" in text_of(isolated / "m2.docx")  # regenerated: still number 1 of 2023
+    assert [(r["number_text"], r["kind"]) for r in register] == [("01-BB/HU", "minutes"), ("01-KH/HU", "plan")]
+    assert register[1]["path"].endswith("a.docx") and len(register[1]["sha256"]) == 64
+    # a trial render with another template is a draft: no number, nothing registered
+    from doithoai.documents.engine import builtin_dir
+
+    shutil.copy(builtin_dir() / "plan.docx", isolated / "mau-thu.docx")
+    assert "bản nháp" in cli("doc", "plan", "2023-KHOENON", "-o", isolated / "thu.docx", "--template",
+                             isolated / "mau-thu.docx").stderr
+    assert "01-KH/HU" not in text_of(isolated / "thu.docx") and "DỰ THẢO" in text_of(isolated / "thu.docx")
+    assert len(cli.json("doc", "register")) == 2
+    # reissue: a new entry with a new number, the old one kept and marked
+    out = cli("doc", "plan", "2023-KHOENON", "-o", isolated / "c.docx", "--date", "2023-09-08", "--reissue").stderr
+    assert "02-KH/HU" in out and "thay văn bản số 01-KH/HU" in out
+    rows = {r["number_text"]: r for r in cli.json("doc", "register", "--kind", "plan")}
+    assert rows["01-KH/HU"]["status"] == "replaced" and rows["01-KH/HU"]["replaced_by"] == "02-KH/HU"
+    assert rows["02-KH/HU"]["status"] == "issued"
     cli("config", "set", "doc.numbering", "shared")
     cli("doc", "conclusions", "2023-KHOENON", "-o", isolated / "tb.docx", "--date", "2023-09-20")
-    assert "Số 2-TB/HU" in text_of(isolated / "tb.docx")  # one series for every kind of 2023
+    assert "Số 03-TB/HU" in text_of(isolated / "tb.docx")  # one series for every kind
+
+
+def test_issued_content_is_the_issued_bytes(cli, demo, isolated):
+    import sqlite3
+
+    from doithoai.db import connect
+    from doithoai.documents.engine import issued_content
+
+    cli("doc", "report", "2023-KHOENON", "-o", isolated / "bc.docx", "--date", "2023-10-20")
+    conn = sqlite3.connect(demo)
+    doc_id = conn.execute("SELECT id FROM documents WHERE kind = 'report'").fetchone()[0]
+    conn.close()
+    (isolated / "bc.docx").write_bytes(b"edited by hand")
+    db = connect(demo)
+    data = issued_content(db, doc_id)
+    assert data is not None and data.startswith(b"PK") and issued_content(db, 999) is None
+    (isolated / "copy.docx").write_bytes(data)
+    assert "Số 01-BC/HU" in text_of(isolated / "copy.docx")
 
 
 def test_values_are_text_never_template_code(cli, unit, session, isolated):
@@ -163,7 +202,8 @@ def test_blank_form_round_trip(cli, unit, session, isolated):
 
 def test_templates_list_own_folder_and_check(cli, unit, session, isolated):
     rows = {r["kind"]: r for r in cli.json("doc", "templates")}
-    assert set(rows) == {"plan", "invitation", "form", "minutes", "conclusions", "report", "reminder", "transfer"}
+    assert set(rows) == {"plan", "invitation", "form", "minutes", "conclusions", "report", "reminder", "transfer",
+                         "escalation", "transfer_notice", "answer_notice"}
     assert all(r["origin"] == "có sẵn" for r in rows.values())
     own = isolated / "mau"
     own.mkdir()
@@ -195,10 +235,10 @@ def test_bad_templates_and_outputs(cli, unit, session, isolated, db_path):
                                                    "--template", isolated / "mau.docx").stderr
     broken = bad_template(isolated / "cu-phap.docx", "{% if commune %} thiếu endif")
     err = cli.fail("doc", "plan", session, "-o", isolated / "x.docx", "--template", broken).stderr
-    assert "lỗi cú pháp trong mẫu" in err and str(broken) in err
+    assert "có lỗi cú pháp (thiếu thẻ đóng {% endif %})" in err and str(broken) in err
     assert "lỗi cú pháp" in cli.fail("doc", "check", broken, "--kind", "plan").stderr
     unknown = bad_template(isolated / "plan.docx", "{{ ten_la }}")
-    assert "trường không có: 'ten_la' is undefined" in cli.fail("doc", "plan", session, "-o", isolated / "x.docx",
+    assert "trường không có: \u201cten_la\u201d, ở đoạn: \u201c{{ ten_la }}\u201d" in cli.fail("doc", "plan", session, "-o", isolated / "x.docx",
                                                                  "--template", unknown).stderr
     assert "trường không có: ten_la" in cli.fail("doc", "check", unknown).stderr
     assert "không tồn tại" in cli.fail("doc", "plan", session, "-o", isolated / "khong-co" / "x.docx").stderr
@@ -214,6 +254,7 @@ def test_public_dossier_has_no_personal_data(cli, demo, isolated):
     conn = sqlite3.connect(demo)
     people = conn.execute("SELECT name, phone, address FROM petitioners WHERE is_organisation = 0").fetchall()
     conn.close()
+    cli("doc", "minutes", "2023-KHOENON", "-o", isolated / "bb.docx")  # issued: its bytes hold the names
     cli("dossier", "export", "2023-KHOENON", "-o", isolated / "cong-khai.zip", "--public", "--as-of", "2023-10-20")
     with zipfile.ZipFile(isolated / "cong-khai.zip") as z:
         names = z.namelist()
@@ -258,7 +299,8 @@ def test_full_dossier_copies_issued_documents(cli, demo, isolated):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_converts_every_kind(cli, demo, isolated):
     files = generate_all(cli, isolated)
-    result = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(isolated / "pdf"),
+    profile = f"-env:UserInstallation={(isolated / 'lo-profile').as_uri()}"  # never the user's own profile
+    result = subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(isolated / "pdf"),
                              *map(str, files.values())], capture_output=True, timeout=300)
     assert result.returncode == 0, result.stderr
     for path in files.values():

@@ -56,7 +56,9 @@ def print_moved(moved: list[dict]) -> None:
 def init(
     unit: Annotated[str, typer.Option("--unit", help="Tên đơn vị tổ chức, ví dụ \"Đảng ủy xã Khoen On\".")],
     level: Annotated[Level, typer.Option("--level", help="Cấp: tinh | huyen | xa.")] = Level.xa,
-    parent: Annotated[Optional[str], typer.Option("--parent", help="Cơ quan cấp trên trực tiếp.")] = None,
+    superior: Annotated[Optional[str], typer.Option("--superior", help="Dòng cấp trên ở tiêu đề văn bản, ví dụ \"ĐẢNG BỘ TỈNH LAI CHÂU\" (Đảng); UBND để trống.")] = None,
+    escalate_to: Annotated[Optional[str], typer.Option("--escalate-to", help="Cơ quan cấp trên nhận kiến nghị vượt thẩm quyền, ví dụ \"Tỉnh ủy Lai Châu\".")] = None,
+    parent: Annotated[Optional[str], typer.Option("--parent", hidden=True, help="Cũ: như --escalate-to; dòng cấp trên ở tiêu đề suy ra từ đó.")] = None,
     place: Annotated[Optional[str], typer.Option("--place", help="Địa danh ghi trên văn bản (mặc định lấy từ tên đơn vị).")] = None,
     symbol: Annotated[Optional[str], typer.Option("--symbol", help="Ký hiệu văn bản: ĐU, HU, UBND…")] = None,
     style: Annotated[Optional[Style], typer.Option("--style", help="Thể thức văn bản: party (Đảng) | state (Nhà nước).")] = None,
@@ -75,7 +77,9 @@ def init(
     values = {
         "unit.name": unit,
         "unit.level": level.value,
-        "unit.parent": parent,
+        "unit.escalate_to": escalate_to or parent,
+        "unit.superior": superior if superior is not None else (
+            settings.superior_from(parent, chosen_style) if parent and not settings.get(db, "unit.superior") else None),
         "unit.place": place or (None if settings.get(db, "unit.place") else _guess_place(clean(unit))),
         "unit.symbol": symbol or (None if settings.get(db, "unit.symbol") else ("ĐU" if chosen_style == "party" else "UBND")),
         "unit.style": chosen_style,

@@ -258,7 +258,7 @@ def notify(
 def escalate(
     pid: IdArg,
     reason: Annotated[str, typer.Option("--reason", help="Vì sao vượt thẩm quyền.")],
-    to: Annotated[str, typer.Option("--to", help="Cơ quan cấp trên (mặc định unit.parent).")] = "",
+    to: Annotated[str, typer.Option("--to", help="Cơ quan cấp trên (mặc định: thiết lập unit.escalate_to).")] = "",
     doc_number: Annotated[str, typer.Option("--doc-number", help="Số văn bản trình.")] = "",
     doc_date: Annotated[Optional[str], typer.Option("--doc-date", help="Ngày văn bản (mặc định hôm nay).")] = None,
     as_of: AsOfOpt = None,

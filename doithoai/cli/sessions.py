@@ -57,6 +57,13 @@ def create(
     secretary: Annotated[str, typer.Option("--secretary", help="Thư ký.")] = "",
     title: Annotated[str, typer.Option("--title", help="Tiêu đề (mặc định sinh từ tên xã).")] = "",
     code: Annotated[str, typer.Option("--code", help="Mã tự đặt (mặc định NĂM-ten-xa).")] = "",
+    chair_name: Annotated[Optional[str], typer.Option("--chair-name", help="Họ tên người chủ trì (ký biên bản).")] = None,
+    chair_position: Annotated[Optional[str], typer.Option("--chair-position", help="Chức vụ người chủ trì, ví dụ \"Bí thư Huyện ủy\".")] = None,
+    secretary_name: Annotated[Optional[str], typer.Option("--secretary-name", help="Họ tên thư ký (ký biên bản).")] = None,
+    secretary_position: Annotated[Optional[str], typer.Option("--secretary-position", help="Chức vụ thư ký.")] = None,
+    officials: Annotated[Optional[str], typer.Option("--officials", help="Đại biểu dự: \"Họ tên, chức vụ; Họ tên, chức vụ\".")] = None,
+    citizens: Annotated[Optional[int], typer.Option("--citizens", help="Số công dân dự hội nghị.")] = None,
+    end_time: Annotated[Optional[str], typer.Option("--end-time", help="Giờ kết thúc, HH:MM.")] = None,
     fmt: RecordFormatOpt = RecordFmt.table,
 ) -> None:
     """Tạo cuộc đối thoại; các mốc thời hạn được tính theo lịch ngày làm việc."""
@@ -66,7 +73,10 @@ def create(
     db = open_db()
     with transaction(db):
         s = sessions.create(db, commune=commune, date=as_date(date, "ngày đối thoại"), time=time, location=location,
-                            chair=chair, secretary=secretary, title=title, code=code)
+                            chair=chair, secretary=secretary, title=title, code=code, chair_name=chair_name,
+                            chair_position=chair_position, secretary_name=secretary_name,
+                            secretary_position=secretary_position, officials=officials, citizens_present=citizens,
+                            end_time=end_time)
     info(f"Đã tạo cuộc đối thoại số {s['id']} ({s['code']}).")
     _print_session(s, fmt.value)
 
@@ -143,6 +153,13 @@ def edit(
     secretary: Annotated[Optional[str], typer.Option("--secretary", help="Thư ký mới.")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Tiêu đề mới.")] = None,
     commune: Annotated[Optional[str], typer.Option("--commune", help="Xã (phường, thị trấn) mới.")] = None,
+    chair_name: Annotated[Optional[str], typer.Option("--chair-name", help="Họ tên người chủ trì (ký biên bản).")] = None,
+    chair_position: Annotated[Optional[str], typer.Option("--chair-position", help="Chức vụ người chủ trì, ví dụ \"Bí thư Huyện ủy\".")] = None,
+    secretary_name: Annotated[Optional[str], typer.Option("--secretary-name", help="Họ tên thư ký (ký biên bản).")] = None,
+    secretary_position: Annotated[Optional[str], typer.Option("--secretary-position", help="Chức vụ thư ký.")] = None,
+    officials: Annotated[Optional[str], typer.Option("--officials", help="Đại biểu dự: \"Họ tên, chức vụ; Họ tên, chức vụ\".")] = None,
+    citizens: Annotated[Optional[int], typer.Option("--citizens", help="Số công dân dự hội nghị.")] = None,
+    end_time: Annotated[Optional[str], typer.Option("--end-time", help="Giờ kết thúc, HH:MM.")] = None,
 ) -> None:
     """Sửa thông tin; đổi ngày sẽ tính lại mọi thời hạn và in những thời hạn thay đổi."""
     from doithoai import sessions
@@ -152,7 +169,10 @@ def edit(
     db = open_db()
     with transaction(db):
         s, moved = sessions.edit(db, ref, date=as_date(date, "ngày đối thoại"), time=time, location=location,
-                                 chair=chair, secretary=secretary, title=title, commune=commune)
+                                 chair=chair, secretary=secretary, title=title, commune=commune, chair_name=chair_name,
+                                 chair_position=chair_position, secretary_name=secretary_name,
+                                 secretary_position=secretary_position, officials=officials,
+                                 citizens_present=citizens, end_time=end_time)
     info(f"Đã sửa cuộc đối thoại {s['code']}.")
     if date is not None:
         print_moved(moved)
