@@ -200,7 +200,7 @@ def reminder(
               agency_id=a["id"], agency=a["code"], as_of=now, level=level, key_suffix=f":{now.isoformat()}")
 
 
-PetitionArg = Annotated[int, typer.Argument(help="Số kiến nghị.", metavar="ID")]
+PetitionArg = Annotated[int, typer.Argument(help="Số kiến nghị.", metavar="ID", autocompletion=complete_petition)]
 
 
 def _petition_in(pid: int, statuses: tuple[str, ...], hint: str) -> None:

@@ -482,8 +482,8 @@ def duplicates(
 
 @app.command("merge")
 def merge(
-    keep: Annotated[int, typer.Argument(help="Kiến nghị giữ lại.", metavar="GIỮ")],
-    other: Annotated[int, typer.Argument(help="Kiến nghị trùng, được gộp vào GIỮ.", metavar="TRÙNG")],
+    keep: Annotated[int, typer.Argument(help="Kiến nghị giữ lại.", metavar="GIỮ", autocompletion=complete_petition)],
+    other: Annotated[int, typer.Argument(help="Kiến nghị trùng, được gộp vào GIỮ.", metavar="TRÙNG", autocompletion=complete_petition)],
     as_of: AsOfOpt = None,
 ) -> None:
     """Gộp kiến nghị trùng: TRÙNG đóng ở trạng thái 'Trùng, đã gộp' và trỏ tới GIỮ; cả hai còn trong lịch sử."""
