@@ -221,7 +221,9 @@ def fit(columns: list[Col], cells: list[list[str]], width: int | None) -> tuple[
     if width is None or sum(full) + len(SEP) * (len(columns) - 1) <= width:
         return list(columns), full, []
     natural = {c.key: max([_header_width(c), *map(len, col)]) for c, col in zip(columns, cells)}
-    shown, hidden = list(columns), []
+    # too wide: columns with nothing in them go first (an empty e-mail column says nothing)
+    hidden = [c for c, col in zip(columns, cells) if not any(col)]
+    shown = [c for c in columns if c not in hidden] or list(columns)
     while True:
         widths = [natural[c.key] for c in shown]
         seps = len(SEP) * (len(shown) - 1)

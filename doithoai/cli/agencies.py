@@ -13,8 +13,9 @@ from doithoai.cli._output import Col, emit, info
 
 app = group("Cơ quan, đơn vị được giao trả lời kiến nghị.")
 COLUMNS = [
-    Col("code", "Mã"), Col("name", "Tên cơ quan, đơn vị"), Col("kind", "Loại"), Col("email", "Thư điện tử"),
-    Col("head", "Thủ trưởng"), Col("aliases", "Tên gọi khác", table=False), Col("active", "Hoạt động", "bool"),
+    Col("code", "Mã", "code", priority=10), Col("name", "Tên cơ quan, đơn vị", priority=9), Col("kind", "Loại", priority=2),
+    Col("email", "Thư điện tử", priority=4), Col("head", "Thủ trưởng", priority=3),
+    Col("aliases", "Tên gọi khác", table=False), Col("active", "Hoạt động", "bool", priority=5),
 ]
 CodeArg = Annotated[str, typer.Argument(help="Mã cơ quan, ví dụ TNMT.", autocompletion=complete_agency)]
 

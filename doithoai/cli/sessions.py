@@ -38,12 +38,13 @@ def _labels():
 
 def columns() -> list[Col]:
     return [
-        Col("id", "Số", "int"), Col("code", "Mã"), Col("commune", "Xã/phường"), Col("date", "Ngày", "date"),
-        Col("time", "Giờ"), Col("location", "Địa điểm", table=False), Col("chair", "Chủ trì", table=False),
-        Col("status", "Trạng thái", labels=_labels()),
-        Col("notice_by", "Hạn gửi giấy mời", "date"), Col("review_by", "Hạn TB kết luận", "date"),
-        Col("answer_due", "Hạn trả lời", "date"), Col("complex_answer_due", "Hạn vụ phức tạp", "date"),
-        Col("petitions", "Kiến nghị", "int"), Col("open_petitions", "Chưa xong", "int"),
+        Col("id", "Số", "int", priority=10), Col("code", "Mã", "code", priority=9),
+        Col("commune", "Xã/phường", priority=6), Col("date", "Ngày", "date", priority=9),
+        Col("time", "Giờ", "code", priority=2), Col("location", "Địa điểm", table=False),
+        Col("chair", "Chủ trì", table=False), Col("status", "Trạng thái", labels=_labels(), priority=7),
+        Col("notice_by", "Hạn gửi giấy mời", "date", priority=3), Col("review_by", "Hạn TB kết luận", "date", priority=4),
+        Col("answer_due", "Hạn trả lời", "date", priority=8), Col("complex_answer_due", "Hạn vụ phức tạp", "date", priority=1),
+        Col("petitions", "Kiến nghị", "int", priority=8), Col("open_petitions", "Chưa xong", "int", priority=8),
     ]
 
 
