@@ -8,7 +8,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import ColumnsOpt, Fmt, FormatOpt, LimitOpt, ListFmt, ListFormatOpt, OutputOpt, complete_agency, group, open_db
+from doithoai.cli._options import (
+    ColumnsOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
+    OutputOpt,
+    complete_agency,
+    group,
+    open_db,
+)
 from doithoai.cli._output import Col, emit, info
 
 app = group("Cơ quan, đơn vị được giao trả lời kiến nghị.")

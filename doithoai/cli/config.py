@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import ColumnsOpt, Fmt, FormatOpt, LimitOpt, ListFmt, ListFormatOpt, OutputOpt, group, open_db
+from doithoai.cli._options import ColumnsOpt, LimitOpt, ListFmt, ListFormatOpt, OutputOpt, group, open_db
 from doithoai.cli._output import Col, emit, info, out
 
 app = group("Xem và sửa thiết lập của đơn vị và quy tắc thời hạn.")

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from doithoai.cli._errors import EXIT_OVERDUE
-from doithoai.cli._options import AsOfOpt, ColumnsOpt, LimitOpt, ListFmt, ListFormatOpt, OutputOpt, RecordFmt, RecordFormatOpt, complete_agency, complete_session, group, open_db, today
+from doithoai.cli._options import (
+    AsOfOpt,
+    ColumnsOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
+    OutputOpt,
+    RecordFmt,
+    RecordFormatOpt,
+    complete_agency,
+    complete_session,
+    group,
+    open_db,
+    today,
+)
 from doithoai.cli._output import Col, emit, out
 
 app = group("Báo cáo theo dõi: quá hạn, sắp đến hạn, theo cơ quan, tổng hợp.")

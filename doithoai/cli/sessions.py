@@ -9,8 +9,6 @@ import typer
 from doithoai.cli._options import (
     AsOfOpt,
     ColumnsOpt,
-    Fmt,
-    FormatOpt,
     LimitOpt,
     ListFmt,
     ListFormatOpt,
