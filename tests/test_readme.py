@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[1]
 README = ROOT / "README.md"
 EXAMPLES = ROOT / "examples"
@@ -62,6 +64,35 @@ def cron(home: Path) -> list[tuple[str, set[int]]]:
     return lines
 
 
+def mail_server():
+    """A local SMTP server (aiosmtpd) that accepts every message, standing in for the office's."""
+    import socket
+
+    controller_module = pytest.importorskip("aiosmtpd.controller")
+
+    class Accept:
+        async def handle_DATA(self, server, session, envelope):
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = controller_module.Controller(Accept(), hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller
+
+
+def mail_setup(port: int) -> list[str]:
+    """What an office sets once before mailing reminders (README, Gửi thư đôn đốc), pointed at the
+    local server: the SMTP settings and an address for every agency."""
+    settings = {"mail.host": "127.0.0.1", "mail.port": str(port), "mail.security": "none",
+                "mail.sender": "vanphong@example.vn", "mail.office": "vanphong@example.vn", "mail.pdf": "no"}
+    codes = ("doithoai agency list -f json --columns code | "
+             "python3 -c 'import json, sys; print(\" \".join(r[\"code\"] for r in json.load(sys.stdin)))'")
+    return [*(f"doithoai -q config set {key} {value}" for key, value in settings.items()),
+            f"for c in $({codes}); do doithoai -q agency edit $c --email $c@example.vn; done"]
+
+
 def run_script(steps: list[tuple[str, set[int]]], home: Path, cwd: Path) -> list[tuple[str, int, str]]:
     """Run the steps in one bash; returns (command, exit code, output) of each."""
     script = []
@@ -86,6 +117,8 @@ def test_readme_walkthrough_and_cron_run_as_written(tmp_path):
     shutil.copytree(EXAMPLES, work)
     steps = [(command, {0}) for command in walkthrough()]
     assert len(steps) > 40
+    server = mail_server()  # the office's mail server, as `remind --send` in the cron section needs one
+    steps += [(command, {0}) for command in mail_setup(server.port)]
     steps += cron(home)
     failures = []
     for (command, code, output), (_c, expected) in zip(run_script(steps, home, work), steps):
@@ -93,6 +126,7 @@ def test_readme_walkthrough_and_cron_run_as_written(tmp_path):
             failures.append(f"$ {command}\n→ {code}\n{output}")
         elif " -q " in command and output:  # cron mails whatever a job prints
             failures.append(f"$ {command}\nprinted under -q:\n{output}")
+    server.stop()
     assert not failures, "\n\n".join(failures)
 
 

@@ -25,6 +25,7 @@ COLUMNS = [
     Col("code", "Mã", "code", priority=10), Col("name", "Tên cơ quan, đơn vị", priority=9), Col("kind", "Loại", priority=2),
     Col("email", "Thư điện tử", priority=4), Col("head", "Thủ trưởng", priority=3),
     Col("aliases", "Tên gọi khác", table=False), Col("active", "Hoạt động", "bool", priority=5),
+    Col("head_email", "Thư thủ trưởng", table=False),
 ]
 CodeArg = Annotated[str, typer.Argument(help="Mã cơ quan, ví dụ TNMT.", autocompletion=complete_agency)]
 
@@ -77,6 +78,7 @@ def edit(
     email: Annotated[Optional[str], typer.Option("--email", help="Thư điện tử nhận đôn đốc.")] = None,
     head: Annotated[Optional[str], typer.Option("--head", help="Người đứng đầu.")] = None,
     aliases: Annotated[Optional[str], typer.Option("--aliases", help="Tên viết tắt, tên khác (phân cách bằng dấu phẩy); thay toàn bộ.")] = None,
+    head_email: Annotated[Optional[str], typer.Option("--head-email", help="Thư điện tử của thủ trưởng: nhận thư đôn đốc khi đã nhắc nhiều lần.")] = None,
 ) -> None:
     """Sửa thông tin một cơ quan."""
     from doithoai import agencies
@@ -84,7 +86,7 @@ def edit(
 
     db = open_db()
     with transaction(db):
-        row = agencies.edit(db, code, name=name, kind=kind, email=email, head=head, aliases=aliases)
+        row = agencies.edit(db, code, name=name, kind=kind, email=email, head=head, aliases=aliases, head_email=head_email)
     info(f"Đã sửa cơ quan {row['code']}.")
 
 

@@ -121,6 +121,6 @@ def set_(key: Annotated[str, typer.Argument(help="Khóa thiết lập, xem `conf
     with transaction(db):
         old, new = settings.set_value(db, key, value)
         moved = deadlines.recompute(db) if key.startswith("deadline.") and old != new else []
-    out(f"{key} = {new}")
+    info(f"{key} = {new}")  # a confirmation, silenced by -q
     if key.startswith("deadline."):
         print_moved(moved)

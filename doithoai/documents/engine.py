@@ -23,6 +23,15 @@ from doithoai.errors import DoithoaiError
 from doithoai.fileio import write_atomic
 
 
+class IssueRefused(DoithoaiError):
+    """Issuing is refused, and one way round it is a choice the caller may offer (`option`:
+    "allow_unassigned" or "draft"); the CLI names its flag."""
+
+    def __init__(self, message: str, hint: str, option: str):
+        super().__init__(message, hint)
+        self.option = option
+
+
 # Both notices to a petitioner share one template.
 TEMPLATE_FILES = {"transfer_notice": "notice", "answer_notice": "notice"}
 
@@ -239,8 +248,8 @@ def _require_issuable(path: Path, kind: str) -> None:
     missing = sorted(need - used)
     if missing:
         labels = {"number_line": "số văn bản (number_line)", "signer_name": "khối chữ ký (signer_name)"}
-        raise DoithoaiError(f"Mẫu {path} thiếu {', '.join(labels[m] for m in missing)}; không ban hành được.",
-                            "Thêm trường đó vào mẫu, hoặc tạo bản nháp không số bằng --draft.")
+        raise IssueRefused(f"Mẫu {path} thiếu {', '.join(labels[m] for m in missing)}; không ban hành được.",
+                           "Thêm trường đó vào mẫu.", "draft")
 
 
 # -- numbering and the register ------------------------------------------------------------
@@ -357,9 +366,9 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
         waiting = unassigned(db, session_id, doc_date)
         if waiting:
             ids = ", ".join(str(r["id"]) for r in waiting[:30]) + (" …" if len(waiting) > 30 else "")
-            raise DoithoaiError(f"{len(waiting)} kiến nghị chưa giao cơ quan nào và chưa được trả lời: số {ids}.",
-                                "Giao cơ quan (`doithoai petition assign ID MÃ`) hoặc ghi trả lời trước khi ban hành "
-                                "thông báo kết luận; nếu vẫn muốn ban hành, thêm --allow-unassigned.")
+            raise IssueRefused(f"{len(waiting)} kiến nghị chưa giao cơ quan nào và chưa được trả lời: số {ids}.",
+                               "Giao cơ quan hoặc ghi trả lời cho các kiến nghị đó trước khi ban hành thông báo kết luận.",
+                               "allow_unassigned")
     recorded = _recorded_letter(db, kind, petition_id)
     if recorded and recorded["doc_number"] and not reissue:
         # the clerk recorded the letter's number with the action: print that very number
@@ -371,6 +380,9 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
     else:
         number, text, series = None, "", str(doc_date.year)
     context = build(db, kind, doc_date=doc_date, number_text=text, **context_args)
+    if kind == "reminder" and not context["petitions"]:
+        raise DoithoaiError(f"{context['agency_name']} không có kiến nghị quá hạn đến ngày {context['as_of']}; "
+                            "không có gì để đôn đốc.", "Xem các kiến nghị quá hạn trong báo cáo quá hạn.")
     data = render_bytes(template_path, context, _properties(db, kind, doc_date))
     sha = write_atomic(out_path, data)
     now = now_utc()
@@ -418,12 +430,6 @@ def _properties(db, kind: str, doc_date: dt.date) -> dict:
 
     created = dt.datetime.combine(doc_date, dt.time(8, 0))
     return {"author": settings.get(db, "unit.name"), "title": TITLES[kind], "created": created}
-
-
-def issued_content(db, document_id: int) -> bytes | None:
-    """The .docx bytes as issued (stored in the register since m007); None for older rows."""
-    row = db.execute("SELECT content FROM documents WHERE id = ?", [document_id]).fetchone()
-    return bytes(row[0]) if row and row[0] is not None else None
 
 
 def register_rows(db, year: int | None = None, kind: str | None = None) -> list[dict]:
