@@ -13,7 +13,7 @@ from doithoai.cli import COMMANDS, app, load_command
 ENGLISH = ["Usage:", "Options:", "Commands:", "Arguments:", "Show this message", "[default:", "required]",
            "[OPTIONS]", "COMMAND [ARGS]", "env var", "<str>", "<int>", "<path>", "TEXT", "INTEGER", "PATH",
            "Did you mean", "Possible options", "(s)", "Error:", "Try '", "Missing ", "No such", "Invalid value",
-           " DATE", " FILE", " DIR", " SESSION", " ID ", "KEEP", "OTHER", "BATCH", " CODE"]
+           " DATE", " FILE", " DIR", " SESSION", " ID ", "KEEP", "OTHER", "BATCH", " CODE", "ADDRESS"]
 
 
 def walk(command, path=()):
@@ -359,7 +359,7 @@ def test_every_listing_has_limit_columns_and_xlsx():
     listings = [("petition", "list"), ("report", "overdue"), ("report", "due-soon"), ("report", "agency"),
                 ("session", "list"), ("session", "speakers"), ("agency", "list"), ("field", "list"), ("log",),
                 ("calendar", "list"), ("doc", "register"), ("config", "show"), ("import", "list"),
-                ("petition", "duplicates")]
+                ("petition", "duplicates"), ("mail", "log")]
     commands = dict(all_commands())
     for path in listings:
         options = {opt for p in commands[path].params for opt in p.opts}
