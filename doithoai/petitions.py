@@ -48,26 +48,21 @@ ACTION_LABELS = {
 
 
 def parse_source(value: str | None) -> str:
-    if not value:
-        return "phieu-dang-ky"
-    key = slug(value)
-    key = _SOURCE_SYNONYMS.get(key, key)
-    if key in SOURCES:
-        return key
-    for code, label in SOURCES.items():
-        if slug(label) == key:
-            return code
-    raise DoithoaiError(
-        f"Nguồn '{value}' không hợp lệ.",
-        "Chọn một trong: " + ", ".join(f"{k} ({v})" for k, v in SOURCES.items()) + ".",
-    )
+    from doithoai.vocabulary import code_for
+
+    return code_for(value, SOURCES, "Nguồn", _SOURCE_SYNONYMS) if value else "phieu-dang-ky"
 
 
 def parse_urgency(value: str | None) -> str:
-    key = slug(value or "thuong")
-    if key in URGENCIES:
-        return key
-    raise DoithoaiError(f"Mức độ '{value}' không hợp lệ.", "Chọn thuong, cap-thiet hoặc khan.")
+    from doithoai.vocabulary import code_for
+
+    return code_for(value, URGENCIES, "Mức độ") if value else "thuong"
+
+
+def parse_status(value: str) -> str:
+    from doithoai.vocabulary import code_for
+
+    return code_for(value, statuses.LABELS, "Trạng thái")
 
 
 def check_text(value: str, what: str, *, required: bool = True, limit: int = MAX_CONTENT) -> str:
@@ -170,11 +165,8 @@ def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | N
               overdue: bool = False, search: str | None = None) -> list[dict]:
     where, params = scope(db, session, field)
     if status:
-        if status not in statuses.LABELS:
-            raise DoithoaiError(f"Trạng thái '{status}' không hợp lệ.",
-                                "Chọn một trong: " + ", ".join(f"{k} ({v})" for k, v in statuses.LABELS.items()) + ".")
         where.append("p.status = ?")
-        params.append(status)
+        params.append(parse_status(status))
     else:  # withdrawn and merged petitions are listed only when asked for by status
         where.append(statuses.counted_sql("p"))
     if agency:

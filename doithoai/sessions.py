@@ -6,7 +6,7 @@ import datetime as dt
 
 from doithoai import deadlines, settings, statuses
 from doithoai.db import log_event, now_utc
-from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
+from doithoai.errors import DoithoaiError, InvalidTransition, NotFound, OpenPetitions
 from doithoai.text import clean, parse_time, slug, vn_date
 
 STATUSES = ("planned", "notice_sent", "held", "reviewed", "closed", "cancelled")
@@ -97,6 +97,10 @@ def create(db, *, commune: str, date: dt.date, time: str = "", location: str = "
 
 
 def list_all(db, status: str | None = None) -> list[dict]:
+    if status:
+        from doithoai.vocabulary import code_for
+
+        status = code_for(status, STATUS_LABELS, "Trạng thái cuộc đối thoại")
     where, params = ("WHERE s.status = ?", [status]) if status else ("", [])
     return list(db.query(
         f"""SELECT s.*, COUNT(p.id) AS petitions,
@@ -182,15 +186,16 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
     if to == "reviewed" and on > dt.date.fromisoformat(current["review_by"]):
         warnings.append(f"Thông báo kết luận ngày {vn_date(on)}, quá hạn {vn_date(current['review_by'])}.")
     if to == "closed":
-        open_count = db.execute(
-            f"SELECT COUNT(*) FROM petitions p WHERE p.session_id = ? AND {statuses.open_sql('p')}", [current["id"]]
-        ).fetchone()[0]
-        if open_count:
-            raise InvalidTransition(
-                f"Còn {open_count} kiến nghị của cuộc đối thoại {current['code']} chưa được trả lời, chuyển hoặc trình cấp trên.",
-                f"Xem bằng `doithoai petition list --session {current['code']} --status assigned` "
-                "và hoàn tất trước khi kết thúc hồ sơ.",
-            )
+        blocking = list(db.query(
+            f"""SELECT p.id, p.status, p.due_on, a.code AS lead_agency
+                 FROM petitions p
+                 LEFT JOIN assignments x ON x.petition_id = p.id AND x.active = 1 AND x.role = 'lead'
+                 LEFT JOIN agencies a ON a.id = x.agency_id
+                WHERE p.session_id = ? AND {statuses.open_sql('p')} ORDER BY p.id""", [current["id"]]))
+        if blocking:
+            raise OpenPetitions(
+                f"Còn {len(blocking)} kiến nghị của cuộc đối thoại {current['code']} chưa được trả lời, chuyển hoặc "
+                "trình cấp trên.", blocking, "Giải quyết từng kiến nghị dưới đây rồi kết thúc hồ sơ.")
     db.execute(f"UPDATE sessions SET status = ?, {column} = ? WHERE id = ?", [to, on.isoformat(), current["id"]])
     log_event(db, f"session.{to}", "sessions", current["id"], {"status": current["status"]},
               {"status": to, column: on.isoformat()})

@@ -213,3 +213,20 @@ def normalise_phone(value: object | None) -> str:
 def mask_name(name: str) -> str:
     """'Lò Văn Thắng' → 'L. V. T.' for public exports."""
     return " ".join(part[0] + "." for part in clean(name).split()) if name else ""
+
+
+# Output side: control characters that reach a terminal or a file are shown, never obeyed —
+# C0 and C1 controls, DEL, and the bidirectional marks/overrides/isolates that can make text
+# read backwards. Newline and tab are kept (a cell drops them separately).
+_UNSAFE_OUTPUT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_control(match: re.Match) -> str:
+    code = ord(match.group())
+    # C0 as \x1b; DEL, C1 and the rest as \u009b: a JSON string printed through out() stays valid JSON
+    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """Text with every control character except newline and tab written out as an escape (\\x1b)."""
+    return _UNSAFE_OUTPUT.sub(_escape_control, text)
