@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from doithoai.db import log_event, now_utc
+from doithoai import lookup
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.text import clean, fold
 
@@ -74,11 +75,53 @@ def get(db, code: str) -> dict:
     return next(iter(db.query("SELECT * FROM agencies WHERE id = ?", [row[0]])))
 
 
+_ABBREVIATIONS = (("ubnd", "uy ban nhan dan"), ("hdnd", "hoi dong nhan dan"), ("mttq", "mat tran to quoc"),
+                  ("vp", "van phong"), ("tt", "trung tam"))
+
+
+def _agency_forms(text: str) -> list[str]:
+    """Written forms of an agency a clerk reads as one: "TN&MT", "TN-MT", "TN và MT" → "tnmt";
+    "LĐ-TB&XH" → "ldtbxh"; "Phòng TN&MT" → also without "phòng"."""
+    key = fold(text)
+    forms = [key]
+    for short, long in _ABBREVIATIONS:  # "UBND xã" is how "Ủy ban nhân dân xã" is written
+        if re.search(rf"\b{short}\b", key):
+            forms.append(re.sub(rf"\b{short}\b", long, key))
+        if long in key:
+            forms.append(key.replace(long, short))
+    squeezed = re.sub(r"\s*(&|-|/|\bva\b)\s*", "", key).replace(".", "").replace(" ", "")
+    forms.append(squeezed)
+    for generic in ("phong ", "so ", "co quan ", "don vi ", "ban "):
+        if key.startswith(generic):
+            rest = key[len(generic):]
+            forms += [rest, re.sub(r"\s*(&|-|/|\bva\b)\s*", "", rest).replace(".", "").replace(" ", "")]
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def match_agency(rows: list[dict], text: str) -> tuple[dict | None, list[dict]]:
+    """An exact code always wins (TNMT, tnmt), then an exact name or alias; then the written
+    forms ("TN&MT", "LĐ-TB&XH"); "UBND xã" resolves to the one agency that is a commune's
+    people's committee. Ambiguous text gives the candidates, never a silent pick."""
+    forms = _agency_forms(text)
+    by_code = [r for r in rows if fold(r["code"]).replace(" ", "") in forms]
+    if len(by_code) == 1:
+        return by_code[0], []
+    if len(by_code) > 1:
+        return None, by_code
+    for form in forms:
+        exact = [r for r in rows if form == r["name_fold"]
+                 or form in {fold(a) for a in (r.get("aliases") or "").split(",") if a.strip()}
+                 or form in {re.sub(r"[^a-z0-9]", "", fold(a)) for a in (r.get("aliases") or "").split(",") if a.strip()}]
+        if len(exact) == 1:
+            return exact[0], []
+        if exact:
+            return None, exact
+    return lookup.find(rows, text)
+
+
 def resolve(db, query: str, active_only: bool = True) -> dict:
     """The agency a person means: an exact code always wins, then names, aliases and the
     written forms a clerk reads as one ("TN&MT", "LĐ-TB&XH", "UBND xã"); ambiguity is refused."""
-    from doithoai.intake import match_agency
-
     rows = list_all(db, include_inactive=not active_only)
     match, candidates = match_agency(rows, query)
     if match:

@@ -46,13 +46,13 @@ def overrides(db) -> list[Override]:
 def load_calendar(db) -> WorkCalendar:
     """The calendar for this database, built once per connection and revision."""
     rev = calendar_rev(db)
-    cached = getattr(db, "_calendar", None)
+    cached = db.calendar  # declared on db.Database: one cache per connection
     if cached is not None and cached[0] == rev:
         return cached[1]
     first = db.execute("SELECT MIN(date) FROM sessions").fetchone()[0]
     first_year = min(int(first[:4]) if first else 2023, 2023)
     cal = WorkCalendar(overrides(db), first_year=first_year, table=cached_vn_holidays)
-    db._calendar = (rev, cal)
+    db.calendar = (rev, cal)
     return cal
 
 

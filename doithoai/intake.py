@@ -15,10 +15,11 @@ import re
 import uuid
 from typing import Callable
 
-from doithoai import fields, lookup
+from doithoai import agencies, fields, lookup
 from doithoai.db import now_utc
 from doithoai.errors import DoithoaiError
 from doithoai.text import clean, fold, fold_clean, normalise_phone, parse_date
+from doithoai.vocabulary import parse_source, parse_urgency
 
 MAX_CONTENT = 20_000
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -67,8 +68,6 @@ class Vocabulary:
     the speaking numbers already taken."""
 
     def __init__(self, db, session: dict, source: str | None = None):
-        from doithoai.petitions import parse_source
-
         self.db = db
         self.session = session
         self.source = parse_source(source) if source else None
@@ -92,12 +91,10 @@ class Vocabulary:
     def agency(self, text: str) -> tuple[str | None, list[str]]:
         """(code, []) when the text names one active agency; (None, candidate codes) otherwise."""
         if self._agencies is None:
-            from doithoai import agencies
-
             self._agencies = agencies.list_all(self.db, include_inactive=False)
         key = fold(text)
         if key not in self.agency_by_text:
-            match, candidates = match_agency(self._agencies, text)
+            match, candidates = agencies.match_agency(self._agencies, text)
             self.agency_by_text[key] = (match["code"] if match else None, [c["code"] for c in candidates])
         return self.agency_by_text[key]
 
@@ -111,50 +108,6 @@ class Vocabulary:
             return f"thứ tự phát biểu {order} đã dành cho {self._speakers[order]}"
         self._speakers[order] = where
         return None
-
-
-_ABBREVIATIONS = (("ubnd", "uy ban nhan dan"), ("hdnd", "hoi dong nhan dan"), ("mttq", "mat tran to quoc"),
-                  ("vp", "van phong"), ("tt", "trung tam"))
-
-
-def _agency_forms(text: str) -> list[str]:
-    """Written forms of an agency a clerk reads as one: "TN&MT", "TN-MT", "TN và MT" → "tnmt";
-    "LĐ-TB&XH" → "ldtbxh"; "Phòng TN&MT" → also without "phòng"."""
-    key = fold(text)
-    forms = [key]
-    for short, long in _ABBREVIATIONS:  # "UBND xã" is how "Ủy ban nhân dân xã" is written
-        if re.search(rf"\b{short}\b", key):
-            forms.append(re.sub(rf"\b{short}\b", long, key))
-        if long in key:
-            forms.append(key.replace(long, short))
-    squeezed = re.sub(r"\s*(&|-|/|\bva\b)\s*", "", key).replace(".", "").replace(" ", "")
-    forms.append(squeezed)
-    for generic in ("phong ", "so ", "co quan ", "don vi ", "ban "):
-        if key.startswith(generic):
-            rest = key[len(generic):]
-            forms += [rest, re.sub(r"\s*(&|-|/|\bva\b)\s*", "", rest).replace(".", "").replace(" ", "")]
-    return list(dict.fromkeys(f for f in forms if f))
-
-
-def match_agency(rows: list[dict], text: str) -> tuple[dict | None, list[dict]]:
-    """An exact code always wins (TNMT, tnmt), then an exact name or alias; then the written
-    forms ("TN&MT", "LĐ-TB&XH"); "UBND xã" resolves to the one agency that is a commune's
-    people's committee. Ambiguous text gives the candidates, never a silent pick."""
-    forms = _agency_forms(text)
-    by_code = [r for r in rows if fold(r["code"]).replace(" ", "") in forms]
-    if len(by_code) == 1:
-        return by_code[0], []
-    if len(by_code) > 1:
-        return None, by_code
-    for form in forms:
-        exact = [r for r in rows if form == r["name_fold"]
-                 or form in {fold(a) for a in (r.get("aliases") or "").split(",") if a.strip()}
-                 or form in {re.sub(r"[^a-z0-9]", "", fold(a)) for a in (r.get("aliases") or "").split(",") if a.strip()}]
-        if len(exact) == 1:
-            return exact[0], []
-        if exact:
-            return None, exact
-    return lookup.find(rows, text)
 
 
 def match_field(rows: list[dict], text: str) -> dict | None:
@@ -223,8 +176,6 @@ def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str],
               today: dt.date | None = None) -> tuple[dict | None, list[str]]:
     """One petition's raw values (field → value as typed or read) → (data, []) when valid,
     (None, problems) when not; each problem starts with `loc(field)`."""
-    from doithoai.petitions import parse_source, parse_urgency
-
     problems: list[str] = []
     text: dict[str, str] = {}
     for fieldname, raw in values.items():  # every cell once: control characters, NFC, spaces, length

@@ -82,7 +82,7 @@ def touched_mark(db) -> int:
 
 def seal(db, start: int, user: str | None = None) -> int:
     """Seal the rows touched after `start` (inside the caller's open transaction). Returns the count."""
-    from doithoai.db import log_event
+    from doithoai.events import log_event
 
     touched = touched_since(db, start)
     if not touched:
@@ -132,7 +132,7 @@ def parse_anchor(text: str) -> dict:
 def append_anchor(db_path, anchor: dict, source: str, **extra) -> None:
     """Append one line to the anchors file (owner-only). Best effort: the commit has happened;
     a missing anchor is reported by the next `db check`, never silently ignored."""
-    from doithoai.db import now_utc
+    from doithoai.events import now_utc
 
     path = anchors_path(db_path)
     if path is None:

@@ -13,22 +13,10 @@ from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.intake import CONTROL as _CONTROL  # one definition, in the intake path
 from doithoai.intake import MAX_CONTENT
-from doithoai.text import clean, fold, slug, vn_date
+from doithoai.text import clean, fold, vn_date
+# reports.py and cli/petitions.py read the vocabulary here too
+from doithoai.vocabulary import SOURCES, URGENCIES, parse_source, parse_urgency  # noqa: F401
 
-SOURCES = {
-    "phieu-dang-ky": "Phiếu đăng ký",
-    "mttq": "MTTQ",
-    "doan-the": "Đoàn thể",
-    "dai-bieu": "Đại biểu dân cử",
-    "thong-tin": "Phương tiện thông tin",
-    "tai-hoi-nghi": "Tại hội nghị",
-}
-_SOURCE_SYNONYMS = {
-    "phieu": "phieu-dang-ky", "mat-tran": "mttq", "uy-ban-mttq": "mttq", "doan-the-chinh-tri-xa-hoi": "doan-the",
-    "dai-bieu-dan-cu": "dai-bieu", "dbdc": "dai-bieu", "phuong-tien-thong-tin": "thong-tin", "bao-chi": "thong-tin",
-    "hoi-nghi": "tai-hoi-nghi",
-}
-URGENCIES = {"thuong": "Thường", "cap-thiet": "Cấp thiết", "khan": "Khẩn"}
 ACTION_LABELS = {
     "answer_meeting": "Trả lời tại hội nghị",
     "answer_written": "Trả lời bằng văn bản",
@@ -45,29 +33,6 @@ ACTION_LABELS = {
     "merge": "Gộp vào kiến nghị trùng",
     "unmerge": "Tách khỏi kiến nghị đã gộp",
 }
-
-
-def parse_source(value: str | None) -> str:
-    if not value:
-        return "phieu-dang-ky"
-    key = slug(value)
-    key = _SOURCE_SYNONYMS.get(key, key)
-    if key in SOURCES:
-        return key
-    for code, label in SOURCES.items():
-        if slug(label) == key:
-            return code
-    raise DoithoaiError(
-        f"Nguồn '{value}' không hợp lệ.",
-        "Chọn một trong: " + ", ".join(f"{k} ({v})" for k, v in SOURCES.items()) + ".",
-    )
-
-
-def parse_urgency(value: str | None) -> str:
-    key = slug(value or "thuong")
-    if key in URGENCIES:
-        return key
-    raise DoithoaiError(f"Mức độ '{value}' không hợp lệ.", "Chọn thuong, cap-thiet hoặc khan.")
 
 
 def check_text(value: str, what: str, *, required: bool = True, limit: int = MAX_CONTENT) -> str:

@@ -178,11 +178,11 @@ def test_party_header_and_numbering_through_the_term(cli, unit, session, isolate
 def test_settings_migrate_from_the_single_parent(isolated):
     import sqlite3
 
-    from doithoai.db import connect
+    from doithoai.base import open_base
     from doithoai.migrations import NAMES
 
     path = isolated / "old.db"
-    db = connect(path)
+    db = open_base(path)
     conn = sqlite3.connect(path)
     conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('m007_issued_documents')")
     conn.execute("ALTER TABLE documents DROP COLUMN content")
@@ -193,7 +193,7 @@ def test_settings_migrate_from_the_single_parent(isolated):
     conn.commit()
     conn.close()
     del db
-    db = connect(path)
+    db = open_base(path)
     values = dict(db.execute("SELECT key, value FROM settings").fetchall())
     assert values["unit.superior"] == "ĐẢNG BỘ TỈNH LAI CHÂU" and values["unit.escalate_to"] == "Tỉnh uỷ Lai Châu"
     assert "unit.parent" not in values and "m007_issued_documents" in NAMES

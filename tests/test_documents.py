@@ -136,7 +136,7 @@ def test_an_issued_document_is_reproduced_or_reissued_never_repointed(cli, demo,
 def test_issued_content_is_the_issued_bytes(cli, demo, isolated):
     import sqlite3
 
-    from doithoai.db import connect
+    from doithoai.base import open_base
     from doithoai.documents.engine import issued_content
 
     cli("doc", "report", "2023-KHOENON", "-o", isolated / "bc.docx", "--date", "2023-10-20")
@@ -144,7 +144,7 @@ def test_issued_content_is_the_issued_bytes(cli, demo, isolated):
     doc_id = conn.execute("SELECT id FROM documents WHERE kind = 'report'").fetchone()[0]
     conn.close()
     (isolated / "bc.docx").write_bytes(b"edited by hand")
-    db = connect(demo)
+    db = open_base(demo)
     data = issued_content(db, doc_id)
     assert data is not None and data.startswith(b"PK") and issued_content(db, 999) is None
     (isolated / "copy.docx").write_bytes(data)

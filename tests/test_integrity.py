@@ -151,10 +151,10 @@ def test_backup_manifest_carries_the_anchor(cli, base, isolated):
 
 
 def test_incremental_check_is_bounded_by_what_changed(cli, base, db_path):
-    from doithoai.db import connect
+    from doithoai.base import open_base
     from doithoai.maintenance import check
 
-    db = connect(db_path)
+    db = open_base(db_path)
     result = check(db)
     assert result["problems"] == [] and result["from_event"] > 0  # started from the last verified anchor
     assert check(db, full=True)["from_event"] == 0
@@ -229,10 +229,10 @@ def test_foreign_sqlite_file_is_refused(cli, isolated):
 def test_backup_does_not_block_a_writer(cli, base, db_path, isolated, monkeypatch):
     """Backup in steps; a writer on another connection commits while it runs."""
     from doithoai import maintenance
-    from doithoai.db import connect
+    from doithoai.base import open_base
 
     monkeypatch.setattr(maintenance, "BACKUP_STEP_PAGES", 1)
-    db = connect(db_path)
+    db = open_base(db_path)
     waits = []
 
     def writer():
