@@ -32,17 +32,22 @@ def full_text(path: Path) -> str:
     return "\n".join(p.text for p in all_paragraphs(Document(path)))
 
 
+STATE_UNIT_STEPS = (
+    ("init", "--unit", "Ủy ban nhân dân xã Khoen On", "--level", "xa", "--place", "Khoen On",
+     "--escalate-to", "UBND huyện Than Uyên", "--signer-on-behalf", "TM. ỦY BAN NHÂN DÂN",
+     "--signer-title", "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "--signer-name", "Hoàng Văn Pọm"),
+    ("agency", "add", "KT", "Phòng Kinh tế"),
+    ("agency", "add", "DLTU", "Điện lực Than Uyên"),
+    ("session", "create", "--commune", "xã Khoen On", "--date", "2026-03-12", "--time", "08:00",
+     "--location", "Hội trường UBND xã", "--chair", "Chủ tịch UBND xã", "--chair-name", "Lò Văn Minh",
+     "--chair-position", "Chủ tịch UBND xã", "--secretary-name", "Vì Thị Hoa", "--secretary-position",
+     "Công chức Văn phòng - Thống kê", "--citizens", "95", "--end-time", "11:30"),
+)
+
+
 @pytest.fixture
-def state_unit(cli, isolated):
-    cli("init", "--unit", "Ủy ban nhân dân xã Khoen On", "--level", "xa", "--place", "Khoen On",
-        "--escalate-to", "UBND huyện Than Uyên", "--signer-on-behalf", "TM. ỦY BAN NHÂN DÂN",
-        "--signer-title", "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "--signer-name", "Hoàng Văn Pọm")
-    cli("agency", "add", "KT", "Phòng Kinh tế")
-    cli("agency", "add", "DLTU", "Điện lực Than Uyên")
-    cli("session", "create", "--commune", "xã Khoen On", "--date", "2026-03-12", "--time", "08:00",
-        "--location", "Hội trường UBND xã", "--chair", "Chủ tịch UBND xã", "--chair-name", "Lò Văn Minh",
-        "--chair-position", "Chủ tịch UBND xã", "--secretary-name", "Vì Thị Hoa", "--secretary-position",
-        "Công chức Văn phòng - Thống kê", "--citizens", "95", "--end-time", "11:30")
+def state_unit(cli, templates, db_path):
+    templates.copy("state-unit", STATE_UNIT_STEPS, db_path)
     return "2026-xa-khoen-on"
 
 
@@ -320,12 +325,6 @@ def test_rendered_party_documents(cli, demo_db, isolated):
         [on] = [i for i, p in enumerate(pages) if "PHÓ BÍ THƯ" in p]
         assert "Lê Thị Kim Ngân" in pages[on]
 
-
-@pytest.fixture
-def demo_db(cli, isolated, monkeypatch):
-    cli("demo", isolated / "demo")
-    monkeypatch.setenv("DOITHOAI_DB", str(isolated / "demo" / "doithoai.db"))
-    return isolated / "demo" / "doithoai.db"
 
 
 def test_report_figures_agree_with_report_summary(cli, demo_db, isolated):

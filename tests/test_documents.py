@@ -17,10 +17,8 @@ KINDS = ["plan", "invitation", "form", "minutes", "conclusions", "report"]
 
 
 @pytest.fixture
-def demo(cli, isolated, monkeypatch):
-    cli("demo", isolated / "demo")
-    monkeypatch.setenv("DOITHOAI_DB", str(isolated / "demo" / "doithoai.db"))
-    return isolated / "demo" / "doithoai.db"
+def demo(demo_db):
+    return demo_db
 
 
 def text_of(path: Path) -> str:
@@ -296,6 +294,7 @@ def test_full_dossier_copies_issued_documents(cli, demo, isolated):
     assert "đã có" in cli.fail("dossier", "export", "2023-KHOENON", "-o", isolated / "hoso").stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_converts_every_kind(cli, demo, isolated):
     files = generate_all(cli, isolated)

@@ -48,6 +48,7 @@ def count(db: Path) -> int:
         conn.close()
 
 
+@pytest.mark.slow
 def test_import_killed_at_random_moments_leaves_none_or_all(base, big_csv, tmp_path):
     pristine = tmp_path / "pristine.db"
     shutil.copyfile(base, pristine)
