@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from doithoai.db import log_event, now_utc
+from doithoai.db import log_event
 from doithoai import lookup
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.text import clean, fold
@@ -72,7 +72,7 @@ def get(db, code: str) -> dict:
     row = db.execute("SELECT id FROM agencies WHERE code = ?", [clean(code).upper()]).fetchone()
     if not row:
         return resolve(db, code, active_only=False)
-    return next(iter(db.query("SELECT * FROM agencies WHERE id = ?", [row[0]])))
+    return db.row("SELECT * FROM agencies WHERE id = ?", [row[0]])
 
 
 _ABBREVIATIONS = (("ubnd", "uy ban nhan dan"), ("hdnd", "hoi dong nhan dan"), ("mttq", "mat tran to quoc"),
@@ -148,10 +148,7 @@ def add(db, code: str, name: str, kind: str = "", email: str = "", head: str = "
         )
     row = {"code": code, "name": name, "name_fold": fold(name), "kind": clean(kind),
            "email": _check_email(email), "head": clean(head), "aliases": fold(aliases)}
-    row["id"] = db.execute(
-        "INSERT INTO agencies (code, name, name_fold, kind, email, head, aliases) VALUES (?,?,?,?,?,?,?)",
-        [row[k] for k in ("code", "name", "name_fold", "kind", "email", "head", "aliases")],
-    ).lastrowid
+    row["id"] = db.insert("agencies", row)
     log_event(db, "agency.add", "agencies", row["id"], None, {k: row[k] for k in COLUMNS})
     return row
 
@@ -183,8 +180,7 @@ def edit(db, code: str, **changes) -> dict:
     return {**current, **updates}
 
 
-def set_active(db, code: str, active: bool, reassign_to: str | None = None,
-               today: dt.date | None = None) -> dict:
+def set_active(db, code: str, active: bool, *, today: dt.date, reassign_to: str | None = None) -> dict:
     """Activate or deactivate. An agency that still holds open petitions is deactivated only
     with `reassign_to`: its active assignments pass to that agency (same role, same due date)."""
     from doithoai import deadlines, statuses
@@ -206,7 +202,7 @@ def set_active(db, code: str, active: bool, reassign_to: str | None = None,
         target = resolve(db, reassign_to)
         if target["id"] == current["id"]:
             raise DoithoaiError("Cơ quan nhận lại trùng với cơ quan ngừng hoạt động.", "Chọn một cơ quan khác.")
-        on = (today or dt.date.fromisoformat(now_utc()[:10])).isoformat()
+        on = today.isoformat()
         for pid in held:
             for x in db.query("SELECT * FROM assignments WHERE petition_id = ? AND agency_id = ? AND active = 1",
                               [pid, current["id"]]):
@@ -217,11 +213,10 @@ def set_active(db, code: str, active: bool, reassign_to: str | None = None,
                     continue  # the target already takes part with this role or leads
                 if already:  # it supported and now leads
                     db.execute("UPDATE assignments SET active = 0 WHERE id = ?", [already[0]])
-                db.execute(
-                    "INSERT INTO assignments (petition_id, agency_id, role, due_on, due_rule, manual_due, calendar_rev, "
-                    "assigned_on) VALUES (?,?,?,?,?,?,?,?)",
-                    [pid, target["id"], x["role"], x["due_on"], x["due_rule"] + f" (nhận lại từ {current['code']})",
-                     x["manual_due"], x["calendar_rev"], on])
+                db.insert("assignments", {
+                    "petition_id": pid, "agency_id": target["id"], "role": x["role"], "due_on": x["due_on"],
+                    "due_rule": x["due_rule"] + f" (nhận lại từ {current['code']})", "manual_due": x["manual_due"],
+                    "calendar_rev": x["calendar_rev"], "assigned_on": on})
             moved.append(pid)
         deadlines.refresh_petition_due(db, f"id IN ({','.join('?' * len(moved))})", moved)
     db.execute("UPDATE agencies SET active = ? WHERE id = ?", [int(active), current["id"]])

@@ -131,11 +131,8 @@ def ensure_shipped(db) -> None:
         return
     for day, kind, reason, source, since in OVERRIDES:
         if since > seen:
-            db.execute(
-                "INSERT OR IGNORE INTO calendar_overrides (date, kind, reason, source, shipped, created_at) "
-                "VALUES (?,?,?,?,1,?)",
-                [day.isoformat(), kind, reason, source, now_utc()],
-            )
+            db.insert("calendar_overrides", {"date": day.isoformat(), "kind": kind, "reason": reason,
+                                             "source": source, "shipped": 1, "created_at": now_utc()}, or_ignore=True)
     settings.put(db, "calendar.shipped", str(SHIPPED_VERSION))
     _bump_rev(db)
 
@@ -270,10 +267,8 @@ def add_override(db, day: dt.date, kind: str, reason: str, source: str = "") -> 
             f"Ngày {vn_date(day)} vốn đã là {state} ({cal.reason(day)}); điều chỉnh này không thay đổi gì.",
             "Kiểm tra lại ngày trong văn bản thông báo nghỉ/làm bù.",
         )
-    db.execute(
-        "INSERT INTO calendar_overrides (date, kind, reason, source, shipped, created_at) VALUES (?,?,?,?,0,?)",
-        [day.isoformat(), kind, reason, source, now_utc()],
-    )
+    db.insert("calendar_overrides", {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source,
+                                     "shipped": 0, "created_at": now_utc()})
     _bump_rev(db)
     log_event(db, "calendar.add", "calendar_overrides", None, None,
               {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source})
@@ -415,8 +410,8 @@ def import_overrides(db, path) -> list[dict]:
     if not items:
         raise DoithoaiError(f"{path}: không có dòng dữ liệu nào.", "Mỗi dòng: Ngày, Loại (nghỉ/làm bù), Lý do, Văn bản.")
     for day, kind, reason, source in items:
-        db.execute("INSERT INTO calendar_overrides (date, kind, reason, source, shipped, created_at) VALUES (?,?,?,?,0,?)",
-                   [day.isoformat(), kind, reason, source, now_utc()])
+        db.insert("calendar_overrides", {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source,
+                                         "shipped": 0, "created_at": now_utc()})
         log_event(db, "calendar.add", "calendar_overrides", None, None,
                   {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source})
     _bump_rev(db)

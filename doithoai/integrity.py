@@ -96,8 +96,7 @@ def seal(db, start: int, user: str | None = None) -> int:
     log_event(db, SEAL_ACTION, "row_seals", None, None,
               {"rows": len(entries), "sha256": seal_hash(entries), **({"by": user} if user else {})})
     event_id = db.execute("SELECT max(id) FROM events").fetchone()[0]
-    db.conn.executemany("INSERT INTO row_seals (event_id, tbl, row_id, digest) VALUES (?,?,?,?)",
-                        [(event_id, t, i, d) for t, i, d in entries])
+    db.insert_many("row_seals", ("event_id", "tbl", "row_id", "digest"), [(event_id, t, i, d) for t, i, d in entries])
     db.execute("DELETE FROM row_touched WHERE id > ?", [start])
     return len(entries)
 

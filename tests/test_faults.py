@@ -102,6 +102,7 @@ def test_two_writers_and_a_reader_lose_nothing(base, tmp_path):
     assert run("db", "check", db=base).returncode == 0
 
 
+@pytest.mark.slow  # a real process importing 30 000 rows until its file-size limit: ~20 s
 def test_full_disk_is_reported_and_nothing_is_damaged(base, big_csv):
     before = dump(base)
     wal = Path(str(base) + "-wal")
