@@ -109,7 +109,9 @@ class Templates:
                     "DOITHOAI_DB": None, "DOITHOAI_DEBUG": None}
 
     @functools.cache
-    def build(self, name: str, steps: tuple) -> Path:
+    def build(self, name: str, steps: tuple, make=None) -> tuple[Path, object]:
+        """The base after `steps` (commands as typed), then `make(cli)` for scenarios that
+        need what a command printed (ids); returns its path and what `make` returned."""
         path = self.folder / f"{name}.db"
         cli = Cli(env=self.env)
         if name == "demo":  # `doithoai demo FOLDER` makes FOLDER/doithoai.db
@@ -117,21 +119,36 @@ class Templates:
             path = self.folder / "demo" / "doithoai.db"
         for step in steps:
             cli("--db", path, *step)
+        made = make(BoundCli(cli, path)) if make else None
         cli("--db", self.folder / "closing.db", "db", "path")  # closes the connection to `path`
         conn = sqlite3.connect(path)
         try:  # everything into the main file: the copy is the file (and its anchors) alone
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
-        return path
+        return path, made
 
-    def copy(self, name: str, steps: tuple, target: Path) -> Path:
-        source = self.build(name, steps)
-        for suffix in ("", ".anchors"):
+    def copy(self, name: str, steps: tuple, target: Path, make=None):
+        """A fresh copy of the template at `target`; returns what its `make` returned."""
+        source, made = self.build(name, steps, make)
+        for suffix in ("", ".anchors", ".check"):
             if Path(str(source) + suffix).exists():
                 shutil.copy2(str(source) + suffix, str(target) + suffix)
         os.chmod(target, 0o600)
-        return target
+        return made
+
+
+class BoundCli:
+    """A Cli whose every command runs on one base (`--db PATH`), for building templates."""
+
+    def __init__(self, cli: Cli, path: Path):
+        self.cli, self.path = cli, path
+
+    def __call__(self, *args, code: int = 0):
+        return self.cli("--db", self.path, *args, code=code)
+
+    def json(self, *args):
+        return json.loads(self(*args, "-f", "json").stdout)
 
 
 @pytest.fixture(scope="session")
@@ -157,7 +174,8 @@ def session(unit, templates, db_path):
 def demo_db(isolated, templates, monkeypatch) -> Path:
     """The demo's base (`doithoai demo`, built once per run) as isolated/demo/doithoai.db."""
     (isolated / "demo").mkdir(mode=0o700)
-    path = templates.copy("demo", (), isolated / "demo" / "doithoai.db")
+    path = isolated / "demo" / "doithoai.db"
+    templates.copy("demo", (), path)
     monkeypatch.setenv("DOITHOAI_DB", str(path))
     return path
 

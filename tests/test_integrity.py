@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import add_petition
+from conftest import UNIT_STEPS, add_petition
 
 SQLITE3 = shutil.which("sqlite3")
 
@@ -30,7 +30,13 @@ def shell(db: Path, sql: str) -> None:
 
 
 @pytest.fixture
-def base(cli, unit, db_path):
+def base(templates, unit, db_path):
+    """The unit, a 2025 session and three petitions (one assigned, one answered), checked
+    once by `db check`: built once per run, copied for each test."""
+    return templates.copy("integrity-2025", UNIT_STEPS, db_path, make=_checked_2025)
+
+
+def _checked_2025(cli):
     cli("session", "create", "--commune", "Khoen On", "--date", "09/04/2025")  # answers due Tue 29/04/2025
     ids = [add_petition(cli, "2025-khoen-on", f"Người {i}", f"Nội dung {i}") for i in range(3)]
     cli("petition", "assign", ids[0], "TNMT")
