@@ -171,9 +171,8 @@ def _message(e: DoithoaiError, hint: bool = False) -> str:
     return e.message[0].lower() + e.message[1:] + (f" {e.hint}" if hint and e.hint else "")
 
 
-def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str], *,
-              section: str = "", section_loc: str = "", default_source: str = "phieu-dang-ky",
-              today: dt.date | None = None) -> tuple[dict | None, list[str]]:
+def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str], *, today: dt.date,
+              section: str = "", section_loc: str = "", default_source: str = "phieu-dang-ky") -> tuple[dict | None, list[str]]:
     """One petition's raw values (field → value as typed or read) → (data, []) when valid,
     (None, problems) when not; each problem starts with `loc(field)`."""
     problems: list[str] = []
@@ -223,7 +222,7 @@ def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str],
         except DoithoaiError as e:
             problems.append(f"{loc('registered_on')}: {_message(e)}")
         else:
-            if today and out["registered_on"] > today:
+            if out["registered_on"] > today:
                 problems.append(f"{loc('registered_on')}: ngày đăng ký {out['registered_on']:%d/%m/%Y} ở tương lai")
     try:
         out["source"] = parse_source(get("source")) if get("source") else (vocab.source or default_source)
