@@ -150,6 +150,9 @@ class BoundCli:
     def json(self, *args):
         return json.loads(self(*args, "-f", "json").stdout)
 
+    def fail(self, *args, code: int = 1):
+        return self.cli.fail("--db", self.path, *args, code=code)
+
 
 @pytest.fixture(scope="session")
 def templates(tmp_path_factory, cache_dir) -> Templates:

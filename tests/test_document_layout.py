@@ -58,8 +58,14 @@ def add(cli, session, name, address, content, *extra):
 
 
 @pytest.fixture
-def state_docs(cli, state_unit, isolated):
-    s = state_unit
+def state_docs(templates, db_path) -> dict[str, Path]:
+    """Every kind for a state unit's session, made once per run; the tests only read them."""
+    made = templates.copy("state-docs", STATE_UNIT_STEPS, db_path, make=_make_state_docs)
+    return {kind: Path(path) for kind, path in made.items()}
+
+
+def _make_state_docs(cli) -> dict[str, str]:
+    s = "2026-xa-khoen-on"
     ids = [add(cli, s, f"Lò Văn Thắng {i}", "Bản Nà Khương", f"Đề nghị sửa đường nội bản số {i}", "--speak")
            for i in range(1, 4)]
     cli("session", "notice", s, "--on", "2026-03-02", "--as-of", "2026-03-02")
@@ -68,7 +74,7 @@ def state_docs(cli, state_unit, isolated):
     cli("petition", "conclude", ids[0], "--text", "Giao KT phối hợp DLTU kiểm tra..", "--as-of", "2026-03-12")
     cli("petition", "answer", ids[1], "--at-meeting", "--summary", "Đã giải thích tại hội nghị", "--agency", "KT",
         "--resolved", "--as-of", "2026-03-12")
-    out = isolated / "vb"
+    out = cli.path.parent / "state-docs-vb"
     out.mkdir()
     # the third petition has no agency and no answer: the notice of conclusions is refused
     err = cli.fail("doc", "conclusions", s, "-o", out / "conclusions.docx", "--date", "2026-03-16").stderr
@@ -78,7 +84,7 @@ def state_docs(cli, state_unit, isolated):
     for kind in KINDS:
         files[kind] = out / f"{kind}.docx"
         cli("doc", kind, s, "-o", files[kind], *(() if kind == "minutes" else ("--date", "2026-03-16")))
-    return files
+    return {kind: str(path) for kind, path in files.items()}
 
 
 def test_state_header_and_number(state_docs):

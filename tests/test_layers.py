@@ -7,6 +7,7 @@ imports for a fast start live), so a circle hidden in a function body is caught 
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import doithoai
@@ -36,7 +37,8 @@ def _modules() -> dict[str, Path]:
     return found
 
 
-def graph() -> dict[str, set[str]]:
+@functools.cache
+def graph() -> dict[str, frozenset[str]]:
     modules = _modules()
 
     def known(name: str) -> str | None:
@@ -44,7 +46,7 @@ def graph() -> dict[str, set[str]]:
             name = name.rsplit(".", 1)[0]
         return name if name in modules else None
 
-    edges: dict[str, set[str]] = {}
+    edges: dict[str, frozenset[str]] = {}
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         deps: set[str] = set()
@@ -64,7 +66,7 @@ def graph() -> dict[str, set[str]]:
                 dep = known(target)
                 if dep and dep != name and dep != "doithoai":
                     deps.add(dep)
-        edges[name] = deps
+        edges[name] = frozenset(deps)
     return edges
 
 
