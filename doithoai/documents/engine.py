@@ -377,13 +377,12 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
     if existing:
         db.execute("UPDATE documents SET doc_key = ?, status = 'replaced', updated_at = ? WHERE id = ?",
                    [f"{key}#{existing['id']}", now, existing["id"]])
-    doc_id = db.execute(
-        """INSERT INTO documents (kind, doc_key, year, type_code, number, number_text, session_id, agency_id,
-               petition_id, doc_date, path, sha256, template, user, created_at, updated_at, content, status, series)
-           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'issued',?)""",
-        [kind, key, doc_date.year, TYPE_CODES[kind], number, text, session_id, agency_id, petition_id,
-         doc_date.isoformat(), str(out_path.resolve()), sha, str(Path(template_path).resolve()), os_user(), now, now, data,
-         series]).lastrowid
+    doc_id = db.insert("documents", {
+        "kind": kind, "doc_key": key, "year": doc_date.year, "type_code": TYPE_CODES[kind], "number": number,
+        "number_text": text, "session_id": session_id, "agency_id": agency_id, "petition_id": petition_id,
+        "doc_date": doc_date.isoformat(), "path": str(out_path.resolve()), "sha256": sha,
+        "template": str(Path(template_path).resolve()), "user": os_user(), "created_at": now, "updated_at": now,
+        "content": data, "status": "issued", "series": series})
     if existing:
         db.execute("UPDATE documents SET replaced_by = ? WHERE id = ?", [doc_id, existing["id"]])
     if recorded and text and recorded["doc_number"] != text:
