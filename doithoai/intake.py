@@ -284,10 +284,9 @@ def similar(a: str, b: str) -> bool:
     return a in b or b in a or len(wa & wb) / len(wa | wb) >= 0.6
 
 
-_INSERT = """
-    INSERT INTO petitions (session_id, petitioner_id, stable_key, form_no, content, content_fold, field_id, urgency,
-        source, registered_on, speak, speak_order, proposed_agency, status, due_on, batch_id, created_at)
-    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'new',?,?,?)"""
+_COLUMNS = ("session_id", "petitioner_id", "stable_key", "form_no", "content", "content_fold", "field_id", "urgency",
+            "source", "registered_on", "speak", "speak_order", "proposed_agency", "status", "due_on", "batch_id",
+            "created_at")
 
 _SAME_PERSON = """
     SELECT p.id, s.code, p.content_fold FROM petitioners pr
@@ -345,12 +344,12 @@ class Writer:
             # speak_order stays NULL for "registered to speak, no number": numbered in order at the end
             rows.append((s["id"], pid, key, data["form_no"], data["content"], content_fold, data["field_id"],
                          data["urgency"], data["source"], (data["registered_on"] or self.today).isoformat(),
-                         int(bool(data["speak"])), data["order"], data["proposed_agency"], s["answer_due"],
+                         int(bool(data["speak"])), data["order"], data["proposed_agency"], "new", s["answer_due"],
                          self.batch_id, self.now))
         self.pending = []
         if not rows:
             return
-        db.conn.executemany(_INSERT, rows)
+        db.insert_many("petitions", _COLUMNS, rows)
         self.new += len(rows)
         new_keys = [p[0] for p in people]
         ids = dict(db.execute(f"SELECT stable_key, id FROM petitions WHERE stable_key IN ({','.join('?' * len(new_keys))})",
@@ -367,8 +366,7 @@ class Writer:
                     self.duplicates.append({"id": pid, "earlier_id": other_id, "earlier_session": other_session})
                     flags.append((pid, other_id, self.now))
         if flags:
-            db.conn.executemany("INSERT OR IGNORE INTO duplicate_flags (petition_id, other_id, created_at) VALUES (?,?,?)",
-                                flags)
+            db.insert_many("duplicate_flags", ("petition_id", "other_id", "created_at"), flags, or_ignore=True)
 
     def finish(self) -> None:
         self.flush()
