@@ -248,23 +248,21 @@ def translate_sqlite_errors(path):
 
 
 @contextlib.contextmanager
-def transaction(db, rollback: bool = False):
+def transaction(db: Database, rollback: bool = False):
     """One write command = one transaction. BEGIN IMMEDIATE takes the write lock up front,
     so a concurrent writer waits (busy timeout) instead of failing half-way.
     rollback=True runs everything and then undoes it (--dry-run)."""
-    path = getattr(db, "path", "")
-    damaged = getattr(db, "damaged", None)
-    if damaged and not rollback:
+    path = db.path
+    if db.damaged and not rollback:
         raise DoithoaiError(
-            f"Tệp {path} không qua kiểm tra toàn vẹn ({damaged}); không ghi gì vào tệp hỏng.",
+            f"Tệp {path} không qua kiểm tra toàn vẹn ({db.damaged}); không ghi gì vào tệp hỏng.",
             "Khôi phục từ bản sao lưu gần nhất: `doithoai db restore TỆP --force` (tệp hỏng được giữ lại bên cạnh).")
-    if getattr(db, "read_only", None) and not rollback:
+    if db.read_only and not rollback:
         raise DoithoaiError(f"Không ghi được: {db.read_only}; chưa ghi gì.",
                             "Giải phóng dung lượng ổ đĩa rồi chạy lại.")
     with translate_sqlite_errors(path):
         db.conn.execute("BEGIN IMMEDIATE")
-        sealed = getattr(db, "sealed", False)
-        start = touched_mark(db.conn) if sealed else None
+        start = touched_mark(db.conn) if db.sealed else None
         head_before = db.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
     try:
         yield db
@@ -291,7 +289,6 @@ def _rollback(db) -> None:
     # SQLite may already have rolled back by itself (disk full, I/O error): do not mask the cause.
     if db.conn.in_transaction:
         db.conn.execute("ROLLBACK")
-
 
 
 def connect(path: Path | str, *, create: bool = True) -> Database:
