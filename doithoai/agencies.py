@@ -164,7 +164,7 @@ def edit(db, code: str, **changes) -> dict:
             if not value:
                 raise DoithoaiError("Tên cơ quan không được để trống.", "Bỏ --name nếu không muốn đổi tên.")
             updates["name_fold"] = fold(value)
-        elif key == "email":
+        elif key in ("email", "head_email"):  # head_email: added by migration m008 (mail reminders)
             value = _check_email(value)
         elif key == "aliases":
             value = fold(value)

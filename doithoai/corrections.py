@@ -20,15 +20,44 @@ from doithoai.text import clean, fold, normalise_phone, vn_date
 PERSONAL = ("name", "address", "phone")
 
 
-def issued_documents(db, petition_ids: list[int], session_id: int | None = None) -> list[dict]:
-    """Documents already issued that cite these petitions (their own, or their session's)."""
+def issued_documents(db, petition_ids: list[int], session_id: int | None = None, cites: list[str] = ()) -> list[dict]:
+    """Issued documents (not replaced) about these petitions or their session; with `cites`,
+    only those whose issued text contains one of these old values (a document kept before the
+    register stored its bytes is listed, as it cannot be read)."""
     if not petition_ids and session_id is None:
         return []
     marks = ",".join("?" * len(petition_ids)) or "NULL"
-    return list(db.query(
-        f"SELECT id, kind, number_text, doc_date, path FROM documents WHERE petition_id IN ({marks})"
-        + (" OR session_id = ?" if session_id is not None else "") + " ORDER BY id",
+    columns = {r[1] for r in db.execute("PRAGMA table_info(documents)")}
+    rows = list(db.query(
+        f"SELECT id, kind, number_text, doc_date, path{', content' if 'content' in columns else ''} FROM documents "
+        f"WHERE (petition_id IN ({marks})" + (" OR session_id = ?" if session_id is not None else "") + ")"
+        + (" AND status = 'issued'" if "status" in columns else "") + " ORDER BY id",
         [*petition_ids, *([session_id] if session_id is not None else [])]))
+    wanted = [fold(c) for c in cites if clean(c)]
+    out = []
+    for r in rows:
+        content = r.pop("content", None)
+        if wanted and content is not None:
+            text = fold(_docx_text(bytes(content)))
+            if not any(w in text for w in wanted):
+                continue
+        out.append(r)
+    return out
+
+
+def _docx_text(data: bytes) -> str:
+    import html
+    import io
+    import re
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            xml = z.read("word/document.xml").decode("utf-8", errors="replace")
+    except (zipfile.BadZipFile, KeyError):
+        return ""
+    xml = re.sub(r"</w:p>", " ", xml)
+    return html.unescape(re.sub(r"<[^>]+>", "", xml))
 
 
 # -- petition edit ---------------------------------------------------------------------------
@@ -110,7 +139,10 @@ def edit(db, today: dt.date, pid: int, **changes) -> dict:
         shared = _edit_person(db, p["petitioner_id"], new_person)
     log_event(db, "petition.edit", "petitions", p["id"], {k: v[0] for k, v in changed.items()},
               {**{k: v[1] for k, v in changed.items()}, **({"petitioner_fields": sorted(new_person)} if new_person else {})})
-    docs = issued_documents(db, [p["id"]], p["session_id"]) if ("content" in changed or new_person or "field_id" in changed) else []
+    old_values = [str(changed[k][0]) for k in ("content",) if k in changed] + [person[k] for k in new_person]
+    if "field_id" in changed and changed["field_id"][0]:
+        old_values.append(db.execute("SELECT name FROM fields WHERE id = ?", [changed["field_id"][0]]).fetchone()[0])
+    docs = issued_documents(db, [p["id"]], p["session_id"], cites=old_values) if old_values else []
     return {"id": p["id"], "changed": {k: v for k, v in changed.items()},
             "petitioner_changed": sorted(new_person), "other_petitions_of_petitioner": shared, "documents": docs}
 
@@ -129,7 +161,8 @@ def _edit_person(db, petitioner_id: int, new: dict) -> int:
                             f"Nếu là cùng một người, gộp bằng `doithoai petitioner merge {clash[0]} {petitioner_id}`.")
     db.execute("UPDATE petitioners SET name = ?, name_fold = ?, address = ?, phone = ? WHERE id = ?",
                [merged["name"], name_fold, merged["address"], merged["phone"], petitioner_id])
-    return db.execute("SELECT COUNT(*) - 1 FROM petitions WHERE petitioner_id = ?", [petitioner_id]).fetchone()[0]
+    return db.execute(f"SELECT COUNT(*) - 1 FROM petitions p WHERE p.petitioner_id = ? AND {statuses.counted_sql('p')}",
+                      [petitioner_id]).fetchone()[0]
 
 
 def edit_petitioner(db, petitioner_id: int, **changes) -> dict:
@@ -187,6 +220,7 @@ def withdraw(db, today: dt.date, pid: int, *, reason: str, mistake: bool = False
                                 "Không cần rút lại.")
     reason = check_text(reason, "Lý do rút")
     why = ("Nhập nhầm: " if mistake else "Rút đơn: ") + reason
+    statuses.check_move(p["id"], p["status"], "withdrawn")
     _action(db, p["id"], "withdraw", today, summary=why)
     db.execute("UPDATE petitions SET status = 'withdrawn', status_before = ?, set_aside_reason = ? WHERE id = ?",
                [p["status"], why, p["id"]])
@@ -202,8 +236,12 @@ def restore(db, today: dt.date, pid: int, *, reason: str) -> dict:
     if p["status"] != "withdrawn":
         raise InvalidTransition(f"Kiến nghị số {p['id']} không ở trạng thái đã rút.",
                                 "Chỉ khôi phục kiến nghị đã rút hoặc nhập nhầm.")
+    if p["stable_key"].startswith("undone:"):
+        raise InvalidTransition(f"Kiến nghị số {p['id']} thuộc một lô nhập đã hủy.",
+                                "Nhập lại tệp (đã sửa) vào đúng cuộc đối thoại thay vì khôi phục từng kiến nghị.")
     reason = check_text(reason, "Lý do khôi phục")
     back = p["status_before"] or "new"
+    statuses.check_move(p["id"], p["status"], back)
     _action(db, p["id"], "restore", today, summary=reason)
     db.execute("UPDATE petitions SET status = ?, status_before = NULL, set_aside_reason = '' WHERE id = ?", [back, p["id"]])
     log_event(db, "petition.restore", "petitions", p["id"], {"status": "withdrawn"}, {"status": back, "reason": reason})
@@ -242,6 +280,7 @@ def merge(db, today: dt.date, keep: int, other: int) -> dict:
         raise InvalidTransition(
             f"Kiến nghị số {b['id']} đã có kết quả ('{statuses.LABELS[b['status']]}'); không gộp vào kiến nghị khác được.",
             f"Gộp theo chiều ngược lại: giữ số {b['id']}, gộp số {a['id']}.")
+    statuses.check_move(b["id"], b["status"], "duplicate")
     _action(db, b["id"], "merge", today, summary=f"Trùng với kiến nghị số {a['id']}")
     db.execute("UPDATE petitions SET status = 'duplicate', status_before = ?, duplicate_of = ?, "
                "set_aside_reason = ? WHERE id = ?", [b["status"], a["id"], f"Trùng với kiến nghị số {a['id']}", b["id"]])
@@ -259,6 +298,7 @@ def unmerge(db, today: dt.date, pid: int) -> dict:
     if p["status"] != "duplicate":
         raise InvalidTransition(f"Kiến nghị số {p['id']} chưa được gộp vào kiến nghị nào.", "Không cần tách.")
     back = p["status_before"] or "new"
+    statuses.check_move(p["id"], p["status"], back)
     _action(db, p["id"], "unmerge", today, summary=f"Tách khỏi kiến nghị số {p['duplicate_of']}")
     db.execute("UPDATE petitions SET status = ?, status_before = NULL, duplicate_of = NULL, set_aside_reason = '' "
                "WHERE id = ?", [back, p["id"]])
@@ -293,7 +333,7 @@ def batches(db, session: str | None = None) -> list[dict]:
     rows = list(db.query(
         f"""SELECT b.id, b.created_at, b.file, b.sheet, s.code AS session, b.rows_read, b.rows_new, b.rows_present,
                    b.rows_duplicate, b.rows_rejected, b.user, b.undone_at, b.undone_by, b.undo_reason,
-                   (SELECT COUNT(*) FROM petitions p WHERE p.batch_id = b.id) AS petitions
+                   (SELECT COUNT(*) FROM petitions p WHERE p.batch_id = b.id AND {statuses.counted_sql('p')}) AS petitions
             FROM import_batches b JOIN sessions s ON s.id = b.session_id {where} ORDER BY b.id""", params))
     for r in rows:
         r["state"] = "undone" if r["undone_at"] else "imported"
@@ -322,8 +362,12 @@ def _acted_on(db, ids: list[int]) -> dict[int, list[str]]:
 
 
 def undo_import(db, batch_id: int, *, reason: str = "") -> dict:
-    """Remove a batch's petitions when none has been acted on beyond intake; the batch stays in
-    `import list` as undone and its file can be imported again."""
+    """Take a batch's petitions out when none has been acted on beyond intake; the batch stays in
+    `import list` as undone and its file can be imported again.
+
+    The petitions are set aside as withdrawn (reason: the undone batch), not deleted: their
+    numbers are never given to another petition, so the event log stays unambiguous. Their
+    identity keys and speaking numbers are released."""
     rows = db.query("SELECT b.*, s.code, s.status AS session_status FROM import_batches b "
                     "JOIN sessions s ON s.id = b.session_id WHERE b.id = ?", [batch_id])
     if not rows:
@@ -346,20 +390,19 @@ def undo_import(db, batch_id: int, *, reason: str = "") -> dict:
             "Rút từng kiến nghị đó bằng `doithoai petition withdraw ID --mistake --reason …`, "
             "hoặc sửa bằng `doithoai petition edit`; các kiến nghị còn lại giữ nguyên.")
     docs = issued_documents(db, [], b["session_id"])
+    why = f"Hủy lô nhập số {batch_id}" + (f": {clean(reason)}" if clean(reason) else "")
     if ids:
         for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):
             marks = ",".join("?" * len(chunk))
-            db.execute(f"DELETE FROM duplicate_flags WHERE petition_id IN ({marks}) OR other_id IN ({marks})", [*chunk, *chunk])
-            people = [r[0] for r in db.execute(f"SELECT DISTINCT petitioner_id FROM petitions WHERE id IN ({marks})", chunk)]
-            db.execute(f"DELETE FROM petitions WHERE id IN ({marks})", chunk)
-            if people:
-                pm = ",".join("?" * len(people))
-                db.execute(f"DELETE FROM petitioners WHERE id IN ({pm}) AND NOT EXISTS "
-                           "(SELECT 1 FROM petitions WHERE petitioner_id = petitioners.id)", people)
+            db.execute(f"UPDATE duplicate_flags SET state = 'unflagged', decided_at = ? WHERE state = 'open' AND "
+                       f"(petition_id IN ({marks}) OR other_id IN ({marks}))", [now_utc(), *chunk, *chunk])
+            db.execute(f"UPDATE petitions SET status = 'withdrawn', status_before = status, set_aside_reason = ?, "
+                       f"speak_order = NULL, stable_key = 'undone:' || ? || ':' || stable_key WHERE id IN ({marks})",
+                       [why, batch_id, *chunk])
     # the batch row stays (import list shows it as undone); its identity is released so the
     # same file can come again, into this session or the right one
     db.execute("UPDATE import_batches SET undone_at = ?, undone_by = ?, undo_reason = ?, "
                "sha256 = sha256 || '|undone:' || id WHERE id = ?", [now_utc(), os_user(), clean(reason), batch_id])
     log_event(db, "import.undo", "import_batches", batch_id, {"petitions": ids, "session": b["code"], "file": b["file"]},
-              {"petitions": [], "reason": clean(reason)})
+              {"petitions": [], "withdrawn": ids, "reason": clean(reason)})
     return {"id": batch_id, "file": b["file"], "session": b["code"], "removed": len(ids), "documents": docs}

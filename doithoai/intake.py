@@ -11,7 +11,9 @@ earlier petition of the same person are stored and *flagged* (`duplicate_flags`)
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import re
+import tempfile
 import uuid
 from typing import Callable
 
@@ -257,6 +259,73 @@ def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str],
 
 # -- the one writer ----------------------------------------------------------------------------
 
+_SPOOLED = ("name", "content", "address", "form_no", "proposed_agency", "field_id", "registered_on", "speak",
+            "order", "organisation", "phone", "source", "urgency")
+
+
+class Spool:
+    """Prepared rows between validation (no lock) and writing (lock held): packed with marshal a
+    thousand at a time, kept in memory up to BUDGET bytes (8 MiB, some 50,000 rows) and spilled to a temporary file
+    beyond, so that memory stays flat however long the file."""
+
+    SIZE = 1000
+    BUDGET = 8 << 20
+
+    def __init__(self):
+        self.buffer: list[tuple] = []
+        self.chunks: list[bytes] = []
+        self.held = 0
+        self.file = None
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def append(self, key: str, data: dict) -> None:
+        day = data["registered_on"]
+        self.buffer.append((key, *(day.isoformat() if k == "registered_on" and day else data[k] for k in _SPOOLED)))
+        self.count += 1
+        if len(self.buffer) >= self.SIZE:
+            self._pack()
+
+    def _pack(self) -> None:
+        blob = marshal.dumps(self.buffer)
+        self.buffer = []
+        if self.file is None and self.held + len(blob) <= self.BUDGET:
+            self.chunks.append(blob)
+            self.held += len(blob)
+            return
+        try:
+            if self.file is None:
+                self.file = tempfile.TemporaryFile()
+            marshal.dump(blob, self.file)
+        except OSError as e:
+            raise DoithoaiError(
+                f"Không ghi được tệp tạm khi đọc dữ liệu nhập ({e.strerror}): ổ đĩa đầy hoặc vượt giới hạn kích thước "
+                "tệp; mọi thay đổi của lệnh này đã được hủy, chưa ghi gì vào cơ sở dữ liệu.",
+                "Giải phóng dung lượng ổ đĩa (thư mục tạm, biến TMPDIR) rồi chạy lại.") from None
+
+    def __iter__(self):
+        for blob in self.chunks:
+            yield from (self._row(t) for t in marshal.loads(blob))
+        if self.file is not None:
+            self.file.seek(0)
+            while True:
+                try:
+                    blob = marshal.load(self.file)
+                except EOFError:
+                    break
+                yield from (self._row(t) for t in marshal.loads(blob))
+        yield from (self._row(t) for t in self.buffer)
+
+    @staticmethod
+    def _row(t: tuple) -> tuple[str, dict]:
+        data = dict(zip(_SPOOLED, t[1:]))
+        if data["registered_on"]:
+            data["registered_on"] = dt.date.fromisoformat(data["registered_on"])
+        return t[0], data
+
+
 def upsert_petitioner(db, name: str, name_fold: str, address: str, phone: str, is_org: bool) -> tuple[int, bool]:
     """(id, created). A petitioner is the same person when name and phone match, or, without a
     phone, name and address: two citizens with one name and different phones are two people."""
@@ -288,10 +357,12 @@ _COLUMNS = ("session_id", "petitioner_id", "stable_key", "form_no", "content", "
             "source", "registered_on", "speak", "speak_order", "proposed_agency", "status", "due_on", "batch_id",
             "created_at")
 
+# The same person: the same petitioner (one name and one phone, or one name and one address
+# without a phone), or one name and the same address under another phone.
 _SAME_PERSON = """
     SELECT p.id, s.code, p.content_fold FROM petitioners pr
     JOIN petitions p ON p.petitioner_id = pr.id JOIN sessions s ON s.id = p.session_id
-    WHERE pr.name_fold = ? AND (pr.id = ? OR (? <> '' AND pr.phone = ?) OR (? <> '' AND pr.address = ?))
+    WHERE pr.name_fold = ? AND (pr.id = ? OR (? <> '' AND pr.address = ?))
       AND p.id < ? AND p.status NOT IN ('withdrawn','duplicate')"""
 
 
@@ -335,12 +406,15 @@ class Writer:
             phone, address = data["phone"], data["address"]
             who = (name_fold, phone, "" if phone else address)
             pid = self.petitioners.get(who)
+            # a person seen for the first time, without an address, cannot repeat an earlier petition
+            check = True
             if pid is None:
-                pid, _created = upsert_petitioner(db, data["name"], name_fold, address, phone, data["organisation"])
+                pid, created = upsert_petitioner(db, data["name"], name_fold, address, phone, data["organisation"])
+                check = not created or bool(address)
                 if len(self.petitioners) >= 5000:  # a small cache, so memory stays flat however long the file
                     self.petitioners.clear()
                 self.petitioners[who] = pid
-            people.append((key, pid, name_fold, phone, address, content_fold, data["speak"] and data["order"] is None))
+            people.append((key, pid, name_fold, address, content_fold, data["speak"] and data["order"] is None, check))
             # speak_order stays NULL for "registered to speak, no number": numbered in order at the end
             rows.append((s["id"], pid, key, data["form_no"], data["content"], content_fold, data["field_id"],
                          data["urgency"], data["source"], (data["registered_on"] or self.today).isoformat(),
@@ -355,13 +429,15 @@ class Writer:
         ids = dict(db.execute(f"SELECT stable_key, id FROM petitions WHERE stable_key IN ({','.join('?' * len(new_keys))})",
                               new_keys).fetchall())
         flags = []
-        for key, petitioner_id, name_fold, phone, address, content_fold, unnumbered in people:
+        for key, petitioner_id, name_fold, address, content_fold, unnumbered, check in people:
             pid = ids[key]
             self.ids.append(pid)
             if unnumbered:
                 self.unnumbered.append(pid)
+            if not check:
+                continue
             for other_id, other_session, other_content in db.execute(
-                    _SAME_PERSON, [name_fold, petitioner_id, phone, phone, address, address, pid]):
+                    _SAME_PERSON, [name_fold, petitioner_id, address, address, pid]):
                 if similar(content_fold, other_content):
                     self.duplicates.append({"id": pid, "earlier_id": other_id, "earlier_session": other_session})
                     flags.append((pid, other_id, self.now))

@@ -2,7 +2,7 @@
 
 Each migration is a function registered with @migration; sqlite-utils' Migrations runs each
 in its own transaction and records it in `_sqlite_migrations`. sqlite-utils is imported only
-when something is pending (see db.connect), so this module stays cheap to import.
+when something is pending (see base.open_base), so this module stays cheap to import.
 """
 
 from __future__ import annotations
@@ -316,7 +316,6 @@ def m005_intake_and_corrections(db):
         ALTER TABLE import_batches ADD COLUMN undone_at TEXT;
         ALTER TABLE import_batches ADD COLUMN undone_by TEXT;
         ALTER TABLE import_batches ADD COLUMN undo_reason TEXT NOT NULL DEFAULT '';
-        CREATE INDEX petitions_batch ON petitions(batch_id);
         CREATE TABLE duplicate_flags (
             id          INTEGER PRIMARY KEY,
             petition_id INTEGER NOT NULL REFERENCES petitions(id),
@@ -342,6 +341,63 @@ def m005_intake_and_corrections(db):
         else:
             seen[sid].add(order)
     db.execute("CREATE UNIQUE INDEX petitions_speaker ON petitions(session_id, speak_order) WHERE speak_order IS NOT NULL")
+
+@migration
+def m008_mail_outbox(db):
+    # Reminders by e-mail. mail_outbox holds one row per message: queued in the transaction
+    # that writes the letter, then sent; a refused delivery stays 'failed' and is retried by
+    # the next run, so nothing is lost. target is 'agency' (one per agency per working day),
+    # 'office' (the unit's own daily reminder) or 'test'. due_notices remembers which petitions
+    # were already announced as due soon (once per petition). agencies.head_email: at the
+    # escalation steps the letter also goes to the head of the agency. The indexes keep a run
+    # proportional to what it reminds: an agency's overdue petitions by index, the history of
+    # only the petitions being reminded, and the pending queue.
+    db.executescript(
+        """
+        CREATE TABLE mail_outbox (
+            id            INTEGER PRIMARY KEY,
+            target        TEXT NOT NULL CHECK (target IN ('agency','office','test')),
+            agency_id     INTEGER REFERENCES agencies(id),
+            on_date       TEXT NOT NULL,
+            subject       TEXT NOT NULL,
+            body          TEXT NOT NULL,
+            attachments   TEXT NOT NULL DEFAULT '[]',
+            petition_ids  TEXT NOT NULL DEFAULT '[]',
+            escalated     INTEGER NOT NULL DEFAULT 0,
+            document_id   INTEGER REFERENCES documents(id),
+            status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','sent','failed')),
+            message_id    TEXT NOT NULL DEFAULT '',
+            recipients    TEXT NOT NULL DEFAULT '',
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            last_attempt_at TEXT,
+            sent_at       TEXT,
+            error         TEXT NOT NULL DEFAULT '',
+            claimed_at    TEXT,   -- a run is delivering it (two cron runs never send it twice)
+            created_at    TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX mail_outbox_once_a_day ON mail_outbox(target, IFNULL(agency_id, 0), on_date) WHERE target <> 'test';
+        CREATE INDEX mail_outbox_unsent ON mail_outbox(status) WHERE status <> 'sent';
+        CREATE TABLE mail_attempts (
+            id          INTEGER PRIMARY KEY,
+            outbox_id   INTEGER NOT NULL REFERENCES mail_outbox(id),
+            at          TEXT NOT NULL,
+            message_id  TEXT NOT NULL,
+            recipients  TEXT NOT NULL,
+            result      TEXT NOT NULL CHECK (result IN ('sent','failed')),
+            error       TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX mail_attempts_outbox ON mail_attempts(outbox_id);
+        CREATE TABLE due_notices (
+            petition_id INTEGER PRIMARY KEY REFERENCES petitions(id),
+            on_date     TEXT NOT NULL
+        );
+        ALTER TABLE agencies ADD COLUMN head_email TEXT NOT NULL DEFAULT '';
+        CREATE INDEX petitions_agency_due ON petitions(lead_agency_id, status, due_on);
+        CREATE INDEX reminders_day ON reminders(on_date, agency_id);
+        CREATE INDEX assignments_support ON assignments(petition_id, role, active, agency_id);
+        CREATE INDEX actions_written ON actions(kind, doc_date);
+        """
+    )
 
 
 @migration

@@ -183,7 +183,8 @@ def show(db, pid: int, as_of: dt.date) -> dict:
         [p["id"]],
     ))
     row["actions"] = list(db.query(
-        """SELECT x.kind, x.on_date, a.code AS agency, x.to_body, x.doc_number, x.doc_date, x.summary, x.resolved
+        """SELECT x.kind, x.on_date, a.code AS agency, x.to_body, x.doc_number, x.doc_date, x.summary, x.resolved,
+                  x.accepted
            FROM actions x LEFT JOIN agencies a ON a.id = x.agency_id WHERE x.petition_id = ? ORDER BY x.id""",
         [p["id"]],
     ))
@@ -197,6 +198,7 @@ def show(db, pid: int, as_of: dt.date) -> dict:
             a["to_body"] and f"đến {a['to_body']}",
             a["doc_number"] and f"văn bản số {a['doc_number']}" + (f" ngày {vn_date(a['doc_date'])}" if a["doc_date"] else ""),
             a["summary"],
+            {1: "người kiến nghị đồng ý", 0: "người kiến nghị không đồng ý"}.get(a["accepted"], ""),
         ) if x)
         timeline.append({"date": a["on_date"], "what": ACTION_LABELS[a["kind"]] + (f": {detail}" if detail else "")})
     row["timeline"] = sorted(timeline, key=lambda t: t["date"] or "")
@@ -231,6 +233,7 @@ def _action(db, pid: int, kind: str, on: dt.date, **values) -> None:
 
 
 def _set_status(db, p: dict, status: str, action: str, detail: dict | None = None) -> None:
+    statuses.check_move(p["id"], p["status"], status)
     db.execute("UPDATE petitions SET status = ? WHERE id = ?", [status, p["id"]])
     log_event(db, action, "petitions", p["id"], {"status": p["status"]}, {"status": status, **(detail or {})})
 
@@ -274,6 +277,7 @@ def assign(db, today: dt.date, pid: int, agency: str, support: list[str] = (), c
         db.insert("assignments", {"petition_id": p["id"], "agency_id": a["id"], "role": role, "due_on": due.isoformat(),
                                   "due_rule": due_rule, "manual_due": manual, "calendar_rev": rev,
                                   "assigned_on": today.isoformat()})
+    statuses.check_move(p["id"], p["status"], "assigned")
     db.execute("UPDATE petitions SET status = 'assigned', complex = ?, complex_reason = ? WHERE id = ?",
                [int(complex_), reason if complex_ else "", p["id"]])
     deadlines.refresh_petition_due(db, "id = ?", [p["id"]])

@@ -53,6 +53,24 @@ def _recipients_list(value: str) -> str:
     return "; ".join(x for x in items if x)
 
 
+def _port(value: str) -> str:
+    if not clean(value).isdigit() or not 1 <= int(value) <= 65535:
+        raise DoithoaiError(f"Cổng '{value}' không hợp lệ.", "Nhập số từ 1 đến 65535, ví dụ 587 (STARTTLS) hoặc 465 (SSL).")
+    return str(int(value))
+
+
+def _addresses(value: str) -> str:
+    """One or more e-mail addresses, comma-separated (empty allowed)."""
+    import re
+
+    items = [clean(x) for x in clean(value).replace(";", ",").split(",") if clean(x)]
+    for item in items:
+        if not re.match(r"^[^@\s<>,]+@[^@\s<>,]+\.[^@\s<>,]+$", item):
+            raise DoithoaiError(f"Địa chỉ thư điện tử '{item}' không hợp lệ.",
+                                "Ví dụ: vanphong@laichau.gov.vn; nhiều địa chỉ cách nhau bằng dấu phẩy.")
+    return ", ".join(items)
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -83,6 +101,18 @@ SETTINGS = [
     Setting("doc.numbering", "per-type", _choice("per-type", "shared"), "Đánh số: per-type (riêng từng loại) | shared (chung mọi loại)"),
     Setting("remind.interval_days", "5", _days, "Nhắc lại một kiến nghị sau ít nhất số ngày làm việc này"),
     Setting("remind.escalate_after", "2", _days, "Sau số lần nhắc này, văn bản đôn đốc gửi thủ trưởng, đồng gửi người chủ trì"),
+    Setting("remind.due_soon_days", "3", _days, "Báo trước cho cơ quan các kiến nghị sắp đến hạn trong số ngày làm việc này"),
+    Setting("remind.milestone_days", "3", _days, "Nhắc Văn phòng các mốc của cuộc đối thoại sắp đến hạn trong số ngày làm việc này"),
+    Setting("mail.host", "", _text, "Máy chủ gửi thư SMTP (ví dụ: mail.laichau.gov.vn)"),
+    Setting("mail.port", "587", _port, "Cổng SMTP: 587 (STARTTLS), 465 (SSL), 25"),
+    Setting("mail.security", "starttls", _choice("starttls", "ssl", "none"), "Mã hóa: starttls | ssl | none"),
+    Setting("mail.user", "", _text, "Tài khoản đăng nhập SMTP (để trống nếu máy chủ không yêu cầu)"),
+    Setting("mail.password_file", "", _text, "Tệp chứa mật khẩu SMTP, chỉ chủ sở hữu được đọc (chmod 600); hoặc đặt biến môi trường DOITHOAI_MAIL_PASSWORD"),
+    Setting("mail.sender", "", _addresses, "Địa chỉ người gửi (From)"),
+    Setting("mail.reply_to", "", _addresses, "Địa chỉ nhận thư trả lời (Reply-To)"),
+    Setting("mail.office", "", _addresses, "Thư của Văn phòng: nhận nhắc việc nội bộ (kiến nghị chưa giao, mốc cuộc đối thoại) và bản tóm tắt hằng ngày"),
+    Setting("mail.chair", "", _addresses, "Thư của văn phòng người chủ trì: đồng gửi khi đôn đốc vượt remind.escalate_after lần"),
+    Setting("mail.pdf", "auto", _choice("auto", "no"), "Đính kèm cả bản PDF (auto: khi có LibreOffice) | no"),
     Setting("deadline.notice_days", "7", _days, "Gửi giấy mời/thông báo trước hội nghị (số ngày)"),
     Setting("deadline.notice_unit", "working", _choice("working", "calendar"), "Đơn vị: working (ngày làm việc) | calendar (ngày lịch)"),
     Setting("deadline.review_days", "5", _days, "Rút kinh nghiệm, thông báo kết luận sau hội nghị (số ngày)"),
@@ -97,7 +127,7 @@ SETTINGS = [
 # Recipient lists ("Nơi nhận") a unit edits once; items separated by ';'. The archive line
 # ("Lưu: VT" / "Lưu Văn phòng …") is added by the tool, and the unit itself is never listed.
 RECIPIENT_DEFAULTS = {
-    "plan": "Thường trực cấp ủy, HĐND, UBND; Ủy ban MTTQ Việt Nam và các tổ chức chính trị - xã hội; "
+    "plan": "Thường trực cấp ủy; Thường trực HĐND; Ủy ban MTTQ Việt Nam và các tổ chức chính trị - xã hội; "
             "Các cơ quan, đơn vị liên quan",
     "invitation": "Như trên",
     "conclusions": "Ủy ban MTTQ Việt Nam và các tổ chức chính trị - xã hội (để giám sát); Các cơ quan, đơn vị được giao",
@@ -143,6 +173,10 @@ def put(db, key: str, value: str) -> None:
 def set_value(db, key: str, value: str) -> tuple[str, str]:
     """Validate and store one user setting; returns (old, new). Caller holds the transaction."""
     setting = BY_KEY.get(key)
+    if key == "unit.parent":  # one setting that served two purposes, split by migration m007
+        raise DoithoaiError("Thiết lập 'unit.parent' đã được tách làm hai.",
+                            "Dùng `unit.superior` (dòng cấp trên ở tiêu đề văn bản, ví dụ \"ĐẢNG BỘ TỈNH LAI CHÂU\") "
+                            "và `unit.escalate_to` (cơ quan nhận kiến nghị vượt thẩm quyền).")
     if setting is None:
         raise DoithoaiError(
             f"Không có thiết lập '{key}'.",

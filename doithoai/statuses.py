@@ -36,17 +36,26 @@ COUNTED = tuple(s for s in STATUSES if s not in SET_ASIDE)
 TRANSITIONS = {
     "new": ("assigned", "answered", "transferred", "escalated", "withdrawn", "duplicate"),
     "assigned": ("assigned", "answered", "transferred", "escalated", "withdrawn", "duplicate"),
-    "answered": ("closed", "new", "assigned"),
-    "transferred": ("closed", "new", "assigned"),
-    "escalated": ("closed", "new", "assigned"),
-    "closed": ("new", "assigned"),
-    "withdrawn": ("new", "assigned"),  # undone by `petition restore`
-    "duplicate": ("new", "assigned"),  # undone by unmerge
+    "answered": ("closed", "new", "assigned", "withdrawn"),
+    "transferred": ("closed", "new", "assigned", "withdrawn"),
+    "escalated": ("closed", "new", "assigned", "withdrawn"),
+    "closed": ("new", "assigned", "withdrawn"),
+    "withdrawn": COUNTED,  # restore: back to the status it had
+    "duplicate": OPEN,  # unmerge: only an open petition is merged
 }
 
 
 def can_move(status: str, to: str) -> bool:
     return to in TRANSITIONS.get(status, ())
+
+
+def check_move(pid: int, status: str, to: str) -> None:
+    """The one guard every status change passes (a service bug, not user input, if it fails)."""
+    if not can_move(status, to):
+        from doithoai.errors import InvalidTransition
+
+        raise InvalidTransition(f"Kiến nghị số {pid} không thể chuyển từ '{LABELS[status]}' sang '{LABELS[to]}'.",
+                                "Xem diễn biến bằng `doithoai petition show`.")
 
 
 def in_list(statuses: tuple[str, ...]) -> str:

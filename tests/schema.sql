@@ -32,7 +32,7 @@ CREATE TABLE agencies (
             head      TEXT NOT NULL DEFAULT '',
             aliases   TEXT NOT NULL DEFAULT '',
             active    INTEGER NOT NULL DEFAULT 1
-        );
+        , head_email TEXT NOT NULL DEFAULT '');
 
 CREATE TABLE assignments (
             id           INTEGER PRIMARY KEY,
@@ -81,6 +81,11 @@ CREATE TABLE documents (
             updated_at  TEXT NOT NULL
         , content BLOB, status TEXT NOT NULL DEFAULT 'issued', replaced_by INTEGER REFERENCES documents(id), series TEXT NOT NULL DEFAULT '');
 
+CREATE TABLE due_notices (
+            petition_id INTEGER PRIMARY KEY REFERENCES petitions(id),
+            on_date     TEXT NOT NULL
+        );
+
 CREATE TABLE duplicate_flags (
             id          INTEGER PRIMARY KEY,
             petition_id INTEGER NOT NULL REFERENCES petitions(id),
@@ -124,6 +129,38 @@ CREATE TABLE import_batches (
             user           TEXT NOT NULL,
             created_at     TEXT NOT NULL, sheet TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '', undone_at TEXT, undone_by TEXT, undo_reason TEXT NOT NULL DEFAULT '',
             UNIQUE (session_id, sha256)
+        );
+
+CREATE TABLE mail_attempts (
+            id          INTEGER PRIMARY KEY,
+            outbox_id   INTEGER NOT NULL REFERENCES mail_outbox(id),
+            at          TEXT NOT NULL,
+            message_id  TEXT NOT NULL,
+            recipients  TEXT NOT NULL,
+            result      TEXT NOT NULL CHECK (result IN ('sent','failed')),
+            error       TEXT NOT NULL DEFAULT ''
+        );
+
+CREATE TABLE mail_outbox (
+            id            INTEGER PRIMARY KEY,
+            target        TEXT NOT NULL CHECK (target IN ('agency','office','test')),
+            agency_id     INTEGER REFERENCES agencies(id),
+            on_date       TEXT NOT NULL,
+            subject       TEXT NOT NULL,
+            body          TEXT NOT NULL,
+            attachments   TEXT NOT NULL DEFAULT '[]',
+            petition_ids  TEXT NOT NULL DEFAULT '[]',
+            escalated     INTEGER NOT NULL DEFAULT 0,
+            document_id   INTEGER REFERENCES documents(id),
+            status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','sent','failed')),
+            message_id    TEXT NOT NULL DEFAULT '',
+            recipients    TEXT NOT NULL DEFAULT '',
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            last_attempt_at TEXT,
+            sent_at       TEXT,
+            error         TEXT NOT NULL DEFAULT '',
+            claimed_at    TEXT,   -- a run is delivering it (two cron runs never send it twice)
+            created_at    TEXT NOT NULL
         );
 
 CREATE TABLE petitioners (
@@ -221,11 +258,15 @@ CREATE TABLE settings (
 
 CREATE INDEX actions_petition ON actions(petition_id, kind);
 
+CREATE INDEX actions_written ON actions(kind, doc_date);
+
 CREATE INDEX assignments_agency ON assignments(agency_id, active);
 
 CREATE UNIQUE INDEX assignments_one_lead ON assignments(petition_id) WHERE role = 'lead' AND active = 1;
 
 CREATE INDEX assignments_petition ON assignments(petition_id, active);
+
+CREATE INDEX assignments_support ON assignments(petition_id, role, active, agency_id);
 
 CREATE INDEX documents_numbering ON documents(year, type_code, number);
 
@@ -236,9 +277,15 @@ CREATE INDEX events_entity ON events(entity, entity_id);
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 
+CREATE INDEX mail_attempts_outbox ON mail_attempts(outbox_id);
+
+CREATE UNIQUE INDEX mail_outbox_once_a_day ON mail_outbox(target, IFNULL(agency_id, 0), on_date) WHERE target <> 'test';
+
+CREATE INDEX mail_outbox_unsent ON mail_outbox(status) WHERE status <> 'sent';
+
 CREATE INDEX petitioners_name ON petitioners(name_fold, phone);
 
-CREATE INDEX petitions_batch ON petitions(batch_id);
+CREATE INDEX petitions_agency_due ON petitions(lead_agency_id, status, due_on);
 
 CREATE INDEX petitions_overdue ON petitions(status, due_on, lead_agency_id);
 
@@ -249,6 +296,8 @@ CREATE INDEX petitions_session ON petitions(session_id, status);
 CREATE UNIQUE INDEX petitions_speaker ON petitions(session_id, speak_order) WHERE speak_order IS NOT NULL;
 
 CREATE INDEX reminders_agency ON reminders(agency_id, on_date);
+
+CREATE INDEX reminders_day ON reminders(on_date, agency_id);
 
 CREATE INDEX row_seals_event ON row_seals(event_id);
 

@@ -68,12 +68,13 @@ def test_import_list_undo_reimport_and_undo_after_undo(cli, session, db_path, is
     assert (batch["id"], batch["file"], batch["session"], batch["rows_new"], batch["state"]) == (1, "nham.csv", "2023-ta-gia", 3, "imported")
     r = cli("import", "undo", "1", "--reason", "Nhập nhầm cuộc đối thoại")
     assert "bỏ 3 kiến nghị" in r.stderr
-    assert query(db_path, "SELECT COUNT(*) FROM petitions")[0][0] == 0
-    assert query(db_path, "SELECT COUNT(*) FROM petitioners")[0][0] == 0
+    assert cli.json("petition", "list") == []  # out of every listing, count and document
+    assert [r["id"] for r in cli.json("petition", "list", "--status", "withdrawn")] == [1, 2, 3]  # kept in history
     [batch] = cli.json("import", "list")
     assert batch["state"] == "undone" and batch["undo_reason"] == "Nhập nhầm cuộc đối thoại"
     [e] = events(cli, "import.undo")
-    assert e["before"]["petitions"] == [1, 2, 3] and e["after"]["petitions"] == []
+    assert e["before"]["petitions"] == [1, 2, 3] and e["after"]["withdrawn"] == [1, 2, 3]
+    assert "lô nhập đã hủy" in cli.fail("petition", "restore", "1", "--reason", "x").stderr
     before = dump(db_path)
     assert "đã được hủy" in cli.fail("import", "undo", "1").stderr  # undo after undo
     assert dump(db_path) == before
@@ -82,6 +83,7 @@ def test_import_list_undo_reimport_and_undo_after_undo(cli, session, db_path, is
     cli("import", "undo", "2")
     assert cli.json("petition", "import", f, "--session", session)["new"] == 3
     assert [b["state"] for b in cli.json("import", "list")] == ["undone", "undone", "imported"]
+    assert sorted(r["id"] for r in cli.json("petition", "list")) == [7, 8, 9]  # numbers are never reused
     assert "Không có lô nhập số 9" in cli.fail("import", "undo", "9").stderr
 
 
@@ -112,6 +114,8 @@ def test_withdraw_takes_a_petition_out_of_every_count_and_restore_brings_it_back
     assert "đã ở trạng thái 'Đã rút / nhập nhầm'" in cli.fail("petition", "withdraw", pid, "--reason", "x").stderr
     cli("petition", "restore", pid, "--reason", "Rút nhầm")
     assert {r["id"]: r["status"] for r in cli.json("petition", "list")}[pid] == "assigned"
+    [e] = events(cli, "petition.restore")
+    assert e["before"] == {"status": "withdrawn"} and e["after"] == {"status": "assigned", "reason": "Rút nhầm"}
     # a withdrawn petition does not hold a session open
     cli("petition", "withdraw", other, "--reason", "Nhập nhầm", "--mistake")
     assert "Nhập nhầm: Nhập nhầm" in query(db_path, "SELECT set_aside_reason FROM petitions WHERE id = ?", [other])[0][0]
@@ -171,6 +175,7 @@ def test_reopen_gives_a_new_due_date_from_the_reopening(cli, session, db_path):
     cli("petition", "answer", pid, "--written", "--doc-number", "12/UBND", "--doc-date", "02/10/2023",
         "--summary", "Đã cấp", "--not-accepted", "--as-of", "2023-10-02")
     assert query(db_path, "SELECT accepted FROM actions WHERE kind = 'answer_written'") == [(0,)]
+    assert events(cli, "petition.answer_written")[0]["after"]["accepted"] == 0
     r = cli("petition", "reopen", pid, "--reason", "Công dân chưa đồng ý", "--as-of", "2023-11-01")
     assert "hạn trả lời mới 22/11/2023" in r.stderr  # 15 working days after Wed 1/11
     row = cli.json("petition", "list", "--as-of", "2023-11-02")[0]
@@ -192,6 +197,8 @@ def test_interim_answer_keeps_the_petition_open(cli, session, db_path):
     assert "trả lời tạm thời" in r.stderr
     assert cli.json("petition", "list")[0]["status"] == "assigned"
     assert query(db_path, "SELECT kind, on_date FROM actions") == [("answer_interim", "2023-09-25")]
+    [e] = events(cli, "petition.answer_interim")
+    assert e["after"] == {"doc_number": "", "on": "2023-09-25"}
 
 
 def test_retroactive_hold_and_impossible_timelines(cli, session, db_path):
@@ -243,3 +250,54 @@ def test_agency_deactivate_requires_reassignment(cli, session, db_path):
                           "WHERE x.petition_id = ? AND x.active = 1 ORDER BY x.role", [a]) == [("TNMT", "lead"), ("LDTBXH", "support")]
     [e] = events(cli, "agency.deactivate")
     assert e["after"] == {"active": 0, "reassigned_to": "LDTBXH", "petitions": [a, b]}
+
+
+def test_documents_leave_out_set_aside_petitions_and_edits_name_issued_documents(cli, session, isolated):
+    from docx import Document
+
+    keep = add_petition(cli, session, "Lò Văn Minh", "Đường vào bản Mường bị sạt lở", "--speak")
+    gone = add_petition(cli, session, "Tòng Thị Xuân", "Nội dung nhập nhầm hoàn toàn", "--speak")
+    dup = add_petition(cli, session, "Lò Văn Minh", "Đường vào bản Mường bị sạt lở nặng", "--speak")
+    cli("session", "notice", session, "--on", "2023-09-01", "--as-of", "2023-09-01")
+    cli("session", "hold", session, "--as-of", "2023-09-14")
+    cli("petition", "withdraw", gone, "--reason", "Nhập nhầm", "--mistake", "--as-of", "2023-09-14")
+    cli("petition", "merge", keep, dup, "--as-of", "2023-09-14")
+    cli("doc", "minutes", session, "-o", isolated / "bb.docx")
+    doc = Document(isolated / "bb.docx")
+    text = "\n".join([p.text for p in doc.paragraphs]
+                     + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    assert "bản Mường bị sạt lở" in text
+    assert "nhập nhầm hoàn toàn" not in text and "sạt lở nặng" not in text
+    r = cli("petition", "edit", keep, "--content", "Đường vào bản Mường sạt lở", "--as-of", "2023-09-15")
+    assert "Văn bản đã ban hành có thể còn nội dung cũ: minutes" in r.stderr and "bb.docx" in r.stderr
+
+
+def test_the_same_file_in_another_session_says_where_its_rows_are(cli, session, isolated):
+    f = write_batch(isolated / "lo.csv")
+    cli("session", "create", "--commune", "Ta Gia", "--date", "20/09/2023")
+    cli("petition", "import", f, "--session", "2023-ta-gia")
+    out = cli.json("petition", "import", f, "--session", session)
+    assert (out["new"], out["present"]) == (0, 3)
+    assert "3 dòng đã có trong cuộc đối thoại 2023-ta-gia (lô 1)" in out["files"][0]["notes"][0]
+    cli("import", "undo", "1")
+    assert cli.json("petition", "import", f, "--session", session)["new"] == 3
+
+
+def test_show_tells_whether_the_petitioner_accepted(cli, session):
+    pid = add_petition(cli, session)
+    cli("petition", "assign", pid, "TNMT")
+    cli("petition", "answer", pid, "--written", "--doc-number", "12/UBND", "--doc-date", "02/10/2023",
+        "--summary", "Đã cấp", "--accepted", "--as-of", "2023-10-02")
+    assert "Đã cấp; người kiến nghị đồng ý" in cli("petition", "show", pid).stdout
+
+
+def test_edit_names_only_documents_that_cite_the_old_text(cli, session, isolated):
+    a = add_petition(cli, session, "Lò Văn Minh", "Đường vào bản Mường bị sạt lở", "--speak")
+    b = add_petition(cli, session, "Tòng Thị Xuân", "Xin hỗ trợ giống lúa")  # not in the minutes
+    cli("session", "notice", session, "--on", "2023-09-01", "--as-of", "2023-09-01")
+    cli("session", "hold", session, "--as-of", "2023-09-14")
+    cli("doc", "minutes", session, "-o", isolated / "bb.docx")
+    r = cli("petition", "edit", b, "--content", "Xin hỗ trợ giống ngô", "--as-of", "2023-09-15")
+    assert "Văn bản đã ban hành" not in r.stderr
+    r = cli("petition", "edit", a, "--content", "Đường vào bản Mường sạt lở nặng", "--as-of", "2023-09-15")
+    assert "Văn bản đã ban hành có thể còn nội dung cũ: minutes" in r.stderr

@@ -51,9 +51,9 @@ def state_unit(cli, templates, db_path):
     return "2026-xa-khoen-on"
 
 
-def add(cli, session, name, address, content, *extra):
+def add(cli, session, name, address, content, *extra, as_of="2026-03-05"):
     cli("petition", "add", "--session", session, "--name", name, "--address", address, "--content", content,
-        "--as-of", "2023-09-05", *extra)
+        "--as-of", as_of, *extra)
     return max(r["id"] for r in cli.json("petition", "list", "--session", session))
 
 
@@ -176,6 +176,7 @@ def test_party_header_and_numbering_through_the_term(cli, unit, session, isolate
     label = [p for p in doc.tables[-1].rows[0].cells[0].paragraphs if p.text][0]
     assert label.text == "Nơi nhận:" and label.runs[0].underline and label.runs[0].font.size.pt == 14
     assert "- Lưu Văn phòng Huyện ủy Than Uyên." in full_text(isolated / "a.docx")
+    assert "Thường trực cấp ủy" not in full_text(isolated / "a.docx")  # its own standing office
     assert "CỘNG HÒA" not in full_text(isolated / "a.docx")
     # a new year inside the term does not restart the series; the state style would
     cli("doc", "conclusions", session, "-o", isolated / "c.docx", "--date", "2024-01-11", "--allow-unassigned")
@@ -218,7 +219,7 @@ def test_signer_override_per_document(cli, unit, session, isolated):
 
 
 def test_transfer_letter_and_notice_have_their_own_numbers(cli, unit, session, isolated):
-    pid = add(cli, session, "Lò Văn Pánh", "Bản Mì", "Đề nghị chi trả tiền dịch vụ môi trường rừng")
+    pid = add(cli, session, "Lò Văn Pánh", "Bản Mì", "Đề nghị chi trả tiền dịch vụ môi trường rừng", as_of="2023-09-05")
     cli("petition", "transfer", pid, "--to", "Công ty Thủy điện Huội Quảng", "--as-of", "2023-09-20")
     cli("doc", "transfer", pid, "-o", isolated / "cv.docx", "--date", "2023-09-20")
     letter, notice = full_text(isolated / "cv.docx"), full_text(isolated / "cv-thong-bao.docx")
@@ -232,8 +233,8 @@ def test_transfer_letter_and_notice_have_their_own_numbers(cli, unit, session, i
 
 
 def test_escalation_and_answer_notice(cli, unit, session, isolated):
-    pid = add(cli, session, "Hoàng Thị Mai", "Bản Phiêng Lúc", "Đề nghị làm cầu treo qua suối")
-    other = add(cli, session, "Lò Văn Thắng", "Bản Nà Khương", "Đề nghị cấp giấy chứng nhận")
+    pid = add(cli, session, "Hoàng Thị Mai", "Bản Phiêng Lúc", "Đề nghị làm cầu treo qua suối", as_of="2023-09-05")
+    other = add(cli, session, "Lò Văn Thắng", "Bản Nà Khương", "Đề nghị cấp giấy chứng nhận", as_of="2023-09-05")
     cli("session", "notice", session, "--on", "2023-09-01", "--as-of", "2023-09-01")
     cli("session", "hold", session, "--as-of", "2023-09-14")
     cli("petition", "escalate", pid, "--reason", "Vượt khả năng ngân sách của huyện", "--as-of", "2023-09-20")
@@ -345,3 +346,39 @@ def test_report_figures_agree_with_report_summary(cli, demo_db, isolated):
     # transferred petitions name the competent body in the appendix
     assert "Đã chuyển Công ty Thủy điện Huội Quảng - Bản Chát" in text
     assert "đồng chí Lò Văn Cường, Bí thư Huyện ủy" in text
+
+
+def test_every_builtin_template_checks_clean(cli, isolated):
+    from doithoai.documents.engine import builtin_dir
+
+    for path in sorted(builtin_dir().glob("*.docx")):
+        result = cli.json("doc", "check", path)
+        assert (result["unknown"], result["missing"], result["private"]) == ([], [], []), path.name
+
+
+def test_text_rules_for_official_documents():
+    from doithoai.documents.context import honorific, issuer_lines, sentence
+    from doithoai.settings import superior_from
+
+    assert issuer_lines("Ủy ban nhân dân xã Khoen On") == ["ỦY BAN NHÂN DÂN", "XÃ KHOEN ON"]
+    assert issuer_lines("UBND thị trấn Than Uyên") == ["ỦY BAN NHÂN DÂN", "THỊ TRẤN THAN UYÊN"]
+    assert issuer_lines("Huyện ủy Than Uyên") == ["HUYỆN ỦY THAN UYÊN"]
+    assert issuer_lines("Ban Dân vận Huyện ủy Than Uyên") == ["BAN DÂN VẬN", "HUYỆN ỦY THAN UYÊN"]
+    assert sentence("Đã trả lời") == "Đã trả lời." and sentence("Đã trả lời.") == "Đã trả lời."
+    assert sentence("Đã trả lời..") == "Đã trả lời." and sentence("Ông nói: “đồng ý.”") == "Ông nói: “đồng ý.”"
+    assert sentence("Còn chờ...") == "Còn chờ..." and sentence("  ") == ""
+    assert honorific("Lò Văn Thắng") == "ông Lò Văn Thắng" and honorific("Hoàng Thị Mai") == "bà Hoàng Thị Mai"
+    assert honorific("Điêu Chính Tâm") == "Điêu Chính Tâm" and honorific("Bà Lò Thị A") == "Bà Lò Thị A"
+    assert honorific("Hợp tác xã Khoen On", True) == "Hợp tác xã Khoen On"
+    assert superior_from("Tỉnh uỷ Lai Châu", "party") == "ĐẢNG BỘ TỈNH LAI CHÂU"
+    assert superior_from("Huyện ủy Than Uyên", "party") == "ĐẢNG BỘ HUYỆN THAN UYÊN"
+    assert superior_from("UBND tỉnh Lai Châu", "state") == ""
+
+
+def test_no_reminder_without_overdue_petitions(cli, unit, session, isolated, db_path):
+    from conftest import dump
+
+    before = dump(db_path)
+    err = cli.fail("doc", "reminder", "LDTBXH", "-o", isolated / "dd.docx", "--as-of", "2023-10-20").stderr
+    assert "không có kiến nghị quá hạn" in err and not (isolated / "dd.docx").exists()
+    assert dump(db_path) == before

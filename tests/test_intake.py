@@ -188,3 +188,37 @@ def test_an_exact_code_still_wins_after_agency_preset(cli, session, isolated):
     pid = cli.json("petition", "list")[0]["id"]
     cli("petition", "assign", pid, "tnmt")
     assert cli.json("petition", "list")[0]["lead_agency"] == "TNMT"
+
+
+def test_prepared_rows_spill_to_disk_and_come_back_unchanged():
+    import datetime as dt
+
+    from doithoai.intake import Spool
+
+    spool = Spool()
+    spool.SIZE, spool.BUDGET = 2, 300  # the first packed chunk fits in memory, the next ones spill
+    rows = [(f"k{i}", {"name": f"N{i}", "content": "C", "address": "", "form_no": "", "proposed_agency": "",
+                       "field_id": None, "registered_on": dt.date(2023, 9, i + 1) if i % 2 else None, "speak": bool(i % 2),
+                       "order": None, "organisation": False, "phone": "", "source": "mttq", "urgency": "khan"})
+            for i in range(7)]
+    for key, data in rows:
+        spool.append(key, data)
+    assert spool.chunks and spool.file is not None and len(spool) == 7
+    assert list(spool) == rows
+
+
+def test_the_status_model_is_one_consistent_table():
+    import datetime as dt
+
+    from doithoai import statuses
+    from doithoai.workdays import WorkCalendar
+
+    assert set(statuses.TRANSITIONS) == set(statuses.LABELS)
+    assert all(t in statuses.LABELS for ts in statuses.TRANSITIONS.values() for t in ts)
+    assert not set(statuses.OPEN) & set(statuses.SET_ASIDE) and set(statuses.COUNTED) | set(statuses.SET_ASIDE) == set(statuses.STATUSES)
+    cal = WorkCalendar([], first_year=2023)
+    assert statuses.is_overdue("assigned", "2023-10-05", dt.date(2023, 10, 6))
+    assert not statuses.is_overdue("assigned", "2023-10-05", dt.date(2023, 10, 5))  # the due date itself
+    assert not statuses.is_overdue("withdrawn", "2023-10-05", dt.date(2023, 12, 1))
+    assert statuses.days_overdue(cal, "new", "2023-10-05", dt.date(2023, 10, 9)) == 2  # Fri 6 and Mon 9
+    assert statuses.overdue_sql("q") == "q.status IN ('new','assigned') AND q.due_on < ?"

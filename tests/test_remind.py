@@ -70,3 +70,31 @@ def test_dry_run_writes_nothing(cli, unit, isolated, db_path):
     result = cli.json("remind", "--out", isolated / "nhac", "--as-of", "2025-05-06", "--dry-run")
     assert len(result["letters"]) == 2 and result["dry_run"]
     assert dump(db_path) == before and not (isolated / "nhac").exists()
+
+
+def test_remind_reads_petitions_only_through_indexes(cli, unit, isolated, db_path):
+    """A run costs what it reminds: every statement it runs on petitions is an index SEARCH."""
+    import datetime as dt
+
+    from doithoai import reminders
+    from doithoai.base import open_base
+    from doithoai.db import transaction
+
+    setup(cli)
+    db = open_base(db_path)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    with transaction(db):
+        reminders.run(db, dt.date(2025, 5, 6), isolated / "nhac", send=True)
+    db.conn.set_trace_callback(None)
+    checked = 0
+    for sql in statements:
+        if not sql.lstrip().upper().startswith("SELECT") or "petitions" not in sql:
+            continue
+        plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql)]
+        scans = [step for step in plan if step.startswith("SCAN") and any(
+            step.split()[1] == alias for alias in ("p", "petitions"))]
+        assert not scans, f"{sql}\n{plan}"
+        checked += 1
+    assert checked >= 5
+    db.conn.close()

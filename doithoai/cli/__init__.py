@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "calendar": ("calendar", "app", "group", "Lịch ngày làm việc: ngày lễ, nghỉ bù, làm bù và cách tính thời hạn."),
     "report": ("reports", "app", "group", "Báo cáo theo dõi: quá hạn, sắp đến hạn, theo cơ quan, tổng hợp."),
     "remind": ("remind", "remind", "command", "Đôn đốc các cơ quan có kiến nghị quá hạn: mỗi cơ quan một văn bản và một bản tóm tắt gửi thư."),
+    "mail": ("mail", "app", "group", "Thư điện tử: gửi thư thử, xem các thư đã gửi và chưa gửi được."),
     "doc": ("documents", "app", "group", "Văn bản: kế hoạch, giấy mời, phiếu đăng ký, biên bản, thông báo kết luận, báo cáo, đôn đốc, chuyển kiến nghị; sổ văn bản."),
     "dossier": ("dossier", "app", "group", "Hồ sơ cuộc đối thoại: văn bản, dữ liệu, nhật ký, mã băm."),
     "log": ("log", "log", "command", "Nhật ký thay đổi (ai, khi nào, làm gì, trước/sau)."),

@@ -15,6 +15,7 @@ app = group("Cơ quan, đơn vị được giao trả lời kiến nghị.")
 COLUMNS = [
     Col("code", "Mã"), Col("name", "Tên cơ quan, đơn vị"), Col("kind", "Loại"), Col("email", "Thư điện tử"),
     Col("head", "Thủ trưởng"), Col("aliases", "Tên gọi khác", table=False), Col("active", "Hoạt động", "bool"),
+    Col("head_email", "Thư thủ trưởng", table=False),
 ]
 CodeArg = Annotated[str, typer.Argument(help="Mã cơ quan, ví dụ TNMT.")]
 
@@ -63,6 +64,7 @@ def edit(
     email: Annotated[Optional[str], typer.Option("--email")] = None,
     head: Annotated[Optional[str], typer.Option("--head")] = None,
     aliases: Annotated[Optional[str], typer.Option("--aliases")] = None,
+    head_email: Annotated[Optional[str], typer.Option("--head-email", help="Thư điện tử của thủ trưởng: nhận thư đôn đốc khi đã nhắc nhiều lần.")] = None,
 ) -> None:
     """Sửa thông tin một cơ quan."""
     from doithoai import agencies
@@ -70,7 +72,7 @@ def edit(
 
     db = open_db()
     with transaction(db):
-        row = agencies.edit(db, code, name=name, kind=kind, email=email, head=head, aliases=aliases)
+        row = agencies.edit(db, code, name=name, kind=kind, email=email, head=head, aliases=aliases, head_email=head_email)
     info(f"Đã sửa cơ quan {row['code']}.")
 
 

@@ -44,10 +44,19 @@ def _generate(kind: str, output: str, template: str | None, date: str | None, as
     issue = issue or IssueOptions()
     db = open_db()
     doc_date = as_date(date, "ngày văn bản") or default_date or today(as_of_text)
-    with transaction(db):
-        result = engine.generate(db, kind, output, doc_date=doc_date, template=template, reissue=issue.reissue,
-                                 draft=issue.draft, date_given=date is not None, signer_title=issue.signer_title,
-                                 signer_name=issue.signer_name, **kw)
+    try:
+        with transaction(db):
+            result = engine.generate(db, kind, output, doc_date=doc_date, template=template, reissue=issue.reissue,
+                                     draft=issue.draft, date_given=date is not None, signer_title=issue.signer_title,
+                                     signer_name=issue.signer_name, **kw)
+    except engine.IssueRefused as e:
+        ways = {"allow_unassigned": "nếu vẫn muốn ban hành, thêm --allow-unassigned (các kiến nghị đó in "
+                                    "\"Ghi nhận.\", chưa có cơ quan).",
+                "draft": "hoặc tạo bản nháp không số bằng --draft."}
+        from doithoai.errors import DoithoaiError
+
+        raise DoithoaiError(e.message, f"{e.hint} {ways[e.option][:1].upper()}{ways[e.option][1:]}"
+                            if e.option == "allow_unassigned" else f"{e.hint[:-1]}, {ways[e.option]}") from None
     state = result.get("state")
     if state == "draft":
         info(f"Đã tạo bản nháp {output} (không số, không vào sổ văn bản).")
@@ -167,10 +176,34 @@ def conclusions(session: SessionArg, output: OutputOpt, template: TemplateOpt = 
 @app.command("report")
 def report(session: SessionArg, output: OutputOpt, template: TemplateOpt = None, date: DateOpt = None,
            as_of: AsOfOpt = None, public: PublicOpt = False, reissue: ReissueOpt = False, draft: DraftOpt = False,
-           signer_title: SignerTitleOpt = None, signer_name: SignerNameOpt = None) -> None:
+           signer_title: SignerTitleOpt = None, signer_name: SignerNameOpt = None,
+           charts: Annotated[bool, typer.Option("--charts", help="Kèm các biểu đồ của trang tổng quan (vẽ bằng chromium).")] = False) -> None:
     """Báo cáo kết quả hội nghị: tổ chức, kết quả, đánh giá; phụ lục danh mục kiến nghị trên trang riêng."""
-    _generate("report", output, template, date, as_of, _opts(reissue, draft, signer_title, signer_name),
-              session_id=_session_id(session), session=session, public=public)
+    pictures = _chart_pictures(session, as_of) if charts else None  # drawn first: no browser, nothing issued
+    result = _generate("report", output, template, date, as_of, _opts(reissue, draft, signer_title, signer_name),
+                       session_id=_session_id(session), session=session, public=public)
+    if pictures:
+        _embed_charts(result, pictures)
+
+
+def _chart_pictures(session: str, as_of: str | None):
+    from doithoai import dashboard
+
+    return dashboard.chart_pictures(open_db(), today(as_of), _session_id(session))
+
+
+def _embed_charts(result: dict, pictures) -> None:
+    from doithoai import dashboard
+    from doithoai.db import transaction
+
+    db = open_db()
+    with transaction(db):
+        done = dashboard.embed_in_document(db, result, pictures)
+    if done:
+        info(f"Đã thêm {len(pictures)} biểu đồ vào {result['path']}.")
+    elif result.get("state") == "reproduced" and not dashboard.has_charts(result["path"]):
+        info(f"Văn bản số {result['number']} đã ban hành không kèm biểu đồ và được giữ nguyên như khi ban hành; "
+             "muốn kèm biểu đồ, ban hành lại: thêm --reissue.")
 
 
 @app.command("reminder")

@@ -22,12 +22,13 @@ def list_(
 
     rows = corrections.batches(open_db(), session)
     for r in rows:
-        r["state_label"] = f"đã hủy ({r['undo_reason']})" if r["undone_at"] and r["undo_reason"] else (
-            "đã hủy" if r["undone_at"] else "")
-    emit(rows, [Col("id", "Lô", "int"), Col("created_at", "Lúc nhập"), Col("file", "Tệp"), Col("sheet", "Trang", table=False),
-                Col("session", "Cuộc ĐT"), Col("rows_read", "Đọc", "int"), Col("rows_new", "Mới", "int"),
-                Col("rows_present", "Đã có", "int"), Col("rows_duplicate", "Nghi trùng", "int"),
-                Col("rows_rejected", "Lỗi", "int"), Col("petitions", "Còn", "int"), Col("user", "Người nhập"),
+        r["when"] = r["created_at"][:16].replace("T", " ")  # UTC, to the minute
+        r["state_label"] = "đã hủy" if r["undone_at"] else ""  # the reason: -f json / csv (undo_reason)
+    emit(rows, [Col("id", "Lô", "int"), Col("when", "Lúc nhập"), Col("created_at", "Thời điểm", table=False),
+                Col("file", "Tệp"), Col("sheet", "Trang", table=False), Col("session", "Cuộc ĐT"),
+                Col("rows_read", "Đọc", "int", table=False), Col("rows_new", "Mới", "int"),
+                Col("rows_present", "Đã có", "int", table=False), Col("rows_duplicate", "Nghi trùng", "int"),
+                Col("rows_rejected", "Lỗi", "int", table=False), Col("petitions", "Còn", "int"), Col("user", "Người nhập"),
                 Col("state", "Trạng thái", table=False), Col("undone_at", "Lúc hủy", table=False),
                 Col("undo_reason", "Lý do hủy", table=False), Col("state_label", "Ghi chú")], fmt.value, empty="Chưa nhập lô nào.")
 
@@ -45,7 +46,7 @@ def undo(
     with transaction(db):
         r = corrections.undo_import(db, batch, reason=reason)
     info(f"Đã hủy lô {r['id']} ({r['file']}, cuộc đối thoại {r['session']}): bỏ {r['removed']} kiến nghị. "
-         "Có thể nhập lại tệp (đã sửa) vào đúng cuộc đối thoại.")
+         "Các kiến nghị này chuyển sang trạng thái đã rút (vẫn giữ trong lịch sử); có thể nhập lại tệp (đã sửa) vào đúng cuộc đối thoại.")
     for d in r["documents"]:
         warn(f"Văn bản {d['kind']} số {d['number_text'] or '(chưa số)'} của cuộc đối thoại {r['session']} đã ban hành "
              f"khi còn các kiến nghị này ({d['path']}); tạo lại bằng `doithoai doc {d['kind']} …`.")

@@ -75,7 +75,9 @@ def add(
          session=session, name=name, content=content, address=address, phone=phone, organisation=organisation,
          source=source, field=field, urgency=urgency, speak=speak, order=order, form_no=form_no,
          registered_on=as_date(registered_on, "ngày đăng ký"),
-         message=lambda p: f"Đã tiếp nhận kiến nghị số {p['id']} (hạn trả lời {_vn(p['due_on'])}).")
+         message=lambda p: f"Đã tiếp nhận kiến nghị số {p['id']} (hạn trả lời {_vn(p['due_on'])})." + (
+             f"\nCảnh báo: có thể trùng kiến nghị số {', '.join(map(str, p['possible_duplicates']))} của cùng người "
+             f"kiến nghị; đã đánh dấu nghi trùng (xem `doithoai petition duplicates`)." if p["possible_duplicates"] else ""))
 
 
 def _vn(value) -> str:
@@ -458,9 +460,9 @@ def duplicates(
     from doithoai import corrections
 
     rows = corrections.duplicates(open_db(), session)
-    emit(rows, [Col("id", "Số", "int"), Col("session", "Cuộc ĐT"), Col("petitioner", "Người kiến nghị"),
-                Col("content", "Nội dung", max_width=40), Col("earlier_id", "Giống số", "int"),
-                Col("earlier_session", "Cuộc ĐT trước"), Col("earlier_content", "Nội dung trước", max_width=40)],
+    emit(rows, [Col("id", "Số", "int"), Col("session", "Cuộc ĐT", table=False), Col("petitioner", "Người kiến nghị"),
+                Col("content", "Nội dung", max_width=30), Col("earlier_id", "Giống số", "int"),
+                Col("earlier_session", "Cuộc ĐT trước", table=False), Col("earlier_content", "Nội dung trước", max_width=30)],
          fmt.value, empty="Không có kiến nghị nào đang bị nghi trùng.",
          footer="Cùng một kiến nghị: `doithoai petition merge GIỮ TRÙNG`; khác nhau: `doithoai petition unflag SỐ`." if rows else None)
 

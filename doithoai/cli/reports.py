@@ -147,3 +147,22 @@ def summary(
     ):
         lines += ["", heading + ":", *_bars(items)]
     out("\n".join(lines))
+
+
+@app.command("dashboard")
+def dashboard(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .html tạo ra.")],
+    as_of: AsOfOpt = None,
+    public: Annotated[bool, typer.Option("--public", help="Bản công khai: không có họ tên, địa chỉ, điện thoại, nội dung kiến nghị.")] = False,
+) -> None:
+    """Trang tổng quan một trang cho lãnh đạo: số liệu chính, biểu đồ, quá hạn lâu nhất, các mốc sắp tới.
+
+    Một tệp HTML tự chứa (không cần mạng, không tải phông hay script ngoài), mở được trên mọi máy, in vừa một trang A4.
+    """
+    from doithoai import dashboard as board
+    from doithoai.cli._output import info
+    from doithoai.text import vn_date
+
+    data = board.write(open_db(), today(as_of), output, public=public)
+    info(f"Đã ghi trang tổng quan tính đến ngày {vn_date(data['as_of'])} vào {output}"
+         + (" (bản công khai)." if public else "."))

@@ -80,7 +80,14 @@ def _print_session(s: dict, fmt: str) -> None:
     emit_record([
         ("Số", s["id"]), ("Mã", s["code"]), ("Tiêu đề", s["title"]), ("Xã/phường", s["commune"]),
         ("Ngày", vn_date(s["date"]) + (f" lúc {s['time']}" if s["time"] else "")), ("Địa điểm", s["location"]),
-        ("Chủ trì", s["chair"]), ("Thư ký", s["secretary"]), ("Trạng thái", labels[s["status"]]),
+        ("Chủ trì", s["chair"]), ("Thư ký", s["secretary"]),
+        *((label, value) for label, value in (
+            ("Người chủ trì (ký biên bản)", ", ".join(x for x in (s.get("chair_name"), s.get("chair_position")) if x)),
+            ("Thư ký (ký biên bản)", ", ".join(x for x in (s.get("secretary_name"), s.get("secretary_position")) if x)),
+            ("Đại biểu dự", s.get("officials") or ""),
+            ("Công dân dự", f"{s['citizens_present']} người" if s.get("citizens_present") else ""),
+            ("Kết thúc lúc", s.get("end_time") or "")) if value),
+        ("Trạng thái", labels[s["status"]]),
         ("Hạn gửi giấy mời", vn_date(s["notice_by"])), ("Hạn thông báo kết luận", vn_date(s["review_by"])),
         ("Hạn trả lời bằng văn bản", vn_date(s["answer_due"])),
         ("Hạn trả lời vụ việc phức tạp", vn_date(s["complex_answer_due"])),

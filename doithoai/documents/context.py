@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from doithoai import agencies, deadlines, petitions, reports, sessions, settings, statuses
+from doithoai.errors import DoithoaiError
 from doithoai.text import fold, mask_name, vn_date, vn_long_date
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -60,7 +61,7 @@ REQUIRED = {
     "report": {"number_line", "stats", "petitions", "signer_name"},
     "reminder": {"number_line", "petitions", "addressee", "signer_name"},
     "transfer": {"number_line", "to_body", "content", "signer_name"},
-    "escalation": {"number_line", "to_body", "content", "signer_name"},
+    "escalation": {"number_line", "addressee", "paragraphs", "signer_name"},
     "transfer_notice": {"number_line", "paragraphs", "signer_name"},
     "answer_notice": {"number_line", "paragraphs", "signer_name"},
 }
@@ -245,6 +246,9 @@ def _recipients(db, kind: str, *, first: list[str] | None = None, exclude: tuple
     if any(fold(x) == "nhu tren" for x in listed):  # "Như trên" (the addressee) always comes first
         listed = ["Như trên"] + [x for x in listed if fold(x) != "nhu tren"]
     own = {fold(unit), fold(settings.get(db, "unit.office"))} - {""}
+    # the unit's own standing bodies are the unit: a committee does not send to its standing
+    # office, a People's Committee not to "UBND"
+    own |= {"thuong truc cap uy"} if party else {"ubnd", "uy ban nhan dan", f"ubnd {fold(unit)}"}
     items, seen = [], set()
     for item in listed:
         f = fold(item)
@@ -327,8 +331,24 @@ def unassigned(db, session_id: int, as_of: dt.date) -> list[dict]:
     say who answers them."""
     rows = petitions.list_rows(db, as_of=as_of, session=str(session_id))
     answers = _answers(db, session_id)
-    return [r for r in rows if not r["lead_agency"] and r["status"] in statuses.OPEN
+    return [r for r in rows if not r["lead_agency"] and statuses.is_open(r["status"])
             and "meeting" not in answers.get(r["id"], {})]
+
+
+def format_number(db, kind: str, number: int) -> str:
+    """A document number as the unit writes it (doc.number_format / doc.letter_number_format)."""
+    party = settings.get(db, "unit.style") == "party"
+    symbol = settings.get(db, "unit.symbol") or ("ĐU" if party else "UBND")
+    type_code = TYPE_CODES[kind]
+    if type_code == "CV":
+        fmt = settings.get(db, "doc.letter_number_format") or ("{number}-CV/{symbol}" if party else "{number}/{symbol}-VP")
+    else:
+        fmt = settings.get(db, "doc.number_format") or ("{number}-{type}/{symbol}" if party else "{number}/{type}-{symbol}")
+    try:  # numbers below 10 carry a leading zero (NĐ 30/2020 Appendix I; HD 36-HD/VPTW)
+        return fmt.format(number=f"{number:02d}", type=type_code, symbol=symbol)
+    except (KeyError, IndexError, ValueError):
+        raise DoithoaiError(f"Dạng số văn bản '{fmt}' không hợp lệ.",
+                            "Chỉ dùng {number}, {type} và {symbol}, ví dụ {number}-{type}/{symbol}.") from None
 
 
 def build(db, kind: str, *, session: str | None = None, agency: str | None = None, petition: int | None = None,
@@ -337,6 +357,9 @@ def build(db, kind: str, *, session: str | None = None, agency: str | None = Non
           petition_ids: list[int] | None = None, signer_title: str | None = None, signer_name: str | None = None,
           draft: bool = False) -> dict:
     ctx = common(db, doc_date, number_text, signer_title=signer_title, signer_name=signer_name, draft=draft)
+    if draft and TYPE_CODES.get(kind):  # a draft shows where the number goes: "Số:      /KH-UBND"
+        blank = format_number(db, kind, 0).replace("00", "      ", 1)
+        ctx["number_line"] = f"Số {blank}" if ctx["party"] else f"Số: {blank}"
     if kind == "reminder":
         ctx.update(_reminder(db, agency, as_of or doc_date, level, petition_ids, doc_date))
         return sanitize(ctx)
@@ -374,7 +397,9 @@ def build(db, kind: str, *, session: str | None = None, agency: str | None = Non
                 "conclusion": sentence(expand_codes(db, r["conclusion"])) or _default_conclusion(r, answers.get(r["id"], {})),
                 "agency": r["lead_agency_name"] or _handled_by(r, answers.get(r["id"], {})),
                 "support": ", ".join(support.get(r["id"], [])),
-                "due_on": vn_date(r["due_on"]) if r["lead_agency"] else ""})
+                # settled at the meeting: nothing left to answer, so no deadline
+                "due_on": "" if (answers.get(r["id"], {}).get("meeting") or {}).get("resolved") else
+                          vn_date(r["due_on"]) if r["lead_agency"] else ""})
         ctx["unassigned"] = [r["id"] for r in unassigned(db, s["id"], doc_date)]
         ctx["recipients"] = _recipients(db, "conclusions", first=[f"Cấp ủy, chính quyền {s['commune']}"])
     elif kind == "report":
@@ -440,7 +465,7 @@ def _minutes(db, s: dict, rows: list[dict], public: bool, end_time: str) -> dict
     chair_position = s.get("chair_position") or s["chair"]
     secretary_name = s.get("secretary_name") or s["secretary"]
     secretary_position = s.get("secretary_position") or ""
-    officials = [x.strip() for x in (s.get("officials") or "").split(";") if x.strip()]
+    officials = [_cap(x.strip()) for x in (s.get("officials") or "").split(";") if x.strip()]
     party = settings.get(db, "unit.style") == "party"
     comrade = "đồng chí " if party else ""
     return {

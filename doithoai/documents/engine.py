@@ -18,9 +18,18 @@ from pathlib import Path
 
 from doithoai import settings
 from doithoai.db import log_event, now_utc, os_user
-from doithoai.documents.context import KEYS, KINDS, REQUIRED, TEMPLATE_KINDS, TYPE_CODES, build
+from doithoai.documents.context import KEYS, KINDS, REQUIRED, TEMPLATE_KINDS, TYPE_CODES, build, format_number
 from doithoai.errors import DoithoaiError
 from doithoai.fileio import write_atomic
+
+
+class IssueRefused(DoithoaiError):
+    """Issuing is refused, and one way round it is a choice the caller may offer (`option`:
+    "allow_unassigned" or "draft"); the CLI names its flag."""
+
+    def __init__(self, message: str, hint: str, option: str):
+        super().__init__(message, hint)
+        self.option = option
 
 
 # Both notices to a petitioner share one template.
@@ -239,26 +248,11 @@ def _require_issuable(path: Path, kind: str) -> None:
     missing = sorted(need - used)
     if missing:
         labels = {"number_line": "số văn bản (number_line)", "signer_name": "khối chữ ký (signer_name)"}
-        raise DoithoaiError(f"Mẫu {path} thiếu {', '.join(labels[m] for m in missing)}; không ban hành được.",
-                            "Thêm trường đó vào mẫu, hoặc tạo bản nháp không số bằng --draft.")
+        raise IssueRefused(f"Mẫu {path} thiếu {', '.join(labels[m] for m in missing)}; không ban hành được.",
+                           "Thêm trường đó vào mẫu.", "draft")
 
 
 # -- numbering and the register ------------------------------------------------------------
-
-def number_text(db, kind: str, number: int) -> str:
-    party = settings.get(db, "unit.style") == "party"
-    symbol = settings.get(db, "unit.symbol") or ("ĐU" if party else "UBND")
-    type_code = TYPE_CODES[kind]
-    if type_code == "CV":
-        fmt = settings.get(db, "doc.letter_number_format") or ("{number}-CV/{symbol}" if party else "{number}/{symbol}-VP")
-    else:
-        fmt = settings.get(db, "doc.number_format") or ("{number}-{type}/{symbol}" if party else "{number}/{type}-{symbol}")
-    try:  # numbers below 10 carry a leading zero (NĐ 30/2020 Appendix I; HD 36-HD/VPTW)
-        return fmt.format(number=f"{number:02d}", type=type_code, symbol=symbol)
-    except (KeyError, IndexError, ValueError):
-        raise DoithoaiError(f"Dạng số văn bản '{fmt}' không hợp lệ.",
-                            "Chỉ dùng {number}, {type} và {symbol}, ví dụ {number}-{type}/{symbol}.") from None
-
 
 def series_of(db, doc_date: dt.date) -> str:
     """State documents are numbered per calendar year; party documents through the committee's
@@ -290,7 +284,7 @@ def next_number(db, kind: str, doc_date: dt.date) -> tuple[int, str, str]:
     shared = settings.get(db, "doc.numbering") == "shared"
     where, params = ("series = ?", [series]) if shared else ("series = ? AND type_code = ?", [series, TYPE_CODES[kind]])
     last = db.execute(f"SELECT MAX(number) FROM documents WHERE {where}", params).fetchone()[0] or 0
-    return last + 1, number_text(db, kind, last + 1), series
+    return last + 1, format_number(db, kind, last + 1), series
 
 
 def _leading_number(text: str) -> int | None:
@@ -357,20 +351,23 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
         waiting = unassigned(db, session_id, doc_date)
         if waiting:
             ids = ", ".join(str(r["id"]) for r in waiting[:30]) + (" …" if len(waiting) > 30 else "")
-            raise DoithoaiError(f"{len(waiting)} kiến nghị chưa giao cơ quan nào và chưa được trả lời: số {ids}.",
-                                "Giao cơ quan (`doithoai petition assign ID MÃ`) hoặc ghi trả lời trước khi ban hành "
-                                "thông báo kết luận; nếu vẫn muốn ban hành, thêm --allow-unassigned.")
+            raise IssueRefused(f"{len(waiting)} kiến nghị chưa giao cơ quan nào và chưa được trả lời: số {ids}.",
+                               "Giao cơ quan hoặc ghi trả lời cho các kiến nghị đó trước khi ban hành thông báo kết luận.",
+                               "allow_unassigned")
     recorded = _recorded_letter(db, kind, petition_id)
     if recorded and recorded["doc_number"] and not reissue:
         # the clerk recorded the letter's number with the action: print that very number
         text, number, series = recorded["doc_number"], _leading_number(recorded["doc_number"]), series_of(db, doc_date)
-        if number is not None and number_text(db, kind, number) != text:
+        if number is not None and format_number(db, kind, number) != text:
             number = None  # a number of another series (typed by hand): it does not move this series
     elif TYPE_CODES[kind]:
         number, text, series = next_number(db, kind, doc_date)
     else:
         number, text, series = None, "", str(doc_date.year)
     context = build(db, kind, doc_date=doc_date, number_text=text, **context_args)
+    if kind == "reminder" and not context["petitions"]:
+        raise DoithoaiError(f"{context['agency_name']} không có kiến nghị quá hạn đến ngày {context['as_of']}; "
+                            "không có gì để đôn đốc.", "Xem các kiến nghị quá hạn trong báo cáo quá hạn.")
     data = render_bytes(template_path, context, _properties(db, kind, doc_date))
     sha = write_atomic(out_path, data)
     now = now_utc()
@@ -417,12 +414,6 @@ def _properties(db, kind: str, doc_date: dt.date) -> dict:
 
     created = dt.datetime.combine(doc_date, dt.time(8, 0))
     return {"author": settings.get(db, "unit.name"), "title": TITLES[kind], "created": created}
-
-
-def issued_content(db, document_id: int) -> bytes | None:
-    """The .docx bytes as issued (stored in the register since m007); None for older rows."""
-    row = db.execute("SELECT content FROM documents WHERE id = ?", [document_id]).fetchone()
-    return bytes(row[0]) if row and row[0] is not None else None
 
 
 def register_rows(db, year: int | None = None, kind: str | None = None) -> list[dict]:

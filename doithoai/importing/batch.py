@@ -53,7 +53,7 @@ class FileResult:
     skipped_batch: int | None = None  # id of the earlier batch when the whole file was seen
     batch_id: int | None = None
     notes: list[str] = field(default_factory=list)  # what the reader did that the clerk should know
-    rows: list[tuple[str, dict]] = field(default_factory=list, repr=False)  # (key, data), prepared
+    rows: intake.Spool = field(default_factory=lambda: intake.Spool(), repr=False)  # (key, data), prepared
 
     @property
     def identity(self) -> str:
@@ -125,7 +125,8 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
         summary.files.append(result)
         if _earlier_batch(db, s["id"], result):
             continue
-        forms: dict[str, tuple] = {}  # form key → (where it was first seen in this call, its values)
+        forms: dict[int, tuple[int, int]] = {}  # hash of a form key → (row first seen, hash of its values): compact
+        families: dict[str, str] = {}  # sheet → source file family
         sections: dict[str, list[str]] = {}  # unmatched section problem → rows under it
         for rec in records_of(path, fmt, sheet, mapping, result.notes):
             result.read += 1
@@ -141,15 +142,18 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
             key = ""
             if data:
                 if data["form_no"]:
-                    key = intake.form_key(s["id"], intake.family(path.name, rec.sheet), data["form_no"])
-                    signature = tuple(sorted((k, str(v)) for k, v in data.items()))
-                    if key in forms and forms[key][1] != signature:
-                        reasons = [f"{rec.loc('form_no')}: số phiếu '{data['form_no']}' trùng với {forms[key][0]} "
+                    if rec.sheet not in families:
+                        families[rec.sheet] = intake.family(path.name, rec.sheet)
+                    key = intake.form_key(s["id"], families[rec.sheet], data["form_no"])
+                    signature, seen = hash(tuple(map(str, data.values()))), forms.get(hash(key))
+                    first = (f"dòng {seen[0]}" if seen[0] else str(rec.file)) if seen else ""
+                    if seen and seen[1] != signature:
+                        reasons = [f"{rec.loc('form_no')}: số phiếu '{data['form_no']}' trùng với {first} "
                                    "nhưng nội dung khác; mỗi phiếu một số, sửa số phiếu rồi nhập lại"]
-                    elif key in forms:  # the very same row twice (a copy-paste): stored once, counted as present
-                        result.notes.append(f"{rec.loc()}: lặp lại nguyên văn {forms[key][0]} (cùng số phiếu), chỉ ghi một lần")
+                    elif seen:  # the very same row twice (a copy-paste): stored once, counted as present
+                        result.notes.append(f"{rec.loc()}: lặp lại nguyên văn {first} (cùng số phiếu), chỉ ghi một lần")
                     else:
-                        forms[key] = (f"dòng {rec.row}" if rec.row else str(rec.file), signature)
+                        forms[hash(key)] = (rec.row or 0, signature)
                 else:
                     key = intake.row_key(result.sha256, rec.sheet, rec.row)
             if reasons:
@@ -168,7 +172,7 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
             if data.get("unmatched_agency"):
                 text = data["unmatched_agency"]
                 summary.unmatched_agencies[text] = summary.unmatched_agencies.get(text, 0) + 1
-            result.rows.append((key, data))
+            result.rows.append(key, data)
         for reason, under in sections.items():
             i = summary.problems.index(reason)
             summary.problems[i] = f"{reason}; các dòng dưới đề mục này: {', '.join(under)}"
@@ -188,7 +192,7 @@ def _earlier_batch(db, session_id: int, result: FileResult) -> bool:
                          [session_id, result.identity]).fetchone()
     if earlier:
         result.skipped_batch = earlier[0]
-        result.rows = []
+        result.rows = intake.Spool()
     return bool(earlier)
 
 
@@ -200,7 +204,7 @@ def write(db, today: dt.date, summary: Summary) -> Summary:
     for result in summary.files:
         if result.skipped_batch or _earlier_batch(db, s["id"], result):
             continue
-        if not result.rows and not result.rejected:
+        if not len(result.rows) and not result.rejected:
             continue
         result.batch_id = db.insert("import_batches", {
             "session_id": s["id"], "file": Path(result.file).name, "sha256": result.identity, "format": result.format,
@@ -211,7 +215,25 @@ def write(db, today: dt.date, summary: Summary) -> Summary:
             writer.add(key, data)
         writer.finish()
         result.new, result.present = writer.new, writer.present
+        elsewhere = {}
+        for chunk in (writer.present_keys[i:i + 900] for i in range(0, len(writer.present_keys), 900)):
+            for code, batch_id, n in db.execute(
+                    f"SELECT s.code, p.batch_id, COUNT(*) FROM petitions p JOIN sessions s ON s.id = p.session_id "
+                    f"WHERE p.stable_key IN ({','.join('?' * len(chunk))}) AND p.session_id <> ? GROUP BY s.code, p.batch_id",
+                    [*chunk, s["id"]]):
+                elsewhere[(code, batch_id)] = elsewhere.get((code, batch_id), 0) + n
+        for (code, batch_id), n in elsewhere.items():
+            result.notes.append(f"{Path(result.file).name}: {n} dòng đã có trong cuộc đối thoại {code}"
+                                + (f" (lô {batch_id})" if batch_id else "") + ", không nhập lại; nếu lô đó nhập nhầm cuộc "
+                                "đối thoại, hủy lô đó rồi nhập lại")
         summary.duplicates.extend(writer.duplicates)
+        if not result.new and not result.rejected:
+            # nothing of this file was written (every row already stored, maybe in another
+            # session): no batch, so that the file is not taken as imported here
+            db.execute("DELETE FROM import_batches WHERE id = ?", [result.batch_id])
+            result.batch_id = None
+            result.rows = intake.Spool()
+            continue
         db.execute("UPDATE import_batches SET rows_read=?, rows_new=?, rows_present=?, rows_duplicate=?, rows_rejected=? "
                    "WHERE id = ?", [result.read, result.new, result.present, len(writer.duplicates),
                                     result.rejected, result.batch_id])
@@ -219,7 +241,7 @@ def write(db, today: dt.date, summary: Summary) -> Summary:
                   {"file": Path(result.file).name, "sha256": result.sha256, "sheet": result.sheet,
                    "session": s["code"], "read": result.read, "new": result.new, "present": result.present,
                    "rejected": result.rejected, "flagged": len(writer.duplicates)})
-        result.rows = []
+        result.rows = intake.Spool()
     return summary
 
 
