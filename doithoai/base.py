@@ -1,8 +1,8 @@
 """Opening a case base: the layer just above `db`.
 
-`db.open_connection` gives a connection to a SQLite file; `open_base` makes it a doithoai base every
-service can trust: a foreign SQLite file is refused, pending migrations are applied (and what
-they rewrote is sealed), the damage recorded by the last check is read, and the reference
+`db.open_connection` gives a connection to a SQLite file; `open_base` makes it a doithoai base
+every service can trust: a foreign SQLite file is refused, pending migrations are applied (and
+what they rewrote is sealed), the damage recorded by the last check is read, and the reference
 data (default fields, shipped calendar swaps) is seeded.
 """
 
