@@ -20,6 +20,14 @@ from doithoai.text import clean, fold, normalise_phone, vn_date
 PERSONAL = ("name", "address", "phone")
 
 
+def _person_value(key: str, value: str) -> str:
+    """A petitioner's name, address or phone, checked as intake checks them."""
+    if key == "phone":
+        return normalise_phone(value)
+    label = {"name": "Họ tên người kiến nghị", "address": "Địa chỉ"}[key]
+    return check_text(value, label, required=key == "name", limit=intake.LIMITS[key])
+
+
 def issued_documents(db, petition_ids: list[int], session_id: int | None = None, cites: list[str] = ()) -> list[dict]:
     """Issued documents (not replaced) about these petitions or their session; with `cites`,
     only those whose issued text contains one of these old values (a document kept before the
@@ -85,7 +93,7 @@ def edit(db, today: dt.date, pid: int, **changes) -> dict:
     if "source" in changes:
         updates["source"] = parse_source(changes["source"])
     if "form_no" in changes:
-        updates["form_no"] = check_text(changes["form_no"], "Số phiếu", required=False, limit=50)
+        updates["form_no"] = check_text(changes["form_no"], "Số phiếu", required=False, limit=intake.LIMITS["form_no"])
     if "registered_on" in changes:
         day = changes["registered_on"]
         if day > today:
@@ -121,9 +129,7 @@ def edit(db, today: dt.date, pid: int, **changes) -> dict:
     new_person = {}
     for key in PERSONAL:
         if key in changes:
-            value = {"name": lambda v: check_text(v, "Họ tên người kiến nghị", limit=200),
-                     "address": lambda v: check_text(v, "Địa chỉ", required=False, limit=500),
-                     "phone": normalise_phone}[key](changes[key])
+            value = _person_value(key, changes[key])
             if value != person[key]:
                 new_person[key] = value
     changed = {k: (p[k], v) for k, v in updates.items() if p[k] != v and k != "content_fold"}
@@ -171,9 +177,7 @@ def edit_petitioner(db, petitioner_id: int, **changes) -> dict:
     for key, value in changes.items():
         if value is None:
             continue
-        value = {"name": lambda v: check_text(v, "Họ tên người kiến nghị", limit=200),
-                 "address": lambda v: check_text(v, "Địa chỉ", required=False, limit=500),
-                 "phone": normalise_phone}[key](value)
+        value = _person_value(key, value)
         if value != current[key]:
             new[key] = value
     if not new:

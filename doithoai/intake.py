@@ -39,15 +39,18 @@ _CHECKED = re.compile(r"[☒☑✓✔]|\[x\]", re.IGNORECASE)
 
 # -- identity ------------------------------------------------------------------------------
 
-_VERSION_TAIL = re.compile(r"([\s_.-]*(\(\d+\)|v\d+|ban sua|sua|final|moi|copy|ban sao|lan \d+|\d+))+$")
+# Only explicit version marks: "(2)" (a browser's second download), "v3", "bản sửa", "copy".
+# A bare trailing number is not one: "xa-1.csv" and "xa-2.csv" may be two communes.
+_VERSION_TAIL = re.compile(r"([\s_.-]*(\(\d+\)|v\d+|ban sua( \d+)?|sua|final|moi|copy|ban sao|lan \d+))+$")
 
 
 def family(file_name: str, sheet: str = "") -> str:
-    """The source file family: the file name without its version decorations ("(2)", "v3",
-    "bản sửa", trailing numbers) plus the sheet. A form number identifies a petition only
+    """The source file family: the file name without its version marks ("(2)", "v3", "bản sửa",
+    "copy") plus the sheet. A form number identifies a petition only
     within one family: a second sheet numbered from 1 is a different family."""
     stem = fold(re.sub(r"\.[A-Za-z0-9]+$", "", file_name))
     stem = _VERSION_TAIL.sub("", stem) or stem
+    stem = re.sub(r"[\s_.-]+", "-", stem).strip("-")  # "Tổng hợp", "tong_hop", "tong-hop": one family
     return f"{stem}#{fold(sheet)}"
 
 
@@ -423,7 +426,16 @@ class Writer:
         self.pending = []
         if not rows:
             return
-        db.insert_many("petitions", _COLUMNS, rows)
+        import sqlite3
+
+        try:
+            db.insert_many("petitions", _COLUMNS, rows)
+        except sqlite3.IntegrityError as e:
+            if "speak_order" not in str(e):
+                raise
+            # checked when the file was read; another command took a number since then
+            raise DoithoaiError("Một thứ tự phát biểu trong dữ liệu vừa được dành cho kiến nghị khác (do một lệnh chạy "
+                                "cùng lúc); chưa ghi gì.", "Chạy lại lệnh: dữ liệu sẽ được kiểm tra lại.") from None
         self.new += len(rows)
         new_keys = [p[0] for p in people]
         ids = dict(db.execute(f"SELECT stable_key, id FROM petitions WHERE stable_key IN ({','.join('?' * len(new_keys))})",

@@ -267,8 +267,14 @@ def assign(db, today: dt.date, pid: int, agency: str, support: list[str] = (), c
             raise DoithoaiError(f"Hạn {vn_date(due)} trước ngày đối thoại {vn_date(s['date'])}.", "Chọn hạn sau ngày đối thoại.")
         due_rule, manual = f"Đặt thủ công ngày {vn_date(today)}", 1
     else:
-        due, due_rule = deadlines.answer_due(db, dt.date.fromisoformat(s["date"]), complex_)
-        manual = 0
+        reopened = db.execute("SELECT MAX(on_date) FROM actions WHERE petition_id = ? AND kind = 'reopen'",
+                              [p["id"]]).fetchone()[0]
+        if reopened:  # counted from the reopening, like the reopen itself, not from the meeting
+            due, rule = deadlines.apply_rule(db, "reopen", dt.date.fromisoformat(reopened))
+            due_rule, manual = f"Mở lại ngày {vn_date(reopened)}: {rule}", 1
+        else:
+            due, due_rule = deadlines.answer_due(db, dt.date.fromisoformat(s["date"]), complex_)
+            manual = 0
     before = [dict(r) for r in db.query(
         "SELECT agency_id, role, due_on FROM assignments WHERE petition_id = ? AND active = 1", [p["id"]])]
     db.execute("UPDATE assignments SET active = 0 WHERE petition_id = ? AND active = 1", [p["id"]])

@@ -97,7 +97,7 @@ def office_items(db, as_of: dt.date, within: int | None = None) -> dict:
     horizon = cal.add_days(as_of, within or int(settings.get(db, "remind.milestone_days")))
     today = as_of.isoformat()
     unassigned = []
-    for s in db.query("SELECT id, code, commune, date, review_by FROM sessions WHERE review_by < ? AND status <> 'closed' "
+    for s in db.query("SELECT id, code, commune, date, review_by FROM sessions WHERE review_by < ? AND status NOT IN ('closed', 'cancelled') "
                       "ORDER BY date, id", [today]):
         ids = [r[0] for r in db.execute("SELECT id FROM petitions WHERE session_id = ? AND status = 'new' "
                                         "AND lead_agency_id IS NULL ORDER BY id", [s["id"]])]
@@ -108,7 +108,7 @@ def office_items(db, as_of: dt.date, within: int | None = None) -> dict:
     reported = {r[0] for r in db.execute("SELECT DISTINCT session_id FROM documents WHERE kind = 'report' "
                                          "AND session_id IS NOT NULL")}
     milestones = []
-    for s in db.query("SELECT * FROM sessions WHERE status <> 'closed' ORDER BY date, id"):
+    for s in db.query("SELECT * FROM sessions WHERE status NOT IN ('closed', 'cancelled') ORDER BY date, id"):
         due_items = []
         if s["status"] == "planned" and s["notice_by"]:
             due_items.append(("notice", "Gửi giấy mời, thông báo hội nghị", s["notice_by"]))

@@ -301,3 +301,14 @@ def test_edit_names_only_documents_that_cite_the_old_text(cli, session, isolated
     assert "Văn bản đã ban hành" not in r.stderr
     r = cli("petition", "edit", a, "--content", "Đường vào bản Mường sạt lở nặng", "--as-of", "2023-09-15")
     assert "Văn bản đã ban hành có thể còn nội dung cũ: minutes" in r.stderr
+
+
+def test_a_reopened_petition_assigned_afterwards_is_due_from_the_reopening(cli, session):
+    pid = add_petition(cli, session)
+    cli("session", "notice", session, "--on", "2023-09-01", "--as-of", "2023-09-01")
+    cli("session", "hold", session, "--as-of", "2023-09-14")
+    cli("petition", "answer", pid, "--at-meeting", "--resolved", "--summary", "Đã giải thích")
+    cli("petition", "reopen", pid, "--reason", "Chưa đồng ý", "--as-of", "2023-11-01")
+    cli("petition", "assign", pid, "TNMT", "--as-of", "2023-11-02")
+    row = cli.json("petition", "list", "--as-of", "2023-11-02")[0]
+    assert (row["status"], row["due_on"], row["days_overdue"]) == ("assigned", "2023-11-22", 0)

@@ -70,8 +70,10 @@ def test_a_second_sheet_numbered_from_one_loses_nothing(cli, session, isolated, 
     wb.create_sheet("Ghi chú").append(["Bảng này tổng hợp từ hai xã"])
     path = isolated / "tong-hop.xlsx"
     wb.save(path)
-    out = cli.json("petition", "import", path, "--session", session)
-    assert (out["read"], out["new"], out["present"]) == (4, 4, 0)
+    out = cli.json("petition", "import", path, "--session", session, "--sheet", "Xã Ta Gia")  # one sheet first
+    assert (out["read"], out["new"]) == (2, 2) and out["files"][0]["sheet"] == "Xã Ta Gia"
+    out = cli.json("petition", "import", path, "--session", session)  # then the whole workbook
+    assert (out["read"], out["new"], out["present"]) == (4, 2, 2)
     assert any("Trang 'Ghi chú'" in n for n in out["files"][0]["notes"])
     assert count(db_path) == 4
     # run again: the file is known, nothing changes; the next export of it repeats its form numbers
@@ -222,3 +224,43 @@ def test_the_status_model_is_one_consistent_table():
     assert not statuses.is_overdue("withdrawn", "2023-10-05", dt.date(2023, 12, 1))
     assert statuses.days_overdue(cal, "new", "2023-10-05", dt.date(2023, 10, 9)) == 2  # Fri 6 and Mon 9
     assert statuses.overdue_sql("q") == "q.status IN ('new','assigned') AND q.due_on < ?"
+
+
+def test_m005_on_a_base_from_before_it(tmp_path):
+    """A base whose import numbered three speakers 1 (the old bug): m005 renumbers them and the
+    widened status list takes withdrawn petitions."""
+    import sqlite_utils
+    from sqlite_utils import Migrations
+
+    from doithoai import migrations
+    from doithoai.db import connect
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    old = Migrations("doithoai")
+    for fn in migrations.MIGRATIONS[:4]:
+        old(name=fn.__name__)(fn)
+    old.apply(sqlite_utils.Database(conn))
+    conn.execute("INSERT INTO sessions (id, code, commune, date, created_at) VALUES (1, 'S', 'X', '2023-09-14', 'x')")
+    conn.execute("INSERT INTO petitioners (id, name, name_fold) VALUES (1, 'A', 'a')")
+    for i in (1, 2, 3):
+        conn.execute("INSERT INTO petitions (id, session_id, petitioner_id, stable_key, content, content_fold, speak, "
+                     "speak_order, created_at) VALUES (?, 1, 1, ?, 'c', 'c', 1, 1, 'x')", [i, f"k{i}"])
+    conn.commit()
+    conn.close()
+    db = connect(path)
+    assert db.execute("SELECT id, speak_order FROM petitions ORDER BY id").fetchall() == [(1, 1), (2, 2), (3, 3)]
+    db.execute("UPDATE petitions SET status = 'withdrawn' WHERE id = 3")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("UPDATE petitions SET speak_order = 1 WHERE id = 2")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_file_families_join_versions_of_one_file_only():
+    from doithoai.intake import family
+
+    same = {family(n) for n in ("tong-hop.xlsx", "tong-hop (2).xlsx", "Tổng hợp v3.xlsx", "tong_hop - bản sửa.xlsx",
+                                "TONG-HOP - Copy.xlsx")}
+    assert same == {"tong-hop#"}
+    assert family("xa-1.csv") != family("xa-2.csv")  # two communes, not two versions
+    assert family("tong-hop.xlsx", "Xã A") != family("tong-hop.xlsx", "Xã B")

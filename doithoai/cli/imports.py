@@ -38,7 +38,7 @@ def undo(
     batch: Annotated[int, typer.Argument(help="Số lô (xem `doithoai import list`).", metavar="BATCH")],
     reason: Annotated[str, typer.Option("--reason", help="Vì sao hủy (ví dụ: nhập nhầm cuộc đối thoại).")] = "",
 ) -> None:
-    """Hủy một lô nhập: xóa các kiến nghị của lô khi chưa kiến nghị nào được xử lý; nhập lại tệp đã sửa được."""
+    """Hủy một lô nhập nhầm: bỏ các kiến nghị của lô (vẫn giữ trong lịch sử) khi chưa kiến nghị nào được xử lý; nhập lại tệp được."""
     from doithoai import corrections
     from doithoai.db import transaction
 
