@@ -1,12 +1,30 @@
-"""The words of a petition's record: where it came from (source) and how urgent it is.
+"""Codes and their Vietnamese labels: what a clerk types (a code or a label, with or without
+diacritics: "assigned", "Đã giao", "da giao", "khẩn") read back as the stored code.
 
-A leaf module: the intake path, petitions, corrections and reports read it; it reads only
-`text` and `errors`."""
+The one lookup for every vocabulary (petition statuses, sources, urgencies, session statuses);
+the labels themselves live with the module that owns each vocabulary.
+"""
 
 from __future__ import annotations
 
 from doithoai.errors import DoithoaiError
 from doithoai.text import slug
+
+
+def code_for(value: str, labels: dict[str, str], what: str, synonyms: dict[str, str] | None = None) -> str:
+    """The code `value` names, by code or by label; a DoithoaiError listing both when none."""
+    key = slug(value)
+    for code, label in labels.items():
+        if key in (slug(code), slug(label)):
+            return code
+    if synonyms and key in synonyms:
+        return synonyms[key]
+    raise DoithoaiError(f"{what} '{value}' không hợp lệ.",
+                        "Chọn một trong: " + ", ".join(f"{code} ({label})" for code, label in labels.items()) + ".")
+
+
+# -- a petition's source and urgency: the intake path, petitions, corrections and reports read
+# them here (a leaf below intake and petitions, so neither imports the other for its words)
 
 SOURCES = {
     "phieu-dang-ky": "Phiếu đăng ký",
@@ -25,23 +43,8 @@ URGENCIES = {"thuong": "Thường", "cap-thiet": "Cấp thiết", "khan": "Khẩ
 
 
 def parse_source(value: str | None) -> str:
-    if not value:
-        return "phieu-dang-ky"
-    key = slug(value)
-    key = _SOURCE_SYNONYMS.get(key, key)
-    if key in SOURCES:
-        return key
-    for code, label in SOURCES.items():
-        if slug(label) == key:
-            return code
-    raise DoithoaiError(
-        f"Nguồn '{value}' không hợp lệ.",
-        "Chọn một trong: " + ", ".join(f"{k} ({v})" for k, v in SOURCES.items()) + ".",
-    )
+    return code_for(value, SOURCES, "Nguồn", _SOURCE_SYNONYMS) if value else "phieu-dang-ky"
 
 
 def parse_urgency(value: str | None) -> str:
-    key = slug(value or "thuong")
-    if key in URGENCIES:
-        return key
-    raise DoithoaiError(f"Mức độ '{value}' không hợp lệ.", "Chọn thuong, cap-thiet hoặc khan.")
+    return code_for(value, URGENCIES, "Mức độ") if value else "thuong"
