@@ -207,6 +207,9 @@ def build_large(path: Path, petitions: int, sessions: int, agencies: int, seed: 
 
     conn.executemany("INSERT INTO petitions (session_id, petitioner_id, stable_key, content, content_fold, field_id, "
                      "status, lead_agency_id, due_on, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", rows())
+    from doithoai import integrity
+
+    integrity.seal(db, 0, user="benchmark generator")  # written as the tool writes: sealed, so `db check` passes
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()
@@ -313,11 +316,43 @@ def bench_bombs(work: Path) -> None:
                f"session list {ms(baseline)}", "", "refused, < 5 s, < 200 MB")
 
 
+# -- integrity at scale (issue 12 / 15: db check, db backup) ----------------------------------
+
+def bench_integrity(work: Path, petitions: int) -> None:
+    print(f"db check / db backup at {petitions:,} petitions", flush=True)
+    path = work / "province.db"
+    if not path.exists():
+        build_large(path, petitions, 5000, 200)
+    env = env_for(path)
+    Path(str(path) + ".anchors").unlink(missing_ok=True)
+    first, _ = timed([DOITHOAI, "db", "check"], env)  # no verified anchor yet: replays from the start
+    subprocess.run([DOITHOAI, "-q", "agency", "add", "BENCH", "Cơ quan thêm sau"], env=env, check=True)
+    again, _ = timed([DOITHOAI, "db", "check"], env)
+    full, rss = timed([DOITHOAI, "db", "check", "--full"], env)
+    record("db check (incremental, after one write)", ms(again), f"first check {ms(first)}", "", "≤ 2 s")
+    record("db check --full", f"{full:.1f} s, {rss / 1024:.0f} MB", "", "", "≤ 60 s")
+    target = work / "backup.db"
+    target.unlink(missing_ok=True)
+    Path(str(target) + ".json").unlink(missing_ok=True)
+    # a writer committing every 50 ms during the backup: its longest wait for the lock
+    script = ("import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None); "
+              "worst = 0; end = time.time() + float(sys.argv[2])\n"
+              "while time.time() < end:\n"
+              "    t = time.perf_counter(); c.execute('BEGIN IMMEDIATE'); "
+              "c.execute(\"INSERT OR REPLACE INTO settings (key, value) VALUES ('bench.tick', ?)\", [str(t)]); "
+              "c.execute('COMMIT'); worst = max(worst, time.perf_counter() - t); time.sleep(0.05)\n"
+              "print(worst)")
+    writer = subprocess.Popen([PY, "-c", script, str(path), "8"], stdout=subprocess.PIPE, text=True)
+    took, _ = timed([DOITHOAI, "db", "backup", str(target)], env)
+    worst = float(writer.communicate()[0].strip() or 0)
+    record("db backup (online, in steps)", f"{took:.1f} s", f"longest writer wait {ms(worst)}", "", "writer ≤ 1 s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller data, fewer repeats (under a minute)")
     parser.add_argument("--keep", action="store_true", help="keep the generated data")
-    parser.add_argument("--only", choices=["bombs"], help="run one section only")
+    parser.add_argument("--only", choices=["bombs", "integrity"], help="run one section only")
     args = parser.parse_args()
     quick = args.quick
     print(f"doithoai benchmarks — {'quick' if quick else 'full'} run, {dt.datetime.now():%Y-%m-%d %H:%M}")
@@ -328,12 +363,16 @@ def main() -> None:
         if args.only == "bombs":
             bench_bombs(work)
             return
+        if args.only == "integrity":
+            bench_integrity(work, 200_000 if quick else 1_000_000)
+            return
         bench_startup(work, 5 if quick else 11)
         bench_import(work, 20_000 if quick else 100_000, 1 if quick else 3)
         bench_overdue(work, 200_000 if quick else 1_000_000, 3 if quick else 5)
         bench_due_dates(20_000 if quick else 100_000)
         bench_minutes(work, 500, 3 if quick else 5)
         bench_bombs(work)
+        bench_integrity(work, 200_000 if quick else 1_000_000)
     finally:
         if args.keep:
             print(f"data kept in {work}")

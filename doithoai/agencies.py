@@ -138,7 +138,7 @@ def resolve(db, query: str, active_only: bool = True) -> dict:
 
 
 def add(db, code: str, name: str, kind: str = "", email: str = "", head: str = "", aliases: str = "") -> dict:
-    code, name = _check_code(code), clean(name)
+    code, name = _check_code(code), clean(name, "Tên cơ quan")
     if not name:
         raise DoithoaiError("Tên cơ quan không được để trống.", f"Ví dụ: doithoai agency add {code} \"Phòng Tài nguyên và Môi trường\".")
     if db.execute("SELECT 1 FROM agencies WHERE code = ?", [code]).fetchone():
@@ -146,8 +146,9 @@ def add(db, code: str, name: str, kind: str = "", email: str = "", head: str = "
             f"Mã cơ quan '{code}' đã có.",
             f"Chọn mã khác, hoặc sửa cơ quan đó bằng `doithoai agency edit {code} …`.",
         )
-    row = {"code": code, "name": name, "name_fold": fold(name), "kind": clean(kind),
-           "email": _check_email(email), "head": clean(head), "aliases": fold(aliases)}
+    row = {"code": code, "name": name, "name_fold": fold(name), "kind": clean(kind, "Loại cơ quan"),
+           "email": _check_email(email), "head": clean(head, "Thủ trưởng cơ quan"),
+           "aliases": fold(clean(aliases, "Tên gọi khác"))}
     row["id"] = db.insert("agencies", row)
     log_event(db, "agency.add", "agencies", row["id"], None, {k: row[k] for k in COLUMNS})
     return row
@@ -160,16 +161,16 @@ def edit(db, code: str, **changes) -> dict:
         if value is None:
             continue
         if key == "name":
-            value = clean(value)
+            value = clean(value, "Tên cơ quan")
             if not value:
                 raise DoithoaiError("Tên cơ quan không được để trống.", "Bỏ --name nếu không muốn đổi tên.")
             updates["name_fold"] = fold(value)
         elif key in ("email", "head_email"):  # head_email: added by migration m008 (mail reminders)
             value = _check_email(value)
         elif key == "aliases":
-            value = fold(value)
+            value = fold(clean(value, "Tên gọi khác"))
         else:
-            value = clean(value)
+            value = clean(value, f"Trường {key} của cơ quan")
         updates[key] = value
     if not updates:
         raise DoithoaiError("Không có gì để sửa.", "Dùng --name, --kind, --email, --head hoặc --aliases.")

@@ -21,3 +21,13 @@ class NotFound(DoithoaiError):
 
 class InvalidTransition(DoithoaiError):
     pass
+
+
+class OpenPetitions(InvalidTransition):
+    """A session cannot be closed: these petitions still wait for an answer, a transfer or an
+    escalation. `petitions` carries id, status, lead_agency and due_on of each (the CLI phrases
+    the command that resolves each one)."""
+
+    def __init__(self, message: str, petitions: list[dict], hint: str | None = None):
+        super().__init__(message, hint)
+        self.petitions = petitions

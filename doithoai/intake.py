@@ -24,7 +24,7 @@ from doithoai.text import clean, fold, fold_clean, normalise_phone, parse_date
 from doithoai.vocabulary import parse_source, parse_urgency
 
 MAX_CONTENT = 20_000
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from doithoai.text import CONTROL  # noqa: E402 — one definition: C0, C1, ESC, bidi overrides
 LIMITS = {"name": 200, "content": MAX_CONTENT, "form_no": 50, "phone": 40, "address": 500}
 LABELS = {
     "name": "Họ và tên", "address": "Địa chỉ", "phone": "Số điện thoại", "content": "Nội dung",
@@ -165,11 +165,7 @@ def _bool(value) -> bool:
 
 
 def _date(value) -> dt.date:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value < 200_000:  # an Excel serial day number
-            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
-        raise DoithoaiError(f"số ngày Excel {value} không hợp lệ")
-    return parse_date(value, "ngày")
+    return parse_date(value, "ngày")  # the one date reader (text.py), Excel serials included
 
 
 def _message(e: DoithoaiError, hint: bool = False) -> str:

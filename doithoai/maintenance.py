@@ -36,7 +36,15 @@ def backup(db, target: Path) -> dict:
         os.close(fd)
         dest = sqlite3.connect(tmp)
         try:
-            db.conn.backup(dest, pages=BACKUP_STEP_PAGES, sleep=0.001)
+            # One read snapshot held across the steps: in WAL mode writers go on committing, and
+            # the copy is not restarted by every commit of another process (without the snapshot a
+            # writer committing every few seconds starves the backup for ever).
+            db.conn.execute("BEGIN")
+            try:
+                db.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                db.conn.backup(dest, pages=BACKUP_STEP_PAGES, sleep=0.001)
+            finally:
+                db.conn.execute("ROLLBACK")
             dest.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
             anchor = integrity.head(dest)
             result = dest.execute("PRAGMA quick_check").fetchone()[0]
@@ -166,15 +174,28 @@ def _seal_events(db, after_id: int) -> tuple[list[str], set[int]]:
             events[eid] = json.loads(after)["sha256"]
         except (ValueError, KeyError, TypeError):
             problems.append(f"Sự kiện niêm phong số {eid} không đọc được.")
-    entries: dict[int, list] = {}
-    for eid, tbl, row_id, dg in db.execute("SELECT event_id, tbl, row_id, digest FROM row_seals WHERE event_id > ?",
-                                           [after_id]):
-        entries.setdefault(eid, []).append((tbl, row_id, dg))
-    for eid in sorted(set(entries) - set(events)):
-        problems.append(f"Niêm phong giả: {len(entries[eid])} dòng trong row_seals gắn với sự kiện {eid} "
+    # streamed in the order seal_hash() uses, one hash per event: flat memory at any size
+    import hashlib
+
+    hashes: dict[int, str] = {}
+    counts: dict[int, int] = {}
+    current, h = None, None
+    for eid, tbl, row_id, dg in db.execute("SELECT event_id, tbl, row_id, digest FROM row_seals WHERE event_id > ? "
+                                           "ORDER BY event_id, tbl, row_id", [after_id]):
+        if eid != current:
+            if current is not None:
+                hashes[current] = h.hexdigest()
+            current, h = eid, hashlib.sha256()
+        h.update(f"{tbl}\x1f{row_id}\x1f{dg or ''}\x1e".encode())
+        counts[eid] = counts.get(eid, 0) + 1
+    if current is not None:
+        hashes[current] = h.hexdigest()
+    for eid in sorted(set(hashes) - set(events)):
+        problems.append(f"Niêm phong giả: {counts[eid]} dòng trong row_seals gắn với sự kiện {eid} "
                         "không phải sự kiện niêm phong.")
-    for eid, h in events.items():
-        if integrity.seal_hash(entries.get(eid, [])) != h:
+    empty = hashlib.sha256().hexdigest()
+    for eid, expected in events.items():
+        if hashes.get(eid, empty) != expected:
             problems.append(f"Niêm phong của sự kiện {eid} đã bị sửa (row_seals không khớp mã băm trong nhật ký).")
     return problems, set(events)
 
@@ -185,12 +206,7 @@ def _rows(db, only_events: set[int] | None = None) -> list[str]:
     problems = []
     for tbl, cols in integrity.TRACKED.items():
         if only_events is None:
-            implied = dict(db.execute(
-                "SELECT row_id, digest FROM (SELECT row_id, digest, max(event_id) FROM row_seals WHERE tbl = ? "
-                "GROUP BY row_id)", [tbl]).fetchall())
-            actual = {}
-            for row in db.execute(f"SELECT id, {', '.join(cols)} FROM {tbl}"):
-                actual[row[0]] = integrity.digest(row[1:])
+            changed, added, deleted = _merge_join(db, tbl, cols)
         else:
             if not only_events:
                 continue
@@ -204,9 +220,9 @@ def _rows(db, only_events: set[int] | None = None) -> list[str]:
                     f"SELECT row_id, digest FROM (SELECT row_id, digest, max(event_id) FROM row_seals "
                     f"WHERE tbl = ? AND row_id IN ({','.join('?' * len(part))}) GROUP BY row_id)", [tbl, *part]).fetchall())
             actual = integrity.current_digests(db, tbl, ids)
-        changed = sorted(i for i, d in implied.items() if d is not None and i in actual and actual[i] != d)
-        deleted = sorted(i for i, d in implied.items() if d is not None and i not in actual)
-        added = sorted(i for i in actual if implied.get(i) is None)
+            changed = sorted(i for i, d in implied.items() if d is not None and i in actual and actual[i] != d)
+            deleted = sorted(i for i, d in implied.items() if d is not None and i not in actual)
+            added = sorted(i for i in actual if implied.get(i) is None)
         label = f"Bảng {tbl} ({integrity.TABLE_LABELS[tbl]})"
         for what, ids_ in (("bị sửa ngoài doithoai", changed), ("bị thêm ngoài doithoai", added),
                            ("bị xóa ngoài doithoai", deleted)):
@@ -216,7 +232,32 @@ def _rows(db, only_events: set[int] | None = None) -> list[str]:
     return problems
 
 
-def check(db, *, full: bool = False, anchor: str | None = None) -> dict:
+def _merge_join(db, tbl: str, cols) -> tuple[list[int], list[int], list[int]]:
+    """The implied state (latest seal per row) against the rows, both in id order: flat memory
+    however large the table."""
+    implied = db.conn.execute(
+        "SELECT row_id, digest, max(event_id) FROM row_seals WHERE tbl = ? GROUP BY row_id ORDER BY row_id", [tbl])
+    actual = db.conn.execute(f"SELECT id, {', '.join(cols)} FROM {tbl} ORDER BY id")
+    changed, added, deleted = [], [], []
+    seal, row = next(implied, None), next(actual, None)
+    while seal is not None or row is not None:
+        if row is None or (seal is not None and seal[0] < row[0]):
+            if seal[1] is not None:
+                deleted.append(seal[0])
+            seal = next(implied, None)
+        elif seal is None or row[0] < seal[0]:
+            added.append(row[0])
+            row = next(actual, None)
+        else:
+            if seal[1] is None:
+                added.append(row[0])
+            elif integrity.digest(row[1:]) != seal[1]:
+                changed.append(row[0])
+            seal, row = next(implied, None), next(actual, None)
+    return changed, added, deleted
+
+
+def check(db, *, full: bool = False, anchor: str | None = None, today: dt.date | None = None) -> dict:
     """Everything wrong with the file, as sentences (`problems`, empty when all is well), and
     the anchor to keep. Default: quick_check, the schema, every anchor, and the events and
     rows sealed since the last verified anchor. full=True: integrity_check, foreign keys,
@@ -231,8 +272,12 @@ def check(db, *, full: bool = False, anchor: str | None = None) -> dict:
         if fk:
             problems.append(f"{len(fk)} dòng tham chiếu tới dữ liệu không tồn tại (foreign_key_check), "
                             f"ví dụ bảng {fk[0][0]} dòng {fk[0][1]}.")
+    elif today is not None:
+        found, reused_at = quick_check_daily(db, today)
+        problems += found
     else:
         problems += quick_check(db)
+    reused_at = locals().get("reused_at")
     if problems:  # a damaged file: the rest would only read garbage
         return {"problems": problems, "anchor": None, "full": full}
     problems += _schema(db)
@@ -247,39 +292,45 @@ def check(db, *, full: bool = False, anchor: str | None = None) -> dict:
         problems += _touched(db)
         seal_problems, seal_events = _seal_events(db, start_id)
         problems += seal_problems
-        problems += _rows(db, None if full else seal_events)
+        problems += _rows(db, None if full or start_id == 0 else seal_events)
     head = integrity.head(db)
     if not problems and not chain_problems:
         integrity.rewrite_anchors(db.path, [{"at": now_utc(), "source": "check", "full": full, **last}])
     return {"problems": problems, "anchor": integrity.anchor_text(head) if head["event_id"] else None,
-            "full": full, "events": head["event_id"], "from_event": start_id}
+            "full": full, "events": head["event_id"], "from_event": start_id, "quick_check_at": reused_at}
 
 
-def verify_daily(db, today: dt.date) -> None:
-    """For cron-facing commands: PRAGMA quick_check at most once per day per file, recorded
-    beside it (`<base>.check`). A damaged file is refused, and stays refused for writes until
-    it is restored."""
+def quick_check_daily(db, today: dt.date) -> tuple[list[str], str | None]:
+    """PRAGMA quick_check at most once per day per file (it reads every page: seconds at a
+    million petitions), recorded beside the file (`<base>.check`). Returns the problems and,
+    when today's passing check was reused, the time it ran."""
     from doithoai.fileio import write_atomic
 
     state = check_state_path(db.path)
     if state is None:
-        return
+        return quick_check(db), None
     try:
         recorded = json.loads(state.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         recorded = {}
-    if recorded.get("on") == today.isoformat() and recorded.get("ok") and \
-            recorded.get("size") == db.path.stat().st_size:
-        return
+    if recorded.get("on") == today.isoformat() and recorded.get("ok"):
+        return [], recorded.get("at")
     problems = quick_check(db)
-    record = {"on": today.isoformat(), "at": now_utc(), "ok": not problems, "size": db.path.stat().st_size,
-              "detail": "; ".join(problems)[:500]}
+    record = {"on": today.isoformat(), "at": now_utc(), "ok": not problems, "detail": "; ".join(problems)[:500]}
     try:
         write_atomic(state, json.dumps(record, ensure_ascii=False).encode("utf-8"))
     except DoithoaiError:
         pass
     if problems:
         db.damaged = record["detail"]
+    return problems, None
+
+
+def verify_daily(db, today: dt.date) -> None:
+    """For cron-facing commands: refuse a damaged file (quick_check_daily); it then stays
+    refused for writes until it is restored."""
+    problems, _ = quick_check_daily(db, today)
+    if problems:
         raise damaged_error(db.path, problems[0])
 
 

@@ -35,11 +35,14 @@ ACTION_LABELS = {
 }
 
 
+def parse_status(value: str) -> str:
+    from doithoai.vocabulary import code_for
+
+    return code_for(value, statuses.LABELS, "Trạng thái")
+
+
 def check_text(value: str, what: str, *, required: bool = True, limit: int = MAX_CONTENT) -> str:
-    if _CONTROL.search(str(value or "")):
-        raise DoithoaiError(f"{what} chứa ký tự điều khiển không in được.",
-                            "Xóa các ký tự lạ (thường do sao chép từ phần mềm khác) rồi nhập lại.")
-    text = clean(value)
+    text = clean(value, what)  # refuses control characters, naming the field and the character
     if required and not text:
         raise DoithoaiError(f"{what} không được để trống.", f"Nhập {what.lower()}.")
     if len(text) > limit:
@@ -138,11 +141,8 @@ def list_rows(db, *, as_of: dt.date, session: str | None = None, status: str | N
               overdue: bool = False, search: str | None = None) -> list[dict]:
     where, params = scope(db, session, field)
     if status:
-        if status not in statuses.LABELS:
-            raise DoithoaiError(f"Trạng thái '{status}' không hợp lệ.",
-                                "Chọn một trong: " + ", ".join(f"{k} ({v})" for k, v in statuses.LABELS.items()) + ".")
         where.append("p.status = ?")
-        params.append(status)
+        params.append(parse_status(status))
     else:  # withdrawn and merged petitions are listed only when asked for by status
         where.append(statuses.counted_sql("p"))
     if agency:
@@ -249,7 +249,7 @@ def assign(db, today: dt.date, pid: int, agency: str, support: list[str] = (), c
     p = get(db, pid)
     _require(p, statuses.OPEN, "giao", f"Kiến nghị đã xử lý xong; muốn giao lại, mở lại trước: `doithoai petition reopen {p['id']} --reason …`.")
     s = _session_open(db, p)
-    reason = clean(reason)
+    reason = clean(reason, "Lý do")
     if complex_ and not reason:
         raise DoithoaiError("Vụ việc phức tạp cần nêu lý do (thời hạn trả lời 30 thay vì 15 ngày làm việc).",
                             "Thêm --reason \"…\", ví dụ --reason \"Cần đo đạc, xác minh nguồn gốc đất\".")
@@ -307,7 +307,7 @@ def answer(db, today: dt.date, pid: int, *, written: bool, summary: str, doc_num
     agency_id = agencies.resolve(db, agency)["id"] if agency else p["lead_agency_id"]
     accepted_value = None if accepted is None else int(accepted)
     if written or interim:
-        doc_number = clean(doc_number)
+        doc_number = clean(doc_number, "Số văn bản")
         if written and not interim and (not doc_number or doc_date is None):
             raise DoithoaiError("Trả lời bằng văn bản cần số và ngày văn bản.",
                                 "Thêm --doc-number \"125/UBND-TNMT\" --doc-date DD/MM/YYYY.")
@@ -356,8 +356,8 @@ def transfer(db, today: dt.date, pid: int, *, to: str, doc_number: str = "", doc
     to = check_text(to, "Cơ quan có thẩm quyền nhận chuyển", limit=300)
     on = doc_date or today
     _not_future(on, today, "Ngày chuyển")
-    _action(db, p["id"], "transfer", on, to_body=to, doc_number=clean(doc_number),
-            doc_date=doc_date.isoformat() if doc_date else None, summary=clean(note))
+    _action(db, p["id"], "transfer", on, to_body=to, doc_number=clean(doc_number, "Số văn bản"),
+            doc_date=doc_date.isoformat() if doc_date else None, summary=clean(note, "Ghi chú"))
     _set_status(db, p, "transferred", "petition.transfer", {"to": to})
     return {"id": p["id"], "status": "transferred", "to": to,
             "pending_notifications": ["người kiến nghị", "MTTQ, đoàn thể"]}
@@ -370,7 +370,7 @@ def notify(db, today: dt.date, pid: int, *, who: str, doc_number: str = "", on: 
         raise DoithoaiError(f"Không rõ thông báo cho ai: '{who}'.", "Dùng --to petitioner hoặc --to mttq.")
     on = on or today
     _not_future(on, today, "Ngày thông báo")
-    _action(db, p["id"], kind, on, doc_number=clean(doc_number))
+    _action(db, p["id"], kind, on, doc_number=clean(doc_number, "Số văn bản"))
     log_event(db, f"petition.{kind}", "petitions", p["id"], None, {"on": on.isoformat()})
     return {"id": p["id"], "status": p["status"], "notified": who}
 
@@ -380,14 +380,14 @@ def escalate(db, today: dt.date, pid: int, *, to: str = "", reason: str, doc_num
     p = get(db, pid)
     _session_open(db, p)
     _require(p, statuses.OPEN, "trình cấp trên", f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
-    to = clean(to) or settings.get(db, "unit.escalate_to")
+    to = clean(to, "Nơi nhận") or settings.get(db, "unit.escalate_to")
     if not to:
         raise DoithoaiError("Chưa rõ trình cơ quan cấp trên nào.",
                             "Thêm --to \"Tên cơ quan\", hoặc đặt `doithoai config set unit.escalate_to \"…\"`.")
     reason = check_text(reason, "Lý do trình cấp trên")
     on = doc_date or today
     _not_future(on, today, "Ngày trình")
-    _action(db, p["id"], "escalate", on, to_body=to, doc_number=clean(doc_number),
+    _action(db, p["id"], "escalate", on, to_body=to, doc_number=clean(doc_number, "Số văn bản"),
             doc_date=doc_date.isoformat() if doc_date else None, summary=reason)
     _set_status(db, p, "escalated", "petition.escalate", {"to": to})
     return {"id": p["id"], "status": "escalated", "to": to}
@@ -423,7 +423,7 @@ def close(db, today: dt.date, pid: int, *, note: str = "") -> dict:
     _require(p, statuses.DONE, "đóng",
              "Chỉ đóng kiến nghị đã trả lời bằng văn bản, đã chuyển hoặc đã trình cấp trên. "
              f"Ghi nhận kết quả trước, ví dụ `doithoai petition answer {p['id']} --written --doc-number … --doc-date … --summary …`.")
-    _action(db, p["id"], "close", today, summary=clean(note))
+    _action(db, p["id"], "close", today, summary=clean(note, "Ghi chú"))
     _set_status(db, p, "closed", "petition.close")
     return {"id": p["id"], "status": "closed"}
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from doithoai import deadlines, settings, statuses
 from doithoai.db import log_event, now_utc
-from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
+from doithoai.errors import DoithoaiError, InvalidTransition, NotFound, OpenPetitions
 from doithoai.text import clean, parse_time, slug, vn_date
 
 STATUSES = ("planned", "notice_sent", "held", "reviewed", "closed", "cancelled")
@@ -71,19 +71,20 @@ def _person_value(key: str, value):
 def create(db, *, commune: str, date: dt.date, time: str = "", location: str = "", chair: str = "",
            secretary: str = "", title: str = "", code: str = "", **persons) -> dict:
     settings.require_initialised(db)
-    commune = clean(commune)
+    commune = clean(commune, "Tên xã/phường (--commune)")
     if not commune:
         raise DoithoaiError("Thiếu tên xã/phường nơi đối thoại.", "Thêm --commune, ví dụ --commune \"Khoen On\".")
     if code:
-        code = clean(code)
+        code = clean(code, "Mã cuộc đối thoại")
         if db.execute("SELECT 1 FROM sessions WHERE code = ? COLLATE NOCASE", [code]).fetchone():
             raise DoithoaiError(f"Mã cuộc đối thoại '{code}' đã có.", "Chọn mã khác hoặc bỏ --code để tự sinh mã.")
     else:
         code = _unique_code(db, f"{date.year}-{slug(commune)}")
     row = {
-        "code": code, "title": clean(title) or f"Tiếp xúc, đối thoại trực tiếp với Nhân dân {commune}",
+        "code": code, "title": clean(title, "Tiêu đề") or f"Tiếp xúc, đối thoại trực tiếp với Nhân dân {commune}",
         "commune": commune, "date": date.isoformat(), "time": parse_time(time) if time else "",
-        "location": clean(location), "chair": clean(chair), "secretary": clean(secretary),
+        "location": clean(location, "Địa điểm"), "chair": clean(chair, "Người chủ trì"),
+        "secretary": clean(secretary, "Thư ký"),
         **{k: _person_value(k, v) for k, v in persons.items() if v is not None},
         "status": "planned", "created_at": now_utc(), "calendar_rev": deadlines.calendar_rev(db),
         **deadlines.session_milestones(db, date),
@@ -94,6 +95,10 @@ def create(db, *, commune: str, date: dt.date, time: str = "", location: str = "
 
 
 def list_all(db, status: str | None = None) -> list[dict]:
+    if status:
+        from doithoai.vocabulary import code_for
+
+        status = code_for(status, STATUS_LABELS, "Trạng thái cuộc đối thoại")
     where, params = ("WHERE s.status = ?", [status]) if status else ("", [])
     return list(db.query(
         f"""SELECT s.*, COUNT(p.id) AS petitions,
@@ -118,7 +123,7 @@ def edit(db, ref: str, **changes) -> tuple[dict, list[dict]]:
         elif key in PERSON_FIELDS:
             value = _person_value(key, value)
         else:
-            value = clean(value)
+            value = clean(value, f"Trường {key} của cuộc đối thoại")
         if key == "commune" and not value:
             raise DoithoaiError("Tên xã/phường không được để trống.", "Bỏ --commune nếu không muốn đổi.")
         if current[key] != value:
@@ -179,15 +184,16 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
     if to == "reviewed" and on > dt.date.fromisoformat(current["review_by"]):
         warnings.append(f"Thông báo kết luận ngày {vn_date(on)}, quá hạn {vn_date(current['review_by'])}.")
     if to == "closed":
-        open_count = db.execute(
-            f"SELECT COUNT(*) FROM petitions p WHERE p.session_id = ? AND {statuses.open_sql('p')}", [current["id"]]
-        ).fetchone()[0]
-        if open_count:
-            raise InvalidTransition(
-                f"Còn {open_count} kiến nghị của cuộc đối thoại {current['code']} chưa được trả lời, chuyển hoặc trình cấp trên.",
-                f"Xem bằng `doithoai petition list --session {current['code']} --status assigned` "
-                "và hoàn tất trước khi kết thúc hồ sơ.",
-            )
+        blocking = list(db.query(
+            f"""SELECT p.id, p.status, p.due_on, a.code AS lead_agency
+                 FROM petitions p
+                 LEFT JOIN assignments x ON x.petition_id = p.id AND x.active = 1 AND x.role = 'lead'
+                 LEFT JOIN agencies a ON a.id = x.agency_id
+                WHERE p.session_id = ? AND {statuses.open_sql('p')} ORDER BY p.id""", [current["id"]]))
+        if blocking:
+            raise OpenPetitions(
+                f"Còn {len(blocking)} kiến nghị của cuộc đối thoại {current['code']} chưa được trả lời, chuyển hoặc "
+                "trình cấp trên.", blocking, "Giải quyết từng kiến nghị dưới đây rồi kết thúc hồ sơ.")
     db.execute(f"UPDATE sessions SET status = ?, {column} = ? WHERE id = ?", [to, on.isoformat(), current["id"]])
     log_event(db, f"session.{to}", "sessions", current["id"], {"status": current["status"]},
               {"status": to, column: on.isoformat()})
@@ -196,7 +202,7 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
 
 def conclude(db, ref: str, text: str) -> dict:
     current = get(db, ref)
-    text = clean(text)
+    text = clean(text, "Nội dung kết luận")
     if not text:
         raise DoithoaiError("Nội dung kết luận không được để trống.", "Dùng --text \"…\".")
     if current["status"] in ("planned", "notice_sent"):

@@ -182,6 +182,9 @@ def set_value(db, key: str, value: str) -> tuple[str, str]:
             f"Không có thiết lập '{key}'.",
             "Xem danh sách bằng `doithoai config show`.",
         )
+    from doithoai.text import refuse_control
+
+    refuse_control(str(value), f"Thiết lập {key}")
     new = setting.check(value)
     old = get(db, key)
     if new != old:

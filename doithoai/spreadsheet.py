@@ -7,11 +7,15 @@ import datetime as dt
 import io
 from typing import Any
 
+from doithoai.text import printable
+
 
 def neutralise(value: Any) -> Any:
     """Spreadsheet formula injection: a text cell starting with = + - @ is made literal."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):
+        value = printable(value.replace("\r\n", "\n"))  # controls shown as escapes; Excel refuses most
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
     return value
 
 

@@ -38,6 +38,8 @@ def isolated(tmp_path, monkeypatch, cache_dir):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_dir))
     monkeypatch.delenv("DOITHOAI_DEBUG", raising=False)
+    for name in ("COLUMNS", "LINES", "PAGER"):  # tables are fitted only where a test asks for a width
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -15,7 +15,7 @@ import typer
 
 from doithoai.cli import _options
 from doithoai.cli._errors import RootGroup
-from doithoai.cli._output import QUIET
+from doithoai.cli._help import localise
 
 # name: (module, attribute, group or command, short help as `doithoai --help` lists it)
 COMMANDS: dict[str, tuple[str, str, str, str]] = {
@@ -52,6 +52,7 @@ def load_command(name: str):
         single.command(name)(target)
         command = typer.main.get_command(single)
     command.name = name
+    localise(command)
     return command
 
 
@@ -63,7 +64,7 @@ class LazyRoot(RootGroup):
         return load_command(name) if name in COMMANDS else None
 
     def format_commands(self, ctx, formatter):
-        with formatter.section("Commands"):
+        with formatter.section("Lệnh"):
             formatter.write_dl([(name, entry[3]) for name, entry in COMMANDS.items()])
 
 
@@ -73,22 +74,20 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help: no rich import at start-up
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion: bash, zsh, fish
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
 @app.callback()
 def root(
-    db: Annotated[Optional[str], typer.Option("--db", help="Tệp cơ sở dữ liệu (mặc định: $DOITHOAI_DB, hoặc thư mục dữ liệu của người dùng).", metavar="PATH")] = None,
+    ctx: typer.Context,
+    db: Annotated[Optional[str], typer.Option("--db", help="Tệp cơ sở dữ liệu (mặc định: $DOITHOAI_DB, hoặc thư mục dữ liệu của người dùng).", metavar="TỆP")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Không in thông báo, chỉ in dữ liệu và lỗi.")] = False,
 ) -> None:
     """Theo dõi tiếp xúc, đối thoại trực tiếp với Nhân dân và giải quyết kiến nghị của công dân đúng hạn."""
-    previous = _options.STATE["open"]
-    if previous is not None:
-        previous.conn.close()
-    _options.STATE.update(db=db, open=None)
-    QUIET["on"] = quiet
+    state = ctx.ensure_object(_options.Invocation)
+    state.db, state.quiet = db, quiet
 
 
 def main() -> None:

@@ -13,36 +13,13 @@ import sys
 import typer
 from typer.core import TyperGroup
 
-try:  # Typer ≥ 0.26 vendors click; its exceptions are what its commands raise
-    from typer._click import exceptions as click_exceptions
-except ImportError:  # pragma: no cover
-    from click import exceptions as click_exceptions
-
+from doithoai.cli._help import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, click_exception_types, usage_error
 from doithoai.errors import DoithoaiError
 
 EXIT_OVERDUE = 3
 _WRITE_ERRNOS = {28, 5, 27, 122}  # ENOSPC, EIO, EFBIG, EDQUOT
 
-# click's usage messages, in Vietnamese (the option or value they name stays as it is)
-_USAGE = [
-    ("No such option:", "không có tùy chọn"),
-    ("No such command", "không có lệnh"),
-    ("Missing option", "thiếu tùy chọn"),
-    ("Missing argument", "thiếu tham số"),
-    ("Missing parameter", "thiếu tham số"),
-    ("Got unexpected extra argument", "thừa tham số"),
-    ("Invalid value for", "giá trị không hợp lệ cho"),
-    ("requires an argument", "cần một giá trị"),
-    ("is not a valid integer", "không phải số nguyên"),
-    ("is not a valid int", "không phải số nguyên"),
-    ("is not one of", "không thuộc"),
-]
-
-
-def _vietnamese(message: str) -> str:
-    for english, vietnamese in _USAGE:
-        message = message.replace(english, vietnamese)
-    return message
+ClickException, UsageError = click_exception_types()
 
 
 def print_error(message: str, hint: str | None = None) -> None:
@@ -53,10 +30,51 @@ def print_error(message: str, hint: str | None = None) -> None:
         err(f"Gợi ý: {hint}")
 
 
+def details(error: DoithoaiError) -> list[str]:
+    """Lines under the message for errors that carry data: what to do about each item."""
+    from doithoai.errors import OpenPetitions
+
+    if not isinstance(error, OpenPetitions):
+        return []
+    from doithoai.statuses import LABELS as STATUS_LABELS
+    from doithoai.text import vn_date
+
+    lines = []
+    for p in error.petitions:
+        pid = p["id"]
+        if p["status"] == "new" or not p.get("lead_agency"):
+            state, fix = "chưa giao", f"doithoai petition assign {pid} MÃ_CƠ_QUAN"
+        else:
+            state = f"{STATUS_LABELS[p['status']]} {p['lead_agency']}, hạn {vn_date(p['due_on'])}"
+            fix = (f"doithoai petition answer {pid} --written --doc-number SỐ --doc-date NGÀY "
+                   "--summary \"…\"")
+        lines.append(f"  Số {pid} ({state}): {fix}")
+    lines.append("  Ngoài thẩm quyền thì chuyển (`doithoai petition transfer SỐ --to …`) hoặc trình cấp trên "
+                 "(`doithoai petition escalate SỐ --reason …`).")
+    return lines
+
+
 class RootGroup(TyperGroup):
     """Runs every command in non-standalone mode and translates what comes out."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from doithoai.cli._options import Context
+
+        self.context_class = Context
+        self.options_metavar = OPTIONS_METAVAR
+        self.subcommand_metavar = SUBCOMMAND_METAVAR
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        from doithoai.cli._options import Invocation
+
+        extra.setdefault("obj", Invocation())
+        return super().make_context(info_name, args, parent=parent, **extra)
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from doithoai.cli._help import vietnamese_completion_messages
+
+        vietnamese_completion_messages(self)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
@@ -64,6 +82,10 @@ class RootGroup(TyperGroup):
             sys.stdout.flush()  # a full disk under `> file` shows here, not silently at exit
         except DoithoaiError as e:
             print_error(e.message, e.hint)
+            for line in details(e):
+                from doithoai.cli._output import err
+
+                err(line)
             sys.exit(e.exit_code)
         except sqlite3.Error as e:
             from doithoai.cli._options import db_path
@@ -72,18 +94,26 @@ class RootGroup(TyperGroup):
             translated = _sqlite_error(db_path(), e)
             print_error(translated.message, translated.hint)
             sys.exit(1)
-        except click_exceptions.ClickException as e:
-            if isinstance(e, click_exceptions.UsageError) and e.ctx is not None:
+        except ClickException as e:
+            if type(e).__name__ == "NoArgsIsHelpError":  # a group typed alone: its help, as --help shows it
+                from doithoai.cli._output import out
+
+                out(e.format_message().rstrip("\n"))
+                sys.exit(0)
+            if isinstance(e, UsageError) and e.ctx is not None:
                 hint = f"Xem `{e.ctx.command_path} --help`."
             else:
                 hint = None
-            print_error(f"sai cú pháp lệnh — {_vietnamese(e.format_message())}", hint)
+            print_error(f"sai cú pháp lệnh — {usage_error(e.format_message())}", hint)
             sys.exit(e.exit_code)
         except (typer.Abort, KeyboardInterrupt, EOFError):
             print_error("Đã hủy; không có thay đổi nào được ghi.")
             sys.exit(130)
-        except BrokenPipeError:
-            sys.exit(1)
+        except BrokenPipeError:  # the reader left before the command had finished writing
+            from doithoai.cli._output import reader_gone
+
+            reader_gone()
+            sys.exit(0)
         except Exception as e:  # never a traceback for a user; DOITHOAI_DEBUG=1 shows it
             if os.environ.get("DOITHOAI_DEBUG"):
                 raise
@@ -96,5 +126,11 @@ class RootGroup(TyperGroup):
                 "Chạy lại với DOITHOAI_DEBUG=1 để xem chi tiết và gửi cho người phát triển.",
             )
             sys.exit(1)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            from doithoai.cli._output import reader_gone
+
+            reader_gone()
         sys.exit(rv if isinstance(rv, int) else 0)
 

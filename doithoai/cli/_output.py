@@ -1,23 +1,23 @@
-"""The one output helper: a rich table on a terminal, JSON or CSV for scripts.
+"""The one output helper: a table fitted to the terminal, JSON, CSV or XLSX for scripts and
+spreadsheets.
 
-Data goes to stdout, messages to stderr. Without a terminal (cron, pipes) there is no
-colour and no width truncation, and the text is UTF-8 whatever the locale says.
+Data goes to stdout, messages to stderr. Without a terminal (cron, pipes) there is no colour,
+no width fitting (unless $COLUMNS is set) and no row limit, and the text is UTF-8 whatever the
+locale says. Control characters in the data are shown as escapes, never sent to the terminal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 from doithoai.fileio import write_atomic, write_stream
 from doithoai.spreadsheet import csv_text, xlsx_bytes
-from doithoai.text import vn_date
-
-QUIET = {"on": False}
-
+from doithoai.text import printable, vn_date
 
 def _utf8(stream):
     if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
@@ -44,19 +44,64 @@ def console(stderr: bool = False):
 
 def out(text: str = "") -> None:
     """Plain text to stdout."""
-    write_stream(_utf8(sys.stdout), text + "\n")
+    _write(printable(text) + "\n")
 
 
 def err(text: str) -> None:
     stream = _utf8(sys.stderr)
-    stream.write(text + "\n")
+    stream.write(printable(text) + "\n")
     stream.flush()
 
 
 def info(text: str) -> None:
     """A message for the person at the terminal (stderr); silenced by --quiet."""
-    if not QUIET["on"]:
+    if not quiet():
         err(text)
+
+
+def quiet() -> bool:
+    """--quiet was given to this invocation."""
+    from doithoai.cli._options import invocation
+
+    return invocation().quiet
+
+
+def showing_progress() -> bool:
+    """Progress is drawn on a terminal's stderr only: never in cron, pipes or under --quiet."""
+    return is_tty(sys.stderr) and not quiet()
+
+
+class _NoProgress:
+    def __enter__(self):
+        return lambda n=1: None
+
+    def __exit__(self, *exc):
+        return False
+
+
+class _Progress:
+    """A rich progress line on stderr that disappears when the work is done."""
+
+    def __init__(self, label: str, unit: str | None):
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = [SpinnerColumn(), TextColumn(label)]
+        if unit:
+            columns += [BarColumn(), TextColumn(f"{{task.completed}} {unit}")]
+        self.bar = Progress(*columns, TimeElapsedColumn(), console=console(stderr=True), transient=True)
+
+    def __enter__(self):
+        self.bar.__enter__()
+        task = self.bar.add_task("", total=None)
+        return lambda n=1: self.bar.advance(task, n)
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc)
+
+
+def progress(label: str, unit: str | None = None, enabled: bool = True):
+    """`with progress("Đang nhập", "dòng") as tick:` — tick() per item; a spinner alone when unit is None."""
+    return _Progress(label, unit) if enabled and showing_progress() else _NoProgress()
 
 
 def warn(text: str) -> None:
@@ -67,10 +112,11 @@ def warn(text: str) -> None:
 class Col:
     key: str
     header: str
-    kind: str = "text"  # text | date | int | bool
-    labels: dict[str, str] | None = None  # code → Vietnamese label, table only
+    kind: str = "text"  # text | date | int | bool | code (codes, like dates and numbers, never wrap)
+    labels: dict[str, str] | None = None  # code → Vietnamese label (table, csv, xlsx; json keeps the code)
     table: bool = True  # shown in the table (json/csv always carry it)
-    max_width: int | None = None
+    max_width: int | None = None  # set on the one long-text column: it takes what is left and wraps
+    priority: int = 5  # on a narrow terminal, lower-priority text columns are hidden first
 
 
 def _json_value(value: Any) -> Any:
@@ -79,7 +125,11 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-RICH_MAX_ROWS = 2000  # beyond this, or without a terminal, a plain table: fast and never truncated
+def _one_line(text: str) -> str:
+    """A table cell: line breaks and tabs become spaces, other controls are escaped."""
+    if "\n" in text or "\t" in text or "\r" in text:
+        text = " ".join(text.split())
+    return printable(text)
 
 
 def _cell_strings(col: Col, rows: list[dict]) -> list[str]:
@@ -101,68 +151,363 @@ def _cell_strings(col: Col, rows: list[dict]) -> list[str]:
     return ["" if v is None else v if isinstance(v, str) else str(v) for v in values]
 
 
-def plain_table(rows: list[dict], columns: list[Col]) -> str:
+def terminal_width() -> int | None:
+    """The width to fit tables to: the terminal's, or $COLUMNS when set; None (no limit) in a pipe."""
+    import os
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if is_tty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def terminal_height() -> int:
+    import os
+    import shutil
+
+    lines = os.environ.get("LINES", "")
+    return int(lines) if lines.isdigit() and int(lines) > 0 else shutil.get_terminal_size().lines
+
+
+def _is_fixed(col: Col) -> bool:
+    return col.kind in ("int", "date", "bool", "code")
+
+
+def _header_width(col: Col) -> int:
+    """Fixed columns may break a long header over two lines (at a space) rather than widen."""
+    words = col.header.split()
+    if not _is_fixed(col) or len(words) < 2:
+        return len(col.header)
+    return min(max(len(" ".join(words[:k])), len(" ".join(words[k:]))) for k in range(1, len(words)))
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def _wrap(text: str, width: int, lines: int = 2) -> list[str]:
+    import textwrap
+
+    if len(text) <= width:
+        return [text]
+    parts = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
+    if len(parts) > lines:
+        rest = " ".join(parts[lines - 1:])
+        parts = [*parts[: lines - 1], _clip(rest, width) if len(rest) > width else rest]
+        if not parts[-1].endswith("…"):
+            parts[-1] = _clip(parts[-1] + " …", width) if len(parts[-1]) + 2 <= width else _clip(parts[-1] + "……", width)
+    return parts
+
+
+MIN_WRAP = 24  # the long-text column never narrower than this (else columns are hidden)
+MIN_TEXT = 12  # a shortened text column keeps at least this much (else a column is hidden)
+COMFORT = 22  # other text columns give up width beyond this before the long text wraps
+SEP = "  "
+
+
+def _floor(col: Col, natural: int) -> int:
+    """How far a text column may be shortened: names and the like (priority ≥ 8) stay readable."""
+    return min(natural, 20 if col.priority >= 8 else MIN_TEXT)
+
+
+def fit(columns: list[Col], cells: list[list[str]], width: int | None) -> tuple[list[Col], list[int], list[Col]]:
+    """Column widths for a width: identifiers, dates and numbers keep their width; the long-text
+    column takes what is left (wrapping to 2 lines); other text is shortened with … and, when
+    still too wide, the lowest-priority columns are hidden. Returns (shown, widths, hidden)."""
+    full = [max([len(c.header), *map(len, col)]) for c, col in zip(columns, cells)]
+    if width is None or sum(full) + len(SEP) * (len(columns) - 1) <= width:
+        return list(columns), full, []
+    natural = {c.key: max([_header_width(c), *map(len, col)]) for c, col in zip(columns, cells)}
+    # too wide: columns with nothing in them go first (an empty e-mail column says nothing)
+    hidden = [c for c, col in zip(columns, cells) if not any(col)]
+    shown = [c for c in columns if c not in hidden] or list(columns)
+    while True:
+        widths = [natural[c.key] for c in shown]
+        seps = len(SEP) * (len(shown) - 1)
+        if width is None or sum(widths) + seps <= width:
+            return shown, widths, hidden
+        wrap = next((i for i, c in enumerate(shown) if c.max_width is not None), None)
+        text = [i for i, c in enumerate(shown) if not _is_fixed(c) and i != wrap]
+        for i in text:  # other text gives up what is beyond a comfortable width first
+            widths[i] = min(widths[i], max(COMFORT, _header_width(shown[i])))
+        if wrap is not None:  # the long text takes what is left
+            widths[wrap] = 0
+            widths[wrap] = min(natural[shown[wrap].key], width - seps - sum(widths))
+            for i in text:  # and what it does not need goes back to the others
+                widths[i] += min(natural[shown[i].key] - widths[i], width - seps - sum(widths))
+            deficit = min(max(MIN_WRAP, width // 4), natural[shown[wrap].key]) - widths[wrap]
+        else:
+            for i in text:  # no long text: the others take back what fits
+                widths[i] += max(min(natural[shown[i].key] - widths[i], width - seps - sum(widths)), 0)
+            deficit = sum(widths) + seps - width
+        while deficit > 0:  # shorten the widest text column, one character at a time
+            candidates = [i for i in text if widths[i] > _floor(shown[i], natural[shown[i].key])]
+            if not candidates:
+                break
+            widths[max(candidates, key=lambda j: widths[j])] -= 1
+            deficit -= 1
+            if wrap is not None:
+                widths[wrap] += 1
+        if deficit <= 0:
+            return shown, widths, hidden
+        droppable = [c for i, c in enumerate(shown) if i != wrap]
+        if len(shown) <= 2 or not droppable:
+            widths = [max(w, 1) for w in widths]
+            return shown, widths, hidden
+        victim = min(droppable, key=lambda c: (c.priority, -columns.index(c)))
+        shown.remove(victim)
+        hidden.append(victim)
+
+
+def _header_lines(col: Col, width: int) -> list[str]:
+    if len(col.header) <= width:
+        return [col.header]
+    words = col.header.split()
+    for k in range(len(words) - 1, 0, -1):
+        first, rest = " ".join(words[:k]), " ".join(words[k:])
+        if len(first) <= width and len(rest) <= width:
+            return [first, rest]
+    return _wrap(col.header, width)
+
+
+def table_blocks(rows: list[dict], columns: list[Col], width: int | None) -> tuple[list[str], list[list[str]], list[Col]]:
+    """The header lines and, for each row, its lines (one, or two when the long text wraps)."""
+    cells = [[_one_line(v) for v in _cell_strings(c, rows)] for c in columns]
+    shown, widths, hidden = fit(columns, cells, width)
+    index = {c.key: i for i, c in enumerate(columns)}
+    shown_cells = [cells[index[c.key]] for c in shown]
+
+    def layout(parts_per_col: list[list[str]]) -> list[str]:
+        height = max(map(len, parts_per_col))
+        lines = []
+        for n in range(height):
+            pieces = []
+            for c, w, parts in zip(shown, widths, parts_per_col):
+                piece = parts[n] if n < len(parts) else ""
+                pieces.append(piece.rjust(w) if c.kind == "int" else piece.ljust(w))
+            lines.append(SEP.join(pieces).rstrip())
+        return lines
+
+    head = layout([_header_lines(c, w) for c, w in zip(shown, widths)])
+    head.append(SEP.join("─" * w for w in widths))
+    blocks = []
+    for r in range(len(rows)):
+        parts = []
+        for c, w, col in zip(shown, widths, shown_cells):
+            value = col[r]
+            if len(value) <= w:
+                parts.append([value])
+            elif c.max_width is not None:
+                parts.append(_wrap(value, w))
+            else:
+                parts.append([_clip(value, w)])
+        blocks.append(layout(parts))
+    return head, blocks, hidden
+
+
+def plain_table(rows: list[dict], columns: list[Col], width: int | None = None) -> str:
     shown = [c for c in columns if c.table]
-    cells = [[c.header, *_cell_strings(c, rows)] for c in shown]
-    widths = [max(map(len, col)) for col in cells]
-    line = "  ".join(f"{{:{'>' if c.kind == 'int' else '<'}{w}}}" for c, w in zip(shown, widths))
-    rule = "  ".join("-" * w for w in widths)
-    body = [line.format(*values).rstrip() for values in zip(*cells)]
-    return "\n".join([body[0], rule, *body[1:]])
+    head, blocks, _hidden = table_blocks(rows, shown, width)
+    return "\n".join([*head, *(line for block in blocks for line in block)])
+
+
+def select_columns(columns: list[Col], spec: str | None) -> list[Col]:
+    """--columns "id,content,Hạn": keys or headers (without diacritics too), in the order given."""
+    if not spec:
+        return columns
+    from doithoai.errors import DoithoaiError
+    from doithoai.text import fold
+
+    by_name: dict[str, Col] = {}
+    for c in columns:
+        by_name.setdefault(fold(c.key), c)
+        by_name.setdefault(fold(c.header), c)
+    chosen = []
+    for name in (part.strip() for part in spec.split(",")):
+        if not name:
+            continue
+        col = by_name.get(fold(name))
+        if col is None:
+            raise DoithoaiError(f"Không có cột '{name}'.",
+                                "Các cột: " + ", ".join(f"{c.key} ({c.header})" for c in columns) + ".")
+        if col not in chosen:
+            chosen.append(col)
+    return [Col(**{**c.__dict__, "table": True}) for c in chosen]
+
+
+def _pager(text: str) -> bool:
+    """Show text through $PAGER (default `less -FRX`); False when there is none to run."""
+    import os
+    import shlex
+    import subprocess
+
+    command = os.environ.get("PAGER", "less -FRX")
+    if not command.strip() or command.strip() == "cat":
+        return False
+    try:
+        pager = subprocess.Popen(shlex.split(command), stdin=subprocess.PIPE)
+    except OSError:
+        return False
+    try:
+        pager.communicate(text.encode("utf-8"))
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass
+    pager.wait()
+    return True
+
+
+def _bold(text: str) -> str:
+    import os
+
+    return text if os.environ.get("NO_COLOR") else f"\x1b[1m{text}\x1b[0m"
+
+
+def _table_text(rows: list[dict], columns: list[Col], *, title: str | None, footer: str | None,
+                limit: int | None, noun: str) -> tuple[str, list[str]]:
+    """The table as a person reads it: fitted to the terminal, one screen by default."""
+    width = terminal_width()
+    tty = is_tty()
+    shown = [c for c in columns if c.table]
+    # lay out only what can be shown: the first `limit` rows, or one screen (a row is ≥ 1 line)
+    screen = max(terminal_height(), 10) if limit is None and tty else None
+    head, blocks, hidden = table_blocks(rows[: limit or screen or len(rows)], shown, width)
+    if limit is None and tty:  # one screen's worth
+        # the screen less the header, title, footer, the notes below (2 lines each) and the prompt
+        room = max(terminal_height() - len(head) - (2 if title else 0) - (2 if footer else 0)
+                   - 2 * (1 + bool(hidden)) - 1, 5)
+        used, limit = 0, 0
+        for block in blocks:
+            if used + len(block) > room:
+                break
+            used += len(block)
+            limit += 1
+    lines = [title, ""] if title else []
+    if tty:
+        head = [_bold(line) for line in head[:-1]] + head[-1:]
+    lines += head
+    for block in blocks[:limit] if limit else blocks:
+        lines += block
+    notes = []
+    if limit and len(rows) > limit:
+        notes.append(f"… còn {len(rows) - limit} {noun} nữa (thêm --limit 0 để xem hết, hoặc -f xlsx -o TỆP.xlsx).")
+    if hidden:
+        notes.append("Ẩn bớt cột vì màn hình hẹp: " + ", ".join(c.header for c in hidden)
+                     + " (chọn cột bằng --columns, xem đủ bằng -f xlsx -o TỆP.xlsx).")
+    if footer:
+        lines += ["", footer]
+    return "\n".join(printable(line) if line is title or line is footer else line for line in lines) + "\n", notes
+
+
+def _wrapped(text: str) -> str:
+    """A message wrapped at word boundaries to the terminal's width (not mid-word by the terminal)."""
+    import textwrap
+
+    width = terminal_width() if is_tty(sys.stderr) else None
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) if width else text
+
+
+def _labelled(rows: list[dict], columns: list[Col]) -> list[dict]:
+    """Rows for people (csv, xlsx): codes replaced by their Vietnamese labels."""
+    labelled = [c for c in columns if c.labels]
+    if not labelled:
+        return rows
+    out_rows = []
+    for r in rows:
+        r = dict(r)
+        for c in labelled:
+            v = r.get(c.key)
+            if v is not None and v != "":
+                r[c.key] = c.labels.get(v, v)
+        out_rows.append(r)
+    return out_rows
 
 
 def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title: str | None = None,
          empty: str = "Không có dữ liệu.", footer: str | None = None, out_path=None,
-         extra_sheets: list[tuple[str, list[Col], list[dict]]] = ()) -> None:
-    """Rows as a table (terminal), json, csv or xlsx; to stdout, or to out_path when given."""
+         extra_sheets: list[tuple[str, list[Col], list[dict]]] = (), limit: int | None = None,
+         select: str | None = None, noun: str = "dòng") -> None:
+    """Rows as a table (terminal), json, csv or xlsx; to stdout, or to out_path when given.
+
+    `select` is --columns (keys or headers); `limit` is --limit (0: all; None: one screen's
+    worth on a terminal, all elsewhere)."""
     rows = list(rows)
+    columns = select_columns(columns, select)
+    asked = limit is not None  # --limit given: the person wants that many, paged when longer than the screen
+    if fmt != "table" or out_path is not None:
+        rows = rows[:limit] if limit else rows
+    elif limit is None and not is_tty():
+        limit = 0
     if fmt == "xlsx":
         from doithoai.errors import DoithoaiError
 
         if out_path is None:
             raise DoithoaiError("Định dạng xlsx cần tệp đầu ra.", "Thêm -o TỆP.xlsx.")
-        write_atomic(out_path, xlsx_bytes([(title or "Dữ liệu", columns, rows), *extra_sheets]))
+        with progress(f"Đang ghi {out_path}", enabled=len(rows) > 2000):
+            write_atomic(out_path, xlsx_bytes([(title or "Dữ liệu", columns, _labelled(rows, columns)),
+                                               *((t, c, _labelled(r, c)) for t, c, r in extra_sheets)]))
         info(f"Đã ghi {len(rows)} dòng vào {out_path}.")
         return
     if fmt == "json":
         data = [{c.key: _json_value(r.get(c.key)) for c in columns} for r in rows]
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        text = printable_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
     elif fmt == "csv":
-        text = csv_text(columns, rows)
+        text = csv_text(columns, _labelled(rows, columns))
     else:
         if not rows:
             info(empty)
             if out_path is None:
                 return
-        if out_path is None and is_tty() and len(rows) <= RICH_MAX_ROWS:
-            _rich_table(rows, columns, title, footer)
+        if out_path is None:
+            text, notes = _table_text(rows, columns, title=title, footer=footer, limit=limit, noun=noun)
+            if not (asked and is_tty() and text.count("\n") > terminal_height() - 2 and _pager(text)):
+                _write(text)
+            for note in notes:
+                info(_wrapped(note))
             return
-        parts = [title] if title else []
-        if rows:
-            parts.append(plain_table(rows, columns))
-        if footer:
-            parts.append(footer)
-        text = "\n".join(parts) + "\n"
+        else:
+            parts = [printable(title)] if title else []
+            if rows:
+                parts.append(plain_table(rows, columns))
+            if footer:
+                parts.append(printable(footer))
+            text = "\n".join(parts) + "\n"
     if out_path is not None:
         write_atomic(out_path, text.encode("utf-8"))
         info(f"Đã ghi {len(rows)} dòng vào {out_path}.")
         return
-    write_stream(_utf8(sys.stdout), text)
+    _write(text)
 
 
-def _rich_table(rows: list[dict], columns: list[Col], title: str | None, footer: str | None) -> None:
-    from rich.table import Table
+def _write(text: str) -> None:
+    """All of text to stdout (write_stream loops over short writes); a reader gone is not an error."""
+    try:
+        write_stream(_utf8(sys.stdout), text)
+    except BrokenPipeError:
+        reader_gone()
 
-    shown = [c for c in columns if c.table]
-    table = Table(title=title, header_style="bold", title_justify="left")
-    for c in shown:
-        table.add_column(c.header, justify="right" if c.kind == "int" else "left", overflow="fold", max_width=c.max_width)
-    for values in zip(*(_cell_strings(c, rows) for c in shown)):
-        table.add_row(*values)
-    con = console()
-    con.print(table)
-    if footer:
-        con.print(footer)
+
+def reader_gone() -> None:
+    """The reader of stdout left (`| head`): the rest of the output goes nowhere, quietly, and the
+    command carries on to its own exit code (3 for --fail-on-overdue, say)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file descriptor (a test's captured stream)
+        pass
+
+
+_UNSAFE_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable_json(text: str) -> str:
+    """JSON escapes C0 itself; C1 and bidirectional controls are written as \\uXXXX too."""
+    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def emit_record(pairs: list[tuple[str, Any]], fmt: str, data: dict | None = None) -> None:
@@ -170,6 +515,19 @@ def emit_record(pairs: list[tuple[str, Any]], fmt: str, data: dict | None = None
     if fmt == "json":
         out(json.dumps({k: _json_value(v) for k, v in (data or {}).items()}, ensure_ascii=False, indent=2, default=str))
         return
+    import textwrap
+
+    if fmt == "csv":
+        from doithoai.errors import DoithoaiError
+
+        raise DoithoaiError("Lệnh này không có dạng CSV.", "Dùng -f json (cho chương trình) hoặc bỏ -f (xem trên màn hình).")
     width = max((len(label) for label, _ in pairs), default=0)
+    total = terminal_width()
+    indent = " " * (width + 3)
     for label, value in pairs:
-        out(f"{label.ljust(width)} : {'' if value is None else value}")
+        text = "" if value is None else str(value)
+        lines = text.splitlines() or [""]
+        if total and total - len(indent) >= 20:
+            lines = [wrapped for line in lines
+                     for wrapped in (textwrap.wrap(line, total - len(indent), break_on_hyphens=False) or [""])]
+        out(f"{label.ljust(width)} : {lines[0]}" + "".join(f"\n{indent}{line}" for line in lines[1:]))

@@ -8,16 +8,26 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import Fmt, FormatOpt, group, open_db
+from doithoai.cli._options import (
+    ColumnsOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
+    OutputOpt,
+    complete_agency,
+    group,
+    open_db,
+)
 from doithoai.cli._output import Col, emit, info
 
 app = group("Cơ quan, đơn vị được giao trả lời kiến nghị.")
 COLUMNS = [
-    Col("code", "Mã"), Col("name", "Tên cơ quan, đơn vị"), Col("kind", "Loại"), Col("email", "Thư điện tử"),
-    Col("head", "Thủ trưởng"), Col("aliases", "Tên gọi khác", table=False), Col("active", "Hoạt động", "bool"),
+    Col("code", "Mã", "code", priority=10), Col("name", "Tên cơ quan, đơn vị", priority=9), Col("kind", "Loại", priority=2),
+    Col("email", "Thư điện tử", priority=4), Col("head", "Thủ trưởng", priority=3),
+    Col("aliases", "Tên gọi khác", table=False), Col("active", "Hoạt động", "bool", priority=5),
     Col("head_email", "Thư thủ trưởng", table=False),
 ]
-CodeArg = Annotated[str, typer.Argument(help="Mã cơ quan, ví dụ TNMT.")]
+CodeArg = Annotated[str, typer.Argument(help="Mã cơ quan, ví dụ TNMT.", autocompletion=complete_agency)]
 
 
 class Level(str, Enum):
@@ -47,23 +57,27 @@ def add(
 @app.command("list")
 def list_(
     all_: Annotated[bool, typer.Option("--all", help="Gồm cả cơ quan đã ngừng.")] = False,
-    fmt: FormatOpt = Fmt.table,
+    limit: LimitOpt = None,
+    select: ColumnsOpt = None,
+    fmt: ListFormatOpt = ListFmt.table,
+    output: OutputOpt = None,
 ) -> None:
     """Liệt kê các cơ quan, đơn vị."""
     from doithoai import agencies
 
-    emit(agencies.list_all(open_db(), include_inactive=all_), COLUMNS, fmt.value,
+    emit(agencies.list_all(open_db(), include_inactive=all_), COLUMNS, fmt.value, limit=limit, select=select,
+         out_path=output, noun="cơ quan",
          empty="Chưa có cơ quan nào. Thêm bằng `doithoai agency add` hoặc `doithoai agency preset xa|tinh`.")
 
 
 @app.command("edit")
 def edit(
     code: CodeArg,
-    name: Annotated[Optional[str], typer.Option("--name")] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind")] = None,
-    email: Annotated[Optional[str], typer.Option("--email")] = None,
-    head: Annotated[Optional[str], typer.Option("--head")] = None,
-    aliases: Annotated[Optional[str], typer.Option("--aliases")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Tên mới.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Loại cơ quan mới.")] = None,
+    email: Annotated[Optional[str], typer.Option("--email", help="Thư điện tử nhận đôn đốc.")] = None,
+    head: Annotated[Optional[str], typer.Option("--head", help="Người đứng đầu.")] = None,
+    aliases: Annotated[Optional[str], typer.Option("--aliases", help="Tên viết tắt, tên khác (phân cách bằng dấu phẩy); thay toàn bộ.")] = None,
     head_email: Annotated[Optional[str], typer.Option("--head-email", help="Thư điện tử của thủ trưởng: nhận thư đôn đốc khi đã nhắc nhiều lần.")] = None,
 ) -> None:
     """Sửa thông tin một cơ quan."""

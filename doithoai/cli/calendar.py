@@ -9,8 +9,13 @@ import typer
 
 from doithoai.cli._options import (
     AsOfOpt,
+    ColumnsOpt,
     Fmt,
     FormatOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
+    OutputOpt,
     as_date,
     group,
     open_db,
@@ -21,7 +26,7 @@ from doithoai.cli._output import Col, emit, info, out, warn
 app = group("Lịch ngày làm việc: ngày lễ, nghỉ bù, làm bù và cách tính thời hạn.")
 DateArg = Annotated[str, typer.Argument(help="Ngày (DD/MM/YYYY hoặc YYYY-MM-DD).", metavar="DATE")]
 DaysArg = Annotated[int, typer.Argument(help="Số ngày làm việc.", metavar="N")]
-BeforeOpt = Annotated[bool, typer.Option("--before", help="Đếm lùi (ngày làm việc thứ N trước DATE).")]
+BeforeOpt = Annotated[bool, typer.Option("--before", help="Đếm lùi (ngày làm việc thứ N trước NGÀY).")]
 CalendarDaysOpt = Annotated[bool, typer.Option("--calendar-days", help="Đếm ngày lịch thay vì ngày làm việc (rơi vào ngày nghỉ thì lùi/tiến đến ngày làm việc).")]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Lý do, ví dụ \"Nghỉ bù Tết Dương lịch\".")]
 SourceOpt = Annotated[str, typer.Option("--source", help="Văn bản căn cứ, ví dụ \"Công văn 12729/VPCP-KGVX\".")]
@@ -30,7 +35,7 @@ SourceOpt = Annotated[str, typer.Option("--source", help="Văn bản căn cứ, 
 @app.command("due")
 def due(date: DateArg, days: DaysArg, before: BeforeOpt = False, calendar_days: CalendarDaysOpt = False,
         fmt: FormatOpt = Fmt.table) -> None:
-    """Ngày làm việc thứ N sau (hoặc trước, --before) DATE; DATE không được tính."""
+    """Ngày làm việc thứ N sau (hoặc trước, --before) NGÀY; NGÀY không được tính."""
     from doithoai import deadlines
     from doithoai.text import vn_date
     from doithoai.workdays import WEEKDAY_NAMES
@@ -60,7 +65,7 @@ def due(date: DateArg, days: DaysArg, before: BeforeOpt = False, calendar_days: 
 @app.command("explain")
 def explain(date: DateArg, days: DaysArg, before: BeforeOpt = False, calendar_days: CalendarDaysOpt = False,
             fmt: FormatOpt = Fmt.table) -> None:
-    """Đi từng ngày từ DATE đến ngày thứ N: ngày nào được tính, ngày nào bỏ qua và vì sao."""
+    """Đi từng ngày từ NGÀY đến ngày thứ N: ngày nào được tính, ngày nào bỏ qua và vì sao."""
     from doithoai import deadlines
     from doithoai.workdays import WEEKDAY_NAMES
 
@@ -74,7 +79,8 @@ def explain(date: DateArg, days: DaysArg, before: BeforeOpt = False, calendar_da
 
 @app.command("list")
 def list_(year: Annotated[Optional[int], typer.Option("--year", help="Năm (mặc định năm nay).")] = None,
-          as_of: AsOfOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+          as_of: AsOfOpt = None, limit: LimitOpt = None, select: ColumnsOpt = None,
+          fmt: ListFormatOpt = ListFmt.table, output: OutputOpt = None) -> None:
     """Ngày lễ, ngày nghỉ và ngày làm bù trong năm, với nguồn của từng ngày."""
     from doithoai import deadlines
 
@@ -82,7 +88,8 @@ def list_(year: Annotated[Optional[int], typer.Option("--year", help="Năm (mặ
     rows = deadlines.year_listing(open_db(), year)
     emit(rows, [Col("date", "Ngày", "date"), Col("weekday", "Thứ"),
                 Col("kind", "Loại", labels={"day_off": "Nghỉ", "workday": "Làm việc"}),
-                Col("description", "Nội dung"), Col("origin", "Nguồn")], fmt.value, title=f"Lịch nghỉ, làm bù năm {year}")
+                Col("description", "Nội dung", max_width=60), Col("origin", "Nguồn")], fmt.value,
+         title=f"Lịch nghỉ, làm bù năm {year}", limit=limit, select=select, out_path=output, noun="ngày")
 
 
 def _change(fn, *args) -> None:

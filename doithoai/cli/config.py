@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import Fmt, FormatOpt, group, open_db
+from doithoai.cli._options import ColumnsOpt, LimitOpt, ListFmt, ListFormatOpt, OutputOpt, group, open_db
 from doithoai.cli._output import Col, emit, info, out
 
 app = group("Xem và sửa thiết lập của đơn vị và quy tắc thời hạn.")
@@ -98,14 +98,16 @@ def init(
 
 
 @app.command("show")
-def show(fmt: FormatOpt = Fmt.table) -> None:
+def show(limit: LimitOpt = None, select: ColumnsOpt = None, fmt: ListFormatOpt = ListFmt.table,
+         output: OutputOpt = None) -> None:
     """Liệt kê thiết lập của đơn vị và quy tắc thời hạn."""
     from doithoai import settings
 
     db = open_db()
     values = settings.get_all(db)
     rows = [{"key": s.key, "value": values[s.key], "default": s.default, "description": s.label} for s in settings.SETTINGS]
-    emit(rows, [Col("key", "Khóa"), Col("value", "Giá trị"), Col("default", "Mặc định"), Col("description", "Ý nghĩa")], fmt.value)
+    emit(rows, [Col("key", "Khóa"), Col("value", "Giá trị"), Col("default", "Mặc định"), Col("description", "Ý nghĩa", max_width=60)], fmt.value,
+         limit=limit, select=select, out_path=output)
 
 
 @app.command("set")
@@ -119,6 +121,6 @@ def set_(key: Annotated[str, typer.Argument(help="Khóa thiết lập, xem `conf
     with transaction(db):
         old, new = settings.set_value(db, key, value)
         moved = deadlines.recompute(db) if key.startswith("deadline.") and old != new else []
-    out(f"{key} = {new}")
+    info(f"{key} = {new}")  # a confirmation, silenced by -q
     if key.startswith("deadline."):
         print_moved(moved)

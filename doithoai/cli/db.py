@@ -42,13 +42,18 @@ def check(
     from doithoai import maintenance
     from doithoai.errors import DoithoaiError
 
-    result = maintenance.check(open_db(), full=full, anchor=anchor)
+    from doithoai.cli._options import today
+
+    result = maintenance.check(open_db(), full=full, anchor=anchor, today=today())
     if result["problems"]:
         raise DoithoaiError("Tệp cơ sở dữ liệu có vấn đề:\n  " + "\n  ".join(result["problems"]),
                             "Khôi phục từ bản sao lưu gần nhất (`doithoai db restore TỆP --force`) "
                             "và báo cho người quản trị; giữ nguyên tệp hiện tại để điều tra.")
     scope = "toàn bộ" if full else f"từ sự kiện số {result['from_event']}"
     info(f"{db_path()}: không phát hiện vấn đề (đã kiểm {scope}).")
+    if result.get("quick_check_at"):
+        info(f"Kiểm tra trang (quick_check) đã đạt hôm nay lúc {result['quick_check_at']} (UTC): không chạy lại; "
+             "--full kiểm toàn bộ.")
     if result["anchor"]:
         info("Mốc nhật ký (ghi lại ở nơi khác để đối chiếu về sau):")
         out(result["anchor"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -25,7 +26,7 @@ def demo(
     from doithoai.cli.sessions import _print_session
     directory = directory or Path(tempfile.mkdtemp(prefix="doithoai-demo-"))
     path = sample.build(directory)
-    _options.STATE["db"] = str(path)
+    _options.invocation().db = str(path)
     as_of_date = _options.today(as_of) if as_of else sample.AS_OF
     db = _options.open_db()
     s = sessions.get(db, "2023-KHOENON")
@@ -44,5 +45,28 @@ def demo(
     out(f"Kiến nghị quá hạn chưa trả lời: {len(overdue)}")
     emit(overdue, [c for c in columns() if c.key in ("lead_agency", "id", "petitioner", "field", "content", "due_on",
                                                      "days_overdue")], "table", empty="Không có kiến nghị quá hạn.")
-    info(f"\nThử tiếp: export DOITHOAI_DB={path}; doithoai petition list --search \"dat dai\"; "
-         f"doithoai petition show {overdue[0]['id'] if overdue else 1} --as-of {as_of_date.isoformat()}")
+    exe, day = _executable(), as_of_date.isoformat()
+    first = overdue[0]["id"] if overdue else 1
+    info("\nThử tiếp (chép và chạy từng dòng):\n"
+         f"  export DOITHOAI_DB={shlex.quote(str(path))}\n"
+         f"  {exe} petition list --search \"dat dai\" --as-of {day}\n"
+         f"  {exe} petition show {first} --as-of {day}\n"
+         f"  {exe} report overdue --as-of {day}\n"
+         f"  {exe} report summary --as-of {day}")
+
+
+def _executable() -> str:
+    """How to run doithoai again from the same shell: its name when PATH finds this very program,
+    else its absolute path (a venv not activated), or `python -m doithoai` when run that way."""
+    import os
+    import shutil
+    import sys
+
+    argv0 = sys.argv[0] if sys.argv else ""
+    if not argv0 or argv0.endswith(".py") or os.path.basename(argv0) != "doithoai":
+        return f"{shlex.quote(sys.executable)} -m doithoai"
+    found = shutil.which("doithoai")
+    here = os.path.realpath(shutil.which(argv0) or argv0)
+    if found and os.path.realpath(found) == here:
+        return "doithoai"
+    return shlex.quote(os.path.abspath(argv0))

@@ -10,18 +10,28 @@ import typer
 
 from doithoai.cli._options import (
     AsOfOpt,
+    ColumnsOpt,
     Fmt,
     FormatOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
+    RecordFmt,
+    RecordFormatOpt,
     as_date,
+    complete_agency,
+    complete_petition,
+    complete_session,
     group,
     open_db,
     today,
 )
+from doithoai.cli._options import OutputOpt as ListOutputOpt
 from doithoai.cli._output import Col, emit, info, out
 
 app = group("Văn bản: kế hoạch, giấy mời, phiếu đăng ký, biên bản, thông báo kết luận, "
                   "báo cáo, đôn đốc, chuyển kiến nghị; sổ văn bản.")
-SessionArg = Annotated[str, typer.Argument(help="Số hoặc mã cuộc đối thoại.", metavar="SESSION")]
+SessionArg = Annotated[str, typer.Argument(help="Số hoặc mã cuộc đối thoại.", metavar="SESSION", autocompletion=complete_session)]
 # Paths stay strings so that messages print them exactly as the clerk typed them.
 OutputOpt = Annotated[str, typer.Option("--output", "-o", help="Tệp .docx tạo ra.")]
 TemplateOpt = Annotated[Optional[str], typer.Option("--template", help="Dùng mẫu .docx này thay cho mẫu mặc định.")]
@@ -208,7 +218,7 @@ def _embed_charts(result: dict, pictures) -> None:
 
 @app.command("reminder")
 def reminder(
-    agency: Annotated[str, typer.Argument(help="Mã cơ quan.")], output: OutputOpt, template: TemplateOpt = None,
+    agency: Annotated[str, typer.Argument(help="Mã cơ quan.", autocompletion=complete_agency)], output: OutputOpt, template: TemplateOpt = None,
     date: DateOpt = None, as_of: AsOfOpt = None,
     level: Annotated[int, typer.Option("--level", help="Lần đôn đốc; từ 2 trở lên gửi thủ trưởng, đồng gửi người chủ trì.")] = 1,
     reissue: ReissueOpt = False, draft: DraftOpt = False, signer_title: SignerTitleOpt = None,
@@ -223,7 +233,7 @@ def reminder(
               agency_id=a["id"], agency=a["code"], as_of=now, level=level, key_suffix=f":{now.isoformat()}")
 
 
-PetitionArg = Annotated[int, typer.Argument(help="Số kiến nghị.", metavar="ID")]
+PetitionArg = Annotated[int, typer.Argument(help="Số kiến nghị.", metavar="ID", autocompletion=complete_petition)]
 
 
 def _petition_in(pid: int, statuses: tuple[str, ...], hint: str) -> None:
@@ -237,7 +247,7 @@ def _petition_in(pid: int, statuses: tuple[str, ...], hint: str) -> None:
 
 @app.command("transfer")
 def transfer(
-    petition: Annotated[int, typer.Argument(help="Số kiến nghị đã chuyển (petition transfer).", metavar="ID")],
+    petition: Annotated[int, typer.Argument(help="Số kiến nghị đã chuyển (petition transfer).", metavar="ID", autocompletion=complete_petition)],
     output: OutputOpt, template: TemplateOpt = None, date: DateOpt = None, as_of: AsOfOpt = None,
     reissue: ReissueOpt = False, draft: DraftOpt = False, signer_title: SignerTitleOpt = None,
     signer_name: SignerNameOpt = None,
@@ -294,14 +304,14 @@ def templates(fmt: FormatOpt = Fmt.table) -> None:
 def check(
     file: Annotated[str, typer.Argument(help="Tệp mẫu .docx.")],
     kind: Annotated[Optional[str], typer.Option("--kind", help="Loại văn bản (mặc định theo tên tệp).")] = None,
-    fmt: FormatOpt = Fmt.table,
+    fmt: RecordFormatOpt = RecordFmt.table,
 ) -> None:
     """Kiểm tra một mẫu: trường không có (mẫu dùng nhưng chương trình không cung cấp) và trường còn thiếu."""
     from doithoai.documents import engine
     from doithoai.errors import DoithoaiError
 
     result = engine.check(file, kind)
-    if fmt == Fmt.json:
+    if fmt == RecordFmt.json:
         out(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         out(f"Mẫu {result['file']} (loại {result['kind']}): dùng {len(result['used'])} trường.")
@@ -321,7 +331,10 @@ def check(
 def register(
     year: Annotated[Optional[int], typer.Option("--year", help="Năm.")] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", help="Loại văn bản.")] = None,
-    fmt: FormatOpt = Fmt.table,
+    limit: LimitOpt = None,
+    select: ColumnsOpt = None,
+    fmt: ListFormatOpt = ListFmt.table,
+    output: ListOutputOpt = None,
 ) -> None:
     """Sổ văn bản: số, loại, ngày, tệp và mã băm sha256 của các văn bản đã tạo."""
     from doithoai.documents import engine
@@ -332,4 +345,4 @@ def register(
           Col("status", "Tình trạng", labels={"issued": "đã ban hành", "replaced": "đã thay"}),
           Col("replaced_by", "Thay bằng", table=False), Col("session", "Cuộc ĐT"),
           Col("agency", "Cơ quan"), Col("path", "Tệp"), Col("sha256", "sha256", table=False), Col("user", "Người tạo")],
-         fmt.value, empty="Sổ văn bản trống.")
+         fmt.value, empty="Sổ văn bản trống.", limit=limit, select=select, out_path=output, noun="văn bản")

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import Fmt, FormatOpt, group, open_db
+from doithoai.cli._options import ColumnsOpt, LimitOpt, ListFmt, ListFormatOpt, OutputOpt, group, open_db
 from doithoai.cli._output import Col, emit, info
 
 app = group("Lĩnh vực của kiến nghị (đất đai, chính sách xã hội…).")
@@ -14,11 +14,12 @@ COLUMNS = [Col("code", "Mã"), Col("name", "Lĩnh vực"), Col("aliases", "Tên 
 
 
 @app.command("list")
-def list_(fmt: FormatOpt = Fmt.table) -> None:
+def list_(limit: LimitOpt = None, select: ColumnsOpt = None, fmt: ListFormatOpt = ListFmt.table,
+          output: OutputOpt = None) -> None:
     """Liệt kê các lĩnh vực."""
     from doithoai import fields
 
-    emit(fields.list_all(open_db()), COLUMNS, fmt.value)
+    emit(fields.list_all(open_db()), COLUMNS, fmt.value, limit=limit, select=select, out_path=output, noun="lĩnh vực")
 
 
 @app.command("add")

@@ -6,7 +6,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import Fmt, FormatOpt, group, open_db
+from doithoai.cli._options import (
+    ColumnsOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
+    OutputOpt,
+    complete_session,
+    group,
+    open_db,
+)
 from doithoai.cli._output import Col, emit, info, warn
 
 app = group("Các lô nhập kiến nghị: xem danh sách, hủy một lô nhập nhầm.")
@@ -14,8 +23,12 @@ app = group("Các lô nhập kiến nghị: xem danh sách, hủy một lô nh�
 
 @app.command("list")
 def list_(
-    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.")] = None,
-    fmt: FormatOpt = Fmt.table,
+    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.",
+                                                   autocompletion=complete_session)] = None,
+    limit: LimitOpt = None,
+    select: ColumnsOpt = None,
+    fmt: ListFormatOpt = ListFmt.table,
+    output: OutputOpt = None,
 ) -> None:
     """Các lô đã nhập: khi nào, tệp nào, vào cuộc đối thoại nào, bao nhiêu dòng, ai nhập."""
     from doithoai import corrections
@@ -30,12 +43,13 @@ def list_(
                 Col("rows_present", "Đã có", "int", table=False), Col("rows_duplicate", "Nghi trùng", "int"),
                 Col("rows_rejected", "Lỗi", "int", table=False), Col("petitions", "Còn", "int"), Col("user", "Người nhập"),
                 Col("state", "Trạng thái", table=False), Col("undone_at", "Lúc hủy", table=False),
-                Col("undo_reason", "Lý do hủy", table=False), Col("state_label", "Ghi chú")], fmt.value, empty="Chưa nhập lô nào.")
+                Col("undo_reason", "Lý do hủy", table=False), Col("state_label", "Ghi chú")], fmt.value, empty="Chưa nhập lô nào.",
+         limit=limit, select=select, out_path=output, noun="lô")
 
 
 @app.command("undo")
 def undo(
-    batch: Annotated[int, typer.Argument(help="Số lô (xem `doithoai import list`).", metavar="BATCH")],
+    batch: Annotated[int, typer.Argument(help="Số lô (xem `doithoai import list`).", metavar="LÔ")],
     reason: Annotated[str, typer.Option("--reason", help="Vì sao hủy (ví dụ: nhập nhầm cuộc đối thoại).")] = "",
 ) -> None:
     """Hủy một lô nhập nhầm: bỏ các kiến nghị của lô (vẫn giữ trong lịch sử) khi chưa kiến nghị nào được xử lý; nhập lại tệp được."""

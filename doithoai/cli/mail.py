@@ -6,14 +6,24 @@ from typing import Annotated, Optional
 
 import typer
 
-from doithoai.cli._options import AsOfOpt, Fmt, FormatOpt, group, open_db, today
+from doithoai.cli._options import (
+    AsOfOpt,
+    ColumnsOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
+    OutputOpt,
+    group,
+    open_db,
+    today,
+)
 from doithoai.cli._output import Col, emit, info, warn
 
 app = group("Thư điện tử: gửi thư thử, xem các thư đã gửi và chưa gửi được.")
 
 
 @app.command("test")
-def test(address: Annotated[str, typer.Argument(help="Địa chỉ nhận thư thử.", metavar="ADDRESS")], as_of: AsOfOpt = None) -> None:
+def test(address: Annotated[str, typer.Argument(help="Địa chỉ nhận thư thử.", metavar="ĐỊA_CHỈ")], as_of: AsOfOpt = None) -> None:
     """Gửi một thư thử theo thiết lập mail.* (máy chủ, cổng, mã hóa, tài khoản) và ghi lại kết quả."""
     from doithoai import mail
 
@@ -30,7 +40,10 @@ def test(address: Annotated[str, typer.Argument(help="Địa chỉ nhận thư t
 @app.command("log")
 def log(
     day: Annotated[Optional[str], typer.Option("--date", help="Chỉ các thư của ngày này.")] = None,
-    fmt: FormatOpt = Fmt.table,
+    limit: LimitOpt = None,
+    select: ColumnsOpt = None,
+    fmt: ListFormatOpt = ListFmt.table,
+    output: OutputOpt = None,
 ) -> None:
     """Các thư đã xếp gửi: ngày, người nhận, Message-ID, kết quả, số lần thử, lỗi."""
     from doithoai import mail
@@ -43,4 +56,5 @@ def log(
           Col("agency", "Cơ quan"), Col("status", "Kết quả", labels={"sent": "Đã gửi", "failed": "Lỗi", "pending": "Chờ gửi"}),
           Col("recipients", "Người nhận"), Col("attempts", "Lần thử", "int"), Col("sent_at", "Gửi lúc"),
           Col("message_id", "Message-ID", table=False), Col("subject", "Tiêu đề", table=False),
-          Col("error", "Lỗi", max_width=40)], fmt.value, empty="Chưa có thư nào.")
+          Col("error", "Lỗi", max_width=40)], fmt.value, empty="Chưa có thư nào.", limit=limit, select=select,
+         out_path=output, noun="thư")

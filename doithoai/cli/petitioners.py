@@ -35,10 +35,10 @@ def edit(
 
 @app.command("merge")
 def merge(
-    keep: Annotated[int, typer.Argument(help="Bản ghi giữ lại.", metavar="KEEP")],
-    other: Annotated[int, typer.Argument(help="Bản ghi trùng, gộp vào KEEP.", metavar="OTHER")],
+    keep: Annotated[int, typer.Argument(help="Bản ghi giữ lại.", metavar="GIỮ")],
+    other: Annotated[int, typer.Argument(help="Bản ghi trùng, gộp vào GIỮ.", metavar="TRÙNG")],
 ) -> None:
-    """Gộp hai bản ghi của cùng một người: các kiến nghị của OTHER chuyển sang KEEP."""
+    """Gộp hai bản ghi của cùng một người: các kiến nghị của TRÙNG chuyển sang GIỮ."""
     from doithoai import corrections
     from doithoai.db import transaction
 

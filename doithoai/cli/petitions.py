@@ -9,9 +9,19 @@ import typer
 
 from doithoai.cli._options import (
     AsOfOpt,
+    ColumnsOpt,
     Fmt,
     FormatOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
+    OutputOpt,
+    RecordFmt,
+    RecordFormatOpt,
     as_date,
+    complete_agency,
+    complete_petition,
+    complete_session,
     group,
     open_db,
     today,
@@ -19,8 +29,9 @@ from doithoai.cli._options import (
 from doithoai.cli._output import Col, emit, emit_record, info, out
 
 app = group("Kiến nghị, phản ánh của công dân: tiếp nhận, giao, trả lời, chuyển, đóng.")
-IdArg = Annotated[int, typer.Argument(help="Số kiến nghị.", metavar="ID")]
-SOURCE_HELP = "phieu-dang-ky | mttq | doan-the | dai-bieu | thong-tin | tai-hoi-nghi."
+IdArg = Annotated[int, typer.Argument(help="Số kiến nghị.", metavar="ID", autocompletion=complete_petition)]
+SOURCE_HELP = ("mã hoặc nhãn, có dấu hay không: phieu-dang-ky (Phiếu đăng ký) | mttq | doan-the (Đoàn thể) | "
+               "dai-bieu (Đại biểu dân cử) | thong-tin (Phương tiện thông tin) | tai-hoi-nghi (Tại hội nghị).")
 
 
 def columns() -> list[Col]:
@@ -28,11 +39,13 @@ def columns() -> list[Col]:
     from doithoai.statuses import LABELS as STATUS_LABELS
 
     return [
-        Col("id", "Số", "int"), Col("session", "Cuộc ĐT"), Col("petitioner", "Người kiến nghị"),
-        Col("address", "Địa chỉ"), Col("phone", "Điện thoại", table=False), Col("field", "Lĩnh vực"),
-        Col("source", "Nguồn", labels=SOURCES), Col("urgency", "Mức độ", labels=URGENCIES, table=False),
-        Col("content", "Nội dung", max_width=50), Col("status", "Trạng thái", labels=STATUS_LABELS),
-        Col("lead_agency", "Chủ trì"), Col("due_on", "Hạn", "date"), Col("days_overdue", "Quá hạn", "int"),
+        Col("id", "Số", "int", priority=10), Col("session", "Cuộc ĐT", "code", priority=3),
+        Col("petitioner", "Người kiến nghị", priority=8), Col("address", "Địa chỉ", priority=2),
+        Col("phone", "Điện thoại", table=False), Col("field", "Lĩnh vực", priority=4),
+        Col("source", "Nguồn", labels=SOURCES, priority=1), Col("urgency", "Mức độ", labels=URGENCIES, table=False),
+        Col("content", "Nội dung", max_width=50), Col("status", "Trạng thái", "code", labels=STATUS_LABELS, priority=6),
+        Col("lead_agency", "Chủ trì", "code", priority=7), Col("due_on", "Hạn", "date", priority=9),
+        Col("days_overdue", "Quá hạn", "int", priority=9),
         Col("complex", "Phức tạp", "bool", table=False), Col("speak_order", "TT phát biểu", "int", table=False),
         Col("form_no", "Số phiếu", table=False), Col("registered_on", "Ngày đăng ký", "date", table=False),
         Col("proposed_agency", "Cơ quan đề nghị", table=False),
@@ -53,7 +66,7 @@ def _run(fn, *args, message=None, as_of=None, **kwargs):
 
 @app.command("add")
 def add(
-    session: Annotated[str, typer.Option("--session", "-s", help="Số hoặc mã cuộc đối thoại.")],
+    session: Annotated[str, typer.Option("--session", "-s", help="Số hoặc mã cuộc đối thoại.", autocompletion=complete_session)],
     name: Annotated[str, typer.Option("--name", help="Họ tên người (hoặc tên tổ chức) kiến nghị.")],
     content: Annotated[str, typer.Option("--content", help="Nội dung kiến nghị, phản ánh.")],
     address: Annotated[str, typer.Option("--address", help="Thôn, bản / địa chỉ.")] = "",
@@ -61,7 +74,7 @@ def add(
     organisation: Annotated[bool, typer.Option("--organisation", help="Người kiến nghị là tổ chức.")] = False,
     source: Annotated[str, typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = "phieu-dang-ky",
     field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực (tên, mã hoặc viết tắt, ví dụ \"dat dai\", GPMB).")] = None,
-    urgency: Annotated[str, typer.Option("--urgency", help="thuong | cap-thiet | khan.")] = "thuong",
+    urgency: Annotated[str, typer.Option("--urgency", help="Mức độ, mã hoặc nhãn: thuong (Thường) | cap-thiet (Cấp thiết) | khan (Khẩn).")] = "thuong",
     speak: Annotated[bool, typer.Option("--speak", help="Đăng ký phát biểu tại hội nghị.")] = False,
     order: Annotated[Optional[int], typer.Option("--order", help="Thứ tự phát biểu (mặc định: cuối danh sách).")] = None,
     form_no: Annotated[str, typer.Option("--form-no", help="Số phiếu đăng ký.")] = "",
@@ -88,33 +101,37 @@ def _vn(value) -> str:
 
 @app.command("list")
 def list_(
-    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.")] = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="new | assigned | answered | transferred | escalated | closed | withdrawn (đã rút) | duplicate (trùng, đã gộp).")] = None,
-    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan được giao (chủ trì hoặc phối hợp).")] = None,
+    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.", autocompletion=complete_session)] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="Trạng thái, mã hoặc nhãn: new (Mới tiếp nhận) | assigned (Đã giao) | answered (Đã trả lời) | transferred (Đã chuyển) | escalated (Đã trình cấp trên) | closed (Đã đóng) | withdrawn (Đã rút) | duplicate (Trùng, đã gộp).")] = None,
+    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan được giao (chủ trì hoặc phối hợp).", autocompletion=complete_agency)] = None,
     field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực.")] = None,
     source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Chỉ kiến nghị quá hạn chưa trả lời.")] = False,
     search: Annotated[Optional[str], typer.Option("--search", help="Tìm trong nội dung và tên, không phân biệt dấu: \"dat dai\".")] = None,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = Fmt.table,
+    limit: LimitOpt = None,
+    select: ColumnsOpt = None,
+    fmt: ListFormatOpt = ListFmt.table,
+    output: OutputOpt = None,
 ) -> None:
     """Liệt kê kiến nghị, có lọc và tìm kiếm không dấu."""
     from doithoai import petitions
 
     rows = petitions.list_rows(open_db(), as_of=today(as_of), session=session, status=status, agency=agency,
                                field=field, source=source, overdue=overdue, search=search)
-    emit(rows, columns(), fmt.value, empty="Không có kiến nghị nào khớp điều kiện.")
+    emit(rows, columns(), fmt.value, empty="Không có kiến nghị nào khớp điều kiện.", title=None, out_path=output,
+         limit=limit, select=select, noun="kiến nghị")
 
 
 @app.command("show")
-def show(pid: IdArg, as_of: AsOfOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+def show(pid: IdArg, as_of: AsOfOpt = None, fmt: RecordFormatOpt = RecordFmt.table) -> None:
     """Xem một kiến nghị với toàn bộ diễn biến."""
     from doithoai import petitions
     from doithoai.petitions import SOURCES, URGENCIES
     from doithoai.statuses import LABELS as STATUS_LABELS
 
     p = petitions.show(open_db(), pid, today(as_of))
-    if fmt != Fmt.table:
+    if fmt == RecordFmt.json:
         emit_record([], "json", p)
         return
     pairs = [
@@ -152,8 +169,8 @@ def show(pid: IdArg, as_of: AsOfOpt = None, fmt: FormatOpt = Fmt.table) -> None:
 @app.command("assign")
 def assign(
     pid: IdArg,
-    agency: Annotated[str, typer.Argument(help="Cơ quan chủ trì (mã, tên hoặc viết tắt).")],
-    support: Annotated[Optional[List[str]], typer.Option("--support", help="Cơ quan phối hợp (lặp lại được).")] = None,
+    agency: Annotated[str, typer.Argument(help="Cơ quan chủ trì (mã, tên hoặc viết tắt).", autocompletion=complete_agency)],
+    support: Annotated[Optional[List[str]], typer.Option("--support", help="Cơ quan phối hợp (lặp lại được).", autocompletion=complete_agency)] = None,
     complex_: Annotated[bool, typer.Option("--complex", help="Vụ việc phức tạp: hạn 30 thay vì 15 ngày làm việc.")] = False,
     reason: Annotated[str, typer.Option("--reason", help="Lý do coi là vụ việc phức tạp.")] = "",
     due: Annotated[Optional[str], typer.Option("--due", help="Đặt hạn bằng tay (không tính lại khi lịch đổi).")] = None,
@@ -177,7 +194,7 @@ def answer(
     doc_number: Annotated[str, typer.Option("--doc-number", help="Số văn bản trả lời.")] = "",
     doc_date: Annotated[Optional[str], typer.Option("--doc-date", help="Ngày văn bản.")] = None,
     resolved: Annotated[bool, typer.Option("--resolved", help="Kiến nghị đã được giải quyết xong.")] = False,
-    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan trả lời (mặc định cơ quan chủ trì).")] = None,
+    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan trả lời (mặc định cơ quan chủ trì).", autocompletion=complete_agency)] = None,
     accepted: Annotated[Optional[bool], typer.Option("--accepted/--not-accepted", help="Người kiến nghị đồng ý / không đồng ý với trả lời.")] = None,
     interim: Annotated[bool, typer.Option("--interim", help="Trả lời tạm thời (đang xử lý): ghi nhận, kiến nghị vẫn mở.")] = False,
     as_of: AsOfOpt = None,
@@ -259,7 +276,7 @@ def escalate(
 def verify(
     pid: IdArg,
     note: Annotated[str, typer.Option("--note", help="Nội dung cần kiểm tra, xác minh hoặc kết quả xác minh.")],
-    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan kiểm tra (mặc định cơ quan chủ trì).")] = None,
+    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan kiểm tra (mặc định cơ quan chủ trì).", autocompletion=complete_agency)] = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """Ghi nhận việc kiểm tra, xác minh (các việc cần làm rõ, trả lời sau)."""
@@ -296,7 +313,7 @@ def reopen(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="Vì
 @app.command("import")
 def import_(
     files: Annotated[List[str], typer.Argument(help="Tệp .csv, .xlsx, .docx, .jsonl (nhiều tệp, hoặc mẫu như 'phieu/*.docx').", metavar="FILE...")],
-    session: Annotated[str, typer.Option("--session", "-s", help="Số hoặc mã cuộc đối thoại.")],
+    session: Annotated[str, typer.Option("--session", "-s", help="Số hoặc mã cuộc đối thoại.", autocompletion=complete_session)],
     source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn cho các dòng không ghi nguồn: {SOURCE_HELP}")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ kiểm tra và báo cáo, không ghi gì.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Nhập các dòng hợp lệ; ghi các dòng lỗi ra tệp --rejects.")] = False,
@@ -313,38 +330,31 @@ def import_(
     """
     import json as _json
 
-    from doithoai.cli._output import is_tty, warn
+    from doithoai.cli._output import warn
     from doithoai.db import transaction
     from doithoai.importing import batch
+
+    from doithoai.cli._output import quiet
 
     if rejects and not skip_invalid:
         from doithoai.errors import DoithoaiError
 
         raise DoithoaiError("--rejects chỉ dùng cùng --skip-invalid.", "Thêm --skip-invalid, hoặc bỏ --rejects.")
+    if quiet():  # cron: a folder pattern that matches nothing (yet) is not news
+        import glob
+
+        files = [f for f in files if not any(ch in f for ch in "*?[") or glob.glob(f)]
+        if not files:
+            return
+    from doithoai.cli._output import progress
+
     db = open_db()
-    progress = None
-    import sys
-
-    from doithoai.cli._output import QUIET
-
-    if is_tty(sys.stderr) and not QUIET["on"] and fmt == Fmt.table:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        from doithoai.cli._output import console
-
-        progress = Progress(TextColumn("Đang nhập"), BarColumn(), TextColumn("{task.completed} dòng"),
-                            TimeElapsedColumn(), console=console(stderr=True), transient=True)
     rejects_path = None
     # Read and validate every file before taking the write lock: a long parse never blocks
     # the reminders cron, and a refused file leaves no trace.
-    if progress:
-        with progress:
-            task = progress.add_task("import", total=None)
-            summary = batch.prepare(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
-                                    maps=maps or [], sheet=sheet, tick=lambda: progress.advance(task))
-    else:
+    with progress("Đang nhập", "dòng", enabled=fmt == Fmt.table) as tick:
         summary = batch.prepare(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
-                                maps=maps or [], sheet=sheet)
+                                maps=maps or [], sheet=sheet, tick=tick)
     with transaction(db, rollback=dry_run):
         batch.write(db, today(as_of), summary)
         if summary.rejected and not dry_run:
@@ -360,7 +370,7 @@ def import_(
                          "duplicates": summary.duplicates, "rejected": summary.total("rejected"),
                          "rejects_file": str(rejects_path) if rejects_path else None,
                          "unmatched_agencies": summary.unmatched_agencies}, ensure_ascii=False, indent=2))
-    else:
+    elif fmt != Fmt.table or not quiet():  # the table says what happened: a message, silenced by -q
         for f in files_out:
             f["note"] = f"đã nhập trước đó (lô {f['already_imported_batch']}), bỏ qua" if f["already_imported_batch"] else ""
         emit(files_out, [Col("file", "Tệp"), Col("format", "Dạng"), Col("batch", "Lô", "int"), Col("read", "Đọc", "int"), Col("new", "Mới", "int"),
@@ -453,8 +463,12 @@ def restore(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="V�
 
 @app.command("duplicates")
 def duplicates(
-    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.")] = None,
-    fmt: FormatOpt = Fmt.table,
+    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.",
+                                                   autocompletion=complete_session)] = None,
+    limit: LimitOpt = None,
+    select: ColumnsOpt = None,
+    fmt: ListFormatOpt = ListFmt.table,
+    output: OutputOpt = None,
 ) -> None:
     """Các kiến nghị bị đánh dấu nghi trùng (cùng người, nội dung gần giống) chờ quyết định: merge hoặc unflag."""
     from doithoai import corrections
@@ -463,17 +477,18 @@ def duplicates(
     emit(rows, [Col("id", "Số", "int"), Col("session", "Cuộc ĐT", table=False), Col("petitioner", "Người kiến nghị"),
                 Col("content", "Nội dung", max_width=30), Col("earlier_id", "Giống số", "int"),
                 Col("earlier_session", "Cuộc ĐT trước", table=False), Col("earlier_content", "Nội dung trước", max_width=30)],
-         fmt.value, empty="Không có kiến nghị nào đang bị nghi trùng.",
+         fmt.value, empty="Không có kiến nghị nào đang bị nghi trùng.", limit=limit, select=select, out_path=output,
+         noun="kiến nghị",
          footer="Cùng một kiến nghị: `doithoai petition merge GIỮ TRÙNG`; khác nhau: `doithoai petition unflag SỐ`." if rows else None)
 
 
 @app.command("merge")
 def merge(
-    keep: Annotated[int, typer.Argument(help="Kiến nghị giữ lại.", metavar="KEEP")],
-    other: Annotated[int, typer.Argument(help="Kiến nghị trùng, được gộp vào KEEP.", metavar="OTHER")],
+    keep: Annotated[int, typer.Argument(help="Kiến nghị giữ lại.", metavar="GIỮ", autocompletion=complete_petition)],
+    other: Annotated[int, typer.Argument(help="Kiến nghị trùng, được gộp vào GIỮ.", metavar="TRÙNG", autocompletion=complete_petition)],
     as_of: AsOfOpt = None,
 ) -> None:
-    """Gộp kiến nghị trùng: OTHER đóng ở trạng thái 'Trùng, đã gộp' và trỏ tới KEEP; cả hai còn trong lịch sử."""
+    """Gộp kiến nghị trùng: TRÙNG đóng ở trạng thái 'Trùng, đã gộp' và trỏ tới GIỮ; cả hai còn trong lịch sử."""
     from doithoai import corrections
 
     _run(corrections.merge, keep, other, as_of=as_of,

@@ -3,30 +3,37 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from doithoai.cli._errors import EXIT_OVERDUE
-from doithoai.cli._options import AsOfOpt, group, open_db, today
+from doithoai.cli._options import (
+    AsOfOpt,
+    ColumnsOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
+    OutputOpt,
+    RecordFmt,
+    RecordFormatOpt,
+    complete_agency,
+    complete_session,
+    group,
+    open_db,
+    today,
+)
 from doithoai.cli._output import Col, emit, out
 
 app = group("Báo cáo theo dõi: quá hạn, sắp đến hạn, theo cơ quan, tổng hợp.")
 
 
-class ReportFmt(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
-
-
-FmtOpt = Annotated[ReportFmt, typer.Option("--format", "-f", help="Định dạng: table | json | csv | xlsx.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Ghi ra tệp thay vì màn hình (bắt buộc với xlsx).")]
-SessionOpt = Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.")]
-AgencyOpt = Annotated[Optional[str], typer.Option("--agency", help="Chỉ cơ quan chủ trì này.")]
+ReportFmt = ListFmt
+FmtOpt = ListFormatOpt
+OutOpt = OutputOpt
+SessionOpt = Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.", autocompletion=complete_session)]
+AgencyOpt = Annotated[Optional[str], typer.Option("--agency", help="Chỉ cơ quan chủ trì này.", autocompletion=complete_agency)]
 FieldOpt = Annotated[Optional[str], typer.Option("--field", help="Chỉ lĩnh vực này.")]
 
 
@@ -34,17 +41,18 @@ def _columns(extra: list[Col]) -> list[Col]:
     from doithoai.statuses import LABELS as STATUS_LABELS
 
     return [
-        Col("lead_agency", "Chủ trì"), Col("id", "Số", "int"), Col("session", "Cuộc ĐT"),
-        Col("petitioner", "Người kiến nghị"), Col("address", "Địa chỉ"), Col("field", "Lĩnh vực"),
-        Col("content", "Nội dung", max_width=50), Col("due_on", "Hạn trả lời", "date"), *extra,
-        Col("status", "Trạng thái", labels=STATUS_LABELS),
+        Col("lead_agency", "Chủ trì", "code", priority=7), Col("id", "Số", "int", priority=10),
+        Col("session", "Cuộc ĐT", "code", priority=3), Col("petitioner", "Người kiến nghị", priority=8),
+        Col("address", "Địa chỉ", priority=2), Col("field", "Lĩnh vực", priority=4),
+        Col("content", "Nội dung", max_width=50), Col("due_on", "Hạn trả lời", "date", priority=9), *extra,
+        Col("status", "Trạng thái", "code", labels=STATUS_LABELS, priority=5),
     ]
 
 
 @app.command("overdue")
 def overdue(
     as_of: AsOfOpt = None, session: SessionOpt = None, agency: AgencyOpt = None, field: FieldOpt = None,
-    fmt: FmtOpt = ReportFmt.table, output: OutOpt = None,
+    fmt: FmtOpt = ReportFmt.table, output: OutOpt = None, limit: LimitOpt = None, select: ColumnsOpt = None,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help=f"Thoát với mã {EXIT_OVERDUE} nếu có kiến nghị quá hạn (cho cron).")] = False,
 ) -> None:
     """Kiến nghị quá hạn chưa trả lời, theo cơ quan chủ trì, cũ nhất trước; số ngày quá hạn tính theo ngày làm việc."""
@@ -58,20 +66,21 @@ def overdue(
 
         verify_daily(db, now)
     rows = reports.overdue(db, now, session=session, agency=agency, field=field)
-    columns = _columns([Col("days_overdue", "Quá hạn (ngày LV)", "int")])
+    columns = _columns([Col("days_overdue", "Quá hạn (ngày LV)", "int", priority=9)])
     totals = reports.totals_by_agency(rows)
     total_cols = [Col("lead_agency", "Mã"), Col("lead_agency_name", "Cơ quan chủ trì"), Col("count", "Số quá hạn", "int"),
                   Col("oldest_due_on", "Hạn cũ nhất", "date"), Col("max_days_overdue", "Quá hạn nhiều nhất", "int")]
     title = f"Kiến nghị quá hạn tính đến ngày {vn_date(now)}"
     if fmt == ReportFmt.table:
         emit(rows, columns, "table", title=title, empty=f"Không có kiến nghị quá hạn tính đến ngày {vn_date(now)}.",
-             out_path=output)
+             out_path=output, limit=limit, select=select, noun="kiến nghị")
         if rows and output is None:
             out("")
             emit(totals, total_cols, "table", title="Tổng hợp theo cơ quan chủ trì",
                  footer=f"Tổng cộng: {len(rows)} kiến nghị quá hạn.")
     else:
-        emit(rows, columns, fmt.value, title="Quá hạn", out_path=output, extra_sheets=[("Theo cơ quan", total_cols, totals)])
+        emit(rows, columns, fmt.value, title="Quá hạn", out_path=output, extra_sheets=[("Theo cơ quan", total_cols, totals)],
+             limit=limit, select=select)
     if fail_on_overdue and rows:
         raise typer.Exit(EXIT_OVERDUE)
 
@@ -80,7 +89,7 @@ def overdue(
 def due_soon(
     within: Annotated[int, typer.Option("--within", help="Trong N ngày làm việc tới.")] = 5,
     as_of: AsOfOpt = None, session: SessionOpt = None, agency: AgencyOpt = None, field: FieldOpt = None,
-    fmt: FmtOpt = ReportFmt.table, output: OutOpt = None,
+    fmt: FmtOpt = ReportFmt.table, output: OutOpt = None, limit: LimitOpt = None, select: ColumnsOpt = None,
 ) -> None:
     """Kiến nghị sắp đến hạn trả lời trong N ngày làm việc tới."""
     from doithoai import reports
@@ -90,23 +99,26 @@ def due_soon(
     check_days(within)
     now = today(as_of)
     rows = reports.due_soon(open_db(), now, within, session=session, agency=agency, field=field)
-    emit(rows, _columns([Col("days_left", "Còn (ngày LV)", "int")]), fmt.value, out_path=output,
+    emit(rows, _columns([Col("days_left", "Còn (ngày LV)", "int", priority=9)]), fmt.value, out_path=output,
          title=f"Kiến nghị đến hạn trong {within} ngày làm việc kể từ {vn_date(now)}",
-         empty=f"Không có kiến nghị nào đến hạn trong {within} ngày làm việc tới.")
+         empty=f"Không có kiến nghị nào đến hạn trong {within} ngày làm việc tới.", limit=limit, select=select,
+         noun="kiến nghị")
 
 
 @app.command("agency")
 def agency(
-    code: Annotated[str, typer.Argument(help="Mã cơ quan.")],
-    as_of: AsOfOpt = None, fmt: FmtOpt = ReportFmt.table, output: OutOpt = None,
+    code: Annotated[str, typer.Argument(help="Mã cơ quan.", autocompletion=complete_agency)],
+    as_of: AsOfOpt = None, fmt: FmtOpt = ReportFmt.table, output: OutOpt = None, limit: LimitOpt = None,
+    select: ColumnsOpt = None,
 ) -> None:
     """Mọi kiến nghị một cơ quan đang được giao (chủ trì hoặc phối hợp)."""
     from doithoai import reports
 
     a, rows = reports.agency_holdings(open_db(), code, today(as_of))
     emit(rows, [Col("role", "Vai trò", labels={"lead": "Chủ trì", "support": "Phối hợp"}), *_columns([
-        Col("days_overdue", "Quá hạn (ngày LV)", "int")])[1:]], fmt.value, out_path=output,
-        title=f"Kiến nghị giao {a['code']} — {a['name']}", empty=f"{a['code']} không được giao kiến nghị nào.")
+        Col("days_overdue", "Quá hạn (ngày LV)", "int", priority=9)])[1:]], fmt.value, out_path=output,
+        title=f"Kiến nghị giao {a['code']} — {a['name']}", empty=f"{a['code']} không được giao kiến nghị nào.",
+        limit=limit, select=select, noun="kiến nghị")
 
 
 def _bars(items: list[tuple[str, int]], width: int = 30) -> list[str]:
@@ -114,14 +126,14 @@ def _bars(items: list[tuple[str, int]], width: int = 30) -> list[str]:
         return []
     top = max(n for _, n in items) or 1
     label_width = min(max(len(label) for label, _ in items), 40)
-    return [f"  {label[:40].ljust(label_width)}  {'█' * max(1, round(n * width / top)) if n else ''} {n}"
+    return [f"  {label[:40].ljust(label_width)}  {'█' * max(1, round(n * width / top)) + ' ' if n else ''}{n}"
             for label, n in items]
 
 
 @app.command("summary")
 def summary(
     session: SessionOpt = None, as_of: AsOfOpt = None,
-    fmt: Annotated[ReportFmt, typer.Option("--format", "-f", help="Định dạng: table | json.")] = ReportFmt.table,
+    fmt: RecordFormatOpt = RecordFmt.table,
 ) -> None:
     """Tổng hợp: theo trạng thái, lĩnh vực, nguồn, cơ quan; tỷ lệ trả lời đúng hạn; thời gian trả lời trung vị."""
     from doithoai import reports
@@ -129,7 +141,7 @@ def summary(
 
     now = today(as_of)
     data = reports.summary(open_db(), now, session)
-    if fmt != ReportFmt.table:
+    if fmt == RecordFmt.json:
         out(json.dumps(data, ensure_ascii=False, indent=2))
         return
     scope = f" — cuộc đối thoại {data['session']}" if data["session"] else ""
@@ -143,10 +155,22 @@ def summary(
         ("Theo trạng thái", [(r["label"], r["count"]) for r in data["by_status"]]),
         ("Theo lĩnh vực", [(r["field"], r["count"]) for r in data["by_field"]]),
         ("Theo nguồn", [(r["label"], r["count"]) for r in data["by_source"]]),
-        ("Theo cơ quan chủ trì (quá hạn)", [(f"{r['agency'] or '(chưa giao)'}", r["overdue"]) for r in data["by_agency"]]),
+        # only the agencies that have something overdue, most first: the list a clerk acts on
+        ("Theo cơ quan chủ trì (quá hạn)", sorted(((f"{r['agency'] or '(chưa giao)'}", r["overdue"])
+                                                   for r in data["by_agency"] if r["overdue"]), key=lambda x: -x[1])),
     ):
-        lines += ["", heading + ":", *_bars(items)]
-    out("\n".join(lines))
+        lines += ["", heading + ":", *(_bars(items) or ["  (không có)"])]
+    out("\n".join(_fitted(line) for line in lines))
+
+
+def _fitted(line: str) -> str:
+    """A sentence wrapped at word boundaries to the terminal's width (bars are short already)."""
+    import textwrap
+
+    from doithoai.cli._output import terminal_width
+
+    width = terminal_width()
+    return "\n".join(textwrap.wrap(line, width, subsequent_indent="  ")) if width and len(line) > width else line
 
 
 @app.command("dashboard")

@@ -8,9 +8,15 @@ import typer
 
 from doithoai.cli._options import (
     AsOfOpt,
-    Fmt,
-    FormatOpt,
+    ColumnsOpt,
+    LimitOpt,
+    ListFmt,
+    ListFormatOpt,
+    OutputOpt,
+    RecordFmt,
+    RecordFormatOpt,
     as_date,
+    complete_session,
     group,
     open_db,
     today,
@@ -18,7 +24,7 @@ from doithoai.cli._options import (
 from doithoai.cli._output import Col, emit, emit_record, info, warn
 
 app = group("Cuộc tiếp xúc, đối thoại: tạo, xem, sửa và các bước thực hiện.")
-SessionArg = Annotated[str, typer.Argument(help="Số thứ tự hoặc mã cuộc đối thoại.")]
+SessionArg = Annotated[str, typer.Argument(help="Số thứ tự hoặc mã cuộc đối thoại.", autocompletion=complete_session)]
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="Ngày thực hiện (mặc định hôm nay).")]
 
 
@@ -30,12 +36,13 @@ def _labels():
 
 def columns() -> list[Col]:
     return [
-        Col("id", "Số", "int"), Col("code", "Mã"), Col("commune", "Xã/phường"), Col("date", "Ngày", "date"),
-        Col("time", "Giờ"), Col("location", "Địa điểm", table=False), Col("chair", "Chủ trì", table=False),
-        Col("status", "Trạng thái", labels=_labels()),
-        Col("notice_by", "Hạn gửi giấy mời", "date"), Col("review_by", "Hạn TB kết luận", "date"),
-        Col("answer_due", "Hạn trả lời", "date"), Col("complex_answer_due", "Hạn vụ phức tạp", "date"),
-        Col("petitions", "Kiến nghị", "int"), Col("open_petitions", "Chưa xong", "int"),
+        Col("id", "Số", "int", priority=10), Col("code", "Mã", "code", priority=9),
+        Col("commune", "Xã/phường", priority=6), Col("date", "Ngày", "date", priority=9),
+        Col("time", "Giờ", "code", priority=2), Col("location", "Địa điểm", table=False),
+        Col("chair", "Chủ trì", table=False), Col("status", "Trạng thái", labels=_labels(), priority=7),
+        Col("notice_by", "Hạn gửi giấy mời", "date", priority=3), Col("review_by", "Hạn TB kết luận", "date", priority=4),
+        Col("answer_due", "Hạn trả lời", "date", priority=8), Col("complex_answer_due", "Hạn vụ phức tạp", "date", priority=1),
+        Col("petitions", "Kiến nghị", "int", priority=8), Col("open_petitions", "Chưa xong", "int", priority=8),
     ]
 
 
@@ -56,7 +63,7 @@ def create(
     officials: Annotated[Optional[str], typer.Option("--officials", help="Đại biểu dự: \"Họ tên, chức vụ; Họ tên, chức vụ\".")] = None,
     citizens: Annotated[Optional[int], typer.Option("--citizens", help="Số công dân dự hội nghị.")] = None,
     end_time: Annotated[Optional[str], typer.Option("--end-time", help="Giờ kết thúc, HH:MM.")] = None,
-    fmt: FormatOpt = Fmt.table,
+    fmt: RecordFormatOpt = RecordFmt.table,
 ) -> None:
     """Tạo cuộc đối thoại; các mốc thời hạn được tính theo lịch ngày làm việc."""
     from doithoai import sessions
@@ -99,18 +106,21 @@ def _print_session(s: dict, fmt: str) -> None:
 
 @app.command("list")
 def list_(
-    status: Annotated[Optional[str], typer.Option("--status", help="planned | notice_sent | held | reviewed | closed.")] = None,
-    fmt: FormatOpt = Fmt.table,
+    status: Annotated[Optional[str], typer.Option("--status", help="Trạng thái, mã hoặc nhãn: planned (Đã lên kế hoạch) | notice_sent (Đã gửi giấy mời) | held (Đã tổ chức) | reviewed | closed.")] = None,
+    limit: LimitOpt = None,
+    select: ColumnsOpt = None,
+    fmt: ListFormatOpt = ListFmt.table,
+    output: OutputOpt = None,
 ) -> None:
     """Liệt kê các cuộc đối thoại với các mốc thời hạn."""
     from doithoai import sessions
 
-    emit(sessions.list_all(open_db(), status), columns(), fmt.value,
-         empty="Chưa có cuộc đối thoại nào. Tạo bằng `doithoai session create --commune … --date …`.")
+    emit(sessions.list_all(open_db(), status), columns(), fmt.value, limit=limit, select=select, out_path=output,
+         noun="cuộc đối thoại", empty="Chưa có cuộc đối thoại nào. Tạo bằng `doithoai session create --commune … --date …`.")
 
 
 @app.command("show")
-def show(ref: SessionArg, fmt: FormatOpt = Fmt.table) -> None:
+def show(ref: SessionArg, fmt: RecordFormatOpt = RecordFmt.table) -> None:
     """Xem chi tiết một cuộc đối thoại."""
     from doithoai import sessions
 
@@ -119,14 +129,15 @@ def show(ref: SessionArg, fmt: FormatOpt = Fmt.table) -> None:
     counts = sessions.petition_counts(db, s["id"])
     s["petition_counts"] = counts
     _print_session(s, fmt.value)
-    if fmt == Fmt.table and counts:
+    if fmt == RecordFmt.table and counts:
         from doithoai.statuses import LABELS as STATUS_LABELS
 
         info("Kiến nghị: " + ", ".join(f"{STATUS_LABELS[k]} {v}" for k, v in counts.items()))
 
 
 @app.command("speakers")
-def speakers(ref: SessionArg, fmt: FormatOpt = Fmt.table) -> None:
+def speakers(ref: SessionArg, limit: LimitOpt = None, select: ColumnsOpt = None, fmt: ListFormatOpt = ListFmt.table,
+             output: OutputOpt = None) -> None:
     """Danh sách đăng ký phát biểu theo thứ tự."""
     from doithoai import petitions, sessions
 
@@ -135,19 +146,19 @@ def speakers(ref: SessionArg, fmt: FormatOpt = Fmt.table) -> None:
     rows = [r for r in petitions.list_rows(db, as_of=today(), session=str(s["id"])) if r["speak"]]
     emit(rows, [Col("speak_order", "TT", "int"), Col("petitioner", "Người phát biểu"), Col("address", "Địa chỉ"),
                 Col("content", "Nội dung đăng ký", max_width=60), Col("id", "Số kiến nghị", "int")], fmt.value,
-         empty="Chưa có ai đăng ký phát biểu.")
+         empty="Chưa có ai đăng ký phát biểu.", limit=limit, select=select, out_path=output, noun="người")
 
 
 @app.command("edit")
 def edit(
     ref: SessionArg,
     date: Annotated[Optional[str], typer.Option("--date", help="Ngày mới (tính lại các thời hạn).")] = None,
-    time: Annotated[Optional[str], typer.Option("--time")] = None,
-    location: Annotated[Optional[str], typer.Option("--location")] = None,
-    chair: Annotated[Optional[str], typer.Option("--chair")] = None,
-    secretary: Annotated[Optional[str], typer.Option("--secretary")] = None,
-    title: Annotated[Optional[str], typer.Option("--title")] = None,
-    commune: Annotated[Optional[str], typer.Option("--commune")] = None,
+    time: Annotated[Optional[str], typer.Option("--time", help="Giờ bắt đầu mới (HH:MM).")] = None,
+    location: Annotated[Optional[str], typer.Option("--location", help="Địa điểm mới.")] = None,
+    chair: Annotated[Optional[str], typer.Option("--chair", help="Người chủ trì mới.")] = None,
+    secretary: Annotated[Optional[str], typer.Option("--secretary", help="Thư ký mới.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Tiêu đề mới.")] = None,
+    commune: Annotated[Optional[str], typer.Option("--commune", help="Xã (phường, thị trấn) mới.")] = None,
     chair_name: Annotated[Optional[str], typer.Option("--chair-name", help="Họ tên người chủ trì (ký biên bản).")] = None,
     chair_position: Annotated[Optional[str], typer.Option("--chair-position", help="Chức vụ người chủ trì, ví dụ \"Bí thư Huyện ủy\".")] = None,
     secretary_name: Annotated[Optional[str], typer.Option("--secretary-name", help="Họ tên thư ký (ký biên bản).")] = None,

@@ -412,7 +412,7 @@ def build(db, kind: str, *, session: str | None = None, agency: str | None = Non
 
 def _superior_recipient(db) -> str:
     to = settings.get(db, "unit.escalate_to")
-    return f"{to} (để báo cáo)" if to else "Cấp trên trực tiếp (để báo cáo)"
+    return f"{full_name(to)} (để báo cáo)" if to else "Cấp trên trực tiếp (để báo cáo)"
 
 
 def _handled_by(r: dict, a: dict) -> str:

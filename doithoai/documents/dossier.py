@@ -1,8 +1,10 @@
 """The dossier (hồ sơ) of a session: its documents, its data and the event log, with a
 manifest of sha256 checksums — what is archived, and what moves cases between offices.
 
-With public=True personal data is masked for publication: petitioners' names become
-initials (organisations keep theirs), phone numbers and addresses are left out.
+With public=True nothing personal is published (see privacy.py): names, phones and
+addresses are left out or redacted from free text too, the event log stays out (the action
+list is its anonymised form), documents are the issued ones redacted, and everything is
+scanned for the base's personal data before anything is written.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from doithoai import petitions, sessions
+from doithoai import petitions, sessions, statuses
 from doithoai.db import now_utc
 from doithoai.errors import DoithoaiError
 from doithoai.fileio import atomic_file, make_private_dir, sha256_file, write_atomic
 from doithoai.spreadsheet import csv_text, xlsx_bytes
-from doithoai.text import mask_name
 
 SESSION_KINDS = ("plan", "invitation", "form", "minutes", "conclusions", "report")
 NAMES = {"plan": "01-ke-hoach", "invitation": "02-giay-moi", "form": "03-phieu-dang-ky", "minutes": "04-bien-ban",
@@ -39,21 +40,42 @@ EVENT_COLUMNS = [("id", "Số"), ("at", "Thời điểm (UTC)"), ("user", "Ngư�
                  ("entity", "Đối tượng"), ("entity_id", "Mã"), ("before", "Trước"), ("after", "Sau")]
 
 
-def _mask(rows: list[dict]) -> list[dict]:
+PUBLIC_PETITION_COLUMNS = [c for c in PETITION_COLUMNS if c[0] not in ("address", "phone")]
+
+
+def _public_petitions(rows: list[dict], redactor) -> list[dict]:
+    """No name, address or phone; free text redacted; Vietnamese labels instead of codes."""
+    from doithoai.privacy import HIDDEN
+
     out = []
     for r in rows:
         r = dict(r)
-        if not r.get("is_organisation"):
-            r["petitioner"] = mask_name(r["petitioner"])
+        r["petitioner"] = redactor.redact(r["petitioner"]) if r.get("is_organisation") else HIDDEN
         r["phone"], r["address"] = "", ""
+        for key in ("content", "conclusion", "complex_reason", "answer_summary"):
+            if key in r:
+                r[key] = redactor.redact(r[key])
+        r["status"] = statuses.LABELS.get(r.get("status"), r.get("status"))
+        r["source"] = petitions.SOURCES.get(r.get("source"), r.get("source"))
+        r["urgency"] = petitions.URGENCIES.get(r.get("urgency"), r.get("urgency"))
+        r["complex"] = "Có" if r.get("complex") else "Không"
         out.append(r)
     return out
 
 
-def _tables(db, s: dict, as_of: dt.date, public: bool) -> dict[str, tuple[list[tuple[str, str]], list[dict]]]:
+def _public_actions(rows: list[dict], redactor) -> list[dict]:
+    out = []
+    for r in rows:
+        r = dict(r)
+        r["kind"] = petitions.ACTION_LABELS.get(r["kind"], r["kind"])
+        r["summary"], r["to_body"] = redactor.redact(r["summary"]), redactor.redact(r["to_body"])
+        r["resolved"] = {1: "Có", 0: "Không"}.get(r["resolved"], "")
+        out.append(r)
+    return out
+
+
+def _tables(db, s: dict, as_of: dt.date, public: bool, redactor=None) -> dict[str, tuple[list[tuple[str, str]], list[dict]]]:
     rows = petitions.list_rows(db, as_of=as_of, session=str(s["id"]))
-    if public:
-        rows = _mask(rows)
     actions = list(db.query(
         """SELECT x.petition_id, x.kind, x.on_date, a.code AS agency, x.to_body, x.doc_number, x.doc_date,
                   x.summary, x.resolved
@@ -64,6 +86,9 @@ def _tables(db, s: dict, as_of: dt.date, public: bool) -> dict[str, tuple[list[t
            OR (entity = 'petitions' AND entity_id IN (SELECT id FROM petitions WHERE session_id = ?))
            OR (entity = 'import_batches' AND entity_id IN (SELECT id FROM import_batches WHERE session_id = ?))
            ORDER BY id""", [s["id"], s["id"], s["id"]]))
+    if public:  # the event log never goes public; the action list is its anonymised form
+        return {"kien-nghi": (PUBLIC_PETITION_COLUMNS, _public_petitions(rows, redactor)),
+                "hanh-dong": (ACTION_COLUMNS, _public_actions(actions, redactor))}
     return {"kien-nghi": (PETITION_COLUMNS, rows), "hanh-dong": (ACTION_COLUMNS, actions),
             "nhat-ky": (EVENT_COLUMNS, events)}
 
@@ -73,6 +98,19 @@ def _columns(columns: list[tuple[str, str]]) -> list:
 
     dates = ("due_on", "registered_on", "on_date", "doc_date")
     return [SimpleNamespace(key=k, header=h, kind="date" if k in dates else "text") for k, h in columns]
+
+
+def _issued_bytes(engine, db, registered) -> bytes | None:
+    """The document as issued: the bytes kept in the register, else the issued file if unchanged."""
+    if not registered:
+        return None
+    content = engine.issued_content(db, registered[3])
+    if content is not None:
+        return content
+    path = Path(registered[0])
+    if path.is_file() and sha256_file(path) == registered[1]:
+        return path.read_bytes()
+    return None
 
 
 def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) -> dict:
@@ -87,6 +125,11 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
         raise DoithoaiError(f"Thư mục {target.parent} không tồn tại.", "Tạo thư mục trước, hoặc chọn đường dẫn khác cho -o.")
     if target.exists() and (as_zip or not target.is_dir() or any(target.iterdir())):
         raise DoithoaiError(f"{target} đã có; hồ sơ không ghi đè.", "Chọn tên khác cho -o.")
+    redactor = None
+    if public:
+        from doithoai.privacy import Redactor
+
+        redactor = Redactor.from_base(db)
     staging = Path(tempfile.mkdtemp(prefix=".hoso-", dir=target.parent))
     try:
         make_private_dir(staging / "van-ban")
@@ -94,11 +137,19 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
         notes = []
         for kind in SESSION_KINDS:
             dest = staging / "van-ban" / f"{NAMES[kind]}.docx"
-            registered = db.execute("SELECT path, sha256, number_text FROM documents WHERE doc_key = ?",
+            registered = db.execute("SELECT path, sha256, number_text, id FROM documents WHERE doc_key = ?",
                                     [f"{kind}:session:{s['id']}"]).fetchone()
-            if public:
+            if public and kind == "form":  # the blank registration form: nobody's data in it
                 engine.generate(db, kind, dest, doc_date=as_of, session_id=s["id"], session=str(s["id"]), public=True,
                                 register=False)
+            elif public:
+                issued = _issued_bytes(engine, db, registered)
+                if issued is None:
+                    notes.append(f"{dest.name}: chưa ban hành (hoặc không còn bản đã ban hành); không đưa vào hồ sơ công khai")
+                    continue
+                from doithoai.privacy import redact_docx
+
+                write_atomic(dest, redact_docx(issued, redactor))
             elif registered and Path(registered[0]).is_file():
                 write_atomic(dest, Path(registered[0]).read_bytes())
                 if sha256_file(dest) != registered[1]:
@@ -113,15 +164,29 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
                     "WHERE d.kind = 'transfer' AND p.session_id = ?", [s["id"]]).fetchall():
                 if Path(path).is_file():
                     write_atomic(staging / "van-ban" / f"chuyen-{number.replace('/', '-')}.docx", Path(path).read_bytes())
-        for name, (columns, rows) in _tables(db, s, as_of, public).items():
+        for name, (columns, rows) in _tables(db, s, as_of, public, redactor).items():
             cols = _columns(columns)
             write_atomic(staging / "du-lieu" / f"{name}.csv", csv_text(cols, rows).encode("utf-8"))
             if name != "nhat-ky":
                 write_atomic(staging / "du-lieu" / f"{name}.xlsx", xlsx_bytes([(name, cols, rows)]))
+        if public:
+            from doithoai.privacy import scan_files
+
+            emails = {r[0] for r in db.execute("SELECT email FROM agencies WHERE email <> ''")}
+            remaining = scan_files(staging, redactor, emails)
+            if remaining:
+                listed = "\n  ".join(map(str, remaining[:30]))
+                raise DoithoaiError(
+                    f"Hồ sơ công khai vẫn còn {len(remaining)} thông tin cá nhân; không ghi gì:\n  {listed}",
+                    "Sửa nội dung các văn bản, kiến nghị đã nêu (bỏ tên, số điện thoại, địa chỉ) rồi xuất lại.")
+        from doithoai import integrity
+
+        anchor = integrity.head(db)
         files = sorted(p for p in staging.rglob("*") if p.is_file())
         manifest = {
             "session": {k: s[k] for k in ("id", "code", "title", "commune", "date", "status")},
             "generated_at": now_utc(), "as_of": as_of.isoformat(), "public": public, "notes": notes,
+            "anchor": integrity.anchor_text(anchor),
             "files": [{"path": str(p.relative_to(staging)), "sha256": sha256_file(p), "bytes": p.stat().st_size}
                       for p in files],
         }
@@ -136,6 +201,24 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
             if target.exists():
                 target.rmdir()
             os.replace(staging, target)
-        return {"target": str(target), "files": len(manifest["files"]) + 2, "public": public, "notes": notes}
+        integrity.append_anchor(db.path, anchor, "dossier", file=str(target))
+        return {"target": str(target), "files": len(manifest["files"]) + 2, "public": public, "notes": notes,
+                "anchor": manifest["anchor"]}
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def check_public(db, target: Path) -> list:
+    """The pre-publication scan, on any folder or .zip: what of the base's personal data it holds."""
+    from doithoai.privacy import Redactor, scan_files
+
+    target = Path(target)
+    if not target.exists():
+        raise DoithoaiError(f"Không có {target}.", "Chỉ đúng thư mục hoặc tệp .zip của hồ sơ.")
+    if target.is_file() and target.suffix.lower() != ".zip":
+        raise DoithoaiError(f"{target} không phải thư mục hay tệp .zip.", "Chỉ đúng thư mục hoặc tệp .zip của hồ sơ.")
+    emails = {r[0] for r in db.execute("SELECT email FROM agencies WHERE email <> ''")}
+    try:
+        return scan_files(target, Redactor.from_base(db), emails)
+    except (OSError, zipfile.BadZipFile) as e:
+        raise DoithoaiError(f"Không đọc được {target}: {e}.", "Kiểm tra tệp .zip và quyền đọc.") from None

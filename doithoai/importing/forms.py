@@ -16,7 +16,7 @@ from doithoai.importing.records import Record
 from doithoai.text import clean, fold
 
 _DOTS = re.compile(r"[.…_·]{2,}|…")  # the dotted lines a blank form leaves to be filled in
-_DATE_LINE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+from doithoai.text import LONG_DATE as _DATE_LINE  # noqa: E402 — the one date reader's pattern
 _STOP = re.compile(r"^(.*,\s*)?ngay\s*\S*\s*thang|^nguoi dang ky|^\(ky|^ky ten|^xac nhan|^nguoi viet phieu")
 
 

@@ -174,7 +174,7 @@ def find_header(rows: Iterator[Row], synonyms: dict[str, str], required: tuple[s
     columns are all kept, to be joined in order by the caller). A header below the first `scan`
     rows is refused: the rows above it would be read as nothing."""
     from doithoai.importing.headers import FIELDS, column_letter, header_key
-    from doithoai.text import clean
+    from doithoai.text import normalise as clean  # headers are matched, not stored
 
     names = labels or FIELDS
     where = where or str(path)
@@ -288,7 +288,7 @@ def _table(path: Path, rows: Iterator[Row], sheet: str, maps: dict[str, str], no
     the rows below them, footer rows (date line, signatures, "Người lập biểu") ignored."""
     from doithoai.importing.headers import REQUIRED, SYNONYMS, column_letter
     from doithoai.importing.records import Record
-    from doithoai.text import clean, fold
+    from doithoai.text import fold, normalise
 
     synonyms = {**SYNONYMS, **maps}
     where_file = f"{path}:trang '{sheet}'" if sheet else str(path)
@@ -358,10 +358,10 @@ def _table(path: Path, rows: Iterator[Row], sheet: str, maps: dict[str, str], no
         if len(distinct) <= 2 and (not content or content == name or content == distinct[-1]):
             # A section row: one title, often merged across the row, maybe after a roman numeral
             # in the STT column. It sets the field of the rows below it.
-            joined = clean(" ".join(distinct))
+            joined = normalise(" ".join(distinct))
             m = _SECTION.match(joined)
             if m or fold(distinct[-1]).startswith("linh vuc"):
-                section, section_row = (m.group(1) if m else clean(distinct[-1])), number
+                section, section_row = (m.group(1) if m else normalise(distinct[-1])), number
                 continue
         data_rows += 1
         yield Record(path, number, values_of(cells), where, section, section_row, default_source, sheet=sheet)
