@@ -218,6 +218,8 @@ def mask_name(name: str) -> str:
 # Output side: control characters that reach a terminal or a file are shown, never obeyed —
 # C0 and C1 controls, DEL, and the bidirectional marks/overrides/isolates that can make text
 # read backwards. Newline and tab are kept (a cell drops them separately).
+# Wider than CONTROL (what input refuses): also CR, and the invisible direction marks (ALM, LRM,
+# RLM) that input lets through, because here nothing is refused, only shown.
 _UNSAFE_OUTPUT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
