@@ -22,7 +22,7 @@ BACKUP_STEP_PAGES = 2048  # 8 MiB at 4 KiB pages: each step holds the read lock 
 def backup(db, target: Path) -> dict:
     """SQLite's online backup API, in steps: a consistent copy while a clerk or cron writes.
     Beside the copy, `<copy>.json` (owner-only) records the anchor of the event chain."""
-    from doithoai.fileio import FILE_MODE, sha256_file, write_atomic
+    from doithoai.fileio import create_private, sha256_file, write_atomic
 
     target = Path(target)
     if target.exists():
@@ -31,9 +31,8 @@ def backup(db, target: Path) -> dict:
         raise DoithoaiError(f"Thư mục {target.parent} không tồn tại.", "Tạo thư mục trước.")
     tmp = target.with_name(f".{target.name}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)  # personal data: owner only
-        os.fchmod(fd, FILE_MODE)
-        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        create_private(tmp)  # personal data: owner only; SQLite then writes the copy into it
         dest = sqlite3.connect(tmp)
         try:
             # One read snapshot held across the steps: in WAL mode writers go on committing, and
@@ -360,9 +359,9 @@ def restore(source: Path, target: Path, force: bool = False) -> dict:
                      Path(str(tmp) + ".check")):
         leftover.unlink(missing_ok=True)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-        os.close(fd)
+        from doithoai.fileio import create_private
+
+        create_private(tmp)  # copyfile keeps the mode of this owner-only file
         try:
             shutil.copyfile(source, tmp)
         except OSError as e:
