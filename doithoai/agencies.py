@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from doithoai.db import log_event, now_utc
+from doithoai.db import log_event
+from doithoai import lookup
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.text import clean, fold
 
@@ -71,14 +72,56 @@ def get(db, code: str) -> dict:
     row = db.execute("SELECT id FROM agencies WHERE code = ?", [clean(code).upper()]).fetchone()
     if not row:
         return resolve(db, code, active_only=False)
-    return next(iter(db.query("SELECT * FROM agencies WHERE id = ?", [row[0]])))
+    return db.row("SELECT * FROM agencies WHERE id = ?", [row[0]])
+
+
+_ABBREVIATIONS = (("ubnd", "uy ban nhan dan"), ("hdnd", "hoi dong nhan dan"), ("mttq", "mat tran to quoc"),
+                  ("vp", "van phong"), ("tt", "trung tam"))
+
+
+def _agency_forms(text: str) -> list[str]:
+    """Written forms of an agency a clerk reads as one: "TN&MT", "TN-MT", "TN và MT" → "tnmt";
+    "LĐ-TB&XH" → "ldtbxh"; "Phòng TN&MT" → also without "phòng"."""
+    key = fold(text)
+    forms = [key]
+    for short, long in _ABBREVIATIONS:  # "UBND xã" is how "Ủy ban nhân dân xã" is written
+        if re.search(rf"\b{short}\b", key):
+            forms.append(re.sub(rf"\b{short}\b", long, key))
+        if long in key:
+            forms.append(key.replace(long, short))
+    squeezed = re.sub(r"\s*(&|-|/|\bva\b)\s*", "", key).replace(".", "").replace(" ", "")
+    forms.append(squeezed)
+    for generic in ("phong ", "so ", "co quan ", "don vi ", "ban "):
+        if key.startswith(generic):
+            rest = key[len(generic):]
+            forms += [rest, re.sub(r"\s*(&|-|/|\bva\b)\s*", "", rest).replace(".", "").replace(" ", "")]
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def match_agency(rows: list[dict], text: str) -> tuple[dict | None, list[dict]]:
+    """An exact code always wins (TNMT, tnmt), then an exact name or alias; then the written
+    forms ("TN&MT", "LĐ-TB&XH"); "UBND xã" resolves to the one agency that is a commune's
+    people's committee. Ambiguous text gives the candidates, never a silent pick."""
+    forms = _agency_forms(text)
+    by_code = [r for r in rows if fold(r["code"]).replace(" ", "") in forms]
+    if len(by_code) == 1:
+        return by_code[0], []
+    if len(by_code) > 1:
+        return None, by_code
+    for form in forms:
+        exact = [r for r in rows if form == r["name_fold"]
+                 or form in {fold(a) for a in (r.get("aliases") or "").split(",") if a.strip()}
+                 or form in {re.sub(r"[^a-z0-9]", "", fold(a)) for a in (r.get("aliases") or "").split(",") if a.strip()}]
+        if len(exact) == 1:
+            return exact[0], []
+        if exact:
+            return None, exact
+    return lookup.find(rows, text)
 
 
 def resolve(db, query: str, active_only: bool = True) -> dict:
     """The agency a person means: an exact code always wins, then names, aliases and the
     written forms a clerk reads as one ("TN&MT", "LĐ-TB&XH", "UBND xã"); ambiguity is refused."""
-    from doithoai.intake import match_agency
-
     rows = list_all(db, include_inactive=not active_only)
     match, candidates = match_agency(rows, query)
     if match:
@@ -106,10 +149,7 @@ def add(db, code: str, name: str, kind: str = "", email: str = "", head: str = "
     row = {"code": code, "name": name, "name_fold": fold(name), "kind": clean(kind, "Loại cơ quan"),
            "email": _check_email(email), "head": clean(head, "Thủ trưởng cơ quan"),
            "aliases": fold(clean(aliases, "Tên gọi khác"))}
-    row["id"] = db.execute(
-        "INSERT INTO agencies (code, name, name_fold, kind, email, head, aliases) VALUES (?,?,?,?,?,?,?)",
-        [row[k] for k in ("code", "name", "name_fold", "kind", "email", "head", "aliases")],
-    ).lastrowid
+    row["id"] = db.insert("agencies", row)
     log_event(db, "agency.add", "agencies", row["id"], None, {k: row[k] for k in COLUMNS})
     return row
 
@@ -141,8 +181,7 @@ def edit(db, code: str, **changes) -> dict:
     return {**current, **updates}
 
 
-def set_active(db, code: str, active: bool, reassign_to: str | None = None,
-               today: dt.date | None = None) -> dict:
+def set_active(db, code: str, active: bool, *, today: dt.date, reassign_to: str | None = None) -> dict:
     """Activate or deactivate. An agency that still holds open petitions is deactivated only
     with `reassign_to`: its active assignments pass to that agency (same role, same due date)."""
     from doithoai import deadlines, statuses
@@ -164,7 +203,7 @@ def set_active(db, code: str, active: bool, reassign_to: str | None = None,
         target = resolve(db, reassign_to)
         if target["id"] == current["id"]:
             raise DoithoaiError("Cơ quan nhận lại trùng với cơ quan ngừng hoạt động.", "Chọn một cơ quan khác.")
-        on = (today or dt.date.fromisoformat(now_utc()[:10])).isoformat()
+        on = today.isoformat()
         for pid in held:
             for x in db.query("SELECT * FROM assignments WHERE petition_id = ? AND agency_id = ? AND active = 1",
                               [pid, current["id"]]):
@@ -175,11 +214,10 @@ def set_active(db, code: str, active: bool, reassign_to: str | None = None,
                     continue  # the target already takes part with this role or leads
                 if already:  # it supported and now leads
                     db.execute("UPDATE assignments SET active = 0 WHERE id = ?", [already[0]])
-                db.execute(
-                    "INSERT INTO assignments (petition_id, agency_id, role, due_on, due_rule, manual_due, calendar_rev, "
-                    "assigned_on) VALUES (?,?,?,?,?,?,?,?)",
-                    [pid, target["id"], x["role"], x["due_on"], x["due_rule"] + f" (nhận lại từ {current['code']})",
-                     x["manual_due"], x["calendar_rev"], on])
+                db.insert("assignments", {
+                    "petition_id": pid, "agency_id": target["id"], "role": x["role"], "due_on": x["due_on"],
+                    "due_rule": x["due_rule"] + f" (nhận lại từ {current['code']})", "manual_due": x["manual_due"],
+                    "calendar_rev": x["calendar_rev"], "assigned_on": on})
             moved.append(pid)
         deadlines.refresh_petition_due(db, f"id IN ({','.join('?' * len(moved))})", moved)
     db.execute("UPDATE agencies SET active = ? WHERE id = ?", [int(active), current["id"]])

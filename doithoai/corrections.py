@@ -13,7 +13,8 @@ import datetime as dt
 from doithoai import deadlines, intake, sessions, statuses
 from doithoai.db import log_event, now_utc, os_user
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
-from doithoai.petitions import _action, _session_open, check_text, get, parse_source, parse_urgency
+from doithoai.petitions import _action, _session_open, check_text, get
+from doithoai.vocabulary import parse_source, parse_urgency
 from doithoai.text import clean, fold, normalise_phone, vn_date
 
 PERSONAL = ("name", "address", "phone")
@@ -76,7 +77,7 @@ def edit(db, today: dt.date, pid: int, **changes) -> dict:
     changes = {k: v for k, v in changes.items() if v is not None}
     if not changes:
         raise DoithoaiError("Không có gì thay đổi.", "Nêu ít nhất một trường cần sửa.")
-    person = db.query("SELECT name, address, phone FROM petitioners WHERE id = ?", [p["petitioner_id"]])[0]
+    person = db.row("SELECT name, address, phone FROM petitioners WHERE id = ?", [p["petitioner_id"]])
     updates: dict[str, object] = {}
     if "content" in changes:
         updates["content"] = check_text(changes["content"], "Nội dung kiến nghị")
@@ -155,7 +156,7 @@ def edit(db, today: dt.date, pid: int, **changes) -> dict:
 def _edit_person(db, petitioner_id: int, new: dict) -> int:
     """Update a petitioner; refuse when the new identity is someone else's. Returns how many
     other petitions share this petitioner (they see the correction too)."""
-    current = db.query("SELECT * FROM petitioners WHERE id = ?", [petitioner_id])[0]
+    current = db.row("SELECT * FROM petitioners WHERE id = ?", [petitioner_id])
     merged = {**current, **new}
     name_fold = fold(merged["name"])
     clash = db.execute(

@@ -1,16 +1,25 @@
-"""Where the database lives, how it is opened, and the transaction / event-log helpers."""
+"""The bottom layer: where the database file lives, how a connection is opened, and the one
+transaction helper (which seals what it wrote and anchors the event chain, see integrity.py).
+
+Nothing here knows the case schema's history or its reference data: opening a *case base*
+(migrate, seal the migration, seed, read the recorded damage) is `doithoai.base.open_base`."""
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import getpass
-import json
 import os
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from doithoai import integrity
 from doithoai.errors import DoithoaiError
+# The audit log lives in events.py (so integrity can log its seals without a circle);
+# services write it through this module, the layer they stand on.
+from doithoai.events import event_chain, log_event, now_utc, os_user, recent_events  # noqa: F401
+
+if TYPE_CHECKING:
+    from doithoai.workdays import WorkCalendar
 
 ENV_VAR = "DOITHOAI_DB"
 BUSY_TIMEOUT_S = 10.0
@@ -51,8 +60,8 @@ def _create_private(path: Path) -> None:
 
 
 class Database:
-    """The connection and the three calls the services use. sqlite-utils (50 ms to import) is
-    loaded only when migrations are pending, so an ordinary command starts quickly."""
+    """The connection and the few calls the services use. sqlite-utils (50 ms to import) is
+    loaded only by migrations, so an ordinary command starts quickly."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
@@ -60,6 +69,9 @@ class Database:
         self.sealed = False  # the base has row seals (m006): transactions seal what they write
         self.damaged: str | None = None  # the last recorded quick_check failed: refuse writes
         self.read_only: str | None = None  # opened for reading only (full disk): refuse writes
+        # (calendar.rev, the WorkCalendar built from it): kept by deadlines.load_calendar so a
+        # report over many petitions builds the working-day calendar once per connection.
+        self.calendar: tuple[int, WorkCalendar] | None = None
 
     def execute(self, sql: str, params=()):
         return self.conn.execute(sql, params)
@@ -72,11 +84,32 @@ class Database:
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
+    def row(self, sql: str, params=()) -> dict | None:
+        """The first row of a query as a dict, or None."""
+        cursor = self.conn.execute(sql, params)
+        found = cursor.fetchone()
+        return None if found is None else dict(zip([d[0] for d in cursor.description], found))
 
-def connect(path: Path | str, *, create: bool = True) -> Database:
-    """Open (creating if needed), apply pending migrations, seed reference data."""
-    from doithoai.migrations import NAMES
+    def insert(self, table: str, record: Mapping[str, Any], *, or_ignore: bool = False) -> int:
+        """INSERT one record (column → value); returns its rowid. Table and column names come
+        from the code, never from input."""
+        cursor = self.conn.execute(_insert_sql(table, list(record), or_ignore), list(record.values()))
+        return cursor.lastrowid or 0
 
+    def insert_many(self, table: str, columns: Iterable[str], rows: Iterable[Iterable[Any]], *,
+                    or_ignore: bool = False) -> None:
+        """INSERT many rows given as value sequences in the order of `columns`."""
+        self.conn.executemany(_insert_sql(table, list(columns), or_ignore), rows)
+
+
+def _insert_sql(table: str, columns: list[str], or_ignore: bool) -> str:
+    verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def open_connection(path: Path | str, *, create: bool = True) -> Database:
+    """Open the SQLite file (creating it owner-only if asked) with the project's pragmas.
+    Nothing else: migrating, seeding and checking a case base is `doithoai.base.open_base`."""
     path = Path(path)
     if str(path) != ":memory:":
         # Only stat the file, never open() it: closing any descriptor of a database file drops
@@ -113,31 +146,13 @@ def connect(path: Path | str, *, create: bool = True) -> Database:
         # 16 MiB of page cache (SQLite's default is 2): an import's random-key index inserts stop
         # spilling to disk, three times faster; a bound, so memory stays flat for any file size.
         conn.execute("PRAGMA cache_size = -16384")
-        db = Database(conn, path)
-        if _pending(conn, NAMES):
-            _refuse_foreign(conn, path)
-            with _translate_sqlite_errors(path):
-                import sqlite_utils
-
-                from doithoai.migrations import migration_set
-
-                before = _touched_mark(conn)
-                migration_set().apply(sqlite_utils.Database(conn))
-                _seal_migrated(db, before)
-        db.sealed = _touched_mark(conn) is not None
-        db.damaged = _recorded_damage(path)
-        _seed(db)
-    except sqlite3.DatabaseError as e:
+    except sqlite3.DatabaseError:
         conn.close()
-        if not create and _disk_full(path):
-            reader = _open_for_reading(path)
-            if reader is not None:
-                return reader
-        raise _sqlite_error(path, e) from None
-    return db
+        raise
+    return Database(conn, path)
 
 
-def _disk_full(path) -> bool:
+def disk_full(path) -> bool:
     try:
         st = os.statvfs(Path(path).parent)
     except (OSError, AttributeError):
@@ -145,7 +160,7 @@ def _disk_full(path) -> bool:
     return st.f_bavail * st.f_frsize < 64 * 1024
 
 
-def _open_for_reading(path: Path) -> "Database | None":
+def open_immutable(path: Path) -> "Database | None":
     """On a full disk SQLite cannot create the -wal/-shm files even to read. When the last
     writer closed cleanly (no WAL content) the file alone is the whole truth: open it
     immutable, so reads work and every write is refused with the real reason."""
@@ -156,92 +171,23 @@ def _open_for_reading(path: Path) -> "Database | None":
         return None
     try:
         conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?immutable=1", uri=True, isolation_level=None)
-        if _pending(conn, __import__("doithoai.migrations", fromlist=["NAMES"]).NAMES):
-            conn.close()
-            return None
     except sqlite3.DatabaseError:
         return None
     db = Database(conn, path)
     db.read_only = f"ổ đĩa chứa {path} đã đầy"
-    db.sealed = _touched_mark(conn) is not None
+    db.sealed = touched_mark(conn) is not None
     return db
 
 
-def _refuse_foreign(conn: sqlite3.Connection, path) -> None:
-    """A SQLite file made by something else is never migrated into a case base."""
-    try:
-        conn.execute("SELECT 1 FROM _sqlite_migrations LIMIT 1")
-        return
-    except sqlite3.OperationalError:
-        pass
-    if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-        raise DoithoaiError(
-            f"Tệp {path} là một cơ sở dữ liệu SQLite khác, không phải của doithoai; không ghi gì vào đó.",
-            "Kiểm tra lại đường dẫn --db (hoặc biến DOITHOAI_DB).",
-        )
-
-
-def check_state_path(path) -> Path | None:
-    return None if str(path) == ":memory:" else Path(str(path) + ".check")
-
-
-def _recorded_damage(path) -> str | None:
-    state = check_state_path(path)
-    if state is None or not state.exists():
-        return None
-    try:
-        data = json.loads(state.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return None if data.get("ok", True) else str(data.get("detail") or "tệp hỏng")
-
-
-def _touched_mark(conn: sqlite3.Connection) -> int | None:
+def touched_mark(conn: sqlite3.Connection) -> int | None:
+    """The newest row_touched id, or None when the base has no row seals (before m006)."""
     try:
         return conn.execute("SELECT coalesce(max(id), 0) FROM row_touched").fetchone()[0]
     except sqlite3.OperationalError:
         return None
 
 
-def _seal_migrated(db, before: int | None) -> None:
-    # A migration that rewrites sealed columns is the tool writing: seal what it touched.
-    after = _touched_mark(db.conn)
-    if after is not None and after > (before or 0):
-        from doithoai import integrity
-
-        with transaction(db):
-            integrity.seal(db, before or 0, user="migration")
-
-
-def _pending(conn: sqlite3.Connection, names: list[str]) -> bool:
-    try:
-        applied = {r[0] for r in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'doithoai'")}
-    except sqlite3.OperationalError:  # no migrations table yet: a new file
-        return True
-    return not set(names) <= applied
-
-
-SEED_VERSION = "1"
-
-
-def _seed(db) -> None:
-    """Reference data every base needs: the default fields and the shipped calendar swaps."""
-    from doithoai import deadlines, fields
-    from doithoai.shipped import SHIPPED_VERSION
-
-    wanted = f"{SEED_VERSION}.{SHIPPED_VERSION}"
-    row = db.execute("SELECT value FROM settings WHERE key = 'seed.version'").fetchone()
-    if row and row[0] == wanted:
-        return
-    with transaction(db):
-        fields.seed(db)
-        deadlines.ensure_shipped(db)
-        db.execute("INSERT INTO settings (key, value) VALUES ('seed.version', ?) "
-                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [wanted])
-
-
-def _sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
+def sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
     text = str(e)
     if "locked" in text or "busy" in text:
         return DoithoaiError(
@@ -259,7 +205,7 @@ def _sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
             f"Ổ đĩa đầy khi ghi vào {path}; mọi thay đổi của lệnh này đã được hủy.",
             "Giải phóng dung lượng ổ đĩa rồi chạy lại.",
         )
-    if "disk I/O error" in text and _disk_full(path):
+    if "disk I/O error" in text and disk_full(path):
         return DoithoaiError(
             f"Ổ đĩa chứa {path} đã đầy; mọi thay đổi của lệnh này đã được hủy, dữ liệu cũ còn nguyên.",
             "Giải phóng dung lượng ổ đĩa rồi chạy lại.",
@@ -290,32 +236,33 @@ def _sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
     return DoithoaiError(f"Lỗi cơ sở dữ liệu {path}: {text}.", "Chạy `doithoai db check` để kiểm tra tệp.")
 
 
+_sqlite_error = sqlite_error  # the name cli/_errors.py imports
+
+
 @contextlib.contextmanager
-def _translate_sqlite_errors(path):
+def translate_sqlite_errors(path):
     try:
         yield
     except sqlite3.OperationalError as e:
-        raise _sqlite_error(path, e) from None
+        raise sqlite_error(path, e) from None
 
 
 @contextlib.contextmanager
-def transaction(db, rollback: bool = False):
+def transaction(db: Database, rollback: bool = False):
     """One write command = one transaction. BEGIN IMMEDIATE takes the write lock up front,
     so a concurrent writer waits (busy timeout) instead of failing half-way.
     rollback=True runs everything and then undoes it (--dry-run)."""
-    path = getattr(db, "path", "")
-    damaged = getattr(db, "damaged", None)
-    if damaged and not rollback:
+    path = db.path
+    if db.damaged and not rollback:
         raise DoithoaiError(
-            f"Tệp {path} không qua kiểm tra toàn vẹn ({damaged}); không ghi gì vào tệp hỏng.",
+            f"Tệp {path} không qua kiểm tra toàn vẹn ({db.damaged}); không ghi gì vào tệp hỏng.",
             "Khôi phục từ bản sao lưu gần nhất: `doithoai db restore TỆP --force` (tệp hỏng được giữ lại bên cạnh).")
-    if getattr(db, "read_only", None) and not rollback:
+    if db.read_only and not rollback:
         raise DoithoaiError(f"Không ghi được: {db.read_only}; chưa ghi gì.",
                             "Giải phóng dung lượng ổ đĩa rồi chạy lại.")
-    with _translate_sqlite_errors(path):
+    with translate_sqlite_errors(path):
         db.conn.execute("BEGIN IMMEDIATE")
-        sealed = getattr(db, "sealed", False)
-        start = _touched_mark(db.conn) if sealed else None
+        start = touched_mark(db.conn) if db.sealed else None
         head_before = db.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
     try:
         yield db
@@ -325,11 +272,9 @@ def transaction(db, rollback: bool = False):
     if rollback:
         _rollback(db)
         return
-    with _translate_sqlite_errors(path):
+    with translate_sqlite_errors(path):
         try:
             if start is not None:
-                from doithoai import integrity
-
                 integrity.seal(db, start)
             head = db.conn.execute("SELECT id, chain FROM events ORDER BY id DESC LIMIT 1").fetchone()
             db.conn.execute("COMMIT")
@@ -337,8 +282,6 @@ def transaction(db, rollback: bool = False):
             _rollback(db)
             raise
     if head and head[0] > head_before:
-        from doithoai import integrity
-
         integrity.append_anchor(path, {"event_id": head[0], "chain": head[1]}, "write")
 
 
@@ -348,41 +291,10 @@ def _rollback(db) -> None:
         db.conn.execute("ROLLBACK")
 
 
-def now_utc() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+def connect(path: Path | str, *, create: bool = True) -> Database:
+    """Deprecated: the name cli/_options.py (owned by i13 now) still imports. Opening a case
+    base is `doithoai.base.open_base`; this one upward call goes once that file calls it,
+    and tests/test_layers.py lists it as the single allowed exception until then."""
+    from doithoai.base import open_base
 
-
-def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no USER/LOGNAME and no passwd entry
-        return str(os.getuid()) if hasattr(os, "getuid") else "?"
-
-
-def event_chain(previous: str, fields) -> str:
-    import hashlib
-
-    text = "\x1f".join("" if f is None else str(f) for f in fields)
-    return hashlib.sha256(f"{previous}\x1e{text}".encode("utf-8")).hexdigest()
-
-
-def log_event(db, action: str, entity: str, entity_id: int | None, before=None, after=None) -> None:
-    """Append to the event log. Callers pass no personal data (names, phones, addresses)."""
-
-    def dump(value):
-        return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
-
-    fields = [now_utc(), os_user(), action, entity, entity_id, dump(before), dump(after)]
-    last = db.execute("SELECT chain FROM events ORDER BY id DESC LIMIT 1").fetchone()
-    db.execute(
-        "INSERT INTO events (at, user, action, entity, entity_id, before, after, chain) VALUES (?,?,?,?,?,?,?,?)",
-        [*fields, event_chain(last[0] if last and last[0] else "", fields)],
-    )
-
-
-def recent_events(db, petition: int | None = None, limit: int = 200) -> list[dict]:
-    # Seal events (integrity bookkeeping, see integrity.py) are not something a clerk did.
-    where, params = ("WHERE entity = 'petitions' AND entity_id = ?", [petition]) if petition \
-        else ("WHERE action <> 'seal'", [])
-    return list(db.query(
-        f"SELECT * FROM (SELECT * FROM events {where} ORDER BY id DESC LIMIT ?) ORDER BY id", [*params, limit]))
+    return open_base(path, create=create)

@@ -46,13 +46,13 @@ def overrides(db) -> list[Override]:
 def load_calendar(db) -> WorkCalendar:
     """The calendar for this database, built once per connection and revision."""
     rev = calendar_rev(db)
-    cached = getattr(db, "_calendar", None)
+    cached = db.calendar  # declared on db.Database: one cache per connection
     if cached is not None and cached[0] == rev:
         return cached[1]
     first = db.execute("SELECT MIN(date) FROM sessions").fetchone()[0]
     first_year = min(int(first[:4]) if first else 2023, 2023)
     cal = WorkCalendar(overrides(db), first_year=first_year, table=cached_vn_holidays)
-    db._calendar = (rev, cal)
+    db.calendar = (rev, cal)
     return cal
 
 
@@ -131,11 +131,8 @@ def ensure_shipped(db) -> None:
         return
     for day, kind, reason, source, since in OVERRIDES:
         if since > seen:
-            db.execute(
-                "INSERT OR IGNORE INTO calendar_overrides (date, kind, reason, source, shipped, created_at) "
-                "VALUES (?,?,?,?,1,?)",
-                [day.isoformat(), kind, reason, source, now_utc()],
-            )
+            db.insert("calendar_overrides", {"date": day.isoformat(), "kind": kind, "reason": reason,
+                                             "source": source, "shipped": 1, "created_at": now_utc()}, or_ignore=True)
     settings.put(db, "calendar.shipped", str(SHIPPED_VERSION))
     _bump_rev(db)
 
@@ -270,10 +267,8 @@ def add_override(db, day: dt.date, kind: str, reason: str, source: str = "") -> 
             f"Ngày {vn_date(day)} vốn đã là {state} ({cal.reason(day)}); điều chỉnh này không thay đổi gì.",
             "Kiểm tra lại ngày trong văn bản thông báo nghỉ/làm bù.",
         )
-    db.execute(
-        "INSERT INTO calendar_overrides (date, kind, reason, source, shipped, created_at) VALUES (?,?,?,?,0,?)",
-        [day.isoformat(), kind, reason, source, now_utc()],
-    )
+    db.insert("calendar_overrides", {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source,
+                                     "shipped": 0, "created_at": now_utc()})
     _bump_rev(db)
     log_event(db, "calendar.add", "calendar_overrides", None, None,
               {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source})
@@ -415,8 +410,8 @@ def import_overrides(db, path) -> list[dict]:
     if not items:
         raise DoithoaiError(f"{path}: không có dòng dữ liệu nào.", "Mỗi dòng: Ngày, Loại (nghỉ/làm bù), Lý do, Văn bản.")
     for day, kind, reason, source in items:
-        db.execute("INSERT INTO calendar_overrides (date, kind, reason, source, shipped, created_at) VALUES (?,?,?,?,0,?)",
-                   [day.isoformat(), kind, reason, source, now_utc()])
+        db.insert("calendar_overrides", {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source,
+                                         "shipped": 0, "created_at": now_utc()})
         log_event(db, "calendar.add", "calendar_overrides", None, None,
                   {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source})
     _bump_rev(db)

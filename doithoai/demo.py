@@ -10,7 +10,8 @@ import datetime as dt
 from pathlib import Path
 
 from doithoai import agencies, petitions, sessions, settings
-from doithoai.db import connect, transaction
+from doithoai.base import open_base
+from doithoai.db import transaction
 
 SESSION_DATE = dt.date(2023, 9, 14)  # Thursday; 2/9 falls on Saturday that year
 AS_OF = dt.date(2023, 10, 20)  # the day the demo "is" by default: some answers late, some overdue
@@ -121,7 +122,7 @@ def build(directory: Path) -> Path:
 
         raise DoithoaiError(f"Đã có {path}; bản mẫu không ghi đè dữ liệu.",
                             "Chọn thư mục khác (doithoai demo THƯ_MỤC) hoặc bỏ trống để dùng thư mục tạm mới.")
-    db = connect(path)
+    db = open_base(path)
     d = SESSION_DATE
     with transaction(db):
         for key, value in UNIT.items():

@@ -12,8 +12,7 @@ def seed(db) -> None:
     from doithoai.shipped import DEFAULT_FIELDS
 
     for code, name, aliases in DEFAULT_FIELDS:
-        db.execute("INSERT OR IGNORE INTO fields (code, name, name_fold, aliases) VALUES (?,?,?,?)",
-                   [code, name, fold(name), aliases])
+        db.insert("fields", {"code": code, "name": name, "name_fold": fold(name), "aliases": aliases}, or_ignore=True)
 
 
 def list_all(db) -> list[dict]:
@@ -28,8 +27,7 @@ def add(db, name: str, code: str | None = None, aliases: str = "") -> dict:
     rows = list_all(db)
     if any(r["code"] == code or r["name_fold"] == fold(name) for r in rows):
         raise DoithoaiError(f"Lĩnh vực '{name}' ({code}) đã có.", "Xem danh sách bằng `doithoai field list`.")
-    fid = db.execute("INSERT INTO fields (code, name, name_fold, aliases) VALUES (?,?,?,?)",
-                     [code, name, fold(name), clean(aliases)]).lastrowid
+    fid = db.insert("fields", {"code": code, "name": name, "name_fold": fold(name), "aliases": clean(aliases)})
     log_event(db, "field.add", "fields", fid, None, {"code": code, "name": name})
     return {"id": fid, "code": code, "name": name, "aliases": clean(aliases)}
 

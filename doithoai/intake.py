@@ -17,10 +17,11 @@ import tempfile
 import uuid
 from typing import Callable
 
-from doithoai import fields, lookup
+from doithoai import agencies, fields, lookup
 from doithoai.db import now_utc
 from doithoai.errors import DoithoaiError
 from doithoai.text import clean, fold, fold_clean, normalise_phone, parse_date
+from doithoai.vocabulary import parse_source, parse_urgency
 
 MAX_CONTENT = 20_000
 from doithoai.text import CONTROL  # noqa: E402 — one definition: C0, C1, ESC, bidi overrides
@@ -72,8 +73,6 @@ class Vocabulary:
     the speaking numbers already taken."""
 
     def __init__(self, db, session: dict, source: str | None = None):
-        from doithoai.petitions import parse_source
-
         self.db = db
         self.session = session
         self.source = parse_source(source) if source else None
@@ -97,12 +96,10 @@ class Vocabulary:
     def agency(self, text: str) -> tuple[str | None, list[str]]:
         """(code, []) when the text names one active agency; (None, candidate codes) otherwise."""
         if self._agencies is None:
-            from doithoai import agencies
-
             self._agencies = agencies.list_all(self.db, include_inactive=False)
         key = fold(text)
         if key not in self.agency_by_text:
-            match, candidates = match_agency(self._agencies, text)
+            match, candidates = agencies.match_agency(self._agencies, text)
             self.agency_by_text[key] = (match["code"] if match else None, [c["code"] for c in candidates])
         return self.agency_by_text[key]
 
@@ -116,50 +113,6 @@ class Vocabulary:
             return f"thứ tự phát biểu {order} đã dành cho {self._speakers[order]}"
         self._speakers[order] = where
         return None
-
-
-_ABBREVIATIONS = (("ubnd", "uy ban nhan dan"), ("hdnd", "hoi dong nhan dan"), ("mttq", "mat tran to quoc"),
-                  ("vp", "van phong"), ("tt", "trung tam"))
-
-
-def _agency_forms(text: str) -> list[str]:
-    """Written forms of an agency a clerk reads as one: "TN&MT", "TN-MT", "TN và MT" → "tnmt";
-    "LĐ-TB&XH" → "ldtbxh"; "Phòng TN&MT" → also without "phòng"."""
-    key = fold(text)
-    forms = [key]
-    for short, long in _ABBREVIATIONS:  # "UBND xã" is how "Ủy ban nhân dân xã" is written
-        if re.search(rf"\b{short}\b", key):
-            forms.append(re.sub(rf"\b{short}\b", long, key))
-        if long in key:
-            forms.append(key.replace(long, short))
-    squeezed = re.sub(r"\s*(&|-|/|\bva\b)\s*", "", key).replace(".", "").replace(" ", "")
-    forms.append(squeezed)
-    for generic in ("phong ", "so ", "co quan ", "don vi ", "ban "):
-        if key.startswith(generic):
-            rest = key[len(generic):]
-            forms += [rest, re.sub(r"\s*(&|-|/|\bva\b)\s*", "", rest).replace(".", "").replace(" ", "")]
-    return list(dict.fromkeys(f for f in forms if f))
-
-
-def match_agency(rows: list[dict], text: str) -> tuple[dict | None, list[dict]]:
-    """An exact code always wins (TNMT, tnmt), then an exact name or alias; then the written
-    forms ("TN&MT", "LĐ-TB&XH"); "UBND xã" resolves to the one agency that is a commune's
-    people's committee. Ambiguous text gives the candidates, never a silent pick."""
-    forms = _agency_forms(text)
-    by_code = [r for r in rows if fold(r["code"]).replace(" ", "") in forms]
-    if len(by_code) == 1:
-        return by_code[0], []
-    if len(by_code) > 1:
-        return None, by_code
-    for form in forms:
-        exact = [r for r in rows if form == r["name_fold"]
-                 or form in {fold(a) for a in (r.get("aliases") or "").split(",") if a.strip()}
-                 or form in {re.sub(r"[^a-z0-9]", "", fold(a)) for a in (r.get("aliases") or "").split(",") if a.strip()}]
-        if len(exact) == 1:
-            return exact[0], []
-        if exact:
-            return None, exact
-    return lookup.find(rows, text)
 
 
 def match_field(rows: list[dict], text: str) -> dict | None:
@@ -219,13 +172,10 @@ def _message(e: DoithoaiError, hint: bool = False) -> str:
     return e.message[0].lower() + e.message[1:] + (f" {e.hint}" if hint and e.hint else "")
 
 
-def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str], *,
-              section: str = "", section_loc: str = "", default_source: str = "phieu-dang-ky",
-              today: dt.date | None = None) -> tuple[dict | None, list[str]]:
+def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str], *, today: dt.date,
+              section: str = "", section_loc: str = "", default_source: str = "phieu-dang-ky") -> tuple[dict | None, list[str]]:
     """One petition's raw values (field → value as typed or read) → (data, []) when valid,
     (None, problems) when not; each problem starts with `loc(field)`."""
-    from doithoai.petitions import parse_source, parse_urgency
-
     problems: list[str] = []
     text: dict[str, str] = {}
     for fieldname, raw in values.items():  # every cell once: control characters, NFC, spaces, length
@@ -273,7 +223,7 @@ def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str],
         except DoithoaiError as e:
             problems.append(f"{loc('registered_on')}: {_message(e)}")
         else:
-            if today and out["registered_on"] > today:
+            if out["registered_on"] > today:
                 problems.append(f"{loc('registered_on')}: ngày đăng ký {out['registered_on']:%d/%m/%Y} ở tương lai")
     try:
         out["source"] = parse_source(get("source")) if get("source") else (vocab.source or default_source)
@@ -402,10 +352,9 @@ def similar(a: str, b: str) -> bool:
     return a in b or b in a or len(wa & wb) / len(wa | wb) >= 0.6
 
 
-_INSERT = """
-    INSERT INTO petitions (session_id, petitioner_id, stable_key, form_no, content, content_fold, field_id, urgency,
-        source, registered_on, speak, speak_order, proposed_agency, status, due_on, batch_id, created_at)
-    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'new',?,?,?)"""
+_COLUMNS = ("session_id", "petitioner_id", "stable_key", "form_no", "content", "content_fold", "field_id", "urgency",
+            "source", "registered_on", "speak", "speak_order", "proposed_agency", "status", "due_on", "batch_id",
+            "created_at")
 
 # The same person: the same petitioner (one name and one phone, or one name and one address
 # without a phone), or one name and the same address under another phone.
@@ -468,7 +417,7 @@ class Writer:
             # speak_order stays NULL for "registered to speak, no number": numbered in order at the end
             rows.append((s["id"], pid, key, data["form_no"], data["content"], content_fold, data["field_id"],
                          data["urgency"], data["source"], (data["registered_on"] or self.today).isoformat(),
-                         int(bool(data["speak"])), data["order"], data["proposed_agency"], s["answer_due"],
+                         int(bool(data["speak"])), data["order"], data["proposed_agency"], "new", s["answer_due"],
                          self.batch_id, self.now))
         self.pending = []
         if not rows:
@@ -476,7 +425,7 @@ class Writer:
         import sqlite3
 
         try:
-            db.conn.executemany(_INSERT, rows)
+            db.insert_many("petitions", _COLUMNS, rows)
         except sqlite3.IntegrityError as e:
             if "speak_order" not in str(e):
                 raise
@@ -501,8 +450,7 @@ class Writer:
                     self.duplicates.append({"id": pid, "earlier_id": other_id, "earlier_session": other_session})
                     flags.append((pid, other_id, self.now))
         if flags:
-            db.conn.executemany("INSERT OR IGNORE INTO duplicate_flags (petition_id, other_id, created_at) VALUES (?,?,?)",
-                                flags)
+            db.insert_many("duplicate_flags", ("petition_id", "other_id", "created_at"), flags, or_ignore=True)
 
     def finish(self) -> None:
         self.flush()

@@ -82,7 +82,7 @@ def touched_mark(db) -> int:
 
 def seal(db, start: int, user: str | None = None) -> int:
     """Seal the rows touched after `start` (inside the caller's open transaction). Returns the count."""
-    from doithoai.db import log_event
+    from doithoai.events import log_event
 
     touched = touched_since(db, start)
     if not touched:
@@ -96,8 +96,7 @@ def seal(db, start: int, user: str | None = None) -> int:
     log_event(db, SEAL_ACTION, "row_seals", None, None,
               {"rows": len(entries), "sha256": seal_hash(entries), **({"by": user} if user else {})})
     event_id = db.execute("SELECT max(id) FROM events").fetchone()[0]
-    db.conn.executemany("INSERT INTO row_seals (event_id, tbl, row_id, digest) VALUES (?,?,?,?)",
-                        [(event_id, t, i, d) for t, i, d in entries])
+    db.insert_many("row_seals", ("event_id", "tbl", "row_id", "digest"), [(event_id, t, i, d) for t, i, d in entries])
     db.execute("DELETE FROM row_touched WHERE id > ?", [start])
     return len(entries)
 
@@ -132,7 +131,7 @@ def parse_anchor(text: str) -> dict:
 def append_anchor(db_path, anchor: dict, source: str, **extra) -> None:
     """Append one line to the anchors file (owner-only). Best effort: the commit has happened;
     a missing anchor is reported by the next `db check`, never silently ignored."""
-    from doithoai.db import now_utc
+    from doithoai.events import now_utc
 
     path = anchors_path(db_path)
     if path is None:

@@ -10,7 +10,8 @@ import sqlite3
 from pathlib import Path
 
 from doithoai import integrity
-from doithoai.db import check_state_path, connect, event_chain, now_utc
+from doithoai.base import check_state_path, open_base
+from doithoai.db import event_chain, now_utc
 from doithoai.errors import DoithoaiError
 
 BACKUP_STEP_PAGES = 2048  # 8 MiB at 4 KiB pages: each step holds the read lock for milliseconds
@@ -367,7 +368,7 @@ def restore(source: Path, target: Path, force: bool = False) -> dict:
             raise DoithoaiError(f"Không chép được {source}: {e.strerror}.", "Kiểm tra dung lượng ổ đĩa và quyền đọc.") from None
         expected = _backup_anchor(source)
         try:
-            probe = connect(tmp, create=False)
+            probe = open_base(tmp, create=False)
             found = check(probe, full=True, anchor=expected)
             anchor = integrity.head(probe)
             probe.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -2,7 +2,7 @@
 
 Each migration is a function registered with @migration; sqlite-utils' Migrations runs each
 in its own transaction and records it in `_sqlite_migrations`. sqlite-utils is imported only
-when something is pending (see db.connect), so this module stays cheap to import.
+when something is pending (see base.open_base), so this module stays cheap to import.
 """
 
 from __future__ import annotations
@@ -494,9 +494,16 @@ def m007_issued_documents(db):
     # documents, a committee term for party ones). The single `unit.parent` setting served
     # two purposes; it becomes `unit.superior` (header line) and `unit.escalate_to`.
     import hashlib
+    import re
+    import unicodedata
     from pathlib import Path
 
-    from doithoai.text import fold
+    def fold(text: str) -> str:
+        # Frozen copy of doithoai.text.fold as of this migration: a later change to the live
+        # matching rules must not change what this step did to an old base.
+        text = " ".join(unicodedata.normalize("NFC", text).split())
+        text = re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFD", text).casefold())
+        return text.replace("đ", "d").replace("ð", "d")
 
     db.execute("ALTER TABLE documents ADD COLUMN content BLOB")
     db.execute("ALTER TABLE documents ADD COLUMN status TEXT NOT NULL DEFAULT 'issued'")

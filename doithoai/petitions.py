@@ -14,22 +14,10 @@ from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.intake import CONTROL as _CONTROL  # one definition, in the intake path
 from doithoai.intake import MAX_CONTENT
-from doithoai.text import clean, fold, slug, vn_date
+from doithoai.text import clean, fold, vn_date
+# reports.py and cli/petitions.py read the vocabulary here too
+from doithoai.vocabulary import SOURCES, URGENCIES, parse_source, parse_urgency  # noqa: F401
 
-SOURCES = {
-    "phieu-dang-ky": "Phiếu đăng ký",
-    "mttq": "MTTQ",
-    "doan-the": "Đoàn thể",
-    "dai-bieu": "Đại biểu dân cử",
-    "thong-tin": "Phương tiện thông tin",
-    "tai-hoi-nghi": "Tại hội nghị",
-}
-_SOURCE_SYNONYMS = {
-    "phieu": "phieu-dang-ky", "mat-tran": "mttq", "uy-ban-mttq": "mttq", "doan-the-chinh-tri-xa-hoi": "doan-the",
-    "dai-bieu-dan-cu": "dai-bieu", "dbdc": "dai-bieu", "phuong-tien-thong-tin": "thong-tin", "bao-chi": "thong-tin",
-    "hoi-nghi": "tai-hoi-nghi",
-}
-URGENCIES = {"thuong": "Thường", "cap-thiet": "Cấp thiết", "khan": "Khẩn"}
 ACTION_LABELS = {
     "answer_meeting": "Trả lời tại hội nghị",
     "answer_written": "Trả lời bằng văn bản",
@@ -46,18 +34,6 @@ ACTION_LABELS = {
     "merge": "Gộp vào kiến nghị trùng",
     "unmerge": "Tách khỏi kiến nghị đã gộp",
 }
-
-
-def parse_source(value: str | None) -> str:
-    from doithoai.vocabulary import code_for
-
-    return code_for(value, SOURCES, "Nguồn", _SOURCE_SYNONYMS) if value else "phieu-dang-ky"
-
-
-def parse_urgency(value: str | None) -> str:
-    from doithoai.vocabulary import code_for
-
-    return code_for(value, URGENCIES, "Mức độ") if value else "thuong"
 
 
 def parse_status(value: str) -> str:
@@ -80,7 +56,7 @@ def get(db, pid: int | str) -> dict:
     text = clean(str(pid)).lstrip("#")
     row = None
     if text.isdigit():
-        row = next(iter(db.query("SELECT * FROM petitions WHERE id = ?", [int(text)])), None)
+        row = db.row("SELECT * FROM petitions WHERE id = ?", [int(text)])
     if row is None:
         raise NotFound(f"Không có kiến nghị số {pid}.", "Xem danh sách bằng `doithoai petition list`.")
     return row
@@ -274,7 +250,7 @@ def add_days_overdue(db, rows: list[dict], as_of: dt.date) -> None:
 
 def show(db, pid: int, as_of: dt.date) -> dict:
     p = get(db, pid)
-    row = next(iter(db.query(LIST_SQL + " WHERE p.id = ?", [p["id"]])))
+    row = db.row(LIST_SQL + " WHERE p.id = ?", [p["id"]])
     row.update({k: p[k] for k in ("petitioner_id", "duplicate_of", "set_aside_reason", "batch_id")})
     row["possible_duplicates"] = [r[0] for r in db.execute(
         "SELECT CASE WHEN petition_id = ? THEN other_id ELSE petition_id END FROM duplicate_flags "
@@ -332,7 +308,7 @@ def _session_open(db, p: dict) -> dict:
 
 def _action(db, pid: int, kind: str, on: dt.date, **values) -> None:
     row = {"petition_id": pid, "kind": kind, "on_date": on.isoformat(), "created_at": now_utc(), **values}
-    db.execute(f"INSERT INTO actions ({', '.join(row)}) VALUES ({','.join('?' * len(row))})", list(row.values()))
+    db.insert("actions", row)
 
 
 def _set_status(db, p: dict, status: str, action: str, detail: dict | None = None) -> None:
@@ -383,11 +359,9 @@ def assign(db, today: dt.date, pid: int, agency: str, support: list[str] = (), c
     db.execute("UPDATE assignments SET active = 0 WHERE petition_id = ? AND active = 1", [p["id"]])
     rev = deadlines.calendar_rev(db)
     for a, role in [(lead, "lead"), *((x, "support") for x in supports)]:
-        db.execute(
-            "INSERT INTO assignments (petition_id, agency_id, role, due_on, due_rule, manual_due, calendar_rev, assigned_on) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            [p["id"], a["id"], role, due.isoformat(), due_rule, manual, rev, today.isoformat()],
-        )
+        db.insert("assignments", {"petition_id": p["id"], "agency_id": a["id"], "role": role, "due_on": due.isoformat(),
+                                  "due_rule": due_rule, "manual_due": manual, "calendar_rev": rev,
+                                  "assigned_on": today.isoformat()})
     statuses.check_move(p["id"], p["status"], "assigned")
     db.execute("UPDATE petitions SET status = 'assigned', complex = ?, complex_reason = ? WHERE id = ?",
                [int(complex_), reason if complex_ else "", p["id"]])
@@ -548,9 +522,9 @@ def reopen(db, today: dt.date, pid: int, *, reason: str) -> dict:
     current = db.query("SELECT agency_id, role, calendar_rev FROM assignments WHERE petition_id = ? AND active = 1", [p["id"]])
     db.execute("UPDATE assignments SET active = 0 WHERE petition_id = ? AND active = 1", [p["id"]])
     for x in current:
-        db.execute("INSERT INTO assignments (petition_id, agency_id, role, due_on, due_rule, manual_due, calendar_rev, "
-                   "assigned_on) VALUES (?,?,?,?,?,1,?,?)",
-                   [p["id"], x["agency_id"], x["role"], due.isoformat(), how, x["calendar_rev"], today.isoformat()])
+        db.insert("assignments", {"petition_id": p["id"], "agency_id": x["agency_id"], "role": x["role"],
+                                  "due_on": due.isoformat(), "due_rule": how, "manual_due": 1,
+                                  "calendar_rev": x["calendar_rev"], "assigned_on": today.isoformat()})
     db.execute("UPDATE petitions SET due_on = ? WHERE id = ?", [due.isoformat(), p["id"]])
     _action(db, p["id"], "reopen", today, summary=reason)
     _set_status(db, p, status, "petition.reopen",

@@ -37,7 +37,7 @@ def get(db, ref: str | int) -> dict:
         row = db.execute("SELECT id FROM sessions WHERE code = ? COLLATE NOCASE", [text]).fetchone()
     if row is None:
         raise NotFound(f"Không có cuộc đối thoại '{ref}'.", "Xem danh sách bằng `doithoai session list`.")
-    return next(iter(db.query("SELECT * FROM sessions WHERE id = ?", [row[0]])))
+    return db.row("SELECT * FROM sessions WHERE id = ?", [row[0]])
 
 
 def petition_counts(db, session_id: int) -> dict[str, int]:
@@ -89,9 +89,7 @@ def create(db, *, commune: str, date: dt.date, time: str = "", location: str = "
         "status": "planned", "created_at": now_utc(), "calendar_rev": deadlines.calendar_rev(db),
         **deadlines.session_milestones(db, date),
     }
-    columns = ", ".join(row)
-    row["id"] = db.execute(f"INSERT INTO sessions ({columns}) VALUES ({','.join('?' * len(row))})",
-                           list(row.values())).lastrowid
+    row["id"] = db.insert("sessions", row)
     log_event(db, "session.create", "sessions", row["id"], None, row)
     return get(db, row["id"])
 

@@ -21,3 +21,30 @@ def code_for(value: str, labels: dict[str, str], what: str, synonyms: dict[str, 
         return synonyms[key]
     raise DoithoaiError(f"{what} '{value}' không hợp lệ.",
                         "Chọn một trong: " + ", ".join(f"{code} ({label})" for code, label in labels.items()) + ".")
+
+
+# -- a petition's source and urgency: the intake path, petitions, corrections and reports read
+# them here (a leaf below intake and petitions, so neither imports the other for its words)
+
+SOURCES = {
+    "phieu-dang-ky": "Phiếu đăng ký",
+    "mttq": "MTTQ",
+    "doan-the": "Đoàn thể",
+    "dai-bieu": "Đại biểu dân cử",
+    "thong-tin": "Phương tiện thông tin",
+    "tai-hoi-nghi": "Tại hội nghị",
+}
+_SOURCE_SYNONYMS = {
+    "phieu": "phieu-dang-ky", "mat-tran": "mttq", "uy-ban-mttq": "mttq", "doan-the-chinh-tri-xa-hoi": "doan-the",
+    "dai-bieu-dan-cu": "dai-bieu", "dbdc": "dai-bieu", "phuong-tien-thong-tin": "thong-tin", "bao-chi": "thong-tin",
+    "hoi-nghi": "tai-hoi-nghi",
+}
+URGENCIES = {"thuong": "Thường", "cap-thiet": "Cấp thiết", "khan": "Khẩn"}
+
+
+def parse_source(value: str | None) -> str:
+    return code_for(value, SOURCES, "Nguồn", _SOURCE_SYNONYMS) if value else "phieu-dang-ky"
+
+
+def parse_urgency(value: str | None) -> str:
+    return code_for(value, URGENCIES, "Mức độ") if value else "thuong"

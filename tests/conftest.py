@@ -1,15 +1,29 @@
-"""Every test runs the real CLI against a real SQLite file in its own temporary folder."""
+"""Every test runs against a real SQLite file in its own temporary folder.
+
+Speed without pretending: the bases most tests start from (a unit with agencies, a session)
+are built once per run through the real CLI, then copied file by file for each test; the
+click command of each group is built once per process. Domain tests call services on such a
+copy (the `base` fixture); CLI tests keep what a user sees.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+import doithoai.cli
 from doithoai.cli import app
+
+# Typer turns a group's functions into click commands on every invocation (~40 ms a group);
+# a click command holds no per-invocation state, so one build serves the whole test process.
+doithoai.cli.load_command = functools.cache(doithoai.cli.load_command)
 
 
 @pytest.fixture(scope="session")
@@ -36,8 +50,8 @@ def db_path(isolated) -> Path:
 
 
 class Cli:
-    def __init__(self):
-        self.runner = CliRunner()
+    def __init__(self, env: dict | None = None):
+        self.runner = CliRunner(env=env)
 
     def __call__(self, *args, code: int = 0):
         result = self.runner.invoke(app, [str(a) for a in args])
@@ -73,24 +87,112 @@ def dump(path: Path) -> str:
         conn.close()
 
 
+UNIT_STEPS = (
+    ("init", "--unit", "Huyện ủy Than Uyên", "--level", "huyen", "--parent", "Tỉnh ủy Lai Châu",
+     "--place", "Than Uyên", "--symbol", "HU", "--style", "party", "--signer-title", "PHÓ BÍ THƯ",
+     "--signer-name", "Lê Thị Kim Ngân"),
+    ("agency", "add", "TNMT", "Phòng Tài nguyên và Môi trường", "--aliases", "TN&MT,tai nguyen"),
+    ("agency", "add", "LDTBXH", "Phòng Lao động - Thương binh và Xã hội", "--aliases", "LĐ-TB&XH"),
+    ("agency", "add", "UBXA", "UBND xã Khoen On", "--email", "ubnd.khoenon@laichau.gov.vn"),
+)
+SESSION_STEPS = UNIT_STEPS + (
+    ("session", "create", "--commune", "Khoen On", "--date", "14/09/2023", "--time", "08:00",
+     "--location", "Hội trường UBND xã", "--chair", "Bí thư Huyện ủy"),
+)
+
+
+class Templates:
+    """Bases built once per run through the real CLI (steps as a user types them), handed to
+    each test as a fresh copy of the file and its anchors (the event-chain heads)."""
+
+    def __init__(self, folder: Path, cache_dir: Path):
+        self.folder = folder
+        self.env = {"XDG_CACHE_HOME": str(cache_dir), "XDG_DATA_HOME": str(folder / "xdg"),
+                    "DOITHOAI_DB": None, "DOITHOAI_DEBUG": None}
+
+    @functools.cache
+    def build(self, name: str, steps: tuple, make=None) -> tuple[Path, object]:
+        """The base after `steps` (commands as typed), then `make(cli)` for scenarios that
+        need what a command printed (ids); returns its path and what `make` returned."""
+        path = self.folder / f"{name}.db"
+        cli = Cli(env=self.env)
+        if name == "demo":  # `doithoai demo FOLDER` makes FOLDER/doithoai.db
+            cli("demo", self.folder / "demo")
+            path = self.folder / "demo" / "doithoai.db"
+        for step in steps:
+            cli("--db", path, *step)
+        made = make(BoundCli(cli, path)) if make else None
+        cli("--db", self.folder / "closing.db", "db", "path")  # closes the connection to `path`
+        conn = sqlite3.connect(path)
+        try:  # everything into the main file: the copy is the file (and its anchors) alone
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        return path, made
+
+    def copy(self, name: str, steps: tuple, target: Path, make=None):
+        """A fresh copy of the template at `target`; returns what its `make` returned."""
+        source, made = self.build(name, steps, make)
+        for suffix in ("", ".anchors", ".check"):
+            if Path(str(source) + suffix).exists():
+                shutil.copy2(str(source) + suffix, str(target) + suffix)
+        os.chmod(target, 0o600)
+        return made
+
+
+class BoundCli:
+    """A Cli whose every command runs on one base (`--db PATH`), for building templates."""
+
+    def __init__(self, cli: Cli, path: Path):
+        self.cli, self.path = cli, path
+
+    def __call__(self, *args, code: int = 0):
+        return self.cli("--db", self.path, *args, code=code)
+
+    def json(self, *args):
+        return json.loads(self(*args, "-f", "json").stdout)
+
+    def fail(self, *args, code: int = 1):
+        return self.cli.fail("--db", self.path, *args, code=code)
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory, cache_dir) -> Templates:
+    return Templates(tmp_path_factory.mktemp("templates"), cache_dir)
+
+
 @pytest.fixture
-def unit(cli):
-    """An initialised district-level party unit with a few agencies."""
-    cli("init", "--unit", "Huyện ủy Than Uyên", "--level", "huyen", "--parent", "Tỉnh ủy Lai Châu",
-        "--place", "Than Uyên", "--symbol", "HU", "--style", "party", "--signer-title", "PHÓ BÍ THƯ",
-        "--signer-name", "Lê Thị Kim Ngân")
-    cli("agency", "add", "TNMT", "Phòng Tài nguyên và Môi trường", "--aliases", "TN&MT,tai nguyen")
-    cli("agency", "add", "LDTBXH", "Phòng Lao động - Thương binh và Xã hội", "--aliases", "LĐ-TB&XH")
-    cli("agency", "add", "UBXA", "UBND xã Khoen On", "--email", "ubnd.khoenon@laichau.gov.vn")
+def unit(cli, templates, db_path):
+    """An initialised district-level party unit with a few agencies (UNIT_STEPS)."""
+    templates.copy("unit", UNIT_STEPS, db_path)
     return cli
 
 
 @pytest.fixture
-def session(unit):
+def session(unit, templates, db_path):
     """A session on Thursday 14/09/2023 (the week after 2/9 fell on a Saturday)."""
-    unit("session", "create", "--commune", "Khoen On", "--date", "14/09/2023", "--time", "08:00",
-         "--location", "Hội trường UBND xã", "--chair", "Bí thư Huyện ủy")
+    templates.copy("session", SESSION_STEPS, db_path)
     return "2023-khoen-on"
+
+
+@pytest.fixture
+def demo_db(isolated, templates, monkeypatch) -> Path:
+    """The demo's base (`doithoai demo`, built once per run) as isolated/demo/doithoai.db."""
+    (isolated / "demo").mkdir(mode=0o700)
+    path = isolated / "demo" / "doithoai.db"
+    templates.copy("demo", (), path)
+    monkeypatch.setenv("DOITHOAI_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def case_db(session, db_path):
+    """The session's base opened for services: domain tests call them directly."""
+    from doithoai.base import open_base
+
+    db = open_base(db_path)
+    yield db
+    db.conn.close()
 
 
 def add_petition(cli, session: str, name: str = "Lò Văn Thắng", content: str = "Đề nghị cấp giấy chứng nhận quyền sử dụng đất",

@@ -9,7 +9,7 @@ import stat
 import pytest
 import sqlite_utils
 
-from doithoai.db import connect
+from doithoai.base import open_base
 from doithoai.migrations import NAMES, migration_set
 
 
@@ -51,8 +51,9 @@ def test_migration_from_the_first_schema_version(tmp_path):
     old.execute("INSERT INTO settings (key, value) VALUES ('unit.name', 'Đảng ủy xã Khoen On')")
     old.execute("INSERT INTO events (at, user, action, entity) VALUES ('2023-01-01T00:00:00+00:00', 'cu', 'init', 'settings')")
     old.conn.close()
-    db = connect(path)
-    applied = [m.name for m in migration_set().applied(sqlite_utils.Database(db.conn))]
+    db = open_base(path)
+    applied = [r["name"] for r in db.query(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = 'doithoai' ORDER BY id")]
     assert applied == NAMES
     assert db.execute("SELECT value FROM settings WHERE key = 'unit.name'").fetchone()[0] == "Đảng ủy xã Khoen On"
     assert db.execute("SELECT COUNT(*) FROM fields").fetchone()[0] == 12
@@ -62,7 +63,7 @@ def test_migration_from_the_first_schema_version(tmp_path):
 
 
 def test_schema_has_foreign_keys_on(unit, db_path):
-    db = connect(db_path)
+    db = open_base(db_path)
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("INSERT INTO assignments (petition_id, agency_id, role, due_on, due_rule, assigned_on) "
@@ -70,7 +71,7 @@ def test_schema_has_foreign_keys_on(unit, db_path):
 
 
 def test_event_log_is_append_only(unit, db_path):
-    db = connect(db_path)
+    db = open_base(db_path)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         db.execute("DELETE FROM events")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):

@@ -32,17 +32,22 @@ def full_text(path: Path) -> str:
     return "\n".join(p.text for p in all_paragraphs(Document(path)))
 
 
+STATE_UNIT_STEPS = (
+    ("init", "--unit", "Ủy ban nhân dân xã Khoen On", "--level", "xa", "--place", "Khoen On",
+     "--escalate-to", "UBND huyện Than Uyên", "--signer-on-behalf", "TM. ỦY BAN NHÂN DÂN",
+     "--signer-title", "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "--signer-name", "Hoàng Văn Pọm"),
+    ("agency", "add", "KT", "Phòng Kinh tế"),
+    ("agency", "add", "DLTU", "Điện lực Than Uyên"),
+    ("session", "create", "--commune", "xã Khoen On", "--date", "2026-03-12", "--time", "08:00",
+     "--location", "Hội trường UBND xã", "--chair", "Chủ tịch UBND xã", "--chair-name", "Lò Văn Minh",
+     "--chair-position", "Chủ tịch UBND xã", "--secretary-name", "Vì Thị Hoa", "--secretary-position",
+     "Công chức Văn phòng - Thống kê", "--citizens", "95", "--end-time", "11:30"),
+)
+
+
 @pytest.fixture
-def state_unit(cli, isolated):
-    cli("init", "--unit", "Ủy ban nhân dân xã Khoen On", "--level", "xa", "--place", "Khoen On",
-        "--escalate-to", "UBND huyện Than Uyên", "--signer-on-behalf", "TM. ỦY BAN NHÂN DÂN",
-        "--signer-title", "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "--signer-name", "Hoàng Văn Pọm")
-    cli("agency", "add", "KT", "Phòng Kinh tế")
-    cli("agency", "add", "DLTU", "Điện lực Than Uyên")
-    cli("session", "create", "--commune", "xã Khoen On", "--date", "2026-03-12", "--time", "08:00",
-        "--location", "Hội trường UBND xã", "--chair", "Chủ tịch UBND xã", "--chair-name", "Lò Văn Minh",
-        "--chair-position", "Chủ tịch UBND xã", "--secretary-name", "Vì Thị Hoa", "--secretary-position",
-        "Công chức Văn phòng - Thống kê", "--citizens", "95", "--end-time", "11:30")
+def state_unit(cli, templates, db_path):
+    templates.copy("state-unit", STATE_UNIT_STEPS, db_path)
     return "2026-xa-khoen-on"
 
 
@@ -53,8 +58,14 @@ def add(cli, session, name, address, content, *extra, as_of="2026-03-05"):
 
 
 @pytest.fixture
-def state_docs(cli, state_unit, isolated):
-    s = state_unit
+def state_docs(templates, db_path) -> dict[str, Path]:
+    """Every kind for a state unit's session, made once per run; the tests only read them."""
+    made = templates.copy("state-docs", STATE_UNIT_STEPS, db_path, make=_make_state_docs)
+    return {kind: Path(path) for kind, path in made.items()}
+
+
+def _make_state_docs(cli) -> dict[str, str]:
+    s = "2026-xa-khoen-on"
     ids = [add(cli, s, f"Lò Văn Thắng {i}", "Bản Nà Khương", f"Đề nghị sửa đường nội bản số {i}", "--speak")
            for i in range(1, 4)]
     cli("session", "notice", s, "--on", "2026-03-02", "--as-of", "2026-03-02")
@@ -63,7 +74,7 @@ def state_docs(cli, state_unit, isolated):
     cli("petition", "conclude", ids[0], "--text", "Giao KT phối hợp DLTU kiểm tra..", "--as-of", "2026-03-12")
     cli("petition", "answer", ids[1], "--at-meeting", "--summary", "Đã giải thích tại hội nghị", "--agency", "KT",
         "--resolved", "--as-of", "2026-03-12")
-    out = isolated / "vb"
+    out = cli.path.parent / "state-docs-vb"
     out.mkdir()
     # the third petition has no agency and no answer: the notice of conclusions is refused
     err = cli.fail("doc", "conclusions", s, "-o", out / "conclusions.docx", "--date", "2026-03-16").stderr
@@ -73,7 +84,7 @@ def state_docs(cli, state_unit, isolated):
     for kind in KINDS:
         files[kind] = out / f"{kind}.docx"
         cli("doc", kind, s, "-o", files[kind], *(() if kind == "minutes" else ("--date", "2026-03-16")))
-    return files
+    return {kind: str(path) for kind, path in files.items()}
 
 
 def test_state_header_and_number(state_docs):
@@ -179,11 +190,11 @@ def test_party_header_and_numbering_through_the_term(cli, unit, session, isolate
 def test_settings_migrate_from_the_single_parent(isolated):
     import sqlite3
 
-    from doithoai.db import connect
+    from doithoai.base import open_base
     from doithoai.migrations import NAMES
 
     path = isolated / "old.db"
-    db = connect(path)
+    db = open_base(path)
     conn = sqlite3.connect(path)
     conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('m007_issued_documents')")
     conn.execute("ALTER TABLE documents DROP COLUMN content")
@@ -194,7 +205,7 @@ def test_settings_migrate_from_the_single_parent(isolated):
     conn.commit()
     conn.close()
     del db
-    db = connect(path)
+    db = open_base(path)
     values = dict(db.execute("SELECT key, value FROM settings").fetchall())
     assert values["unit.superior"] == "ĐẢNG BỘ TỈNH LAI CHÂU" and values["unit.escalate_to"] == "Tỉnh uỷ Lai Châu"
     assert "unit.parent" not in values and "m007_issued_documents" in NAMES
@@ -321,12 +332,6 @@ def test_rendered_party_documents(cli, demo_db, isolated):
         [on] = [i for i, p in enumerate(pages) if "PHÓ BÍ THƯ" in p]
         assert "Lê Thị Kim Ngân" in pages[on]
 
-
-@pytest.fixture
-def demo_db(cli, isolated, monkeypatch):
-    cli("demo", isolated / "demo")
-    monkeypatch.setenv("DOITHOAI_DB", str(isolated / "demo" / "doithoai.db"))
-    return isolated / "demo" / "doithoai.db"
 
 
 def test_report_figures_agree_with_report_summary(cli, demo_db, isolated):

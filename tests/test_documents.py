@@ -17,10 +17,8 @@ KINDS = ["plan", "invitation", "form", "minutes", "conclusions", "report"]
 
 
 @pytest.fixture
-def demo(cli, isolated, monkeypatch):
-    cli("demo", isolated / "demo")
-    monkeypatch.setenv("DOITHOAI_DB", str(isolated / "demo" / "doithoai.db"))
-    return isolated / "demo" / "doithoai.db"
+def demo(demo_db):
+    return demo_db
 
 
 def text_of(path: Path) -> str:
@@ -136,7 +134,7 @@ def test_an_issued_document_is_reproduced_or_reissued_never_repointed(cli, demo,
 def test_issued_content_is_the_issued_bytes(cli, demo, isolated):
     import sqlite3
 
-    from doithoai.db import connect
+    from doithoai.base import open_base
     from doithoai.documents.engine import issued_content
 
     cli("doc", "report", "2023-KHOENON", "-o", isolated / "bc.docx", "--date", "2023-10-20")
@@ -144,7 +142,7 @@ def test_issued_content_is_the_issued_bytes(cli, demo, isolated):
     doc_id = conn.execute("SELECT id FROM documents WHERE kind = 'report'").fetchone()[0]
     conn.close()
     (isolated / "bc.docx").write_bytes(b"edited by hand")
-    db = connect(demo)
+    db = open_base(demo)
     data = issued_content(db, doc_id)
     assert data is not None and data.startswith(b"PK") and issued_content(db, 999) is None
     (isolated / "copy.docx").write_bytes(data)
@@ -297,6 +295,7 @@ def test_full_dossier_copies_issued_documents(cli, demo, isolated):
     assert "đã có" in cli.fail("dossier", "export", "2023-KHOENON", "-o", isolated / "hoso").stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_converts_every_kind(cli, demo, isolated):
     files = generate_all(cli, isolated)

@@ -48,6 +48,7 @@ def count(db: Path) -> int:
         conn.close()
 
 
+@pytest.mark.slow
 def test_import_killed_at_random_moments_leaves_none_or_all(base, big_csv, tmp_path):
     pristine = tmp_path / "pristine.db"
     shutil.copyfile(base, pristine)
@@ -72,9 +73,9 @@ def test_import_killed_at_random_moments_leaves_none_or_all(base, big_csv, tmp_p
 def test_two_writers_and_a_reader_lose_nothing(base, tmp_path):
     writer = (
         "import sys, datetime as dt\n"
-        "from doithoai.db import connect, transaction\n"
+        "from doithoai.base import open_base\nfrom doithoai.db import transaction\n"
         "from doithoai import petitions\n"
-        "db = connect(sys.argv[1])\n"
+        "db = open_base(sys.argv[1])\n"
         "for i in range(int(sys.argv[3])):\n"
         "    with transaction(db):\n"
         "        petitions.add(db, dt.date(2023, 9, 5), session='2023-khoen-on', name=f'{sys.argv[2]} {i}',\n"
@@ -82,9 +83,9 @@ def test_two_writers_and_a_reader_lose_nothing(base, tmp_path):
     )
     reader = (
         "import sys, datetime as dt\n"
-        "from doithoai.db import connect\n"
+        "from doithoai.base import open_base\n"
         "from doithoai import petitions, reports\n"
-        "db = connect(sys.argv[1])\n"
+        "db = open_base(sys.argv[1])\n"
         "for i in range(int(sys.argv[2])):\n"
         "    petitions.list_rows(db, as_of=dt.date(2023, 10, 20))\n"
         "    reports.overdue(db, dt.date(2023, 10, 20))\n"
@@ -101,6 +102,7 @@ def test_two_writers_and_a_reader_lose_nothing(base, tmp_path):
     assert run("db", "check", db=base).returncode == 0
 
 
+@pytest.mark.slow  # a real process importing 30 000 rows until its file-size limit: ~20 s
 def test_full_disk_is_reported_and_nothing_is_damaged(base, big_csv):
     before = dump(base)
     wal = Path(str(base) + "-wal")

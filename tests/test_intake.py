@@ -233,7 +233,7 @@ def test_m005_on_a_base_from_before_it(tmp_path):
     from sqlite_utils import Migrations
 
     from doithoai import migrations
-    from doithoai.db import connect
+    from doithoai.base import open_base
 
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
@@ -248,7 +248,7 @@ def test_m005_on_a_base_from_before_it(tmp_path):
                      "speak_order, created_at) VALUES (?, 1, 1, ?, 'c', 'c', 1, 1, 'x')", [i, f"k{i}"])
     conn.commit()
     conn.close()
-    db = connect(path)
+    db = open_base(path)
     assert db.execute("SELECT id, speak_order FROM petitions ORDER BY id").fetchall() == [(1, 1), (2, 2), (3, 3)]
     db.execute("UPDATE petitions SET status = 'withdrawn' WHERE id = 3")
     with pytest.raises(sqlite3.IntegrityError):

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import add_petition
+from conftest import UNIT_STEPS, add_petition
 
 SQLITE3 = shutil.which("sqlite3")
 
@@ -30,7 +30,13 @@ def shell(db: Path, sql: str) -> None:
 
 
 @pytest.fixture
-def base(cli, unit, db_path):
+def base(templates, unit, db_path):
+    """The unit, a 2025 session and three petitions (one assigned, one answered), checked
+    once by `db check`: built once per run, copied for each test."""
+    return templates.copy("integrity-2025", UNIT_STEPS, db_path, make=_checked_2025)
+
+
+def _checked_2025(cli):
     cli("session", "create", "--commune", "Khoen On", "--date", "09/04/2025")  # answers due Tue 29/04/2025
     ids = [add_petition(cli, "2025-khoen-on", f"Người {i}", f"Nội dung {i}") for i in range(3)]
     cli("petition", "assign", ids[0], "TNMT")
@@ -151,10 +157,10 @@ def test_backup_manifest_carries_the_anchor(cli, base, isolated):
 
 
 def test_incremental_check_is_bounded_by_what_changed(cli, base, db_path):
-    from doithoai.db import connect
+    from doithoai.base import open_base
     from doithoai.maintenance import check
 
-    db = connect(db_path)
+    db = open_base(db_path)
     result = check(db)
     assert result["problems"] == [] and result["from_event"] > 0  # started from the last verified anchor
     assert check(db, full=True)["from_event"] == 0
@@ -231,7 +237,7 @@ def test_backup_does_not_block_a_writer_nor_starve(cli, base, db_path, isolated,
     writer never waits long and the backup finishes consistent. (The starvation of a stepped
     backup without a held snapshot shows at scale: see the note and benchmarks/run.py.)"""
     from doithoai import maintenance
-    from doithoai.db import connect
+    from doithoai.base import open_base
 
     for i in range(30):
         cli("agency", "add", f"B{i}", "Cơ quan " + "dài " * 200)
@@ -254,7 +260,7 @@ def test_backup_does_not_block_a_writer_nor_starve(cli, base, db_path, isolated,
     time.sleep(0.3)  # the writer is committing before the backup starts
     result = {}
     b = threading.Thread(target=lambda: result.setdefault(
-        "r", maintenance.backup(connect(db_path), isolated / "song-song.db")), daemon=True)
+        "r", maintenance.backup(open_base(db_path), isolated / "song-song.db")), daemon=True)
     b.start()
     b.join(timeout=20)
     worst, commits = writer.communicate()[0].split()

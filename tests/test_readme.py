@@ -110,6 +110,7 @@ def run_script(steps: list[tuple[str, set[int]]], home: Path, cwd: Path) -> list
     return outcome
 
 
+@pytest.mark.slow  # the README as a shell script: ~80 real processes, a mail server, cron runs (~30 s)
 def test_readme_walkthrough_and_cron_run_as_written(tmp_path):
     home = tmp_path / "home"
     home.mkdir()

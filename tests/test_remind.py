@@ -77,10 +77,11 @@ def test_remind_reads_petitions_only_through_indexes(cli, unit, isolated, db_pat
     import datetime as dt
 
     from doithoai import reminders
-    from doithoai.db import connect, transaction
+    from doithoai.base import open_base
+    from doithoai.db import transaction
 
     setup(cli)
-    db = connect(db_path)
+    db = open_base(db_path)
     statements: list[str] = []
     db.conn.set_trace_callback(statements.append)
     with transaction(db):

@@ -6,7 +6,8 @@ import os
 import subprocess
 import sys
 
-from conftest import add_petition
+import pytest
+from conftest import UNIT_STEPS, add_petition
 from openpyxl import load_workbook
 
 
@@ -35,12 +36,18 @@ def setup_2025(cli):
     return ids
 
 
+@pytest.fixture
+def y2025(templates, db_path, unit) -> dict:
+    """The unit with the 2025 scenario of setup_2025, built once per run; its petition ids."""
+    return templates.copy("reports-2025", UNIT_STEPS, db_path, make=setup_2025)
+
+
 def overdue(cli, as_of, *extra):
     return {r["id"]: r for r in cli.json("report", "overdue", "--as-of", as_of, *extra)}
 
 
-def test_overdue_counts_working_days_around_holidays(cli, unit):
-    ids = setup_2025(cli)
+def test_overdue_counts_working_days_around_holidays(cli, y2025):
+    ids = y2025
     assert ids["normal"] not in overdue(cli, "2025-04-29")  # its due date: not overdue yet
     rows = overdue(cli, "2025-05-05")  # 30/4, 1/5, 2/5 off, weekend: Monday is the 1st overdue day
     assert rows[ids["normal"]]["days_overdue"] == 1
@@ -54,15 +61,15 @@ def test_overdue_counts_working_days_around_holidays(cli, unit):
     assert overdue(cli, "2025-05-26")[ids["complex"]]["days_overdue"] == 1  # complex: due Fri 23/05
 
 
-def test_as_of_a_make_up_saturday_counts_it(cli, unit):
-    ids = setup_2025(cli)
+def test_as_of_a_make_up_saturday_counts_it(cli, y2025):
+    ids = y2025
     rows = overdue(cli, "2025-04-26")  # Sat 26/4/2025 is a working day
     assert rows[ids["early"]]["days_overdue"] == 1
     assert ids["normal"] not in rows
 
 
-def test_overdue_table_groups_by_agency_with_totals(cli, unit):
-    ids = setup_2025(cli)
+def test_overdue_table_groups_by_agency_with_totals(cli, y2025):
+    ids = y2025
     cli("petition", "assign", ids["early"], "UBXA")
     out = cli("report", "overdue", "--as-of", "2025-05-06").stdout
     assert out.index("UBXA") < out.index("TNMT")  # the agency with the oldest overdue petition first
@@ -70,8 +77,8 @@ def test_overdue_table_groups_by_agency_with_totals(cli, unit):
     assert "29/04/2025" in out
 
 
-def test_filters_and_fail_on_overdue(cli, unit):
-    ids = setup_2025(cli)
+def test_filters_and_fail_on_overdue(cli, y2025):
+    ids = y2025
     assert list(overdue(cli, "2025-05-06", "--session", "2025-ta-gia")) == [ids["early"]]
     assert overdue(cli, "2025-05-06", "--agency", "UBXA") == {}
     cli("report", "overdue", "--as-of", "2025-05-06", "--fail-on-overdue", code=3)
@@ -97,8 +104,8 @@ def test_xlsx_and_csv_are_safe_for_excel(cli, unit, isolated):
     assert "không tồn tại" in cli.fail("report", "overdue", "-f", "xlsx", "-o", isolated / "khong" / "x.xlsx").stderr
 
 
-def test_due_soon_and_agency(cli, unit):
-    ids = setup_2025(cli)
+def test_due_soon_and_agency(cli, y2025):
+    ids = y2025
     soon = cli.json("report", "due-soon", "--within", "3", "--as-of", "2025-04-24")
     # 3 working days after Thu 24/4: 25, Sat 26 (make-up), 28 → due 25/4 is in, 29/4 is not
     assert [r["id"] for r in soon] == [ids["early"]] and soon[0]["days_left"] == 1
@@ -107,8 +114,7 @@ def test_due_soon_and_agency(cli, unit):
     assert {r["role"] for r in held} == {"lead"}
 
 
-def test_summary(cli, unit):
-    setup_2025(cli)
+def test_summary(cli, y2025):
     data = cli.json("report", "summary", "--as-of", "2025-05-06")
     assert data["total"] == 7 and data["overdue"] == 2
     assert (data["written_answers"], data["answered_on_time"]) == (2, 1)
@@ -118,8 +124,7 @@ def test_summary(cli, unit):
     assert "Theo trạng thái:" in text and "█" in text and "đúng hạn 1 (50%)" in text
 
 
-def test_cron_environment_subprocess(cli, unit, db_path):
-    setup_2025(cli)
+def test_cron_environment_subprocess(cli, y2025, db_path):
     env = {"PATH": "/usr/bin:/bin"}  # what cron gives: no LANG, no HOME, no terminal
     result = subprocess.run([sys.executable, "-m", "doithoai", "--db", str(db_path), "report", "overdue",
                              "--as-of", "2025-05-06", "--fail-on-overdue"], capture_output=True, env=env)

@@ -84,7 +84,7 @@ def test_requires_a_database_and_an_initialised_unit(cli, db_path):
     assert "doithoai init" in cli.fail("session", "create", "--commune", "X", "--date", "2023-10-01").stderr
     assert "doithoai init" in cli.fail("field", "list").stderr
     assert not db_path.exists()  # refused commands create nothing
-    from doithoai.db import connect
+    from doithoai.base import open_base
 
-    connect(db_path).conn.close()  # a base that exists but belongs to no unit yet
+    open_base(db_path).conn.close()  # a base that exists but belongs to no unit yet
     assert "chưa được khởi tạo" in cli.fail("session", "create", "--commune", "X", "--date", "2023-10-01").stderr

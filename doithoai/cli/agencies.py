@@ -112,11 +112,12 @@ def deactivate(
 def activate(code: CodeArg) -> None:
     """Cho một cơ quan đã ngừng hoạt động trở lại."""
     from doithoai import agencies
+    from doithoai.cli._options import today
     from doithoai.db import transaction
 
     db = open_db()
     with transaction(db):
-        row = agencies.set_active(db, code, True)
+        row = agencies.set_active(db, code, True, today=today(None))
     info(f"Cơ quan {row['code']} hoạt động trở lại.")
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from doithoai import agencies, deadlines, petitions, reports, sessions, settings, statuses
+from doithoai.errors import DoithoaiError
 from doithoai.text import fold, mask_name, vn_date, vn_long_date
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -334,6 +335,22 @@ def unassigned(db, session_id: int, as_of: dt.date) -> list[dict]:
             and "meeting" not in answers.get(r["id"], {})]
 
 
+def format_number(db, kind: str, number: int) -> str:
+    """A document number as the unit writes it (doc.number_format / doc.letter_number_format)."""
+    party = settings.get(db, "unit.style") == "party"
+    symbol = settings.get(db, "unit.symbol") or ("ĐU" if party else "UBND")
+    type_code = TYPE_CODES[kind]
+    if type_code == "CV":
+        fmt = settings.get(db, "doc.letter_number_format") or ("{number}-CV/{symbol}" if party else "{number}/{symbol}-VP")
+    else:
+        fmt = settings.get(db, "doc.number_format") or ("{number}-{type}/{symbol}" if party else "{number}/{type}-{symbol}")
+    try:  # numbers below 10 carry a leading zero (NĐ 30/2020 Appendix I; HD 36-HD/VPTW)
+        return fmt.format(number=f"{number:02d}", type=type_code, symbol=symbol)
+    except (KeyError, IndexError, ValueError):
+        raise DoithoaiError(f"Dạng số văn bản '{fmt}' không hợp lệ.",
+                            "Chỉ dùng {number}, {type} và {symbol}, ví dụ {number}-{type}/{symbol}.") from None
+
+
 def build(db, kind: str, *, session: str | None = None, agency: str | None = None, petition: int | None = None,
           doc_date: dt.date, number_text: str = "", public: bool = False, invitees: list[str] | None = None,
           end_time: str = "", as_of: dt.date | None = None, level: int = 1,
@@ -341,8 +358,6 @@ def build(db, kind: str, *, session: str | None = None, agency: str | None = Non
           draft: bool = False) -> dict:
     ctx = common(db, doc_date, number_text, signer_title=signer_title, signer_name=signer_name, draft=draft)
     if draft and TYPE_CODES.get(kind):  # a draft shows where the number goes: "Số:      /KH-UBND"
-        from doithoai.documents.engine import number_text as format_number
-
         blank = format_number(db, kind, 0).replace("00", "      ", 1)
         ctx["number_line"] = f"Số {blank}" if ctx["party"] else f"Số: {blank}"
     if kind == "reminder":

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from doithoai import settings
 from doithoai.db import log_event, now_utc, os_user
-from doithoai.documents.context import KEYS, KINDS, REQUIRED, TEMPLATE_KINDS, TYPE_CODES, build
+from doithoai.documents.context import KEYS, KINDS, REQUIRED, TEMPLATE_KINDS, TYPE_CODES, build, format_number
 from doithoai.errors import DoithoaiError
 from doithoai.fileio import write_atomic
 
@@ -254,21 +254,6 @@ def _require_issuable(path: Path, kind: str) -> None:
 
 # -- numbering and the register ------------------------------------------------------------
 
-def number_text(db, kind: str, number: int) -> str:
-    party = settings.get(db, "unit.style") == "party"
-    symbol = settings.get(db, "unit.symbol") or ("ĐU" if party else "UBND")
-    type_code = TYPE_CODES[kind]
-    if type_code == "CV":
-        fmt = settings.get(db, "doc.letter_number_format") or ("{number}-CV/{symbol}" if party else "{number}/{symbol}-VP")
-    else:
-        fmt = settings.get(db, "doc.number_format") or ("{number}-{type}/{symbol}" if party else "{number}/{type}-{symbol}")
-    try:  # numbers below 10 carry a leading zero (NĐ 30/2020 Appendix I; HD 36-HD/VPTW)
-        return fmt.format(number=f"{number:02d}", type=type_code, symbol=symbol)
-    except (KeyError, IndexError, ValueError):
-        raise DoithoaiError(f"Dạng số văn bản '{fmt}' không hợp lệ.",
-                            "Chỉ dùng {number}, {type} và {symbol}, ví dụ {number}-{type}/{symbol}.") from None
-
-
 def series_of(db, doc_date: dt.date) -> str:
     """State documents are numbered per calendar year; party documents through the committee's
     term when its start is set (doc.term_start), else per year too."""
@@ -299,7 +284,7 @@ def next_number(db, kind: str, doc_date: dt.date) -> tuple[int, str, str]:
     shared = settings.get(db, "doc.numbering") == "shared"
     where, params = ("series = ?", [series]) if shared else ("series = ? AND type_code = ?", [series, TYPE_CODES[kind]])
     last = db.execute(f"SELECT MAX(number) FROM documents WHERE {where}", params).fetchone()[0] or 0
-    return last + 1, number_text(db, kind, last + 1), series
+    return last + 1, format_number(db, kind, last + 1), series
 
 
 def _leading_number(text: str) -> int | None:
@@ -373,7 +358,7 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
     if recorded and recorded["doc_number"] and not reissue:
         # the clerk recorded the letter's number with the action: print that very number
         text, number, series = recorded["doc_number"], _leading_number(recorded["doc_number"]), series_of(db, doc_date)
-        if number is not None and number_text(db, kind, number) != text:
+        if number is not None and format_number(db, kind, number) != text:
             number = None  # a number of another series (typed by hand): it does not move this series
     elif TYPE_CODES[kind]:
         number, text, series = next_number(db, kind, doc_date)
@@ -389,13 +374,12 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
     if existing:
         db.execute("UPDATE documents SET doc_key = ?, status = 'replaced', updated_at = ? WHERE id = ?",
                    [f"{key}#{existing['id']}", now, existing["id"]])
-    doc_id = db.execute(
-        """INSERT INTO documents (kind, doc_key, year, type_code, number, number_text, session_id, agency_id,
-               petition_id, doc_date, path, sha256, template, user, created_at, updated_at, content, status, series)
-           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'issued',?)""",
-        [kind, key, doc_date.year, TYPE_CODES[kind], number, text, session_id, agency_id, petition_id,
-         doc_date.isoformat(), str(out_path.resolve()), sha, str(Path(template_path).resolve()), os_user(), now, now, data,
-         series]).lastrowid
+    doc_id = db.insert("documents", {
+        "kind": kind, "doc_key": key, "year": doc_date.year, "type_code": TYPE_CODES[kind], "number": number,
+        "number_text": text, "session_id": session_id, "agency_id": agency_id, "petition_id": petition_id,
+        "doc_date": doc_date.isoformat(), "path": str(out_path.resolve()), "sha256": sha,
+        "template": str(Path(template_path).resolve()), "user": os_user(), "created_at": now, "updated_at": now,
+        "content": data, "status": "issued", "series": series})
     if existing:
         db.execute("UPDATE documents SET replaced_by = ? WHERE id = ?", [doc_id, existing["id"]])
     if recorded and text and recorded["doc_number"] != text:

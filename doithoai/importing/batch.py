@@ -206,11 +206,10 @@ def write(db, today: dt.date, summary: Summary) -> Summary:
             continue
         if not len(result.rows) and not result.rejected:
             continue
-        result.batch_id = db.execute(
-            "INSERT INTO import_batches (session_id, file, sha256, format, sheet, rows_read, rows_new, rows_present, "
-            "rows_duplicate, rows_rejected, notes, user, created_at) VALUES (?,?,?,?,?,0,0,0,0,0,?,?,?)",
-            [s["id"], Path(result.file).name, result.identity, result.format, result.sheet,
-             "\n".join(result.notes), os_user(), now_utc()]).lastrowid
+        result.batch_id = db.insert("import_batches", {
+            "session_id": s["id"], "file": Path(result.file).name, "sha256": result.identity, "format": result.format,
+            "sheet": result.sheet, "rows_read": 0, "rows_new": 0, "rows_present": 0, "rows_duplicate": 0,
+            "rows_rejected": 0, "notes": "\n".join(result.notes), "user": os_user(), "created_at": now_utc()})
         writer = intake.Writer(db, vocab, today, result.batch_id)
         for key, data in result.rows:
             writer.add(key, data)
