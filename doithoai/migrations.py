@@ -717,11 +717,12 @@ def m009_search_and_tallies(db):
 
         CREATE INDEX petitions_registered ON petitions(registered_on);
         CREATE INDEX petitions_due ON petitions(due_on);
+
+        -- Petitions already present are queued: the first search folds them into the index
+        -- (search.catch_up), as it does for any later change.
+        INSERT INTO search_stale SELECT id FROM petitions;
         """
     )
-    from doithoai import search
-
-    search.rebuild(db)
 
 
 NAMES = [fn.__name__ for fn in MIGRATIONS]

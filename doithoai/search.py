@@ -63,14 +63,6 @@ def matches(doc: str, terms: list[str]) -> bool:
     return all(t in doc for t in terms)
 
 
-def rebuild(db, batch: int = 5000) -> int:
-    """Index every petition afresh (the migration; benchmarks after a bulk load). Returns the count."""
-    db.execute("DELETE FROM petition_search")
-    n = _index(db, DOC_SQL + " ORDER BY p.id", (), batch)
-    db.execute("DELETE FROM search_stale")
-    return n
-
-
 def _index(db, sql: str, params, batch: int) -> int:
     cursor = db.conn.cursor()
     cursor.arraysize = batch

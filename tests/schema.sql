@@ -34,6 +34,21 @@ CREATE TABLE agencies (
             active    INTEGER NOT NULL DEFAULT 1
         , head_email TEXT NOT NULL DEFAULT '');
 
+CREATE TABLE answer_days (
+            days    INTEGER NOT NULL,
+            on_time INTEGER NOT NULL,
+            n       INTEGER NOT NULL,
+            PRIMARY KEY (days, on_time)
+        ) WITHOUT ROWID;
+
+CREATE TABLE answer_queue (
+            id         INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL,
+            doc_date   TEXT NOT NULL,
+            on_time    INTEGER NOT NULL,
+            dn         INTEGER NOT NULL
+        );
+
 CREATE TABLE assignments (
             id           INTEGER PRIMARY KEY,
             petition_id  INTEGER NOT NULL REFERENCES petitions(id),
@@ -115,6 +130,13 @@ CREATE TABLE fields (
             aliases   TEXT NOT NULL DEFAULT ''
         );
 
+CREATE TABLE first_written (
+            petition_id INTEGER PRIMARY KEY,
+            session_id  INTEGER NOT NULL,
+            doc_date    TEXT NOT NULL,
+            due_on      TEXT
+        );
+
 CREATE TABLE import_batches (
             id             INTEGER PRIMARY KEY,
             session_id     INTEGER NOT NULL REFERENCES sessions(id),
@@ -162,6 +184,27 @@ CREATE TABLE mail_outbox (
             claimed_at    TEXT,   -- a run is delivering it (two cron runs never send it twice)
             created_at    TEXT NOT NULL
         );
+
+CREATE TABLE petition_counts (
+            status         TEXT NOT NULL,
+            field_id       INTEGER NOT NULL,
+            source         TEXT NOT NULL,
+            lead_agency_id INTEGER NOT NULL,
+            n              INTEGER NOT NULL,
+            PRIMARY KEY (status, field_id, source, lead_agency_id)
+        ) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE petition_search USING fts5(doc, tokenize = 'trigram');
+
+CREATE TABLE 'petition_search_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+
+CREATE TABLE 'petition_search_content'(id INTEGER PRIMARY KEY, c0);
+
+CREATE TABLE 'petition_search_data'(id INTEGER PRIMARY KEY, block BLOB);
+
+CREATE TABLE 'petition_search_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+
+CREATE TABLE 'petition_search_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 
 CREATE TABLE petitioners (
             id              INTEGER PRIMARY KEY,
@@ -226,6 +269,8 @@ CREATE TABLE row_touched (
             row_id INTEGER NOT NULL
         );
 
+CREATE TABLE search_stale (petition_id INTEGER PRIMARY KEY);
+
 CREATE TABLE sessions (
             id                 INTEGER PRIMARY KEY,
             code               TEXT NOT NULL UNIQUE,
@@ -252,6 +297,11 @@ CREATE TABLE sessions (
         , cancelled_on TEXT, cancel_reason TEXT NOT NULL DEFAULT '', chair_name TEXT NOT NULL DEFAULT '', chair_position TEXT NOT NULL DEFAULT '', secretary_name TEXT NOT NULL DEFAULT '', secretary_position TEXT NOT NULL DEFAULT '', officials TEXT NOT NULL DEFAULT '', citizens_present INTEGER, end_time TEXT NOT NULL DEFAULT '');
 
 CREATE TABLE settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+CREATE TABLE tally_state (
             key   TEXT PRIMARY KEY,
             value TEXT NOT NULL
         );
@@ -287,9 +337,13 @@ CREATE INDEX petitioners_name ON petitioners(name_fold, phone);
 
 CREATE INDEX petitions_agency_due ON petitions(lead_agency_id, status, due_on);
 
+CREATE INDEX petitions_due ON petitions(due_on);
+
 CREATE INDEX petitions_overdue ON petitions(status, due_on, lead_agency_id);
 
 CREATE INDEX petitions_petitioner ON petitions(petitioner_id);
+
+CREATE INDEX petitions_registered ON petitions(registered_on);
 
 CREATE INDEX petitions_session ON petitions(session_id, status);
 
@@ -342,6 +396,33 @@ CREATE TRIGGER petitions_touched_insert AFTER INSERT ON petitions
 CREATE TRIGGER petitions_touched_update AFTER UPDATE ON petitions
                 BEGIN INSERT INTO row_touched (tbl, row_id) SELECT 'petitions', OLD.id UNION SELECT 'petitions', NEW.id; END;
 
+CREATE TRIGGER search_action_delete AFTER DELETE ON actions
+            WHEN old.kind IN ('answer_meeting', 'answer_written')
+            BEGIN INSERT OR IGNORE INTO search_stale VALUES (old.petition_id); END;
+
+CREATE TRIGGER search_action_insert AFTER INSERT ON actions
+            WHEN new.kind IN ('answer_meeting', 'answer_written')
+            BEGIN INSERT OR IGNORE INTO search_stale VALUES (new.petition_id); END;
+
+CREATE TRIGGER search_action_update AFTER UPDATE ON actions
+            BEGIN INSERT OR IGNORE INTO search_stale VALUES (old.petition_id), (new.petition_id); END;
+
+CREATE TRIGGER search_field_update AFTER UPDATE OF name, name_fold, aliases ON fields
+            BEGIN INSERT OR IGNORE INTO search_stale SELECT id FROM petitions WHERE field_id = new.id; END;
+
+CREATE TRIGGER search_petition_delete AFTER DELETE ON petitions
+            BEGIN INSERT OR IGNORE INTO search_stale VALUES (old.id); END;
+
+CREATE TRIGGER search_petition_insert AFTER INSERT ON petitions
+            BEGIN INSERT OR IGNORE INTO search_stale VALUES (new.id); END;
+
+CREATE TRIGGER search_petition_update
+            AFTER UPDATE OF content, content_fold, conclusion, field_id, petitioner_id ON petitions
+            BEGIN INSERT OR IGNORE INTO search_stale VALUES (new.id); END;
+
+CREATE TRIGGER search_petitioner_update AFTER UPDATE OF name, name_fold, address, phone ON petitioners
+            BEGIN INSERT OR IGNORE INTO search_stale SELECT id FROM petitions WHERE petitioner_id = new.id; END;
+
 CREATE TRIGGER sessions_touched_delete AFTER DELETE ON sessions
                 BEGIN INSERT INTO row_touched (tbl, row_id) VALUES ('sessions', OLD.id); END;
 
@@ -350,3 +431,101 @@ CREATE TRIGGER sessions_touched_insert AFTER INSERT ON sessions
 
 CREATE TRIGGER sessions_touched_update AFTER UPDATE ON sessions
                 BEGIN INSERT INTO row_touched (tbl, row_id) SELECT 'sessions', OLD.id UNION SELECT 'sessions', NEW.id; END;
+
+CREATE TRIGGER tally_first_delete AFTER DELETE ON first_written BEGIN
+            INSERT INTO answer_queue (session_id, doc_date, on_time, dn)
+                VALUES (old.session_id, old.doc_date, old.due_on IS NULL OR old.doc_date <= old.due_on, -1);
+        END;
+
+CREATE TRIGGER tally_first_insert AFTER INSERT ON first_written BEGIN
+            INSERT INTO answer_queue (session_id, doc_date, on_time, dn)
+                VALUES (new.session_id, new.doc_date, new.due_on IS NULL OR new.doc_date <= new.due_on, 1);
+        END;
+
+CREATE TRIGGER tally_first_update AFTER UPDATE ON first_written BEGIN
+            INSERT INTO answer_queue (session_id, doc_date, on_time, dn)
+                VALUES (old.session_id, old.doc_date, old.due_on IS NULL OR old.doc_date <= old.due_on, -1),
+                       (new.session_id, new.doc_date, new.due_on IS NULL OR new.doc_date <= new.due_on, 1);
+        END;
+
+CREATE TRIGGER tally_petition_delete AFTER DELETE ON petitions BEGIN
+            UPDATE petition_counts SET n = n - 1
+             WHERE status = old.status AND field_id = COALESCE(old.field_id, 0) AND source = old.source
+               AND lead_agency_id = COALESCE(old.lead_agency_id, 0);
+        END;
+
+CREATE TRIGGER tally_petition_due AFTER UPDATE OF due_on, session_id ON petitions
+            WHEN old.due_on IS NOT new.due_on OR old.session_id IS NOT new.session_id
+        BEGIN
+            UPDATE first_written SET due_on = new.due_on, session_id = new.session_id WHERE petition_id = new.id;
+        END;
+
+CREATE TRIGGER tally_petition_gone AFTER DELETE ON petitions BEGIN
+            DELETE FROM first_written WHERE petition_id = old.id;
+        END;
+
+CREATE TRIGGER tally_petition_insert AFTER INSERT ON petitions BEGIN
+            INSERT INTO petition_counts
+                VALUES (new.status, COALESCE(new.field_id, 0), new.source, COALESCE(new.lead_agency_id, 0), 1)
+                ON CONFLICT DO UPDATE SET n = n + 1;
+        END;
+
+CREATE TRIGGER tally_petition_set_aside AFTER UPDATE OF status ON petitions
+            WHEN (old.status IN ('withdrawn', 'duplicate')) IS NOT (new.status IN ('withdrawn', 'duplicate'))
+        BEGIN
+            DELETE FROM first_written WHERE petition_id = new.id;
+            INSERT INTO first_written
+                SELECT x.petition_id, new.session_id, MIN(x.doc_date), new.due_on
+                FROM actions x
+                WHERE x.petition_id = new.id AND x.kind = 'answer_written' AND x.doc_date IS NOT NULL
+                  AND new.status NOT IN ('withdrawn', 'duplicate')
+                GROUP BY x.petition_id;
+        END;
+
+CREATE TRIGGER tally_petition_update AFTER UPDATE OF status, field_id, source, lead_agency_id ON petitions
+            WHEN old.status IS NOT new.status OR old.field_id IS NOT new.field_id OR old.source IS NOT new.source
+              OR old.lead_agency_id IS NOT new.lead_agency_id
+        BEGIN
+            UPDATE petition_counts SET n = n - 1
+             WHERE status = old.status AND field_id = COALESCE(old.field_id, 0) AND source = old.source
+               AND lead_agency_id = COALESCE(old.lead_agency_id, 0);
+            INSERT INTO petition_counts
+                VALUES (new.status, COALESCE(new.field_id, 0), new.source, COALESCE(new.lead_agency_id, 0), 1)
+                ON CONFLICT DO UPDATE SET n = n + 1;
+        END;
+
+CREATE TRIGGER tally_session_date AFTER UPDATE OF date ON sessions WHEN old.date IS NOT new.date BEGIN
+            UPDATE tally_state SET value = 'rebuild' WHERE key = 'answer_days.calendar';
+        END;
+
+CREATE TRIGGER tally_written_change AFTER UPDATE ON actions
+            WHEN old.kind = 'answer_written' OR new.kind = 'answer_written'
+        BEGIN
+            DELETE FROM first_written WHERE petition_id IN (old.petition_id, new.petition_id);
+            INSERT INTO first_written
+                SELECT x.petition_id, p.session_id, MIN(x.doc_date), p.due_on
+                FROM actions x JOIN petitions p ON p.id = x.petition_id
+                WHERE x.petition_id IN (old.petition_id, new.petition_id) AND x.kind = 'answer_written'
+                  AND x.doc_date IS NOT NULL AND p.status NOT IN ('withdrawn', 'duplicate')
+                GROUP BY x.petition_id;
+        END;
+
+CREATE TRIGGER tally_written_delete AFTER DELETE ON actions WHEN old.kind = 'answer_written' BEGIN
+            DELETE FROM first_written WHERE petition_id = old.petition_id;
+            INSERT INTO first_written
+                SELECT x.petition_id, p.session_id, MIN(x.doc_date), p.due_on
+                FROM actions x JOIN petitions p ON p.id = x.petition_id
+                WHERE x.petition_id = old.petition_id AND x.kind = 'answer_written' AND x.doc_date IS NOT NULL
+                  AND p.status NOT IN ('withdrawn', 'duplicate')
+                GROUP BY x.petition_id;
+        END;
+
+CREATE TRIGGER tally_written_insert AFTER INSERT ON actions
+            WHEN new.kind = 'answer_written' AND new.doc_date IS NOT NULL
+        BEGIN
+            INSERT INTO first_written (petition_id, session_id, doc_date, due_on)
+                SELECT new.petition_id, p.session_id, new.doc_date, p.due_on FROM petitions p
+                WHERE p.id = new.petition_id AND p.status NOT IN ('withdrawn', 'duplicate')
+                ON CONFLICT (petition_id) DO UPDATE SET doc_date = excluded.doc_date
+                WHERE excluded.doc_date < first_written.doc_date;
+        END;
