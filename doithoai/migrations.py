@@ -547,4 +547,12 @@ def m007b_session_persons(db):
         db.execute(f"ALTER TABLE sessions ADD COLUMN {column}")
 
 
+@migration
+def m011_register_anchor(db):
+    # Issue 12: each issued document carries the head of the event chain at its issue (in the
+    # register and in the .docx's properties), so a copy of a document held outside the base
+    # is one more anchor that `db check` verifies. Documents issued before have none.
+    db.execute("ALTER TABLE documents ADD COLUMN anchor TEXT NOT NULL DEFAULT ''")
+
+
 NAMES = [fn.__name__ for fn in MIGRATIONS]
