@@ -236,9 +236,6 @@ def sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
     return DoithoaiError(f"Lỗi cơ sở dữ liệu {path}: {text}.", "Chạy `doithoai db check` để kiểm tra tệp.")
 
 
-_sqlite_error = sqlite_error  # the name cli/_errors.py imports
-
-
 @contextlib.contextmanager
 def translate_sqlite_errors(path):
     try:

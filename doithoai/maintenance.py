@@ -127,11 +127,19 @@ def _chain(db, start_id: int, start_chain: str) -> tuple[list[str], dict]:
     return problems, last
 
 
-def _anchors(db, anchors: list[dict], extra: dict | None) -> list[str]:
-    """Every anchor recorded outside the base must still be in the chain, unchanged."""
+def _register_anchors(db) -> list[dict]:
+    """The chain head each issued document carries (in its .docx properties and the register)."""
+    return [dict(integrity.parse_anchor(anchor), source=f"văn bản {number or kind} ngày {day}")
+            for kind, number, day, anchor in db.execute(
+                "SELECT kind, number_text, doc_date, anchor FROM documents WHERE anchor != '' ORDER BY id")]
+
+
+def _anchors(db, anchors: list[dict], others: list[dict]) -> list[str]:
+    """Every anchor recorded outside the base (the anchors file, plus `others`: a typed
+    --anchor and the issued documents' anchors) must still be in the chain, unchanged."""
     problems = []
     head = integrity.head(db)
-    checks = list(anchors) + ([dict(extra, source="--anchor")] if extra else [])
+    checks = list(anchors) + others
     bad = []
     for a in checks:
         row = db.execute("SELECT chain FROM events WHERE id = ?", [a["event_id"]]).fetchone()
@@ -285,7 +293,7 @@ def check(db, *, full: bool = False, anchor: str | None = None, today: dt.date |
     start_id, start_chain = (verified["event_id"], verified["chain"]) if verified else (0, "")
     chain_problems, last = _chain(db, start_id, start_chain)
     problems += chain_problems
-    problems += _anchors(db, anchors, extra)
+    problems += _anchors(db, anchors, ([dict(extra, source="--anchor")] if extra else []) + _register_anchors(db))
     sealed = getattr(db, "sealed", False)
     if sealed:
         problems += _touched(db)

@@ -548,6 +548,14 @@ def m007b_session_persons(db):
 
 
 @migration
+def m011_register_anchor(db):
+    # Issue 12: each issued document carries the head of the event chain at its issue (in the
+    # register and in the .docx's properties), so a copy of a document held outside the base
+    # is one more anchor that `db check` verifies. Documents issued before have none.
+    db.execute("ALTER TABLE documents ADD COLUMN anchor TEXT NOT NULL DEFAULT ''")
+
+
+@migration
 def m009_search_and_tallies(db):
     # Province scale (a million petitions). 1) Full-text search: a trigram FTS5 index over each
     # petition's folded text. SQLite cannot fold đ, so search.py folds in Python; these pure-SQL

@@ -94,7 +94,7 @@ CREATE TABLE documents (
             user        TEXT NOT NULL,
             created_at  TEXT NOT NULL,
             updated_at  TEXT NOT NULL
-        , content BLOB, status TEXT NOT NULL DEFAULT 'issued', replaced_by INTEGER REFERENCES documents(id), series TEXT NOT NULL DEFAULT '');
+        , content BLOB, status TEXT NOT NULL DEFAULT 'issued', replaced_by INTEGER REFERENCES documents(id), series TEXT NOT NULL DEFAULT '', anchor TEXT NOT NULL DEFAULT '');
 
 CREATE TABLE due_notices (
             petition_id INTEGER PRIMARY KEY REFERENCES petitions(id),

@@ -382,3 +382,18 @@ def test_no_reminder_without_overdue_petitions(cli, unit, session, isolated, db_
     err = cli.fail("doc", "reminder", "LDTBXH", "-o", isolated / "dd.docx", "--as-of", "2023-10-20").stderr
     assert "không có kiến nghị quá hạn" in err and not (isolated / "dd.docx").exists()
     assert dump(db_path) == before
+
+
+def test_report_names_the_body_of_a_transferred_petition_answered_later(cli, state_unit, isolated):
+    s = state_unit
+    pid = add(cli, s, "Lò Văn Thắng", "Bản Nà Khương", "Tranh chấp đất giáp ranh với xã bên")
+    cli("session", "notice", s, "--on", "2026-03-02", "--as-of", "2026-03-02")
+    cli("session", "hold", s, "--as-of", "2026-03-12")
+    cli("petition", "transfer", pid, "--to", "Tòa án nhân dân huyện Than Uyên", "--as-of", "2026-03-13")
+    cli("petition", "reopen", pid, "--reason", "Tòa án trả lại, xã giải quyết", "--as-of", "2026-03-16")
+    cli("petition", "assign", pid, "KT", "--as-of", "2026-03-16")
+    cli("petition", "answer", pid, "--written", "--doc-number", "07/UBND", "--doc-date", "2026-03-20",
+        "--summary", "Đã hòa giải thành", "--as-of", "2026-03-20")
+    cli("doc", "report", s, "-o", isolated / "bc.docx", "--date", "2026-03-25")
+    text = full_text(isolated / "bc.docx")
+    assert "Đã chuyển Tòa án nhân dân huyện Than Uyên; đã trả lời (văn bản số 07/UBND ngày 20/03/2026)" in text

@@ -128,6 +128,35 @@ def test_tamper_rewritten_event_with_hash_recomputed(cli, base, db_path):
         assert "nhật ký đã bị viết lại" in err
 
 
+def test_issued_documents_carry_the_anchor_and_check_verifies_it(cli, base, db_path, isolated):
+    """The register and the issued .docx carry the chain head at issue: with the anchors file
+    gone too, a chain rewritten before that point is still caught."""
+    import docx
+
+    cli("doc", "plan", "2025-khoen-on", "-o", isolated / "kh.docx", "--date", "2025-03-20")
+    entry = cli.json("doc", "register")[-1]
+    number, _, chain = entry["anchor"].partition(":")
+    assert number.isdigit() and len(chain) == 64
+    assert docx.Document(isolated / "kh.docx").core_properties.identifier == f"doithoai:{entry['anchor']}"
+    cli("db", "check")
+    Path(str(db_path) + ".anchors").unlink()  # the attacker removes the anchors file as well
+    conn = sqlite3.connect(db_path)
+    rows = conn.execute("SELECT id, at, user, action, entity, entity_id, before, after FROM events ORDER BY id").fetchall()
+    conn.close()
+    previous, updates = "", []
+    for r in rows:
+        fields = list(r[1:])
+        if r[3] == "petition.assign":
+            fields[1] = "nguoi-khac"
+        previous = _chain(previous, fields)
+        updates.append(f"UPDATE events SET user = '{fields[1]}', chain = '{previous}' WHERE id = {r[0]};")
+    shell(db_path, "DROP TRIGGER events_no_update;" + "".join(updates) +
+          "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+          "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;")
+    err = cli.fail("db", "check", "--full").stderr
+    assert "nhật ký đã bị viết lại" in err and "văn bản" in err
+
+
 def test_tamper_with_triggers_dropped_is_still_caught_by_full_check(cli, base, db_path):
     # A careful attacker drops the watch triggers and clears the trail: the default check sees the
     # missing triggers; the full replay sees the row itself.

@@ -89,9 +89,9 @@ class RootGroup(TyperGroup):
             sys.exit(e.exit_code)
         except sqlite3.Error as e:
             from doithoai.cli._options import db_path
-            from doithoai.db import _sqlite_error
+            from doithoai.db import sqlite_error
 
-            translated = _sqlite_error(db_path(), e)
+            translated = sqlite_error(db_path(), e)
             print_error(translated.message, translated.hint)
             sys.exit(1)
         except ClickException as e:

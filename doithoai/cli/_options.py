@@ -127,7 +127,7 @@ def db_path():
 def open_db(create: bool = False):
     """The invocation's one connection (a second connection in the same process would share
     its POSIX locks; one is also faster), closed when the invocation's context closes."""
-    from doithoai.db import connect
+    from doithoai.base import open_base
 
     state = invocation()
     path = db_path()
@@ -136,7 +136,7 @@ def open_db(create: bool = False):
         return current
     if current is not None:
         current.conn.close()
-    state.connection = connect(path, create=create)
+    state.connection = open_base(path, create=create)
     ctx = _running.get()
     if ctx is not None:
         ctx.find_root().call_on_close(state.connection.conn.close)

@@ -336,7 +336,7 @@ def register(
     fmt: ListFormatOpt = ListFmt.table,
     output: ListOutputOpt = None,
 ) -> None:
-    """Sổ văn bản: số, loại, ngày, tệp và mã băm sha256 của các văn bản đã tạo."""
+    """Sổ văn bản: số, loại, ngày, tệp, mã băm sha256 và mốc nhật ký (kiểm tra bằng `db check`) của các văn bản đã tạo."""
     from doithoai.documents import engine
     from doithoai.documents.context import TITLES
 
@@ -344,5 +344,6 @@ def register(
          [Col("number_text", "Số"), Col("kind", "Văn bản", labels=TITLES), Col("doc_date", "Ngày", "date"),
           Col("status", "Tình trạng", labels={"issued": "đã ban hành", "replaced": "đã thay"}),
           Col("replaced_by", "Thay bằng", table=False), Col("session", "Cuộc ĐT"),
-          Col("agency", "Cơ quan"), Col("path", "Tệp"), Col("sha256", "sha256", table=False), Col("user", "Người tạo")],
+          Col("agency", "Cơ quan"), Col("path", "Tệp"), Col("sha256", "sha256", table=False), Col("user", "Người tạo"),
+          Col("anchor", "Mốc nhật ký", table=False)],
          fmt.value, empty="Sổ văn bản trống.", limit=limit, select=select, out_path=output, noun="văn bản")

@@ -416,10 +416,10 @@ def _superior_recipient(db) -> str:
 
 
 def _handled_by(r: dict, a: dict) -> str:
-    if r["status"] == "transferred" and "transfer" in a:
-        return a["transfer"]["to_body"]
-    if r["status"] == "escalated" and "escalate" in a:
-        return a["escalate"]["to_body"]
+    """The competent body a petition went to — also once that body has answered in writing."""
+    for kind in ("transfer", "escalate"):
+        if kind in a and a[kind].get("to_body"):
+            return a[kind]["to_body"]
     return ""
 
 
@@ -503,6 +503,10 @@ def _report(db, s: dict, rows: list[dict], as_of: dt.date, public: bool) -> dict
             stats["late" if late else "on_time"] += 1
             number = f"văn bản số {a['written']['doc_number']} " if a["written"]["doc_number"] else "văn bản "
             result = f"Đã trả lời ({number}ngày {vn_date(a['written']['doc_date'])})"
+            moved = _handled_by(r, a)
+            if moved:  # transferred or escalated, then answered: the report names both
+                result = f"Đã {'chuyển' if 'transfer' in a else 'trình'} {moved}; đã trả lời ({number}ngày " \
+                         f"{vn_date(a['written']['doc_date'])})"
         elif r["status"] == "transferred":
             stats["transferred"] += 1
             to = a.get("transfer", {}).get("to_body")

@@ -16,7 +16,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from doithoai import settings
+from doithoai import integrity, settings
 from doithoai.db import log_event, now_utc, os_user
 from doithoai.documents.context import KEYS, KINDS, REQUIRED, TEMPLATE_KINDS, TYPE_CODES, build, format_number
 from doithoai.errors import DoithoaiError
@@ -171,6 +171,8 @@ def render_bytes(template: Path, context: dict, properties: dict | None = None) 
         core.keywords = ""
         if properties.get("created"):
             core.created = core.modified = properties["created"]
+        if properties.get("anchor"):
+            core.identifier = f"doithoai:{properties['anchor']}"  # the event chain's head at issue
         _set_language(tpl.docx, "vi-VN")
     buf = io.BytesIO()
     tpl.save(buf)
@@ -368,7 +370,8 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
     if kind == "reminder" and not context["petitions"]:
         raise DoithoaiError(f"{context['agency_name']} không có kiến nghị quá hạn đến ngày {context['as_of']}; "
                             "không có gì để đôn đốc.", "Xem các kiến nghị quá hạn trong báo cáo quá hạn.")
-    data = render_bytes(template_path, context, _properties(db, kind, doc_date))
+    anchor = integrity.anchor_text(integrity.head(db))
+    data = render_bytes(template_path, context, {**_properties(db, kind, doc_date), "anchor": anchor})
     sha = write_atomic(out_path, data)
     now = now_utc()
     if existing:
@@ -379,7 +382,7 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
         "number_text": text, "session_id": session_id, "agency_id": agency_id, "petition_id": petition_id,
         "doc_date": doc_date.isoformat(), "path": str(out_path.resolve()), "sha256": sha,
         "template": str(Path(template_path).resolve()), "user": os_user(), "created_at": now, "updated_at": now,
-        "content": data, "status": "issued", "series": series})
+        "content": data, "status": "issued", "series": series, "anchor": anchor})
     if existing:
         db.execute("UPDATE documents SET replaced_by = ? WHERE id = ?", [doc_id, existing["id"]])
     if recorded and text and recorded["doc_number"] != text:
@@ -426,7 +429,7 @@ def register_rows(db, year: int | None = None, kind: str | None = None) -> list[
         params.append(kind)
     rows = list(db.query(
         "SELECT d.id, d.kind, d.year, d.series, d.type_code, d.number, d.number_text, d.doc_date, d.status, "
-        "d.session_id, d.agency_id, d.petition_id, d.path, d.sha256, d.template, d.user, d.created_at, "
+        "d.session_id, d.agency_id, d.petition_id, d.path, d.sha256, d.template, d.user, d.created_at, d.anchor, "
         "(SELECT r.number_text FROM documents r WHERE r.id = d.replaced_by) AS replaced_by, "
         "s.code AS session, a.code AS agency FROM documents d LEFT JOIN sessions s ON s.id = d.session_id "
         "LEFT JOIN agencies a ON a.id = d.agency_id" + (" WHERE " + " AND ".join(where) if where else "")
