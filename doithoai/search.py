@@ -107,20 +107,34 @@ def write_briefly(db, work) -> bool:
     return True
 
 
+CHUNK = 20_000  # petitions folded per write transaction: writers never wait long behind a catch-up
+
+
 def catch_up(db) -> int:
-    """Fold the queued petitions into the index. Returns how many were queued, or -1 when the
-    base could not be written now. The caller must not be inside a transaction."""
-    if db.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone() is None:
-        return 0
-    done = []
+    """Fold the queued petitions into the index, CHUNK at a time, each chunk in its own short
+    write transaction (after an upgrade of a large base the first search indexes everything;
+    a clerk's write waits at most one chunk). Returns how many were folded, or -1 when the
+    base could not be written now (what is left stays queued). The caller must not be inside
+    a transaction."""
+    done = 0
+    while db.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone() is not None:
+        step = []
 
-    def work():
-        done.append(pending(db))
-        db.execute("DELETE FROM petition_search WHERE rowid IN (SELECT petition_id FROM search_stale)")
-        _index(db, DOC_SQL + " WHERE p.id IN (SELECT petition_id FROM search_stale)", (), 5000)
-        db.execute("DELETE FROM search_stale")
+        def work():
+            ids = [r[0] for r in db.execute("SELECT petition_id FROM search_stale ORDER BY petition_id LIMIT ?",
+                                            [CHUNK])]
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS search_chunk (petition_id INTEGER PRIMARY KEY)")
+            db.execute("DELETE FROM temp.search_chunk")
+            db.conn.executemany("INSERT INTO temp.search_chunk VALUES (?)", [(i,) for i in ids])
+            db.execute("DELETE FROM petition_search WHERE rowid IN (SELECT petition_id FROM temp.search_chunk)")
+            _index(db, DOC_SQL + " WHERE p.id IN (SELECT petition_id FROM temp.search_chunk)", (), 5000)
+            db.execute("DELETE FROM search_stale WHERE petition_id IN (SELECT petition_id FROM temp.search_chunk)")
+            step.append(len(ids))
 
-    return done[0] if write_briefly(db, work) else -1
+        if not write_briefly(db, work):
+            return -1
+        done += step[0]
+    return done
 
 
 def hits_sql(terms: list[str]) -> tuple[str, list]:
