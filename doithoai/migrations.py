@@ -342,63 +342,6 @@ def m005_intake_and_corrections(db):
             seen[sid].add(order)
     db.execute("CREATE UNIQUE INDEX petitions_speaker ON petitions(session_id, speak_order) WHERE speak_order IS NOT NULL")
 
-@migration
-def m008_mail_outbox(db):
-    # Reminders by e-mail. mail_outbox holds one row per message: queued in the transaction
-    # that writes the letter, then sent; a refused delivery stays 'failed' and is retried by
-    # the next run, so nothing is lost. target is 'agency' (one per agency per working day),
-    # 'office' (the unit's own daily reminder) or 'test'. due_notices remembers which petitions
-    # were already announced as due soon (once per petition). agencies.head_email: at the
-    # escalation steps the letter also goes to the head of the agency. The indexes keep a run
-    # proportional to what it reminds: an agency's overdue petitions by index, the history of
-    # only the petitions being reminded, and the pending queue.
-    db.executescript(
-        """
-        CREATE TABLE mail_outbox (
-            id            INTEGER PRIMARY KEY,
-            target        TEXT NOT NULL CHECK (target IN ('agency','office','test')),
-            agency_id     INTEGER REFERENCES agencies(id),
-            on_date       TEXT NOT NULL,
-            subject       TEXT NOT NULL,
-            body          TEXT NOT NULL,
-            attachments   TEXT NOT NULL DEFAULT '[]',
-            petition_ids  TEXT NOT NULL DEFAULT '[]',
-            escalated     INTEGER NOT NULL DEFAULT 0,
-            document_id   INTEGER REFERENCES documents(id),
-            status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','sent','failed')),
-            message_id    TEXT NOT NULL DEFAULT '',
-            recipients    TEXT NOT NULL DEFAULT '',
-            attempts      INTEGER NOT NULL DEFAULT 0,
-            last_attempt_at TEXT,
-            sent_at       TEXT,
-            error         TEXT NOT NULL DEFAULT '',
-            claimed_at    TEXT,   -- a run is delivering it (two cron runs never send it twice)
-            created_at    TEXT NOT NULL
-        );
-        CREATE UNIQUE INDEX mail_outbox_once_a_day ON mail_outbox(target, IFNULL(agency_id, 0), on_date) WHERE target <> 'test';
-        CREATE INDEX mail_outbox_unsent ON mail_outbox(status) WHERE status <> 'sent';
-        CREATE TABLE mail_attempts (
-            id          INTEGER PRIMARY KEY,
-            outbox_id   INTEGER NOT NULL REFERENCES mail_outbox(id),
-            at          TEXT NOT NULL,
-            message_id  TEXT NOT NULL,
-            recipients  TEXT NOT NULL,
-            result      TEXT NOT NULL CHECK (result IN ('sent','failed')),
-            error       TEXT NOT NULL DEFAULT ''
-        );
-        CREATE INDEX mail_attempts_outbox ON mail_attempts(outbox_id);
-        CREATE TABLE due_notices (
-            petition_id INTEGER PRIMARY KEY REFERENCES petitions(id),
-            on_date     TEXT NOT NULL
-        );
-        ALTER TABLE agencies ADD COLUMN head_email TEXT NOT NULL DEFAULT '';
-        CREATE INDEX petitions_agency_due ON petitions(lead_agency_id, status, due_on);
-        CREATE INDEX reminders_day ON reminders(on_date, agency_id);
-        CREATE INDEX assignments_support ON assignments(petition_id, role, active, agency_id);
-        CREATE INDEX actions_written ON actions(kind, doc_date);
-        """
-    )
-
 
 @migration
 def m006_row_seals(db):
@@ -535,7 +478,6 @@ def m007_issued_documents(db):
         db.execute("DELETE FROM settings WHERE key = 'unit.parent'")
 
 
-
 @migration
 def m007b_session_persons(db):
     # Issue 10: the minutes are signed by persons. A session keeps the chair and the secretary
@@ -548,11 +490,61 @@ def m007b_session_persons(db):
 
 
 @migration
-def m011_register_anchor(db):
-    # Issue 12: each issued document carries the head of the event chain at its issue (in the
-    # register and in the .docx's properties), so a copy of a document held outside the base
-    # is one more anchor that `db check` verifies. Documents issued before have none.
-    db.execute("ALTER TABLE documents ADD COLUMN anchor TEXT NOT NULL DEFAULT ''")
+def m008_mail_outbox(db):
+    # Reminders by e-mail. mail_outbox holds one row per message: queued in the transaction
+    # that writes the letter, then sent; a refused delivery stays 'failed' and is retried by
+    # the next run, so nothing is lost. target is 'agency' (one per agency per working day),
+    # 'office' (the unit's own daily reminder) or 'test'. due_notices remembers which petitions
+    # were already announced as due soon (once per petition). agencies.head_email: at the
+    # escalation steps the letter also goes to the head of the agency. The indexes keep a run
+    # proportional to what it reminds: an agency's overdue petitions by index, the history of
+    # only the petitions being reminded, and the pending queue.
+    db.executescript(
+        """
+        CREATE TABLE mail_outbox (
+            id            INTEGER PRIMARY KEY,
+            target        TEXT NOT NULL CHECK (target IN ('agency','office','test')),
+            agency_id     INTEGER REFERENCES agencies(id),
+            on_date       TEXT NOT NULL,
+            subject       TEXT NOT NULL,
+            body          TEXT NOT NULL,
+            attachments   TEXT NOT NULL DEFAULT '[]',
+            petition_ids  TEXT NOT NULL DEFAULT '[]',
+            escalated     INTEGER NOT NULL DEFAULT 0,
+            document_id   INTEGER REFERENCES documents(id),
+            status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','sent','failed')),
+            message_id    TEXT NOT NULL DEFAULT '',
+            recipients    TEXT NOT NULL DEFAULT '',
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            last_attempt_at TEXT,
+            sent_at       TEXT,
+            error         TEXT NOT NULL DEFAULT '',
+            claimed_at    TEXT,   -- a run is delivering it (two cron runs never send it twice)
+            created_at    TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX mail_outbox_once_a_day ON mail_outbox(target, IFNULL(agency_id, 0), on_date) WHERE target <> 'test';
+        CREATE INDEX mail_outbox_unsent ON mail_outbox(status) WHERE status <> 'sent';
+        CREATE TABLE mail_attempts (
+            id          INTEGER PRIMARY KEY,
+            outbox_id   INTEGER NOT NULL REFERENCES mail_outbox(id),
+            at          TEXT NOT NULL,
+            message_id  TEXT NOT NULL,
+            recipients  TEXT NOT NULL,
+            result      TEXT NOT NULL CHECK (result IN ('sent','failed')),
+            error       TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX mail_attempts_outbox ON mail_attempts(outbox_id);
+        CREATE TABLE due_notices (
+            petition_id INTEGER PRIMARY KEY REFERENCES petitions(id),
+            on_date     TEXT NOT NULL
+        );
+        ALTER TABLE agencies ADD COLUMN head_email TEXT NOT NULL DEFAULT '';
+        CREATE INDEX petitions_agency_due ON petitions(lead_agency_id, status, due_on);
+        CREATE INDEX reminders_day ON reminders(on_date, agency_id);
+        CREATE INDEX assignments_support ON assignments(petition_id, role, active, agency_id);
+        CREATE INDEX actions_written ON actions(kind, doc_date);
+        """
+    )
 
 
 @migration
@@ -731,6 +723,14 @@ def m009_search_and_tallies(db):
         INSERT INTO search_stale SELECT id FROM petitions;
         """
     )
+
+
+@migration
+def m010_register_anchor(db):
+    # Issue 12: each issued document carries the head of the event chain at its issue (in the
+    # register and in the .docx's properties), so a copy of a document held outside the base
+    # is one more anchor that `db check` verifies. Documents issued before have none.
+    db.execute("ALTER TABLE documents ADD COLUMN anchor TEXT NOT NULL DEFAULT ''")
 
 
 NAMES = [fn.__name__ for fn in MIGRATIONS]
