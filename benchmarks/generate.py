@@ -131,7 +131,8 @@ def person(rng: random.Random, surname) -> str:
 def build(path: Path, petitions: int, seed: int = 7, quiet: bool = False) -> dt.date:
     """Create the base at `path` (replaced if present). Returns its as-of date."""
     from doithoai import reports, search
-    from doithoai.db import connect, transaction
+    from doithoai.base import open_base
+    from doithoai.db import transaction
     from doithoai.deadlines import session_milestones
     from doithoai.text import fold
 
@@ -143,7 +144,7 @@ def build(path: Path, petitions: int, seed: int = 7, quiet: bool = False) -> dt.
         if not quiet:
             print(f"  [{time.perf_counter() - t0:6.1f} s] {what}", flush=True)
 
-    db = connect(path)
+    db = open_base(path)
     conn = db.conn
     conn.execute("PRAGMA cache_size = -200000")
     rng = random.Random(seed)

@@ -161,13 +161,13 @@ def bench_import(work: Path, rows: int, runs: int) -> None:
 
 def build_large(path: Path, petitions: int, sessions: int, agencies: int, seed: int = 3) -> dt.date:
     """A province's archive: years of sessions, almost everything answered, the recent ones open."""
-    from doithoai.db import connect
+    from doithoai.base import open_base
     from doithoai.deadlines import session_milestones
     from doithoai.text import fold
 
     if path.exists():
         path.unlink()
-    db = connect(path)
+    db = open_base(path)
     conn = db.conn
     rng = random.Random(seed)
     as_of = dt.date(2026, 11, 27)
@@ -354,7 +354,7 @@ def growth(above: dict[str, float], answers: dict[str, int] | None = None) -> st
 
 
 def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
-    from doithoai.db import connect
+    from doithoai.base import open_base
     from doithoai import petitions
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -372,7 +372,7 @@ def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
         env = env_for(path)
         reps = max(3, runs if n < 1_000_000 else runs // 2 + 1)
         as_of = "2026-11-27"
-        db = connect(path)
+        db = open_base(path)
         top_agency = db.execute("SELECT a.code FROM assignments x JOIN agencies a ON a.id = x.agency_id "
                                 "WHERE x.active = 1 GROUP BY x.agency_id ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
         agency_rows = db.execute("SELECT COUNT(DISTINCT petition_id) FROM assignments x JOIN agencies a ON a.id = x.agency_id "

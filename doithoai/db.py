@@ -286,12 +286,3 @@ def _rollback(db) -> None:
     # SQLite may already have rolled back by itself (disk full, I/O error): do not mask the cause.
     if db.conn.in_transaction:
         db.conn.execute("ROLLBACK")
-
-
-def connect(path: Path | str, *, create: bool = True) -> Database:
-    """Deprecated: the name cli/_options.py (owned by i13 now) still imports. Opening a case
-    base is `doithoai.base.open_base`; this one upward call goes once that file calls it,
-    and tests/test_layers.py lists it as the single allowed exception until then."""
-    from doithoai.base import open_base
-
-    return open_base(path, create=create)

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from doithoai import corrections, deadlines, petitions, reports
-from doithoai.db import connect, transaction
+from doithoai.base import open_base
+from doithoai.db import transaction
 from doithoai.errors import DoithoaiError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -73,7 +74,7 @@ def churn(db, rng: random.Random, steps: int = 300) -> None:
 
 
 def test_summary_from_tallies_equals_counting_every_row(base, tmp_path):
-    db = connect(base)
+    db = open_base(base)
     assert reports.summary(db, AS_OF) == reports._summary_direct(db, AS_OF)
     churn(db, random.Random(8))
     assert db.execute("SELECT COUNT(*) FROM petitions WHERE status = 'withdrawn'").fetchone()[0] > 0
@@ -89,7 +90,7 @@ def test_summary_from_tallies_equals_counting_every_row(base, tmp_path):
     with transaction(db):
         petitions.answer(db, AS_OF, churned_open(db), written=True, summary="Đã trả lời", doc_number="2/UBND",
                          doc_date=AS_OF)
-    other = sqlite3.connect(base, isolation_level=None)
+    other = sqlite3.open_base(base, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
         assert reports.summary(db, AS_OF) == reports._summary_direct(db, AS_OF)
@@ -118,7 +119,7 @@ def statements(db, work) -> list[str]:
 
 
 def test_clerk_commands_never_scan_the_petitions_table(base):
-    db = connect(base)
+    db = open_base(base)
     agency = db.execute("SELECT code FROM agencies WHERE id = 3").fetchone()[0]
     commands = {
         "petition list --search (few hits)": lambda: list(petitions.iter_rows(db, as_of=AS_OF, search="giang pao nam")),
@@ -139,7 +140,7 @@ def test_clerk_commands_never_scan_the_petitions_table(base):
 
 
 def bulk_base(path: Path, rows: int) -> None:
-    db = connect(path)
+    db = open_base(path)
     with transaction(db):
         db.execute("INSERT INTO sessions (code, commune, date, status, answer_due, created_at) "
                    "VALUES ('S', 'Khoen On', '2026-01-05', 'held', '2026-01-26', '')")
@@ -182,7 +183,7 @@ def test_listings_stream_with_flat_memory(tmp_path, bulk, fmt):
         import openpyxl  # noqa: F401  (its import is not what we measure)
     peaks = {}
     for label, rows in SIZES.items():
-        db = connect(bulk[label])
+        db = open_base(bulk[label])
         out = tmp_path / f"{label}.{fmt}"
         if fmt == "xlsx":  # openpyxl is slow: a tenth of the rows, the same ratio
             rows //= 10

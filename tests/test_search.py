@@ -13,7 +13,8 @@ import pytest
 
 from conftest import add_petition
 from doithoai import petitions, search
-from doithoai.db import connect, transaction
+from doithoai.base import open_base
+from doithoai.db import transaction
 from doithoai.text import fold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -26,7 +27,7 @@ AS_OF = generate.AS_OF
 def base(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("search") / "generated.db"
     generate.build(path, 3000, seed=11, quiet=True)
-    db = connect(path)
+    db = open_base(path)
     with transaction(db):  # changes after the index was built: they go through the queue
         db.execute("UPDATE petitioners SET name = 'Đỗ Thị Đào', name_fold = 'do thi dao', address = 'Bản Đán Đăm' "
                    "WHERE id = 7")
@@ -86,7 +87,7 @@ def queries(db, rng: random.Random) -> list[str]:
 
 
 def test_fulltext_hits_equal_a_folded_substring_match(base):
-    db = connect(base)
+    db = open_base(base)
     reference = texts(db)
     rng = random.Random(5)
     assert search.pending(db) >= 4
@@ -107,7 +108,7 @@ def test_fulltext_hits_equal_a_folded_substring_match(base):
 
 
 def test_search_covers_every_text_and_aliases(base):
-    db = connect(base)
+    db = open_base(base)
 
     def ids(q):
         return {r["id"] for r in petitions.list_rows(db, as_of=AS_OF, search=q)}
@@ -125,14 +126,14 @@ def test_search_covers_every_text_and_aliases(base):
 
 def test_search_stays_right_while_another_writer_holds_the_base(base, tmp_path):
     copy = tmp_path / "copy.db"
-    src = sqlite3.connect(base)
-    src.backup(sqlite3.connect(copy))
+    src = sqlite3.open_base(base)
+    src.backup(sqlite3.open_base(copy))
     src.close()
-    db = connect(copy)
+    db = open_base(copy)
     with transaction(db):
         db.execute("UPDATE petitions SET content = 'Đường vào bản Khuổi Phjặc bị sạt', content_fold = ? WHERE id = 20",
                    [fold("Đường vào bản Khuổi Phjặc bị sạt")])
-    other = sqlite3.connect(copy, isolation_level=None)
+    other = sqlite3.open_base(copy, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # a long import, say
     try:
         assert [r["id"] for r in petitions.list_rows(db, as_of=AS_OF, search="phjặc")] == [20]
@@ -194,7 +195,7 @@ def test_migration_indexes_a_base_that_predates_the_index(tmp_path, monkeypatch)
     from doithoai import migrations, reports
 
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
+    conn = sqlite3.open_base(path)
     earlier = Migrations("doithoai")
     for fn in migrations.MIGRATIONS:
         if fn.__name__.startswith("m009"):
@@ -214,7 +215,7 @@ def test_migration_indexes_a_base_that_predates_the_index(tmp_path, monkeypatch)
     """)
     conn.commit()
     conn.close()
-    db = connect(path)
+    db = open_base(path)
     as_of = dt.date(2024, 4, 1)
 
     def ids(q):
