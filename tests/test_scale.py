@@ -90,7 +90,7 @@ def test_summary_from_tallies_equals_counting_every_row(base, tmp_path):
     with transaction(db):
         petitions.answer(db, AS_OF, churned_open(db), written=True, summary="Đã trả lời", doc_number="2/UBND",
                          doc_date=AS_OF)
-    other = sqlite3.open_base(base, isolation_level=None)
+    other = sqlite3.connect(base, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
         assert reports.summary(db, AS_OF) == reports._summary_direct(db, AS_OF)

@@ -126,14 +126,14 @@ def test_search_covers_every_text_and_aliases(base):
 
 def test_search_stays_right_while_another_writer_holds_the_base(base, tmp_path):
     copy = tmp_path / "copy.db"
-    src = sqlite3.open_base(base)
-    src.backup(sqlite3.open_base(copy))
+    src = sqlite3.connect(base)
+    src.backup(sqlite3.connect(copy))
     src.close()
     db = open_base(copy)
     with transaction(db):
         db.execute("UPDATE petitions SET content = 'Đường vào bản Khuổi Phjặc bị sạt', content_fold = ? WHERE id = 20",
                    [fold("Đường vào bản Khuổi Phjặc bị sạt")])
-    other = sqlite3.open_base(copy, isolation_level=None)
+    other = sqlite3.connect(copy, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # a long import, say
     try:
         assert [r["id"] for r in petitions.list_rows(db, as_of=AS_OF, search="phjặc")] == [20]
@@ -195,7 +195,7 @@ def test_migration_indexes_a_base_that_predates_the_index(tmp_path, monkeypatch)
     from doithoai import migrations, reports
 
     path = tmp_path / "old.db"
-    conn = sqlite3.open_base(path)
+    conn = sqlite3.connect(path)
     earlier = Migrations("doithoai")
     for fn in migrations.MIGRATIONS:
         if fn.__name__.startswith("m009"):
