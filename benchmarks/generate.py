@@ -190,7 +190,7 @@ def build(path: Path, petitions: int, seed: int = 7, quiet: bool = False) -> dt.
     n_people = max(1, petitions // 3)
 
     def people():
-        for i in range(n_people):
+        for _ in range(n_people):
             name = person(rng, surname)
             phone = f"0{rng.choice('389753')}{rng.randrange(10**8):08d}" if rng.random() < 0.7 else ""
             address = f"Bản {rng.choice(PLACES)}, xã {rng.choice(PLACES)}, huyện {rng.choice(DISTRICTS)}"

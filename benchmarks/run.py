@@ -315,9 +315,7 @@ def first_screen_time(cmd: list[str], env, lines: int = 30) -> float:
     """Seconds until the first `lines` lines of output have arrived (what a clerk waits for)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    got = 0
-    for _ in proc.stdout:
-        got += 1
+    for got, _ in enumerate(proc.stdout, start=1):
         if got >= lines:
             break
     elapsed = time.perf_counter() - start
@@ -354,8 +352,8 @@ def growth(above: dict[str, float], answers: dict[str, int] | None = None) -> st
 
 
 def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
-    from doithoai.base import open_base
     from doithoai import petitions
+    from doithoai.base import open_base
 
     folder.mkdir(parents=True, exist_ok=True)
     typer_import = median_time([PY, "-c", "import typer"], 7)
@@ -408,7 +406,7 @@ def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
         t["db check"] = median_time([DOITHOAI, "db", "check"], max(1, reps // 2), env)
         backup = folder / f"backup-{label}.db"
         t["db backup"] = median_time([DOITHOAI, "db", "backup", str(backup)], 1, env,
-                                     prepare=lambda: backup.unlink(missing_ok=True))
+                                     prepare=lambda backup=backup: backup.unlink(missing_ok=True))
         for side in folder.glob(f"backup-{label}.db*"):  # the backup and its manifest
             side.unlink()
         copy = folder / f"remind-{label}.db"
@@ -463,7 +461,7 @@ def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
         print(f"| {name} | " + " | ".join(cells) + f" | {above} | {size_growth} | {goals.get(name, '')}"
               + (f" ({extra})" if extra else "") + " |")
     print(f"| doithoai --help | {ms(help_time)} | | | | ≤ 1.0× import typer ({help_time / typer_import:.2f}×) |")
-    (t20, rss20), (t100, rss100) = imports[20_000], imports[100_000]
+    (_, rss20), (t100, rss100) = imports[20_000], imports[100_000]
     print(f"| import 100k rows with validation | {100_000 / t100:,.0f} rows/s ({t100:.1f} s) | | | | ≥ 50k rows/s |")
     print(f"| import peak memory | {rss20 / 1024:.0f} MiB at 20k, {rss100 / 1024:.0f} MiB at 100k "
           f"({rss100 / rss20:.2f}×) | | | | flat (at 300k) |")

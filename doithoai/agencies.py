@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from doithoai.db import log_event
 from doithoai import lookup
+from doithoai.db import log_event
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.text import clean, fold
 

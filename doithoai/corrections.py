@@ -14,8 +14,8 @@ from doithoai import deadlines, intake, sessions, statuses
 from doithoai.db import log_event, now_utc, os_user
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.petitions import _action, _session_open, check_text, get
-from doithoai.vocabulary import parse_source, parse_urgency
 from doithoai.text import clean, fold, normalise_phone, vn_date
+from doithoai.vocabulary import parse_source, parse_urgency
 
 PERSONAL = ("name", "address", "phone")
 

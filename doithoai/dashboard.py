@@ -182,10 +182,10 @@ def charts(data: dict) -> dict[str, tuple[str, str]]:
     agencies = sorted(((r["agency"] or "(chưa giao)", r["overdue"] or 0) for r in s["by_agency"] if r["overdue"]),
                       key=lambda x: (-x[1], x[0]))
     if len(agencies) > BARS:
-        agencies = agencies[: BARS - 1] + [(f"{len(agencies) - BARS + 1} cơ quan khác", sum(v for _, v in agencies[BARS - 1:]))]
+        agencies = [*agencies[:BARS - 1], (f"{len(agencies) - BARS + 1} cơ quan khác", sum(v for _, v in agencies[BARS - 1:]))]
     fields = [(r["field"], r["count"]) for r in s["by_field"]]
     if len(fields) > BARS:
-        fields = fields[: BARS - 1] + [(f"{len(fields) - BARS + 1} lĩnh vực khác", sum(v for _, v in fields[BARS - 1:]))]
+        fields = [*fields[:BARS - 1], (f"{len(fields) - BARS + 1} lĩnh vực khác", sum(v for _, v in fields[BARS - 1:]))]
     return {
         "overdue_by_agency": ("Quá hạn theo cơ quan chủ trì", hbar_svg(agencies, color=RED, title="Quá hạn theo cơ quan chủ trì",
                                                                        label_width=130)),

@@ -9,11 +9,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from doithoai import integrity
 from doithoai.errors import DoithoaiError
+
 # The audit log lives in events.py (so integrity can log its seals without a circle);
 # services write it through this module, the layer they stand on.
 from doithoai.events import event_chain, log_event, now_utc, os_user, recent_events  # noqa: F401
@@ -160,7 +162,7 @@ def disk_full(path) -> bool:
     return st.f_bavail * st.f_frsize < 64 * 1024
 
 
-def open_immutable(path: Path) -> "Database | None":
+def open_immutable(path: Path) -> Database | None:
     """On a full disk SQLite cannot create the -wal/-shm files even to read. When the last
     writer closed cleanly (no WAL content) the file alone is the whole truth: open it
     immutable, so reads work and every write is refused with the real reason."""

@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from doithoai import settings
-from doithoai.statuses import OPEN as OPEN_STATUSES
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError
+from doithoai.statuses import OPEN as OPEN_STATUSES
 from doithoai.text import clean, vn_date
 from doithoai.workdays import Override, WorkCalendar
 
@@ -370,7 +370,7 @@ def import_overrides(db, path) -> list[dict]:
     from doithoai.text import fold, parse_date
 
     path = Path(path)
-    _, mapping, headers, rows = find_header(read_table(path), OVERRIDE_HEADERS, ("date", "kind", "reason"), path,
+    _, mapping, _headers, rows = find_header(read_table(path), OVERRIDE_HEADERS, ("date", "kind", "reason"), path,
                                             labels={"date": "Ngày", "kind": "Loại", "reason": "Lý do"})
     col = {f: i for i, f in mapping.items()}
     problems, items, seen = [], [], {}

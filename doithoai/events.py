@@ -15,7 +15,7 @@ import os
 
 
 def now_utc() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def os_user() -> str:
@@ -27,7 +27,7 @@ def os_user() -> str:
 
 def event_chain(previous: str, fields) -> str:
     text = "\x1f".join("" if f is None else str(f) for f in fields)
-    return hashlib.sha256(f"{previous}\x1e{text}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{previous}\x1e{text}".encode()).hexdigest()
 
 
 def log_event(db, action: str, entity: str, entity_id: int | None, before=None, after=None) -> None:

@@ -15,7 +15,7 @@ import marshal
 import re
 import tempfile
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from doithoai import agencies, fields, lookup
 from doithoai.db import now_utc
@@ -25,6 +25,7 @@ from doithoai.vocabulary import parse_source, parse_urgency
 
 MAX_CONTENT = 20_000
 from doithoai.text import CONTROL  # noqa: E402 — one definition: C0, C1, ESC, bidi overrides
+
 LIMITS = {"name": 200, "content": MAX_CONTENT, "form_no": 50, "phone": 40, "address": 500}
 LABELS = {
     "name": "Họ và tên", "address": "Địa chỉ", "phone": "Số điện thoại", "content": "Nội dung",
@@ -296,7 +297,7 @@ class Spool:
             return
         try:
             if self.file is None:
-                self.file = tempfile.TemporaryFile()
+                self.file = tempfile.TemporaryFile()  # noqa: SIM115 -- lives as long as the spool
             marshal.dump(blob, self.file)
         except OSError as e:
             raise DoithoaiError(

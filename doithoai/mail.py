@@ -130,7 +130,7 @@ def _login(server, user: str, secret: str) -> None:
         server.login(user, secret)
         return
     server.ehlo_or_helo_if_needed()
-    token = base64.b64encode(f"\0{user}\0{secret}".encode("utf-8")).decode("ascii")
+    token = base64.b64encode(f"\0{user}\0{secret}".encode()).decode("ascii")
     code, response = server.docmd("AUTH", "PLAIN " + token)
     if code != 235:
         raise smtplib.SMTPAuthenticationError(code, response)
@@ -139,7 +139,6 @@ def _login(server, user: str, secret: str) -> None:
 def deliver(cfg: MailConfig, secret: str | None, msg, recipients: list[str]) -> None:
     """Hand the message to the SMTP server; DoithoaiError (password scrubbed) when it refuses."""
     import smtplib
-    import socket
     import ssl
 
     try:
@@ -163,7 +162,7 @@ def deliver(cfg: MailConfig, secret: str | None, msg, recipients: list[str]) -> 
         raise DoithoaiError(scrub(f"máy chủ trả lời {e.smtp_code} {text}", secret)) from None
     except smtplib.SMTPRecipientsRefused as e:
         raise DoithoaiError(scrub(f"máy chủ từ chối người nhận {', '.join(e.recipients)}", secret)) from None
-    except (smtplib.SMTPException, OSError, socket.timeout, ssl.SSLError, UnicodeError) as e:
+    except (TimeoutError, smtplib.SMTPException, OSError, ssl.SSLError, UnicodeError) as e:
         raise DoithoaiError(scrub(f"không kết nối được {cfg.host}:{cfg.port} ({type(e).__name__}: {e})", secret)) from None
 
 
@@ -236,7 +235,7 @@ def _claim(db, outbox_id: int) -> bool:
     """Mark a message as being delivered by this run, unless another run holds a fresh claim."""
     import datetime as dt
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     stale = (now - dt.timedelta(minutes=CLAIM_MINUTES)).isoformat(timespec="seconds")
     with transaction(db):
         return db.execute("UPDATE mail_outbox SET claimed_at = ? WHERE id = ? AND status <> 'sent' "

@@ -257,7 +257,7 @@ def m004_event_chain(db):
 
     def event_chain(previous, fields):
         text = "\x1f".join("" if f is None else str(f) for f in fields)
-        return hashlib.sha256(f"{previous}\x1e{text}".encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"{previous}\x1e{text}".encode()).hexdigest()
 
     db.execute("ALTER TABLE events ADD COLUMN chain TEXT")
     db.execute("DROP TRIGGER events_no_update")
@@ -375,7 +375,7 @@ def m006_row_seals(db):
 
     def chain(previous, fields):
         text = "\x1f".join("" if f is None else str(f) for f in fields)
-        return hashlib.sha256(f"{previous}\x1e{text}".encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"{previous}\x1e{text}".encode()).hexdigest()
 
     conn = db.conn
     db.executescript(
@@ -417,7 +417,7 @@ def m006_row_seals(db):
         user = getpass.getuser()
     except Exception:
         user = "?"
-    at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     after = json.dumps({"baseline": True, "rows": len(entries), "sha256": h.hexdigest()}, ensure_ascii=False,
                        sort_keys=True)
     fields = [at, user, "seal", "row_seals", None, None, after]

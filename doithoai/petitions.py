@@ -7,14 +7,14 @@ Every function here runs inside the caller's transaction and takes `today` expli
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator
+from collections.abc import Iterator
 
 from doithoai import agencies, deadlines, fields, sessions, settings, statuses
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
-from doithoai.intake import CONTROL as _CONTROL  # one definition, in the intake path
 from doithoai.intake import MAX_CONTENT
-from doithoai.text import clean, fold, slug, vn_date
+from doithoai.text import clean, slug, vn_date
+
 # reports.py and cli/petitions.py read the vocabulary here too
 from doithoai.vocabulary import SOURCES, URGENCIES, parse_source, parse_urgency  # noqa: F401
 

@@ -99,7 +99,7 @@ class Redactor:
     _addresses_re: re.Pattern | None = None
 
     @classmethod
-    def from_base(cls, db) -> "Redactor":
+    def from_base(cls, db) -> Redactor:
         r = cls()
         for name, is_org, phone, id_number, address in db.execute(
                 "SELECT name, is_organisation, phone, id_number, address FROM petitioners"):

@@ -148,7 +148,7 @@ def mail_text(letter: dict, agency: dict, number: str, as_of: dt.date, soon: lis
         for i, p in enumerate(soon, start=1):
             left = "đến hạn hôm nay" if p["days_left"] == 0 else f"còn {p['days_left']} ngày làm việc"
             lines.append(f"{i}. Kiến nghị số {p['id']} ({p['session']}): {p['content']} — hạn {vn_date(p['due_on'])}, {left}.")
-    return "\n".join(lines + [""])
+    return "\n".join([*lines, ""])
 
 
 def _signature(db) -> str:

@@ -120,7 +120,7 @@ def catch_up(db) -> int:
     while db.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone() is not None:
         step = []
 
-        def work():
+        def work(step=step):
             ids = [r[0] for r in db.execute("SELECT petition_id FROM search_stale ORDER BY petition_id LIMIT ?",
                                             [CHUNK])]
             db.execute("CREATE TEMP TABLE IF NOT EXISTS search_chunk (petition_id INTEGER PRIMARY KEY)")

@@ -6,8 +6,8 @@ deadline rules of the province's regulation — is data here, never code (DESIGN
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from doithoai.db import log_event
 from doithoai.errors import DoithoaiError

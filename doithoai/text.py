@@ -195,9 +195,7 @@ def normalise_phone(value: object | None) -> str:
     elif digits.startswith("84") and len(digits) in (11, 12):
         digits = "0" + digits[2:]
     if digits.isdigit():
-        if len(digits) == 9 and digits[0] in "35789":
-            digits = "0" + digits
-        elif len(digits) == 10 and digits[0] == "2":
+        if (len(digits) == 9 and digits[0] in "35789") or (len(digits) == 10 and digits[0] == "2"):
             digits = "0" + digits
         if (len(digits) == 10 and re.fullmatch(r"0[35789]\d{8}", digits)) or (
             len(digits) == 11 and digits.startswith("02")

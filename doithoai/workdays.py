@@ -10,8 +10,9 @@ million petitions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable, Literal
+from typing import Literal
 
 from doithoai.errors import DoithoaiError
 

@@ -95,10 +95,7 @@ UNIT_STEPS = (
     ("agency", "add", "LDTBXH", "Phòng Lao động - Thương binh và Xã hội", "--aliases", "LĐ-TB&XH"),
     ("agency", "add", "UBXA", "UBND xã Khoen On", "--email", "ubnd.khoenon@laichau.gov.vn"),
 )
-SESSION_STEPS = UNIT_STEPS + (
-    ("session", "create", "--commune", "Khoen On", "--date", "14/09/2023", "--time", "08:00",
-     "--location", "Hội trường UBND xã", "--chair", "Bí thư Huyện ủy"),
-)
+SESSION_STEPS = (*UNIT_STEPS, ("session", "create", "--commune", "Khoen On", "--date", "14/09/2023", "--time", "08:00", "--location", "Hội trường UBND xã", "--chair", "Bí thư Huyện ủy"))
 
 
 class Templates:
@@ -110,7 +107,7 @@ class Templates:
         self.env = {"XDG_CACHE_HOME": str(cache_dir), "XDG_DATA_HOME": str(folder / "xdg"),
                     "DOITHOAI_DB": None, "DOITHOAI_DEBUG": None}
 
-    @functools.cache
+    @functools.cache  # noqa: B019 -- one builder per session: the cache is the point
     def build(self, name: str, steps: tuple, make=None) -> tuple[Path, object]:
         """The base after `steps` (commands as typed), then `make(cli)` for scenarios that
         need what a command printed (ids); returns its path and what `make` returned."""

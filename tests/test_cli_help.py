@@ -23,7 +23,7 @@ def walk(command, path=()):
 
 def test_cached_root_help_is_what_the_cli_renders():
     rendered = CliRunner().invoke(app, ["--help"], prog_name="doithoai").stdout
-    assert ROOT_HELP == rendered, "run: python -m doithoai.cli.refresh_help"
+    assert rendered == ROOT_HELP, "run: python -m doithoai.cli.refresh_help"
     out = subprocess.run([sys.executable, "-m", "doithoai", "--help"], capture_output=True, text=True).stdout
     assert out == ROOT_HELP
 

@@ -55,7 +55,7 @@ def test_edit_speaking_order_stays_unique_and_moves_to_the_right_session(cli, se
     assert f"đã dành cho kiến nghị số {a}" in cli.fail("petition", "edit", b, "--order", "1").stderr
     cli("session", "create", "--commune", "Ta Gia", "--date", "20/09/2023")
     cli("petition", "edit", b, "--session", "2023-ta-gia")
-    row = [r for r in cli.json("petition", "list") if r["id"] == b][0]
+    row = next(r for r in cli.json("petition", "list") if r["id"] == b)
     assert (row["session"], row["speak_order"]) == ("2023-ta-gia", 1)
     assert row["due_on"] > "2023-10-05"  # the new session's answer date
 

@@ -149,7 +149,7 @@ def test_results_report_with_charts(cli, unit, isolated):
     assert doc.part.related_parts[png].blob.startswith(b"\x89PNG")
     register = {r["kind"]: r for r in cli.json("doc", "register")}
     assert register["report"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()  # the register matches the file
-    again = cli("doc", "report", "2025-khoen-on", "-o", isolated / "lai.docx", "--as-of", "2025-05-06")
+    cli("doc", "report", "2025-khoen-on", "-o", isolated / "lai.docx", "--as-of", "2025-05-06")
     assert (isolated / "lai.docx").read_bytes() == out.read_bytes()  # reproduced as issued, charts included
     draft = isolated / "nhap.docx"
     cli("doc", "report", "2025-khoen-on", "-o", draft, "--as-of", "2025-05-06", "--draft", "--charts")

@@ -173,7 +173,7 @@ def test_party_header_and_numbering_through_the_term(cli, unit, session, isolate
     party = header.rows[0].cells[1].paragraphs[0]
     assert party.text == "ĐẢNG CỘNG SẢN VIỆT NAM" and party.runs[0].underline and party.runs[0].font.size.pt == 15
     assert header.rows[1].cells[0].paragraphs[0].text == "Số 01-KH/HU"
-    label = [p for p in doc.tables[-1].rows[0].cells[0].paragraphs if p.text][0]
+    label = next(p for p in doc.tables[-1].rows[0].cells[0].paragraphs if p.text)
     assert label.text == "Nơi nhận:" and label.runs[0].underline and label.runs[0].font.size.pt == 14
     assert "- Lưu Văn phòng Huyện ủy Than Uyên." in full_text(isolated / "a.docx")
     assert "Thường trực cấp ủy" not in full_text(isolated / "a.docx")  # its own standing office

@@ -66,7 +66,7 @@ def test_intact_base_passes_and_prints_its_anchor(cli, base, db_path):
 def test_tamper_content_changed(cli, base, db_path):
     shell(db_path, f"UPDATE petitions SET content = 'Nội dung đã bị đổi' WHERE id = {base[0]};")
     for err in both_checks_fail(cli):
-        assert f"Bảng petitions (kiến nghị): dòng bị" in err and str(base[0]) in err
+        assert "Bảng petitions (kiến nghị): dòng bị" in err and str(base[0]) in err
 
 
 def test_tamper_overdue_petition_set_to_closed(cli, base, db_path):
@@ -106,7 +106,7 @@ def test_tamper_deleted_last_events(cli, base, db_path):
 
 def _chain(previous: str, fields) -> str:
     text = "\x1f".join("" if f is None else str(f) for f in fields)
-    return hashlib.sha256(f"{previous}\x1e{text}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{previous}\x1e{text}".encode()).hexdigest()
 
 
 def test_tamper_rewritten_event_with_hash_recomputed(cli, base, db_path):
@@ -332,7 +332,7 @@ def test_every_file_is_owner_only_under_umask_000(cli, base, isolated, db_path):
     assert stat.S_IMODE(shared.stat().st_mode) == 0o640
     checked = 0
     for p in [isolated / "moi", *isolated.rglob("*")]:
-        if p == shared or p.name.startswith("bao") or p == bad:
+        if p in (shared, bad) or p.name.startswith("bao"):
             continue
         mode = stat.S_IMODE(p.stat().st_mode)
         if p.is_dir():

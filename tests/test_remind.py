@@ -19,7 +19,7 @@ def test_remind_writes_once_per_day(cli, unit, isolated, db_path):
     ids = setup(cli)
     out = isolated / "nhac"
     first = cli.json("remind", "--out", out, "--as-of", "2025-05-06")
-    assert [(l["agency"], l["petition_ids"], l["level"]) for l in first["letters"]] == [
+    assert [(x["agency"], x["petition_ids"], x["level"]) for x in first["letters"]] == [
         ("LDTBXH", [ids[2]], 1), ("TNMT", [ids[0], ids[1]], 1)]
     files = sorted(p.name for p in out.iterdir())
     assert files == ["don-doc-LDTBXH-2025-05-06.docx", "don-doc-LDTBXH-2025-05-06.txt",
@@ -47,9 +47,9 @@ def test_interval_then_escalation(cli, unit, isolated):
     assert len(cli.json("remind", "--out", out, "--as-of", "2025-05-06")["letters"]) == 2
     assert cli.json("remind", "--out", out, "--as-of", "2025-05-07")["letters"] == []  # 1 working day later: too soon
     second = cli.json("remind", "--out", out, "--as-of", "2025-05-08")["letters"]
-    assert [l["level"] for l in second] == [2, 2] and not any(l["escalated"] for l in second)
+    assert [x["level"] for x in second] == [2, 2] and not any(x["escalated"] for x in second)
     third = cli.json("remind", "--out", out, "--as-of", "2025-05-12")["letters"]
-    assert [l["level"] for l in third] == [3, 3] and all(l["escalated"] for l in third)
+    assert [x["level"] for x in third] == [3, 3] and all(x["escalated"] for x in third)
     doc = Document(out / "don-doc-TNMT-2025-05-12.docx")
     text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "Kính gửi: Trưởng phòng Nguyễn Văn B Phòng Tài nguyên và Môi trường" in text

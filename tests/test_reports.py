@@ -99,7 +99,7 @@ def test_xlsx_and_csv_are_safe_for_excel(cli, unit, isolated):
     assert all(not (isinstance(v, str) and v.startswith(("=", "@"))) for v in row)
     assert "Theo cơ quan" in wb.sheetnames
     raw = cli("report", "overdue", "--as-of", "2025-05-06", "-f", "csv").stdout_bytes
-    assert raw.startswith("\ufeff".encode()) and "'=cmd".encode() in raw
+    assert raw.startswith("\ufeff".encode()) and b"'=cmd" in raw
     assert "Định dạng xlsx cần tệp đầu ra" in cli.fail("report", "overdue", "-f", "xlsx").stderr
     assert "không tồn tại" in cli.fail("report", "overdue", "-f", "xlsx", "-o", isolated / "khong" / "x.xlsx").stderr
 

@@ -21,7 +21,7 @@ from doithoai.db import transaction
 from doithoai.errors import DoithoaiError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import generate  # noqa: E402
+import generate
 
 AS_OF = generate.AS_OF
 
@@ -187,7 +187,7 @@ def test_listings_stream_with_flat_memory(tmp_path, bulk, fmt):
         out = tmp_path / f"{label}.{fmt}"
         if fmt == "xlsx":  # openpyxl is slow: a tenth of the rows, the same ratio
             rows //= 10
-        peaks[label] = peak(lambda: emit(petitions.iter_rows(db, as_of=AS_OF, limit=rows), columns(), fmt, out_path=out))
+        peaks[label] = peak(lambda db=db, rows=rows, out=out: emit(petitions.iter_rows(db, as_of=AS_OF, limit=rows), columns(), fmt, out_path=out))
         if fmt == "json":
             assert len(json.loads(out.read_text(encoding="utf-8"))) == rows
         elif fmt == "csv":

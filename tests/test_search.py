@@ -10,15 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import add_petition
+
 from doithoai import petitions, search
 from doithoai.base import open_base
 from doithoai.db import transaction
 from doithoai.text import fold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import generate  # noqa: E402
+import generate
 
 AS_OF = generate.AS_OF
 

@@ -58,9 +58,8 @@ def hold(db) -> None:
 
 def test_an_answer_at_the_meeting_waits_for_the_meeting(case_db):
     pid = add(case_db)
-    with pytest.raises(InvalidTransition, match="chưa diễn ra"):
-        with transaction(case_db):
-            petitions.answer(case_db, HELD, pid, written=False, summary="Đã giải thích", resolved=True)
+    with pytest.raises(InvalidTransition, match="chưa diễn ra"), transaction(case_db):
+        petitions.answer(case_db, HELD, pid, written=False, summary="Đã giải thích", resolved=True)
 
 
 def test_a_resolved_answer_ends_the_wait(case_db):
@@ -81,9 +80,8 @@ def test_a_closed_petition_cannot_be_assigned(case_db):
         petitions.assign(case_db, HELD, pid, "TNMT")
         petitions.answer(case_db, HELD, pid, written=False, summary="Đã giải thích", resolved=True)
         petitions.close(case_db, HELD, pid)
-    with pytest.raises(InvalidTransition):
-        with transaction(case_db):
-            petitions.assign(case_db, HELD, pid, "LDTBXH")
+    with pytest.raises(InvalidTransition), transaction(case_db):
+        petitions.assign(case_db, HELD, pid, "LDTBXH")
 
 
 def test_the_calendar_cache_follows_the_calendar_revision(case_db):

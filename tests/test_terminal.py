@@ -285,7 +285,7 @@ def test_quiet_prints_nothing_when_nothing_happened(demo_db, tmp_path):
 # --- shell completion -----------------------------------------------------------------------
 
 def complete(demo_db, shell: str, line: str) -> str:
-    command, env = doithoai(db=demo_db)
+    _command, env = doithoai(db=demo_db)
     env = {**env, "_DOITHOAI_COMPLETE": f"complete_{shell}"}
     if shell == "bash":
         words = line.split(" ")

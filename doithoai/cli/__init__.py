@@ -9,7 +9,7 @@ sqlite_utils, rich, holidays, openpyxl and docx load inside the commands that ne
 from __future__ import annotations
 
 import importlib
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -82,7 +82,7 @@ app = typer.Typer(
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: Annotated[Optional[str], typer.Option("--db", help="Tệp cơ sở dữ liệu (mặc định: $DOITHOAI_DB, hoặc thư mục dữ liệu của người dùng).", metavar="TỆP")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Tệp cơ sở dữ liệu (mặc định: $DOITHOAI_DB, hoặc thư mục dữ liệu của người dùng).", metavar="TỆP")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Không in thông báo, chỉ in dữ liệu và lỗi.")] = False,
 ) -> None:
     """Theo dõi tiếp xúc, đối thoại trực tiếp với Nhân dân và giải quyết kiến nghị của công dân đúng hạn."""

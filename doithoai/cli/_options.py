@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -27,7 +27,7 @@ class Invocation:
     connection: Any = None  # the invocation's one open database
 
 
-_running: ContextVar[Optional["Context"]] = ContextVar("doithoai_context", default=None)
+_running: ContextVar[Context | None] = ContextVar("doithoai_context", default=None)
 
 
 class Context(typer.Context):
@@ -44,7 +44,7 @@ class Context(typer.Context):
             _running.reset(self._tokens.pop())
 
 
-def running_context() -> "Context | None":
+def running_context() -> Context | None:
     return _running.get()
 
 
@@ -107,14 +107,14 @@ RecordFormatOpt = Annotated[RecordFmt, typer.Option("--format", "-f", help="Đ�
 ListFormatOpt = Annotated[ListFmt, typer.Option(
     "--format", "-f", help="Định dạng: table (màn hình) | json (cho chương trình, mã tiếng Anh) | csv, xlsx (cho "
     "người đọc, tiêu đề và nhãn tiếng Việt; xlsx cần -o).")]
-OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Ghi ra tệp thay vì màn hình (bắt buộc với xlsx).")]
-LimitOpt = Annotated[Optional[int], typer.Option(
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Ghi ra tệp thay vì màn hình (bắt buộc với xlsx).")]
+LimitOpt = Annotated[int | None, typer.Option(
     "--limit", "-n", min=0, help="Chỉ N dòng đầu; 0: tất cả. Mặc định: vừa một màn hình trên terminal (dài hơn thì "
     "mở bằng $PAGER), tất cả khi ghi vào tệp hay chuyển cho lệnh khác.")]
-ColumnsOpt = Annotated[Optional[str], typer.Option(
+ColumnsOpt = Annotated[str | None, typer.Option(
     "--columns", help="Chỉ các cột này, theo thứ tự: tên trường hoặc tiêu đề cột, cách nhau bằng dấu phẩy "
     "(ví dụ \"id,petitioner,due_on\" hoặc \"Số,Người kiến nghị,Hạn\").")]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Tính như thể hôm nay là ngày này (YYYY-MM-DD hoặc DD/MM/YYYY).")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Tính như thể hôm nay là ngày này (YYYY-MM-DD hoặc DD/MM/YYYY).")]
 SessionOpt = Annotated[str, typer.Option("--session", "-s", help="Số thứ tự hoặc mã cuộc đối thoại.",
                                          autocompletion=complete_session)]
 

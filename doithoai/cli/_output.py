@@ -12,11 +12,13 @@ import datetime as dt
 import json
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from doithoai.fileio import write_atomic, write_stream
 from doithoai.text import printable, vn_date
+
 
 def _utf8(stream):
     if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -73,12 +73,12 @@ def list_(
 @app.command("edit")
 def edit(
     code: CodeArg,
-    name: Annotated[Optional[str], typer.Option("--name", help="Tên mới.")] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", help="Loại cơ quan mới.")] = None,
-    email: Annotated[Optional[str], typer.Option("--email", help="Thư điện tử nhận đôn đốc.")] = None,
-    head: Annotated[Optional[str], typer.Option("--head", help="Người đứng đầu.")] = None,
-    aliases: Annotated[Optional[str], typer.Option("--aliases", help="Tên viết tắt, tên khác (phân cách bằng dấu phẩy); thay toàn bộ.")] = None,
-    head_email: Annotated[Optional[str], typer.Option("--head-email", help="Thư điện tử của thủ trưởng: nhận thư đôn đốc khi đã nhắc nhiều lần.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Tên mới.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Loại cơ quan mới.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Thư điện tử nhận đôn đốc.")] = None,
+    head: Annotated[str | None, typer.Option("--head", help="Người đứng đầu.")] = None,
+    aliases: Annotated[str | None, typer.Option("--aliases", help="Tên viết tắt, tên khác (phân cách bằng dấu phẩy); thay toàn bộ.")] = None,
+    head_email: Annotated[str | None, typer.Option("--head-email", help="Thư điện tử của thủ trưởng: nhận thư đôn đốc khi đã nhắc nhiều lần.")] = None,
 ) -> None:
     """Sửa thông tin một cơ quan."""
     from doithoai import agencies
@@ -93,7 +93,7 @@ def edit(
 @app.command("deactivate")
 def deactivate(
     code: CodeArg,
-    reassign_to: Annotated[Optional[str], typer.Option("--reassign-to", help="Cơ quan nhận lại các kiến nghị đang xử lý.", metavar="CODE")] = None,
+    reassign_to: Annotated[str | None, typer.Option("--reassign-to", help="Cơ quan nhận lại các kiến nghị đang xử lý.", metavar="CODE")] = None,
 ) -> None:
     """Ngừng một cơ quan (giữ lịch sử; không giao việc mới được nữa). Còn kiến nghị đang xử lý thì cần --reassign-to."""
     from doithoai import agencies

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -78,7 +78,7 @@ def explain(date: DateArg, days: DaysArg, before: BeforeOpt = False, calendar_da
 
 
 @app.command("list")
-def list_(year: Annotated[Optional[int], typer.Option("--year", help="Năm (mặc định năm nay).")] = None,
+def list_(year: Annotated[int | None, typer.Option("--year", help="Năm (mặc định năm nay).")] = None,
           as_of: AsOfOpt = None, limit: LimitOpt = None, select: ColumnsOpt = None,
           fmt: ListFormatOpt = ListFmt.table, output: OutputOpt = None) -> None:
     """Ngày lễ, ngày nghỉ và ngày làm bù trong năm, với nguồn của từng ngày."""

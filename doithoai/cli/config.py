@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from doithoai.cli._options import ColumnsOpt, LimitOpt, ListFmt, ListFormatOpt, OutputOpt, group, open_db
-from doithoai.cli._output import Col, emit, info, out
+from doithoai.cli._output import Col, emit, info
 
 app = group("Xem và sửa thiết lập của đơn vị và quy tắc thời hạn.")
 
@@ -56,15 +56,15 @@ def print_moved(moved: list[dict]) -> None:
 def init(
     unit: Annotated[str, typer.Option("--unit", help="Tên đơn vị tổ chức, ví dụ \"Đảng ủy xã Khoen On\".")],
     level: Annotated[Level, typer.Option("--level", help="Cấp: tinh | huyen | xa.")] = Level.xa,
-    superior: Annotated[Optional[str], typer.Option("--superior", help="Dòng cấp trên ở tiêu đề văn bản, ví dụ \"ĐẢNG BỘ TỈNH LAI CHÂU\" (Đảng); UBND để trống.")] = None,
-    escalate_to: Annotated[Optional[str], typer.Option("--escalate-to", help="Cơ quan cấp trên nhận kiến nghị vượt thẩm quyền, ví dụ \"Tỉnh ủy Lai Châu\".")] = None,
-    parent: Annotated[Optional[str], typer.Option("--parent", hidden=True, help="Cũ: như --escalate-to; dòng cấp trên ở tiêu đề suy ra từ đó.")] = None,
-    place: Annotated[Optional[str], typer.Option("--place", help="Địa danh ghi trên văn bản (mặc định lấy từ tên đơn vị).")] = None,
-    symbol: Annotated[Optional[str], typer.Option("--symbol", help="Ký hiệu văn bản: ĐU, HU, UBND…")] = None,
-    style: Annotated[Optional[Style], typer.Option("--style", help="Thể thức văn bản: party (Đảng) | state (Nhà nước).")] = None,
-    signer_on_behalf: Annotated[Optional[str], typer.Option("--signer-on-behalf", help="Ví dụ \"T/M BAN THƯỜNG VỤ\" hoặc \"TM. ỦY BAN NHÂN DÂN\".")] = None,
-    signer_title: Annotated[Optional[str], typer.Option("--signer-title", help="Chức vụ người ký, ví dụ \"PHÓ BÍ THƯ\".")] = None,
-    signer_name: Annotated[Optional[str], typer.Option("--signer-name", help="Họ tên người ký.")] = None,
+    superior: Annotated[str | None, typer.Option("--superior", help="Dòng cấp trên ở tiêu đề văn bản, ví dụ \"ĐẢNG BỘ TỈNH LAI CHÂU\" (Đảng); UBND để trống.")] = None,
+    escalate_to: Annotated[str | None, typer.Option("--escalate-to", help="Cơ quan cấp trên nhận kiến nghị vượt thẩm quyền, ví dụ \"Tỉnh ủy Lai Châu\".")] = None,
+    parent: Annotated[str | None, typer.Option("--parent", hidden=True, help="Cũ: như --escalate-to; dòng cấp trên ở tiêu đề suy ra từ đó.")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Địa danh ghi trên văn bản (mặc định lấy từ tên đơn vị).")] = None,
+    symbol: Annotated[str | None, typer.Option("--symbol", help="Ký hiệu văn bản: ĐU, HU, UBND…")] = None,
+    style: Annotated[Style | None, typer.Option("--style", help="Thể thức văn bản: party (Đảng) | state (Nhà nước).")] = None,
+    signer_on_behalf: Annotated[str | None, typer.Option("--signer-on-behalf", help="Ví dụ \"T/M BAN THƯỜNG VỤ\" hoặc \"TM. ỦY BAN NHÂN DÂN\".")] = None,
+    signer_title: Annotated[str | None, typer.Option("--signer-title", help="Chức vụ người ký, ví dụ \"PHÓ BÍ THƯ\".")] = None,
+    signer_name: Annotated[str | None, typer.Option("--signer-name", help="Họ tên người ký.")] = None,
 ) -> None:
     """Khởi tạo (hoặc cập nhật) cơ sở dữ liệu cho một đơn vị. Chạy lại không mất dữ liệu."""
     from doithoai import settings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -34,15 +34,14 @@ def backup(file: Annotated[Path, typer.Argument(help="Tệp sao lưu mới (ch�
 def check(
     full: Annotated[bool, typer.Option("--full", help="Kiểm tra toàn bộ: integrity_check, khóa ngoại, cả chuỗi nhật ký, "
                                        "đối chiếu từng dòng với nhật ký (chậm với cơ sở dữ liệu lớn).")] = False,
-    anchor: Annotated[Optional[str], typer.Option("--anchor", help="Đối chiếu thêm một mốc nhật ký đã lưu ở nơi khác "
+    anchor: Annotated[str | None, typer.Option("--anchor", help="Đối chiếu thêm một mốc nhật ký đã lưu ở nơi khác "
                                                   "(SỐ:MÃ_BĂM, in trên bản sao lưu, hồ sơ, lần kiểm tra trước).")] = None,
 ) -> None:
     """Kiểm tra tệp: hỏng trang (quick_check), lược đồ, chuỗi nhật ký và các mốc lưu ngoài, dòng bị sửa/thêm/xóa
     ngoài doithoai. Mặc định chỉ kiểm phần thay đổi từ lần kiểm tra đạt gần nhất; --full kiểm lại tất cả."""
     from doithoai import maintenance
-    from doithoai.errors import DoithoaiError
-
     from doithoai.cli._options import today
+    from doithoai.errors import DoithoaiError
 
     result = maintenance.check(open_db(), full=full, anchor=anchor, today=today())
     if result["problems"]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,7 +13,7 @@ from doithoai.cli._output import info, out
 
 
 def demo(
-    directory: Annotated[Optional[Path], typer.Argument(help="Thư mục tạo dữ liệu mẫu (mặc định một thư mục tạm mới).", metavar="DIR")] = None,
+    directory: Annotated[Path | None, typer.Argument(help="Thư mục tạo dữ liệu mẫu (mặc định một thư mục tạm mới).", metavar="DIR")] = None,
     as_of: _options.AsOfOpt = None,
 ) -> None:
     """Tạo bộ dữ liệu mẫu (đối thoại xã Khoen On 2023), rồi in tổng quan và danh sách quá hạn."""

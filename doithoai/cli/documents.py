@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated
 
 import typer
 
@@ -34,8 +34,8 @@ app = group("Văn bản: kế hoạch, giấy mời, phiếu đăng ký, biên b
 SessionArg = Annotated[str, typer.Argument(help="Số hoặc mã cuộc đối thoại.", metavar="SESSION", autocompletion=complete_session)]
 # Paths stay strings so that messages print them exactly as the clerk typed them.
 OutputOpt = Annotated[str, typer.Option("--output", "-o", help="Tệp .docx tạo ra.")]
-TemplateOpt = Annotated[Optional[str], typer.Option("--template", help="Dùng mẫu .docx này thay cho mẫu mặc định.")]
-DateOpt = Annotated[Optional[str], typer.Option("--date", help="Ngày ban hành ghi trên văn bản (mặc định hôm nay).")]
+TemplateOpt = Annotated[str | None, typer.Option("--template", help="Dùng mẫu .docx này thay cho mẫu mặc định.")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="Ngày ban hành ghi trên văn bản (mặc định hôm nay).")]
 PublicOpt = Annotated[bool, typer.Option("--public", help="Che thông tin cá nhân (tên viết tắt, ẩn địa chỉ).")]
 
 
@@ -46,7 +46,7 @@ def _sibling(output: str, suffix: str) -> str:
 
 
 def _generate(kind: str, output: str, template: str | None, date: str | None, as_of_text: str | None,
-              issue: "IssueOptions | None" = None, default_date=None, **kw) -> dict:
+              issue: IssueOptions | None = None, default_date=None, **kw) -> dict:
     from doithoai.db import transaction
     from doithoai.documents import engine
     from doithoai.text import vn_date
@@ -93,8 +93,8 @@ class IssueOptions:
 
 ReissueOpt = Annotated[bool, typer.Option("--reissue", help="Ban hành lại thành văn bản mới (số mới); văn bản cũ vẫn ở sổ, ghi là đã thay.")]
 DraftOpt = Annotated[bool, typer.Option("--draft", help="Bản nháp: không số, không vào sổ văn bản.")]
-SignerTitleOpt = Annotated[Optional[str], typer.Option("--signer-title", help="Chức vụ người ký cho văn bản này; nhiều dòng ngăn bằng ' / ', ví dụ \"KT. CHỦ TỊCH / PHÓ CHỦ TỊCH\".")]
-SignerNameOpt = Annotated[Optional[str], typer.Option("--signer-name", help="Họ tên người ký cho văn bản này.")]
+SignerTitleOpt = Annotated[str | None, typer.Option("--signer-title", help="Chức vụ người ký cho văn bản này; nhiều dòng ngăn bằng ' / ', ví dụ \"KT. CHỦ TỊCH / PHÓ CHỦ TỊCH\".")]
+SignerNameOpt = Annotated[str | None, typer.Option("--signer-name", help="Họ tên người ký cho văn bản này.")]
 
 
 def _opts(reissue: bool, draft: bool, signer_title: str | None, signer_name: str | None) -> IssueOptions:
@@ -122,8 +122,8 @@ def plan(session: SessionArg, output: OutputOpt, template: TemplateOpt = None, d
 @app.command("invitation")
 def invitation(
     session: SessionArg, output: OutputOpt, template: TemplateOpt = None, date: DateOpt = None, as_of: AsOfOpt = None,
-    invitee: Annotated[Optional[List[str]], typer.Option("--invitee", help="Người/đơn vị được mời (lặp lại được).")] = None,
-    invitees: Annotated[Optional[Path], typer.Option("--invitees", help="Tệp danh sách được mời, mỗi dòng một tên.")] = None,
+    invitee: Annotated[list[str] | None, typer.Option("--invitee", help="Người/đơn vị được mời (lặp lại được).")] = None,
+    invitees: Annotated[Path | None, typer.Option("--invitees", help="Tệp danh sách được mời, mỗi dòng một tên.")] = None,
     with_form: Annotated[bool, typer.Option("--form/--no-form", help="Tạo kèm phiếu đăng ký trống bên cạnh (TÊN-phieu-dang-ky.docx).")] = True,
     reissue: ReissueOpt = False, draft: DraftOpt = False, signer_title: SignerTitleOpt = None,
     signer_name: SignerNameOpt = None,
@@ -303,7 +303,7 @@ def templates(fmt: FormatOpt = Fmt.table) -> None:
 @app.command("check")
 def check(
     file: Annotated[str, typer.Argument(help="Tệp mẫu .docx.")],
-    kind: Annotated[Optional[str], typer.Option("--kind", help="Loại văn bản (mặc định theo tên tệp).")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Loại văn bản (mặc định theo tên tệp).")] = None,
     fmt: RecordFormatOpt = RecordFmt.table,
 ) -> None:
     """Kiểm tra một mẫu: trường không có (mẫu dùng nhưng chương trình không cung cấp) và trường còn thiếu."""
@@ -329,8 +329,8 @@ def check(
 
 @app.command("register")
 def register(
-    year: Annotated[Optional[int], typer.Option("--year", help="Năm.")] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", help="Loại văn bản.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Năm.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Loại văn bản.")] = None,
     limit: LimitOpt = None,
     select: ColumnsOpt = None,
     fmt: ListFormatOpt = ListFmt.table,

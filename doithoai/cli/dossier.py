@@ -22,9 +22,8 @@ def export(
     as_of: AsOfOpt = None,
 ) -> None:
     """Xuất hồ sơ: mọi văn bản, kiến nghị và các bước xử lý (XLSX, CSV), nhật ký, manifest.json với sha256."""
-    from doithoai.documents import dossier
-
     from doithoai.cli._output import progress
+    from doithoai.documents import dossier
 
     with progress("Đang xuất hồ sơ"):
         result = dossier.export(open_db(), session, output, as_of=today(as_of), public=public)

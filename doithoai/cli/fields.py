@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -25,7 +25,7 @@ def list_(limit: LimitOpt = None, select: ColumnsOpt = None, fmt: ListFormatOpt 
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="Tên lĩnh vực, ví dụ \"Môi trường\".")],
-    code: Annotated[Optional[str], typer.Option("--code", help="Mã (mặc định sinh từ tên).")] = None,
+    code: Annotated[str | None, typer.Option("--code", help="Mã (mặc định sinh từ tên).")] = None,
     aliases: Annotated[str, typer.Option("--aliases", help="Tên gọi khác, cách nhau bởi dấu phẩy.")] = "",
 ) -> None:
     """Thêm một lĩnh vực."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,7 +23,7 @@ app = group("Các lô nhập kiến nghị: xem danh sách, hủy một lô nh�
 
 @app.command("list")
 def list_(
-    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.",
+    session: Annotated[str | None, typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.",
                                                    autocompletion=complete_session)] = None,
     limit: LimitOpt = None,
     select: ColumnsOpt = None,

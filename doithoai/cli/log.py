@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -95,7 +95,7 @@ def sentence(event: dict) -> str:
 
 
 def log(
-    petition: Annotated[Optional[int], typer.Option("--petition", help="Chỉ sự kiện của kiến nghị này.",
+    petition: Annotated[int | None, typer.Option("--petition", help="Chỉ sự kiện của kiến nghị này.",
                                                     autocompletion=complete_petition)] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Số sự kiện gần nhất.")] = 200,
     select: ColumnsOpt = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -39,7 +39,7 @@ def test(address: Annotated[str, typer.Argument(help="Địa chỉ nhận thư t
 
 @app.command("log")
 def log(
-    day: Annotated[Optional[str], typer.Option("--date", help="Chỉ các thư của ngày này.")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="Chỉ các thư của ngày này.")] = None,
     limit: LimitOpt = None,
     select: ColumnsOpt = None,
     fmt: ListFormatOpt = ListFmt.table,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,9 +16,9 @@ IdArg = Annotated[int, typer.Argument(help="Số người kiến nghị.", metav
 @app.command("edit")
 def edit(
     pid: IdArg,
-    name: Annotated[Optional[str], typer.Option("--name", help="Họ tên.")] = None,
-    address: Annotated[Optional[str], typer.Option("--address", help="Địa chỉ.")] = None,
-    phone: Annotated[Optional[str], typer.Option("--phone", help="Số điện thoại.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Họ tên.")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="Địa chỉ.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Số điện thoại.")] = None,
 ) -> None:
     """Sửa thông tin một người kiến nghị (áp dụng cho mọi kiến nghị của người đó)."""
     from doithoai import corrections

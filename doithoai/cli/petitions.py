@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated
 
 import typer
 
@@ -73,12 +73,12 @@ def add(
     phone: Annotated[str, typer.Option("--phone", help="Số điện thoại.")] = "",
     organisation: Annotated[bool, typer.Option("--organisation", help="Người kiến nghị là tổ chức.")] = False,
     source: Annotated[str, typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = "phieu-dang-ky",
-    field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực (tên, mã hoặc viết tắt, ví dụ \"dat dai\", GPMB).")] = None,
+    field: Annotated[str | None, typer.Option("--field", help="Lĩnh vực (tên, mã hoặc viết tắt, ví dụ \"dat dai\", GPMB).")] = None,
     urgency: Annotated[str, typer.Option("--urgency", help="Mức độ, mã hoặc nhãn: thuong (Thường) | cap-thiet (Cấp thiết) | khan (Khẩn).")] = "thuong",
     speak: Annotated[bool, typer.Option("--speak", help="Đăng ký phát biểu tại hội nghị.")] = False,
-    order: Annotated[Optional[int], typer.Option("--order", help="Thứ tự phát biểu (mặc định: cuối danh sách).")] = None,
+    order: Annotated[int | None, typer.Option("--order", help="Thứ tự phát biểu (mặc định: cuối danh sách).")] = None,
     form_no: Annotated[str, typer.Option("--form-no", help="Số phiếu đăng ký.")] = "",
-    registered_on: Annotated[Optional[str], typer.Option("--registered-on", help="Ngày đăng ký (mặc định hôm nay).")] = None,
+    registered_on: Annotated[str | None, typer.Option("--registered-on", help="Ngày đăng ký (mặc định hôm nay).")] = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """Tiếp nhận một kiến nghị."""
@@ -101,20 +101,20 @@ def _vn(value) -> str:
 
 @app.command("list")
 def list_(
-    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.", autocompletion=complete_session)] = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="Trạng thái, mã hoặc nhãn: new (Mới tiếp nhận) | assigned (Đã giao) | answered (Đã trả lời) | transferred (Đã chuyển) | escalated (Đã trình cấp trên) | closed (Đã đóng) | withdrawn (Đã rút) | duplicate (Trùng, đã gộp).")] = None,
-    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan được giao (chủ trì hoặc phối hợp).", autocompletion=complete_agency)] = None,
-    field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực.")] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = None,
-    urgency: Annotated[Optional[str], typer.Option("--urgency", help="Mức độ: thuong | cap-thiet | khan.")] = None,
+    session: Annotated[str | None, typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.", autocompletion=complete_session)] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Trạng thái, mã hoặc nhãn: new (Mới tiếp nhận) | assigned (Đã giao) | answered (Đã trả lời) | transferred (Đã chuyển) | escalated (Đã trình cấp trên) | closed (Đã đóng) | withdrawn (Đã rút) | duplicate (Trùng, đã gộp).")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="Cơ quan được giao (chủ trì hoặc phối hợp).", autocompletion=complete_agency)] = None,
+    field: Annotated[str | None, typer.Option("--field", help="Lĩnh vực.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = None,
+    urgency: Annotated[str | None, typer.Option("--urgency", help="Mức độ: thuong | cap-thiet | khan.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Chỉ kiến nghị quá hạn chưa trả lời.")] = False,
-    search: Annotated[Optional[str], typer.Option(
+    search: Annotated[str | None, typer.Option(
         "--search", help="Tìm trong tên, địa chỉ, điện thoại, nội dung, kết luận, trả lời và lĩnh vực; "
                          "không phân biệt dấu, hoa thường; nhiều từ thì phải khớp đủ: \"dat dai\", \"bhyt\".")] = None,
-    received_from: Annotated[Optional[str], typer.Option("--received-from", help="Tiếp nhận từ ngày.")] = None,
-    received_to: Annotated[Optional[str], typer.Option("--received-to", help="Tiếp nhận đến ngày.")] = None,
-    due_from: Annotated[Optional[str], typer.Option("--due-from", help="Hạn trả lời từ ngày.")] = None,
-    due_to: Annotated[Optional[str], typer.Option("--due-to", help="Hạn trả lời đến ngày.")] = None,
+    received_from: Annotated[str | None, typer.Option("--received-from", help="Tiếp nhận từ ngày.")] = None,
+    received_to: Annotated[str | None, typer.Option("--received-to", help="Tiếp nhận đến ngày.")] = None,
+    due_from: Annotated[str | None, typer.Option("--due-from", help="Hạn trả lời từ ngày.")] = None,
+    due_to: Annotated[str | None, typer.Option("--due-to", help="Hạn trả lời đến ngày.")] = None,
     sort: Annotated[str, typer.Option("--sort", help="date (theo ngày đối thoại) | relevance (khớp nhất trước, khi tìm).")] = "date",
     as_of: AsOfOpt = None,
     limit: LimitOpt = None,
@@ -181,10 +181,10 @@ def show(pid: IdArg, as_of: AsOfOpt = None, fmt: RecordFormatOpt = RecordFmt.tab
 def assign(
     pid: IdArg,
     agency: Annotated[str, typer.Argument(help="Cơ quan chủ trì (mã, tên hoặc viết tắt).", autocompletion=complete_agency)],
-    support: Annotated[Optional[List[str]], typer.Option("--support", help="Cơ quan phối hợp (lặp lại được).", autocompletion=complete_agency)] = None,
+    support: Annotated[list[str] | None, typer.Option("--support", help="Cơ quan phối hợp (lặp lại được).", autocompletion=complete_agency)] = None,
     complex_: Annotated[bool, typer.Option("--complex", help="Vụ việc phức tạp: hạn 30 thay vì 15 ngày làm việc.")] = False,
     reason: Annotated[str, typer.Option("--reason", help="Lý do coi là vụ việc phức tạp.")] = "",
-    due: Annotated[Optional[str], typer.Option("--due", help="Đặt hạn bằng tay (không tính lại khi lịch đổi).")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="Đặt hạn bằng tay (không tính lại khi lịch đổi).")] = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """Giao kiến nghị cho cơ quan chủ trì (và phối hợp); hạn tính từ ngày đối thoại. Giao lại thì thay cả bộ."""
@@ -203,10 +203,10 @@ def answer(
     at_meeting: Annotated[bool, typer.Option("--at-meeting", help="Trả lời tại hội nghị.")] = False,
     written: Annotated[bool, typer.Option("--written", help="Trả lời bằng văn bản.")] = False,
     doc_number: Annotated[str, typer.Option("--doc-number", help="Số văn bản trả lời.")] = "",
-    doc_date: Annotated[Optional[str], typer.Option("--doc-date", help="Ngày văn bản.")] = None,
+    doc_date: Annotated[str | None, typer.Option("--doc-date", help="Ngày văn bản.")] = None,
     resolved: Annotated[bool, typer.Option("--resolved", help="Kiến nghị đã được giải quyết xong.")] = False,
-    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan trả lời (mặc định cơ quan chủ trì).", autocompletion=complete_agency)] = None,
-    accepted: Annotated[Optional[bool], typer.Option("--accepted/--not-accepted", help="Người kiến nghị đồng ý / không đồng ý với trả lời.")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="Cơ quan trả lời (mặc định cơ quan chủ trì).", autocompletion=complete_agency)] = None,
+    accepted: Annotated[bool | None, typer.Option("--accepted/--not-accepted", help="Người kiến nghị đồng ý / không đồng ý với trả lời.")] = None,
     interim: Annotated[bool, typer.Option("--interim", help="Trả lời tạm thời (đang xử lý): ghi nhận, kiến nghị vẫn mở.")] = False,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -240,7 +240,7 @@ def transfer(
     pid: IdArg,
     to: Annotated[str, typer.Option("--to", help="Cơ quan có thẩm quyền nhận chuyển.")],
     doc_number: Annotated[str, typer.Option("--doc-number", help="Số văn bản chuyển.")] = "",
-    doc_date: Annotated[Optional[str], typer.Option("--doc-date", help="Ngày văn bản chuyển (mặc định hôm nay).")] = None,
+    doc_date: Annotated[str | None, typer.Option("--doc-date", help="Ngày văn bản chuyển (mặc định hôm nay).")] = None,
     note: Annotated[str, typer.Option("--note", help="Ghi chú.")] = "",
     as_of: AsOfOpt = None,
 ) -> None:
@@ -257,7 +257,7 @@ def notify(
     pid: IdArg,
     to: Annotated[str, typer.Option("--to", help="petitioner (người kiến nghị) | mttq (MTTQ, đoàn thể).")],
     doc_number: Annotated[str, typer.Option("--doc-number", help="Số văn bản thông báo.")] = "",
-    on: Annotated[Optional[str], typer.Option("--on", help="Ngày thông báo (mặc định hôm nay).")] = None,
+    on: Annotated[str | None, typer.Option("--on", help="Ngày thông báo (mặc định hôm nay).")] = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """Ghi nhận đã thông báo cho người kiến nghị hoặc gửi MTTQ, đoàn thể giám sát."""
@@ -273,7 +273,7 @@ def escalate(
     reason: Annotated[str, typer.Option("--reason", help="Vì sao vượt thẩm quyền.")],
     to: Annotated[str, typer.Option("--to", help="Cơ quan cấp trên (mặc định: thiết lập unit.escalate_to).")] = "",
     doc_number: Annotated[str, typer.Option("--doc-number", help="Số văn bản trình.")] = "",
-    doc_date: Annotated[Optional[str], typer.Option("--doc-date", help="Ngày văn bản (mặc định hôm nay).")] = None,
+    doc_date: Annotated[str | None, typer.Option("--doc-date", help="Ngày văn bản (mặc định hôm nay).")] = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """Trình cơ quan cấp trên giải quyết vấn đề vượt thẩm quyền."""
@@ -287,7 +287,7 @@ def escalate(
 def verify(
     pid: IdArg,
     note: Annotated[str, typer.Option("--note", help="Nội dung cần kiểm tra, xác minh hoặc kết quả xác minh.")],
-    agency: Annotated[Optional[str], typer.Option("--agency", help="Cơ quan kiểm tra (mặc định cơ quan chủ trì).", autocompletion=complete_agency)] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="Cơ quan kiểm tra (mặc định cơ quan chủ trì).", autocompletion=complete_agency)] = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """Ghi nhận việc kiểm tra, xác minh (các việc cần làm rõ, trả lời sau)."""
@@ -323,14 +323,14 @@ def reopen(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="Vì
 
 @app.command("import")
 def import_(
-    files: Annotated[List[str], typer.Argument(help="Tệp .csv, .xlsx, .docx, .jsonl (nhiều tệp, hoặc mẫu như 'phieu/*.docx').", metavar="FILE...")],
+    files: Annotated[list[str], typer.Argument(help="Tệp .csv, .xlsx, .docx, .jsonl (nhiều tệp, hoặc mẫu như 'phieu/*.docx').", metavar="FILE...")],
     session: Annotated[str, typer.Option("--session", "-s", help="Số hoặc mã cuộc đối thoại.", autocompletion=complete_session)],
-    source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn cho các dòng không ghi nguồn: {SOURCE_HELP}")] = None,
+    source: Annotated[str | None, typer.Option("--source", help=f"Nguồn cho các dòng không ghi nguồn: {SOURCE_HELP}")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ kiểm tra và báo cáo, không ghi gì.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Nhập các dòng hợp lệ; ghi các dòng lỗi ra tệp --rejects.")] = False,
-    rejects: Annotated[Optional[Path], typer.Option("--rejects", help="Tệp CSV ghi các dòng lỗi (mặc định <tệp đầu>.loi.csv).")] = None,
-    maps: Annotated[Optional[List[str]], typer.Option("--map", help="Chỉ rõ cột: \"Tên cột=trường\" (name, address, phone, content, field, agency, form_no, registered_on, source, speak, order, urgency, skip).")] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Trang tính trong tệp Excel (mặc định trang đầu).")] = None,
+    rejects: Annotated[Path | None, typer.Option("--rejects", help="Tệp CSV ghi các dòng lỗi (mặc định <tệp đầu>.loi.csv).")] = None,
+    maps: Annotated[list[str] | None, typer.Option("--map", help="Chỉ rõ cột: \"Tên cột=trường\" (name, address, phone, content, field, agency, form_no, registered_on, source, speak, order, urgency, skip).")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Trang tính trong tệp Excel (mặc định trang đầu).")] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
@@ -341,11 +341,9 @@ def import_(
     """
     import json as _json
 
-    from doithoai.cli._output import warn
+    from doithoai.cli._output import quiet, warn
     from doithoai.db import transaction
     from doithoai.importing import batch
-
-    from doithoai.cli._output import quiet
 
     if rejects and not skip_invalid:
         from doithoai.errors import DoithoaiError
@@ -417,17 +415,17 @@ def _documents_warning(docs: list[dict]) -> None:
 @app.command("edit")
 def edit(
     pid: IdArg,
-    content: Annotated[Optional[str], typer.Option("--content", help="Nội dung kiến nghị.")] = None,
-    field: Annotated[Optional[str], typer.Option("--field", help="Lĩnh vực.")] = None,
-    urgency: Annotated[Optional[str], typer.Option("--urgency", help="thuong | cap-thiet | khan.")] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = None,
-    form_no: Annotated[Optional[str], typer.Option("--form-no", help="Số phiếu đăng ký.")] = None,
-    registered_on: Annotated[Optional[str], typer.Option("--registered-on", help="Ngày đăng ký.")] = None,
-    order: Annotated[Optional[int], typer.Option("--order", help="Thứ tự phát biểu.")] = None,
-    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chuyển sang cuộc đối thoại khác (kiến nghị chưa giao).")] = None,
-    name: Annotated[Optional[str], typer.Option("--name", help="Họ tên người kiến nghị.")] = None,
-    address: Annotated[Optional[str], typer.Option("--address", help="Địa chỉ người kiến nghị.")] = None,
-    phone: Annotated[Optional[str], typer.Option("--phone", help="Số điện thoại người kiến nghị.")] = None,
+    content: Annotated[str | None, typer.Option("--content", help="Nội dung kiến nghị.")] = None,
+    field: Annotated[str | None, typer.Option("--field", help="Lĩnh vực.")] = None,
+    urgency: Annotated[str | None, typer.Option("--urgency", help="thuong | cap-thiet | khan.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help=f"Nguồn: {SOURCE_HELP}")] = None,
+    form_no: Annotated[str | None, typer.Option("--form-no", help="Số phiếu đăng ký.")] = None,
+    registered_on: Annotated[str | None, typer.Option("--registered-on", help="Ngày đăng ký.")] = None,
+    order: Annotated[int | None, typer.Option("--order", help="Thứ tự phát biểu.")] = None,
+    session: Annotated[str | None, typer.Option("--session", "-s", help="Chuyển sang cuộc đối thoại khác (kiến nghị chưa giao).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Họ tên người kiến nghị.")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="Địa chỉ người kiến nghị.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Số điện thoại người kiến nghị.")] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
@@ -474,7 +472,7 @@ def restore(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="V�
 
 @app.command("duplicates")
 def duplicates(
-    session: Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.",
+    session: Annotated[str | None, typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.",
                                                    autocompletion=complete_session)] = None,
     limit: LimitOpt = None,
     select: ColumnsOpt = None,
@@ -519,7 +517,7 @@ def unmerge(pid: IdArg, as_of: AsOfOpt = None) -> None:
 @app.command("unflag")
 def unflag(
     pid: IdArg,
-    other: Annotated[Optional[int], typer.Option("--other", help="Chỉ bỏ đánh dấu với kiến nghị này.")] = None,
+    other: Annotated[int | None, typer.Option("--other", help="Chỉ bỏ đánh dấu với kiến nghị này.")] = None,
 ) -> None:
     """Bỏ đánh dấu nghi trùng: hai kiến nghị là khác nhau."""
     from doithoai import corrections

@@ -31,9 +31,8 @@ def remind(
     """
     from doithoai import mail, reminders
     from doithoai.db import transaction
-    from doithoai.text import vn_date
-
     from doithoai.maintenance import verify_daily
+    from doithoai.text import vn_date
 
     db = open_db()
     now = today(as_of)
@@ -81,7 +80,7 @@ def remind(
         info(f"Ngày {vn_date(now)}: không có kiến nghị nào cần đôn đốc (hoặc đã đôn đốc hôm nay).")
     soon = result["due_soon"]
     if soon:
-        info(f"Sắp đến hạn (chưa báo trước): " + ", ".join(f"{code} {len(p)}" for code, p in sorted(soon.items())) + " kiến nghị.")
+        info("Sắp đến hạn (chưa báo trước): " + ", ".join(f"{code} {len(p)}" for code, p in sorted(soon.items())) + " kiến nghị.")
     office = result["office"]
     if office["unassigned"]:
         info(f"Chưa giao: {sum(u['count'] for u in office['unassigned'])} kiến nghị ở {len(office['unassigned'])} "

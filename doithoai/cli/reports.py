@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -32,9 +32,9 @@ app = group("Báo cáo theo dõi: quá hạn, sắp đến hạn, theo cơ quan,
 ReportFmt = ListFmt
 FmtOpt = ListFormatOpt
 OutOpt = OutputOpt
-SessionOpt = Annotated[Optional[str], typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.", autocompletion=complete_session)]
-AgencyOpt = Annotated[Optional[str], typer.Option("--agency", help="Chỉ cơ quan chủ trì này.", autocompletion=complete_agency)]
-FieldOpt = Annotated[Optional[str], typer.Option("--field", help="Chỉ lĩnh vực này.")]
+SessionOpt = Annotated[str | None, typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.", autocompletion=complete_session)]
+AgencyOpt = Annotated[str | None, typer.Option("--agency", help="Chỉ cơ quan chủ trì này.", autocompletion=complete_agency)]
+FieldOpt = Annotated[str | None, typer.Option("--field", help="Chỉ lĩnh vực này.")]
 
 
 def _columns(extra: list[Col]) -> list[Col]:

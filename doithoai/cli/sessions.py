@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -25,7 +25,7 @@ from doithoai.cli._output import Col, emit, emit_record, info, warn
 
 app = group("Cuộc tiếp xúc, đối thoại: tạo, xem, sửa và các bước thực hiện.")
 SessionArg = Annotated[str, typer.Argument(help="Số thứ tự hoặc mã cuộc đối thoại.", autocompletion=complete_session)]
-OnOpt = Annotated[Optional[str], typer.Option("--on", help="Ngày thực hiện (mặc định hôm nay).")]
+OnOpt = Annotated[str | None, typer.Option("--on", help="Ngày thực hiện (mặc định hôm nay).")]
 
 
 def _labels():
@@ -56,13 +56,13 @@ def create(
     secretary: Annotated[str, typer.Option("--secretary", help="Thư ký.")] = "",
     title: Annotated[str, typer.Option("--title", help="Tiêu đề (mặc định sinh từ tên xã).")] = "",
     code: Annotated[str, typer.Option("--code", help="Mã tự đặt (mặc định NĂM-ten-xa).")] = "",
-    chair_name: Annotated[Optional[str], typer.Option("--chair-name", help="Họ tên người chủ trì (ký biên bản).")] = None,
-    chair_position: Annotated[Optional[str], typer.Option("--chair-position", help="Chức vụ người chủ trì, ví dụ \"Bí thư Huyện ủy\".")] = None,
-    secretary_name: Annotated[Optional[str], typer.Option("--secretary-name", help="Họ tên thư ký (ký biên bản).")] = None,
-    secretary_position: Annotated[Optional[str], typer.Option("--secretary-position", help="Chức vụ thư ký.")] = None,
-    officials: Annotated[Optional[str], typer.Option("--officials", help="Đại biểu dự: \"Họ tên, chức vụ; Họ tên, chức vụ\".")] = None,
-    citizens: Annotated[Optional[int], typer.Option("--citizens", help="Số công dân dự hội nghị.")] = None,
-    end_time: Annotated[Optional[str], typer.Option("--end-time", help="Giờ kết thúc, HH:MM.")] = None,
+    chair_name: Annotated[str | None, typer.Option("--chair-name", help="Họ tên người chủ trì (ký biên bản).")] = None,
+    chair_position: Annotated[str | None, typer.Option("--chair-position", help="Chức vụ người chủ trì, ví dụ \"Bí thư Huyện ủy\".")] = None,
+    secretary_name: Annotated[str | None, typer.Option("--secretary-name", help="Họ tên thư ký (ký biên bản).")] = None,
+    secretary_position: Annotated[str | None, typer.Option("--secretary-position", help="Chức vụ thư ký.")] = None,
+    officials: Annotated[str | None, typer.Option("--officials", help="Đại biểu dự: \"Họ tên, chức vụ; Họ tên, chức vụ\".")] = None,
+    citizens: Annotated[int | None, typer.Option("--citizens", help="Số công dân dự hội nghị.")] = None,
+    end_time: Annotated[str | None, typer.Option("--end-time", help="Giờ kết thúc, HH:MM.")] = None,
     fmt: RecordFormatOpt = RecordFmt.table,
 ) -> None:
     """Tạo cuộc đối thoại; các mốc thời hạn được tính theo lịch ngày làm việc."""
@@ -106,7 +106,7 @@ def _print_session(s: dict, fmt: str) -> None:
 
 @app.command("list")
 def list_(
-    status: Annotated[Optional[str], typer.Option("--status", help="Trạng thái, mã hoặc nhãn: planned (Đã lên kế hoạch) | notice_sent (Đã gửi giấy mời) | held (Đã tổ chức) | reviewed | closed.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Trạng thái, mã hoặc nhãn: planned (Đã lên kế hoạch) | notice_sent (Đã gửi giấy mời) | held (Đã tổ chức) | reviewed | closed.")] = None,
     limit: LimitOpt = None,
     select: ColumnsOpt = None,
     fmt: ListFormatOpt = ListFmt.table,
@@ -152,20 +152,20 @@ def speakers(ref: SessionArg, limit: LimitOpt = None, select: ColumnsOpt = None,
 @app.command("edit")
 def edit(
     ref: SessionArg,
-    date: Annotated[Optional[str], typer.Option("--date", help="Ngày mới (tính lại các thời hạn).")] = None,
-    time: Annotated[Optional[str], typer.Option("--time", help="Giờ bắt đầu mới (HH:MM).")] = None,
-    location: Annotated[Optional[str], typer.Option("--location", help="Địa điểm mới.")] = None,
-    chair: Annotated[Optional[str], typer.Option("--chair", help="Người chủ trì mới.")] = None,
-    secretary: Annotated[Optional[str], typer.Option("--secretary", help="Thư ký mới.")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="Tiêu đề mới.")] = None,
-    commune: Annotated[Optional[str], typer.Option("--commune", help="Xã (phường, thị trấn) mới.")] = None,
-    chair_name: Annotated[Optional[str], typer.Option("--chair-name", help="Họ tên người chủ trì (ký biên bản).")] = None,
-    chair_position: Annotated[Optional[str], typer.Option("--chair-position", help="Chức vụ người chủ trì, ví dụ \"Bí thư Huyện ủy\".")] = None,
-    secretary_name: Annotated[Optional[str], typer.Option("--secretary-name", help="Họ tên thư ký (ký biên bản).")] = None,
-    secretary_position: Annotated[Optional[str], typer.Option("--secretary-position", help="Chức vụ thư ký.")] = None,
-    officials: Annotated[Optional[str], typer.Option("--officials", help="Đại biểu dự: \"Họ tên, chức vụ; Họ tên, chức vụ\".")] = None,
-    citizens: Annotated[Optional[int], typer.Option("--citizens", help="Số công dân dự hội nghị.")] = None,
-    end_time: Annotated[Optional[str], typer.Option("--end-time", help="Giờ kết thúc, HH:MM.")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Ngày mới (tính lại các thời hạn).")] = None,
+    time: Annotated[str | None, typer.Option("--time", help="Giờ bắt đầu mới (HH:MM).")] = None,
+    location: Annotated[str | None, typer.Option("--location", help="Địa điểm mới.")] = None,
+    chair: Annotated[str | None, typer.Option("--chair", help="Người chủ trì mới.")] = None,
+    secretary: Annotated[str | None, typer.Option("--secretary", help="Thư ký mới.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Tiêu đề mới.")] = None,
+    commune: Annotated[str | None, typer.Option("--commune", help="Xã (phường, thị trấn) mới.")] = None,
+    chair_name: Annotated[str | None, typer.Option("--chair-name", help="Họ tên người chủ trì (ký biên bản).")] = None,
+    chair_position: Annotated[str | None, typer.Option("--chair-position", help="Chức vụ người chủ trì, ví dụ \"Bí thư Huyện ủy\".")] = None,
+    secretary_name: Annotated[str | None, typer.Option("--secretary-name", help="Họ tên thư ký (ký biên bản).")] = None,
+    secretary_position: Annotated[str | None, typer.Option("--secretary-position", help="Chức vụ thư ký.")] = None,
+    officials: Annotated[str | None, typer.Option("--officials", help="Đại biểu dự: \"Họ tên, chức vụ; Họ tên, chức vụ\".")] = None,
+    citizens: Annotated[int | None, typer.Option("--citizens", help="Số công dân dự hội nghị.")] = None,
+    end_time: Annotated[str | None, typer.Option("--end-time", help="Giờ kết thúc, HH:MM.")] = None,
 ) -> None:
     """Sửa thông tin; đổi ngày sẽ tính lại mọi thời hạn và in những thời hạn thay đổi."""
     from doithoai import sessions

@@ -462,7 +462,6 @@ def _minutes(db, s: dict, rows: list[dict], public: bool, end_time: str) -> dict
                     "raised": r["source"] == "tai-hoi-nghi",
                     "conclusion": sentence(expand_codes(db, r["conclusion"]))})
     chair_name = s.get("chair_name") or ""
-    chair_position = s.get("chair_position") or s["chair"]
     secretary_name = s.get("secretary_name") or s["secretary"]
     secretary_position = s.get("secretary_position") or ""
     officials = [_cap(x.strip()) for x in (s.get("officials") or "").split(";") if x.strip()]
@@ -567,8 +566,7 @@ def _reminder(db, agency: str, as_of: dt.date, level: int, petition_ids: list[in
     session_rows = {r[0]: r for r in db.execute("SELECT code, date, commune FROM sessions").fetchall()}
     names = {}
     for r in db.execute("SELECT p.id, pr.name, pr.address, pr.is_organisation FROM petitions p "
-                        "JOIN petitioners pr ON pr.id = p.petitioner_id WHERE p.id IN (%s)"
-                        % ",".join(str(int(r["id"])) for r in rows) if rows else "SELECT 1, '', '', 0 WHERE 0").fetchall():
+                        "JOIN petitioners pr ON pr.id = p.petitioner_id WHERE p.id IN ({})".format(",".join(str(int(r["id"])) for r in rows)) if rows else "SELECT 1, '', '', 0 WHERE 0").fetchall():
         names[r[0]] = (r[1], r[2], r[3])
     first = ["Như trên"] + (["Người chủ trì hội nghị tiếp xúc, đối thoại (để chỉ đạo)"] if escalated else [])
     petitions_out = []

@@ -97,7 +97,7 @@ def _paragraph_with(path: Path, needle: str) -> str:
             for row in table.rows:
                 for cell in row.cells:
                     paragraphs.extend(cell.paragraphs)
-        for i, p in enumerate(paragraphs, start=1):
+        for p in paragraphs:
             if needle in p.text:
                 text = p.text.strip()
                 return text if len(text) <= 120 else text[:117] + "…"
@@ -201,9 +201,8 @@ def _set_language(docx, lang: str) -> None:
 
 def _private_accesses(tpl) -> list[str]:
     """Attribute or item access to names starting with '_' anywhere in the template."""
-    from jinja2 import nodes
-
     from docx import Document
+    from jinja2 import nodes
 
     doc = Document(tpl.template_file)
     xml = tpl.patch_xml(tpl.xml_to_string(doc._element.body))

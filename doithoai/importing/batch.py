@@ -17,9 +17,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import glob
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from doithoai import intake, petitions, sessions
 from doithoai.db import log_event, now_utc, os_user

@@ -17,6 +17,7 @@ from doithoai.text import clean, fold
 
 _DOTS = re.compile(r"[.…_·]{2,}|…")  # the dotted lines a blank form leaves to be filled in
 from doithoai.text import LONG_DATE as _DATE_LINE  # noqa: E402 — the one date reader's pattern
+
 _STOP = re.compile(r"^(.*,\s*)?ngay\s*\S*\s*thang|^nguoi dang ky|^\(ky|^ky ten|^xac nhan|^nguoi viet phieu")
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import codecs
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from doithoai.errors import DoithoaiError
 from doithoai.importing.headers import SYNONYMS, header_key
 from doithoai.importing.records import Record
-
 
 MAX_LINE_BYTES = 1 << 20  # one petition; a longer line is a broken or hostile file
 MAX_DEPTH = 20
@@ -29,7 +28,7 @@ def _depth(value, level: int = 0) -> int:
 def _lines(path: Path):
     """(number, text or None, problem): bytes decoded line by line, so one bad line is one error."""
     try:
-        f = open(path, "rb")
+        f = open(path, "rb")  # noqa: SIM115 -- entered by the `with f:` below, after the open error is phrased
     except OSError as e:
         raise DoithoaiError(f"{path}: không mở được tệp ({e.strerror}).", "Kiểm tra đường dẫn và quyền đọc.") from None
     with f:
@@ -61,7 +60,7 @@ def _problem(obj) -> str | None:
     if _depth(obj) > MAX_DEPTH:
         return f"lồng nhau quá sâu (tối đa {MAX_DEPTH} tầng)"
     for key, value in obj.items():
-        if isinstance(value, (dict, list)) or isinstance(value, bool):
+        if isinstance(value, (dict, list, bool)):
             return f"trường '{key}' phải là chuỗi hoặc số, không phải {type(value).__name__}"
         for text in (key, value):
             if isinstance(text, str):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from doithoai.errors import DoithoaiError
 
@@ -55,7 +55,7 @@ def read_csv(path: Path, info: dict | None = None) -> Iterator[Row]:
         delimiter = ","
     if info is not None:
         info["delimiter"] = delimiter
-    f = open(path, "r", encoding=encoding, newline="", errors="strict")
+    f = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115 -- closed in the finally below
     try:
         reader = csv.reader(f, delimiter=delimiter)
         while True:
