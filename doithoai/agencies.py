@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from doithoai import lookup
 from doithoai.db import log_event
@@ -146,7 +147,7 @@ def add(db, code: str, name: str, kind: str = "", email: str = "", head: str = "
             f"Mã cơ quan '{code}' đã có.",
             f"Chọn mã khác, hoặc sửa cơ quan đó bằng `doithoai agency edit {code} …`.",
         )
-    row = {"code": code, "name": name, "name_fold": fold(name), "kind": clean(kind, "Loại cơ quan"),
+    row: dict[str, Any] = {"code": code, "name": name, "name_fold": fold(name), "kind": clean(kind, "Loại cơ quan"),
            "email": _check_email(email), "head": clean(head, "Thủ trưởng cơ quan"),
            "aliases": fold(clean(aliases, "Tên gọi khác"))}
     row["id"] = db.insert("agencies", row)
@@ -199,7 +200,7 @@ def set_active(db, code: str, active: bool, *, today: dt.date, reassign_to: str 
         raise InvalidTransition(
             f"Cơ quan {current['code']} còn {len(held)} kiến nghị đang xử lý (số {listed}).",
             f"Giao lại cho cơ quan khác khi ngừng: `doithoai agency deactivate {current['code']} --reassign-to MÃ`.")
-    if held:
+    if held and reassign_to:  # (held without reassign_to was refused above)
         target = resolve(db, reassign_to)
         if target["id"] == current["id"]:
             raise DoithoaiError("Cơ quan nhận lại trùng với cơ quan ngừng hoạt động.", "Chọn một cơ quan khác.")

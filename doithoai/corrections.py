@@ -9,6 +9,7 @@ by field name only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from doithoai import deadlines, intake, sessions, statuses
 from doithoai.db import log_event, now_utc, os_user
@@ -28,7 +29,7 @@ def _person_value(key: str, value: str) -> str:
     return check_text(value, label, required=key == "name", limit=intake.LIMITS[key])
 
 
-def issued_documents(db, petition_ids: list[int], session_id: int | None = None, cites: list[str] = ()) -> list[dict]:
+def issued_documents(db, petition_ids: list[int], session_id: int | None = None, cites: Sequence[str] = ()) -> list[dict]:
     """Issued documents (not replaced) about these petitions or their session; with `cites`,
     only those whose issued text contains one of these old values (a document kept before the
     register stored its bytes is listed, as it cannot be read)."""

@@ -351,7 +351,9 @@ def rasterise(svgs: list[str], scale: int = 2) -> list[bytes]:
     pictures = []
     with tempfile.TemporaryDirectory(prefix="doithoai-charts-") as tmp:
         for i, svg in enumerate(svgs):
-            width, height = (int(float(x)) for x in re.search(r'width="([\d.]+)" height="([\d.]+)"', svg).groups())
+            size = re.search(r'width="([\d.]+)" height="([\d.]+)"', svg)
+            assert size is not None  # every chart this module draws states its size
+            width, height = (int(float(x)) for x in size.groups())
             page = Path(tmp) / f"chart{i}.html"
             page.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>html,body{{margin:0;background:#fff}}'
                             f"svg{{display:block}}</style></head><body>{svg}</body></html>", encoding="utf-8")
@@ -384,6 +386,7 @@ def add_charts_to_docx(data: bytes, pictures: list[tuple[str, bytes]]) -> bytes:
     import io
 
     from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
     doc = Document(io.BytesIO(data))
@@ -396,7 +399,7 @@ def add_charts_to_docx(data: bytes, pictures: list[tuple[str, bytes]]) -> bytes:
     def paragraph(text: str = "", *, italic=False, bold=False, center=False, picture: bytes | None = None):
         p = doc.add_paragraph()
         if center:
-            p.alignment = 1
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if picture is not None:
             p.add_run().add_picture(io.BytesIO(picture), width=Cm(12.5))
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,7 +98,7 @@ class Database:
         cursor = self.conn.execute(_insert_sql(table, list(record), or_ignore), list(record.values()))
         return cursor.lastrowid or 0
 
-    def insert_many(self, table: str, columns: Iterable[str], rows: Iterable[Iterable[Any]], *,
+    def insert_many(self, table: str, columns: Iterable[str], rows: Iterable[Sequence[Any]], *,
                     or_ignore: bool = False) -> None:
         """INSERT many rows given as value sequences in the order of `columns`."""
         self.conn.executemany(_insert_sql(table, list(columns), or_ignore), rows)

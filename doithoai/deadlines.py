@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from doithoai import settings
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError
 from doithoai.statuses import OPEN as OPEN_STATUSES
 from doithoai.text import clean, vn_date
-from doithoai.workdays import Override, WorkCalendar
+from doithoai.workdays import Override, Unit, WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,9 @@ def ensure_shipped(db) -> None:
 
 # -- rules -----------------------------------------------------------------------------
 
-def rule_of(db, name: str) -> tuple[int, str]:
-    return int(settings.get(db, f"deadline.{name}_days")), settings.get(db, f"deadline.{name}_unit")
+def rule_of(db, name: str) -> tuple[int, Unit]:
+    # the setting accepts only "working" or "calendar" (checked when written)
+    return int(settings.get(db, f"deadline.{name}_days")), cast(Unit, settings.get(db, f"deadline.{name}_unit"))
 
 
 def apply_rule(db, name: str, start: dt.date) -> tuple[dt.date, str]:
@@ -373,7 +375,9 @@ def import_overrides(db, path) -> list[dict]:
     _, mapping, _headers, rows = find_header(read_table(path), OVERRIDE_HEADERS, ("date", "kind", "reason"), path,
                                             labels={"date": "Ngày", "kind": "Loại", "reason": "Lý do"})
     col = {f: i for i, f in mapping.items()}
-    problems, items, seen = [], [], {}
+    problems: list[str] = []
+    items: list = []
+    seen: dict = {}
     existing = {r[0] for r in db.execute("SELECT date FROM calendar_overrides")}
     cal = load_calendar(db)
     for number, values in rows:

@@ -16,6 +16,7 @@ import re
 import tempfile
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from doithoai import agencies, fields, lookup
 from doithoai.db import now_utc
@@ -195,7 +196,7 @@ def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str],
     for fieldname in ("name", "content"):
         if (fieldname in text and not text[fieldname]) or fieldname not in values:
             problems.append(f"{loc(fieldname)}: thiếu {LABELS[fieldname].lower()}")
-    out = {"name": get("name", ""), "content": get("content", ""), "address": get("address", ""),
+    out: dict[str, Any] = {"name": get("name", ""), "content": get("content", ""), "address": get("address", ""),
            "form_no": get("form_no", ""), "proposed_agency": get("agency", ""), "field_id": None,
            "registered_on": None, "speak": False, "order": None, "organisation": False, "phone": ""}
     try:

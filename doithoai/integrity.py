@@ -87,7 +87,7 @@ def seal(db, start: int, user: str | None = None) -> int:
     touched = touched_since(db, start)
     if not touched:
         return 0
-    entries = []
+    entries: list = []
     for tbl, ids in touched.items():
         if tbl not in TRACKED:
             continue
@@ -153,7 +153,7 @@ def read_anchors(db_path) -> list[dict]:
     path = anchors_path(db_path)
     if path is None or not path.exists():
         return []
-    lines = []
+    lines: list[dict] = []
     with open(path, encoding="utf-8", errors="replace") as f:
         for raw in f:
             try:

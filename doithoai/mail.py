@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,6 +142,7 @@ def deliver(cfg: MailConfig, secret: str | None, msg, recipients: list[str]) -> 
     import smtplib
     import ssl
 
+    server: smtplib.SMTP
     try:
         if cfg.security == "ssl":
             server = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=TIMEOUT_S, context=ssl.create_default_context())
@@ -169,7 +171,7 @@ def deliver(cfg: MailConfig, secret: str | None, msg, recipients: list[str]) -> 
 # -- the outbox ------------------------------------------------------------------------------
 
 def queue(db, target: str, on_date: str, subject: str, body: str, *, agency_id: int | None = None,
-          attachments: list[str] = (), petition_ids: list[int] = (), escalated: bool = False,
+          attachments: Sequence[str] = (), petition_ids: Sequence[int] = (), escalated: bool = False,
           document_id: int | None = None) -> int | None:
     """Queue one message; None if this target already has one for the day. Caller holds the transaction."""
     cursor = db.execute(
@@ -295,6 +297,7 @@ def send_test(db, address: str, today) -> dict:
                           f"Đây là thư thử do doithoai gửi từ {unit}.\n\nNếu bạn nhận được thư này, thiết lập gửi thư "
                           f"(máy chủ {cfg.host}:{cfg.port}, {cfg.security}) đã đúng.\n")
         db.execute("UPDATE mail_outbox SET recipients = ? WHERE id = ?", [address, outbox_id])
+    assert outbox_id is not None  # test mails are exempt from the once-a-day index: always queued
     return send_unsent(db, only=[outbox_id])[0]
 
 

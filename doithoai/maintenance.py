@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from doithoai import integrity
 from doithoai.base import check_state_path, open_base
@@ -186,7 +187,7 @@ def _seal_events(db, after_id: int) -> tuple[list[str], set[int]]:
 
     hashes: dict[int, str] = {}
     counts: dict[int, int] = {}
-    current, h = None, None
+    current, h = None, hashlib.sha256()
     for eid, tbl, row_id, dg in db.execute("SELECT event_id, tbl, row_id, digest FROM row_seals WHERE event_id > ? "
                                            "ORDER BY event_id, tbl, row_id", [after_id]):
         if eid != current:
@@ -246,7 +247,8 @@ def _merge_join(db, tbl: str, cols) -> tuple[list[int], list[int], list[int]]:
         "SELECT row_id, digest, max(event_id) FROM row_seals WHERE tbl = ? GROUP BY row_id ORDER BY row_id", [tbl])
     actual = db.conn.execute(f"SELECT id, {', '.join(cols)} FROM {tbl} ORDER BY id")
     changed, added, deleted = [], [], []
-    seal, row = next(implied, None), next(actual, None)
+    seal: Any = next(implied, None)  # a sqlite3 row tuple, or None at the end
+    row: Any = next(actual, None)
     while seal is not None or row is not None:
         if row is None or (seal is not None and seal[0] < row[0]):
             if seal[1] is not None:

@@ -7,7 +7,7 @@ when something is pending (see base.open_base), so this module stays cheap to im
 
 from __future__ import annotations
 
-MIGRATIONS = []
+MIGRATIONS: list = []
 
 
 def migration(fn):

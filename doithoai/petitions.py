@@ -7,7 +7,7 @@ Every function here runs inside the caller's transaction and takes `today` expli
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from doithoai import agencies, deadlines, fields, sessions, settings, statuses
 from doithoai.db import log_event, now_utc
@@ -77,10 +77,11 @@ def add(db, today: dt.date, *, session: str, name: str, content: str, address: s
               "order": "" if order is None else str(order), "form_no": form_no, "registered_on": registered_on,
               "agency": proposed_agency}
     data, problems = intake.normalise({k: v for k, v in values.items() if v not in ("", None) or k in ("name", "content")},
-                                      vocab, lambda f: intake.LABELS.get(f, "Kiến nghị"), today=today)
+                                      vocab, lambda f: intake.LABELS.get(f or "", "Kiến nghị"), today=today)
     if problems:
         raise DoithoaiError("Kiến nghị chưa được ghi:\n  " + "\n  ".join(problems),
                             "Sửa các giá trị đã nêu rồi nhập lại.")
+    assert data is not None  # normalise returns data exactly when there are no problems
     if data["form_no"]:
         key = intake.form_key(s["id"], "nhap-tay", data["form_no"])
         existing = db.execute("SELECT id FROM petitions WHERE stable_key = ?", [key]).fetchone()
@@ -322,7 +323,7 @@ def _not_future(day: dt.date, today: dt.date, what: str) -> None:
         raise DoithoaiError(f"{what} {vn_date(day)} ở tương lai.", "Chỉ ghi nhận việc đã làm; kiểm tra lại ngày.")
 
 
-def assign(db, today: dt.date, pid: int, agency: str, support: list[str] = (), complex_: bool = False,
+def assign(db, today: dt.date, pid: int, agency: str, support: Sequence[str] = (), complex_: bool = False,
            reason: str = "", due: dt.date | None = None) -> dict:
     """Give the petition to a lead agency (and supporting ones). Re-assigning replaces the set."""
     p = get(db, pid)
@@ -333,7 +334,7 @@ def assign(db, today: dt.date, pid: int, agency: str, support: list[str] = (), c
         raise DoithoaiError("Vụ việc phức tạp cần nêu lý do (thời hạn trả lời 30 thay vì 15 ngày làm việc).",
                             "Thêm --reason \"…\", ví dụ --reason \"Cần đo đạc, xác minh nguồn gốc đất\".")
     lead = agencies.resolve(db, agency)
-    supports = []
+    supports: list = []
     for ref in support:
         a = agencies.resolve(db, ref)
         if a["id"] == lead["id"]:
@@ -402,6 +403,7 @@ def answer(db, today: dt.date, pid: int, *, written: bool, summary: str, doc_num
             log_event(db, "petition.answer_interim", "petitions", p["id"], None,
                       {"doc_number": doc_number, "on": on.isoformat()})
             return {"id": p["id"], "status": p["status"], "interim": True}
+        assert doc_date is not None  # required above for a written answer
         _action(db, p["id"], "answer_written", doc_date, agency_id=agency_id, doc_number=doc_number,
                 doc_date=doc_date.isoformat(), summary=summary, resolved=int(resolved), accepted=accepted_value)
         _set_status(db, p, "answered", "petition.answer_written",

@@ -15,6 +15,7 @@ import html
 import re
 import unicodedata
 import zipfile
+from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -215,7 +216,7 @@ def scan_text(text: str, where: str, r: Redactor) -> list[Finding]:
     return found
 
 
-def scan_files(root: Path, r: Redactor, allowed_emails: set[str] = frozenset()) -> list[Finding]:
+def scan_files(root: Path, r: Redactor, allowed_emails: Set[str] = frozenset()) -> list[Finding]:
     """Every file of a folder or a .zip (zips inside are opened too)."""
     found: list[Finding] = []
     root = Path(root)
@@ -257,7 +258,7 @@ def redact_docx(data: bytes, r: Redactor) -> bytes:
                 for cell in row.cells:
                     yield from paragraphs(cell)
 
-    parts = [doc]
+    parts: list = [doc]  # the document, then its headers and footers: all have paragraphs
     for section in doc.sections:
         parts += [section.header, section.footer, section.first_page_header, section.first_page_footer,
                   section.even_page_header, section.even_page_footer]

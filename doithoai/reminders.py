@@ -21,6 +21,7 @@ only those petitions), so a run grows with the reminders it writes, not with the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from doithoai import deadlines, settings
@@ -128,7 +129,7 @@ def office_items(db, as_of: dt.date, within: int | None = None) -> dict:
     return {"unassigned": unassigned, "milestones": milestones}
 
 
-def mail_text(letter: dict, agency: dict, number: str, as_of: dt.date, soon: list[dict] = ()) -> str:
+def mail_text(letter: dict, agency: dict, number: str, as_of: dt.date, soon: Sequence[dict] = ()) -> str:
     head = f"{agency['head']} " if letter.get("escalated") and agency["head"] else ""
     lines = [f"Kính gửi: {head}{agency['name']}" + (f" <{agency['email']}>" if agency["email"] else "")]
     if letter.get("petitions"):

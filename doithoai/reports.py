@@ -229,7 +229,8 @@ def _median(histogram: dict[int, int]) -> float:
     """statistics.median of the values a {value: count} histogram stands for."""
     total = sum(histogram.values())
     ranks = ((total - 1) // 2, total // 2)
-    found, seen = [], 0
+    found: list = []
+    seen = 0
     for v in sorted(histogram):
         seen += histogram[v]
         while len(found) < 2 and seen > ranks[len(found)]:

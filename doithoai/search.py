@@ -118,7 +118,7 @@ def catch_up(db) -> int:
     a transaction."""
     done = 0
     while db.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone() is not None:
-        step = []
+        step: list[int] = []
 
         def work(step=step):
             ids = [r[0] for r in db.execute("SELECT petition_id FROM search_stale ORDER BY petition_id LIMIT ?",

@@ -84,12 +84,14 @@ def is_open(status: str) -> bool:
 
 
 def is_overdue(status: str, due_on: str | None, as_of: dt.date) -> bool:
-    return bool(due_on) and status in OPEN and due_on < as_of.isoformat()
+    if not due_on or status not in OPEN:
+        return False
+    return due_on < as_of.isoformat()
 
 
 def days_overdue(calendar, status: str, due_on: str | None, as_of: dt.date) -> int:
     """Working days after due_on up to and including as_of; 0 when not overdue."""
-    if not is_overdue(status, due_on, as_of):
+    if due_on is None or not is_overdue(status, due_on, as_of):
         return 0
     return calendar.working_days_between(dt.date.fromisoformat(due_on), as_of)
 
@@ -99,7 +101,7 @@ def add_days_overdue(calendar, rows: list[dict], as_of: dt.date) -> None:
     cache: dict[str, int] = {}
     for r in rows:
         due = r.get("due_on")
-        if not is_overdue(r["status"], due, as_of):
+        if due is None or not is_overdue(r["status"], due, as_of):
             r["days_overdue"] = 0
             continue
         if due not in cache:

@@ -10,6 +10,7 @@ error the root group prints. Only the standard library and typer are imported he
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import typer
 
@@ -70,7 +71,10 @@ def _translate(text: str, table) -> str:
     return text
 
 
-class Formatter(typer.Context.formatter_class):  # click's HelpFormatter, reached through typer's public Context
+_HelpFormatter = typer.Context.formatter_class  # click's HelpFormatter, reached through typer's public Context
+
+
+class Formatter(_HelpFormatter):  # type: ignore[misc,valid-type]  # a class found at run time
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, prefix=f"{HEADINGS['Usage']}: " if prefix is None else prefix)
 
@@ -137,7 +141,7 @@ def usage_error(message: str) -> str:
     return message
 
 
-def click_exception_types() -> tuple[type, type]:
+def click_exception_types() -> tuple[Any, Any]:  # click's classes, found at run time: typed loosely
     """(ClickException, UsageError) without importing typer's private vendored click:
     typer.BadParameter is public and derives from both."""
     mro = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
@@ -175,5 +179,5 @@ def vietnamese_completion_messages(command) -> None:
                     sys.stdout.write(text)
                     sys.stdout.flush()
 
-        callback.vietnamese = True
+        callback.vietnamese = True  # type: ignore[attr-defined]  # a mark read back by getattr above
         param.callback = callback

@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, overload
 
 import typer
 
@@ -151,6 +151,12 @@ def today(as_of: str | None = None) -> dt.date:
     return dt.date.today()
 
 
+@overload
+def as_date(value: str, what: str = ...) -> dt.date: ...
+@overload
+def as_date(value: None, what: str = ...) -> None: ...
+@overload
+def as_date(value: str | None, what: str = ...) -> dt.date | None: ...
 def as_date(value: str | None, what: str = "ngày") -> dt.date | None:
     if value is None:
         return None

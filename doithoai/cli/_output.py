@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -421,14 +421,14 @@ def _labelled(rows: list[dict], columns: list[Col]) -> list[dict]:
         for c in labelled:
             v = r.get(c.key)
             if v is not None and v != "":
-                r[c.key] = c.labels.get(v, v)
+                r[c.key] = (c.labels or {}).get(v, v)
         out_rows.append(r)
     return out_rows
 
 
 def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title: str | None = None,
          empty: str = "Không có dữ liệu.", footer: str | None = None, out_path=None,
-         extra_sheets: list[tuple[str, list[Col], list[dict]]] = (), limit: int | None = None,
+         extra_sheets: Sequence[tuple[str, list[Col], list[dict]]] = (), limit: int | None = None,
          select: str | None = None, noun: str = "dòng") -> None:
     """Rows as a table (terminal), json, csv or xlsx; to stdout, or to out_path when given.
 
@@ -479,7 +479,7 @@ def _labelled_rows(rows: Iterable[dict], columns: list[Col]) -> Iterable[dict]:
         for c in labelled:
             v = r.get(c.key)
             if v is not None and v != "":
-                r[c.key] = c.labels.get(v, v)
+                r[c.key] = (c.labels or {}).get(v, v)
         yield r
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -42,7 +42,7 @@ def due(date: DateArg, days: DaysArg, before: BeforeOpt = False, calendar_days: 
 
     start = as_date(date)
     cal = deadlines.load_calendar(open_db())
-    unit = "calendar" if calendar_days else "working"
+    unit: Literal["calendar", "working"] = "calendar" if calendar_days else "working"
     steps = cal.explain(start, days, before=before, unit=unit)
     result = steps[-1].date
     skipped = [{"date": s.date.isoformat(), "reason": s.reason} for s in steps if not s.counted]

@@ -65,8 +65,9 @@ def _generate(kind: str, output: str, template: str | None, date: str | None, as
                 "draft": "hoặc tạo bản nháp không số bằng --draft."}
         from doithoai.errors import DoithoaiError
 
-        raise DoithoaiError(e.message, f"{e.hint} {ways[e.option][:1].upper()}{ways[e.option][1:]}"
-                            if e.option == "allow_unassigned" else f"{e.hint[:-1]}, {ways[e.option]}") from None
+        hint = e.hint or ""
+        raise DoithoaiError(e.message, f"{hint} {ways[e.option][:1].upper()}{ways[e.option][1:]}"
+                            if e.option == "allow_unassigned" else f"{hint[:-1]}, {ways[e.option]}") from None
     state = result.get("state")
     if state == "draft":
         info(f"Đã tạo bản nháp {output} (không số, không vào sổ văn bản).")
@@ -236,7 +237,7 @@ def reminder(
 PetitionArg = Annotated[int, typer.Argument(help="Số kiến nghị.", metavar="ID", autocompletion=complete_petition)]
 
 
-def _petition_in(pid: int, statuses: tuple[str, ...], hint: str) -> None:
+def _petition_in(pid: int, statuses: tuple[str, ...], hint: tuple[str, str]) -> None:
     from doithoai import petitions
     from doithoai.errors import InvalidTransition
 

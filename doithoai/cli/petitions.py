@@ -388,8 +388,8 @@ def import_(
         head = "Chạy thử (--dry-run), không ghi gì: " if dry_run else ""
         info(f"{head}đọc {summary.total('read')}, mới {summary.total('new')}, đã có {summary.total('present')}, "
              f"nghi trùng {len(summary.duplicates)}, lỗi {summary.total('rejected')}.")
-        for f in summary.files:
-            for note in f.notes:
+        for file_result in summary.files:
+            for note in file_result.notes:
                 warn(note + ".")
         for d in summary.duplicates:
             warn(f"Kiến nghị số {d['id']} có thể trùng kiến nghị số {d['earlier_id']} ({d['earlier_session']}) "

@@ -43,8 +43,10 @@ def main() -> None:
                     lambda _: f"<!-- commands:start -->\n{command_table()}\n<!-- commands:end -->", readme, flags=re.S)
     for key, args in (("root", ()), ("petition", ("petition",)), ("report", ("report",))):
         text = render(*args).rstrip()
-        readme = re.sub(rf"<!-- help:{key} -->\n```text\n.*?\n```",
-                        lambda _, t=text, k=key: f"<!-- help:{k} -->\n```text\n{t}\n```", readme, flags=re.S)
+        def block(_: re.Match[str], t: str = text, k: str = key) -> str:
+            return f"<!-- help:{k} -->\n```text\n{t}\n```"
+
+        readme = re.sub(rf"<!-- help:{key} -->\n```text\n.*?\n```", block, readme, flags=re.S)
     readme_path.write_text(readme, encoding="utf-8")
     print("refreshed doithoai/_root_help.py and README.md")
 

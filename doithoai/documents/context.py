@@ -361,12 +361,15 @@ def build(db, kind: str, *, session: str | None = None, agency: str | None = Non
         blank = format_number(db, kind, 0).replace("00", "      ", 1)
         ctx["number_line"] = f"Số {blank}" if ctx["party"] else f"Số: {blank}"
     if kind == "reminder":
+        assert agency is not None  # a reminder goes to one agency
         ctx.update(_reminder(db, agency, as_of or doc_date, level, petition_ids, doc_date))
         return sanitize(ctx)
     if kind in ("transfer", "escalation", "transfer_notice", "answer_notice"):
+        assert petition is not None  # a letter is about one petition
         ctx.update(_letter(db, kind, petition, doc_date, public))
         return sanitize(ctx)
 
+    assert session is not None  # every other kind is about one session
     s = sessions.get(db, session)
     ctx.update(session_part(db, s))
     rows = petitions.list_rows(db, as_of=doc_date, session=str(s["id"]))

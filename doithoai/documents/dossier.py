@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from doithoai import petitions, sessions, statuses
 from doithoai.db import now_utc
@@ -55,9 +56,9 @@ def _public_petitions(rows: list[dict], redactor) -> list[dict]:
         for key in ("content", "conclusion", "complex_reason", "answer_summary"):
             if key in r:
                 r[key] = redactor.redact(r[key])
-        r["status"] = statuses.LABELS.get(r.get("status"), r.get("status"))
-        r["source"] = petitions.SOURCES.get(r.get("source"), r.get("source"))
-        r["urgency"] = petitions.URGENCIES.get(r.get("urgency"), r.get("urgency"))
+        r["status"] = statuses.LABELS.get(r.get("status") or "", r.get("status"))
+        r["source"] = petitions.SOURCES.get(r.get("source") or "", r.get("source"))
+        r["urgency"] = petitions.URGENCIES.get(r.get("urgency") or "", r.get("urgency"))
         r["complex"] = "Có" if r.get("complex") else "Không"
         out.append(r)
     return out
@@ -149,6 +150,7 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
                     continue
                 from doithoai.privacy import redact_docx
 
+                assert redactor is not None  # made above whenever public
                 write_atomic(dest, redact_docx(issued, redactor))
             elif registered and Path(registered[0]).is_file():
                 write_atomic(dest, Path(registered[0]).read_bytes())
@@ -173,6 +175,7 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
             from doithoai.privacy import scan_files
 
             emails = {r[0] for r in db.execute("SELECT email FROM agencies WHERE email <> ''")}
+            assert redactor is not None  # made above whenever public
             remaining = scan_files(staging, redactor, emails)
             if remaining:
                 listed = "\n  ".join(map(str, remaining[:30]))
@@ -183,7 +186,7 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
 
         anchor = integrity.head(db)
         files = sorted(p for p in staging.rglob("*") if p.is_file())
-        manifest = {
+        manifest: dict[str, Any] = {
             "session": {k: s[k] for k in ("id", "code", "title", "commune", "date", "status")},
             "generated_at": now_utc(), "as_of": as_of.isoformat(), "public": public, "notes": notes,
             "anchor": integrity.anchor_text(anchor),

@@ -15,6 +15,7 @@ import hashlib
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from doithoai import integrity, settings
 from doithoai.db import log_event, now_utc, os_user
@@ -86,7 +87,7 @@ def _load(path: Path | str):
     return tpl
 
 
-def _paragraph_with(path: Path, needle: str) -> str:
+def _paragraph_with(path: Path | str, needle: str) -> str:
     """The first paragraph of the template (body or table) whose text holds `needle`, shortened."""
     try:
         from docx import Document
@@ -106,7 +107,7 @@ def _paragraph_with(path: Path, needle: str) -> str:
     return ""
 
 
-def _template_error(path: Path, e: Exception) -> DoithoaiError:
+def _template_error(path: Path | str, e: Exception) -> DoithoaiError:
     import re
 
     from jinja2 import TemplateSyntaxError, UndefinedError
@@ -214,7 +215,7 @@ def _private_accesses(tpl) -> list[str]:
     return sorted(set(found))
 
 
-def check(path: Path, kind: str | None = None) -> dict:
+def check(path: Path | str, kind: str | None = None) -> dict:
     """Unknown placeholders (the tool does not provide them), missing ones (the kind needs them),
     and access to private attributes (refused by the sandbox when rendering)."""
     from jinja2 import TemplateError
@@ -305,7 +306,7 @@ def _recorded_letter(db, kind: str, petition_id: int | None) -> dict | None:
                 [petition_id, action])
 
 
-def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path | None = None,
+def generate(db, kind: str, out_path: Path | str, *, doc_date: dt.date, template: Path | str | None = None,
              session_id: int | None = None, agency_id: int | None = None, petition_id: int | None = None,
              key_suffix: str = "", register: bool = True, reissue: bool = False, draft: bool = False,
              date_given: bool = False, allow_unassigned: bool = False, **context_args) -> dict:
@@ -324,7 +325,7 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
     target = session_id if session_id is not None else agency_id if agency_id is not None else petition_id
     scope = "session" if session_id is not None else "agency" if agency_id is not None else "petition"
     key = f"{kind}:{scope}:{target}{key_suffix}"
-    template_path, _origin = (template, "--template") if template else template_for(db, kind)
+    template_path, _origin = (Path(template), "--template") if template else template_for(db, kind)
     existing = issued(db, key) if TYPE_CODES[kind] or register else None
     if not register:  # a copy for a dossier: the issued bytes when there are some (never for a public copy)
         data = issued_content(db, existing["id"]) if existing and not context_args.get("public") else None
@@ -349,6 +350,7 @@ def generate(db, kind: str, out_path: Path, *, doc_date: dt.date, template: Path
     if kind == "conclusions" and not allow_unassigned:
         from doithoai.documents.context import unassigned
 
+        assert session_id is not None  # conclusions belong to a session
         waiting = unassigned(db, session_id, doc_date)
         if waiting:
             ids = ", ".join(str(r["id"]) for r in waiting[:30]) + (" …" if len(waiting) > 30 else "")
@@ -419,7 +421,8 @@ def _properties(db, kind: str, doc_date: dt.date) -> dict:
 
 
 def register_rows(db, year: int | None = None, kind: str | None = None) -> list[dict]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if year:
         where.append("d.year = ?")
         params.append(year)

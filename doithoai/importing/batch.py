@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import glob
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +105,7 @@ def records_of(path: Path, fmt: str, sheet: str | None, maps: dict[str, str],
 
 
 def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None = None,
-            skip_invalid: bool = False, maps: list[str] = (), sheet: str | None = None,
+            skip_invalid: bool = False, maps: Sequence[str] = (), sheet: str | None = None,
             tick: Callable[[], None] | None = None) -> Summary:
     """Read and validate every file; no write, no lock. Raises when a row is invalid, unless
     skip_invalid (then the rejected rows are in the summary)."""
@@ -169,6 +169,7 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
                         summary.problems.append(reason)
                 summary.rejected.append(Rejected(rec, reasons))
                 continue
+            assert data is not None  # normalise returns data exactly when there are no problems
             if data.get("unmatched_agency"):
                 text = data["unmatched_agency"]
                 summary.unmatched_agencies[text] = summary.unmatched_agencies.get(text, 0) + 1
@@ -215,7 +216,7 @@ def write(db, today: dt.date, summary: Summary) -> Summary:
             writer.add(key, data)
         writer.finish()
         result.new, result.present = writer.new, writer.present
-        elsewhere = {}
+        elsewhere: dict = {}
         for chunk in (writer.present_keys[i:i + 900] for i in range(0, len(writer.present_keys), 900)):
             for code, batch_id, n in db.execute(
                     f"SELECT s.code, p.batch_id, COUNT(*) FROM petitions p JOIN sessions s ON s.id = p.session_id "
@@ -246,7 +247,7 @@ def write(db, today: dt.date, summary: Summary) -> Summary:
 
 
 def import_files(db, today: dt.date, paths: list, session: str, *, source: str | None = None,
-                 skip_invalid: bool = False, maps: list[str] = (), sheet: str | None = None,
+                 skip_invalid: bool = False, maps: Sequence[str] = (), sheet: str | None = None,
                  tick: Callable[[], None] | None = None) -> Summary:
     """prepare() then write(), for callers that already hold the transaction (tests, scripts)."""
     summary = prepare(db, today, paths, session, source=source, skip_invalid=skip_invalid, maps=maps,

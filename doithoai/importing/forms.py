@@ -55,7 +55,7 @@ def read_form(path: Path) -> Record:
 
     for table in doc.tables:
         for row in table.rows:
-            cells = []
+            cells: list = []
             for cell in row.cells:  # merged cells repeat: keep each once
                 if not cells or cell._tc is not cells[-1]._tc:
                     cells.append(cell)

@@ -55,9 +55,9 @@ def read_csv(path: Path, info: dict | None = None) -> Iterator[Row]:
         delimiter = ","
     if info is not None:
         info["delimiter"] = delimiter
-    f = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115 -- closed in the finally below
+    text_file = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115 -- closed in the finally below
     try:
-        reader = csv.reader(f, delimiter=delimiter)
+        reader = csv.reader(text_file, delimiter=delimiter)
         while True:
             start = reader.line_num + 1
             try:
@@ -80,7 +80,7 @@ def read_csv(path: Path, info: dict | None = None) -> Iterator[Row]:
                 info["end"] = reader.line_num
             yield start, values
     finally:
-        f.close()
+        text_file.close()
 
 
 def open_workbook(path: Path):
@@ -103,8 +103,8 @@ def open_workbook(path: Path):
     except Exception as e:  # openpyxl raises many kinds on damaged files
         raise DoithoaiError(f"{path}: tệp Excel hỏng hoặc không đúng định dạng ({type(e).__name__}).",
                             "Mở bằng Excel và lưu lại dạng .xlsx.") from None
-    wb.doithoai_merged = scanned  # type: ignore[attr-defined]
-    wb.doithoai_path = path  # type: ignore[attr-defined]
+    wb.doithoai_merged = scanned
+    wb.doithoai_path = path
     return wb
 
 
