@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from doithoai import lookup
 from doithoai.db import log_event
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
+from doithoai.records import Agency
 from doithoai.text import clean, fold
 
 COLUMNS = ("code", "name", "kind", "email", "head", "aliases")
@@ -64,16 +66,16 @@ def _check_email(email: str) -> str:
     return email
 
 
-def list_all(db, include_inactive: bool = True) -> list[dict]:
+def list_all(db, include_inactive: bool = True) -> list[Agency]:
     where = "" if include_inactive else "WHERE active = 1"
-    return list(db.query(f"SELECT * FROM agencies {where} ORDER BY code"))
+    return cast(list[Agency], list(db.query(f"SELECT * FROM agencies {where} ORDER BY code")))
 
 
-def get(db, code: str) -> dict:
+def get(db, code: str) -> Agency:
     row = db.execute("SELECT id FROM agencies WHERE code = ?", [clean(code).upper()]).fetchone()
     if not row:
         return resolve(db, code, active_only=False)
-    return db.row("SELECT * FROM agencies WHERE id = ?", [row[0]])
+    return cast(Agency, db.row("SELECT * FROM agencies WHERE id = ?", [row[0]]))
 
 
 _ABBREVIATIONS = (("ubnd", "uy ban nhan dan"), ("hdnd", "hoi dong nhan dan"), ("mttq", "mat tran to quoc"),
@@ -99,7 +101,7 @@ def _agency_forms(text: str) -> list[str]:
     return list(dict.fromkeys(f for f in forms if f))
 
 
-def match_agency(rows: list[dict], text: str) -> tuple[dict | None, list[dict]]:
+def match_agency(rows: list[Agency], text: str) -> tuple[Agency | None, list[Agency]]:
     """An exact code always wins (TNMT, tnmt), then an exact name or alias; then the written
     forms ("TN&MT", "LĐ-TB&XH"); "UBND xã" resolves to the one agency that is a commune's
     people's committee. Ambiguous text gives the candidates, never a silent pick."""
@@ -120,7 +122,7 @@ def match_agency(rows: list[dict], text: str) -> tuple[dict | None, list[dict]]:
     return lookup.find(rows, text)
 
 
-def resolve(db, query: str, active_only: bool = True) -> dict:
+def resolve(db, query: str, active_only: bool = True) -> Agency:
     """The agency a person means: an exact code always wins, then names, aliases and the
     written forms a clerk reads as one ("TN&MT", "LĐ-TB&XH", "UBND xã"); ambiguity is refused."""
     rows = list_all(db, include_inactive=not active_only)
@@ -156,7 +158,7 @@ def add(db, code: str, name: str, kind: str = "", email: str = "", head: str = "
 
 
 def edit(db, code: str, **changes) -> dict:
-    current = get(db, code)
+    current: Mapping[str, Any] = get(db, code)  # read by column name below
     updates = {}
     for key, value in changes.items():
         if value is None:
@@ -291,7 +293,7 @@ def import_file(db, path) -> dict:
             add(db, **record)
             added += 1
         else:
-            current = get(db, record["code"])
+            current: Mapping[str, Any] = get(db, record["code"])  # read by column name below
             changes = {k: v for k, v in record.items() if k != "code" and v and (fold(v) if k == "aliases" else v) != current[k]}
             if changes:
                 edit(db, record["code"], **changes)

@@ -9,7 +9,8 @@ by field name only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from doithoai import deadlines, intake, sessions, statuses
 from doithoai.db import log_event, now_utc, os_user
@@ -133,7 +134,8 @@ def edit(db, today: dt.date, pid: int, **changes) -> dict:
             value = _person_value(key, changes[key])
             if value != person[key]:
                 new_person[key] = value
-    changed = {k: (p[k], v) for k, v in updates.items() if p[k] != v and k != "content_fold"}
+    row: Mapping[str, Any] = p  # read by column name
+    changed = {k: (row[k], v) for k, v in updates.items() if row[k] != v and k != "content_fold"}
     if not changed and not new_person:
         raise DoithoaiError("Các giá trị mới giống hệt giá trị đang lưu; không có gì thay đổi.", "Kiểm tra lại giá trị cần sửa.")
     if changed:

@@ -21,6 +21,7 @@ from typing import Any
 from doithoai import agencies, fields, lookup
 from doithoai.db import now_utc
 from doithoai.errors import DoithoaiError
+from doithoai.records import Agency, Session
 from doithoai.text import clean, fold, fold_clean, normalise_phone, parse_date
 from doithoai.vocabulary import parse_source, parse_urgency
 
@@ -74,14 +75,14 @@ class Vocabulary:
     """What stays the same for every petition of one call: the session, fields, agencies,
     the speaking numbers already taken."""
 
-    def __init__(self, db, session: dict, source: str | None = None):
+    def __init__(self, db, session: Session, source: str | None = None):
         self.db = db
         self.session = session
         self.source = parse_source(source) if source else None
         self.fields = fields.list_all(db)
         self.field_by_text: dict[str, int | None] = {}
         self.agency_by_text: dict[str, tuple[str | None, list[str]]] = {}
-        self._agencies: list[dict] | None = None
+        self._agencies: list[Agency] | None = None
         self._speakers: dict[int, str] | None = None
 
     def field_id(self, text: str) -> int:

@@ -3,10 +3,15 @@ code, name, alias or abbreviation, or an unambiguous prefix — all diacritic-in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
 from doithoai.text import fold
 
+Row = TypeVar("Row", bound=Mapping[str, Any])  # a row of agencies or fields, returned as given
 
-def _keys(row: dict) -> tuple[set[str], str]:
+
+def _keys(row: Mapping[str, Any]) -> tuple[set[str], str]:
     exact = {fold(row["code"]), row["name_fold"]}
     exact |= {fold(a) for a in (row.get("aliases") or "").split(",") if a.strip()}
     return exact, row["name_fold"]
@@ -15,7 +20,7 @@ def _keys(row: dict) -> tuple[set[str], str]:
 _GENERIC = ("phong ", "so ", "co quan ", "don vi ", "linh vuc ")
 
 
-def find(rows: list[dict], query: str) -> tuple[dict | None, list[dict]]:
+def find(rows: list[Row], query: str) -> tuple[Row | None, list[Row]]:
     """(the match, or None with the ambiguous candidates)."""
     q = fold(query)
     if not q:
@@ -27,7 +32,7 @@ def find(rows: list[dict], query: str) -> tuple[dict | None, list[dict]]:
     return match, candidates
 
 
-def _find(rows: list[dict], q: str) -> tuple[dict | None, list[dict]]:
+def _find(rows: list[Row], q: str) -> tuple[Row | None, list[Row]]:
     by_code = [r for r in rows if fold(r["code"]) == q]
     if len(by_code) == 1:  # an exact code always wins over another row's alias
         return by_code[0], []

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from typing import cast
 
 from doithoai import agencies, deadlines, fields, sessions, settings, statuses
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
 from doithoai.intake import MAX_CONTENT
+from doithoai.records import Petition, Session
 from doithoai.text import clean, slug, vn_date
 
 # reports.py and cli/petitions.py read the vocabulary here too
@@ -52,14 +54,14 @@ def check_text(value: str, what: str, *, required: bool = True, limit: int = MAX
     return text
 
 
-def get(db, pid: int | str) -> dict:
+def get(db, pid: int | str) -> Petition:
     text = clean(str(pid)).lstrip("#")
     row = None
     if text.isdigit():
         row = db.row("SELECT * FROM petitions WHERE id = ?", [int(text)])
     if row is None:
         raise NotFound(f"Không có kiến nghị số {pid}.", "Xem danh sách bằng `doithoai petition list`.")
-    return row
+    return cast(Petition, row)
 
 
 def add(db, today: dt.date, *, session: str, name: str, content: str, address: str = "", phone: str = "",
@@ -101,11 +103,10 @@ def add(db, today: dt.date, *, session: str, name: str, content: str, address: s
               {k: row[k] for k in ("session_id", "petitioner_id", "stable_key", "form_no", "content", "field_id",
                                    "urgency", "source", "registered_on", "speak", "speak_order", "proposed_agency",
                                    "status", "due_on")})
-    row["possible_duplicates"] = [d["earlier_id"] for d in writer.duplicates]
-    return row
+    return {**row, "possible_duplicates": [d["earlier_id"] for d in writer.duplicates]}
 
 
-def require_taking_petitions(s: dict) -> None:
+def require_taking_petitions(s: Session) -> None:
     if s["status"] in ("closed", "cancelled"):
         state = "đã kết thúc" if s["status"] == "closed" else "đã hủy"
         raise InvalidTransition(f"Cuộc đối thoại {s['code']} {state}, không nhận thêm kiến nghị.",
@@ -292,14 +293,14 @@ def show(db, pid: int, as_of: dt.date) -> dict:
 
 # -- transitions -----------------------------------------------------------------------
 
-def _require(p: dict, allowed: tuple[str, ...], doing: str, hint: str) -> None:
+def _require(p: Petition, allowed: tuple[str, ...], doing: str, hint: str) -> None:
     if p["status"] not in allowed:
         raise InvalidTransition(
             f"Không thể {doing} kiến nghị số {p['id']}: đang ở trạng thái '{statuses.LABELS[p['status']]}'.", hint
         )
 
 
-def _session_open(db, p: dict) -> dict:
+def _session_open(db, p: Petition) -> Session:
     s = sessions.get(db, p["session_id"])
     if s["status"] == "closed":
         raise InvalidTransition(f"Cuộc đối thoại {s['code']} đã kết thúc và lưu hồ sơ; kiến nghị không sửa được nữa.",
@@ -312,7 +313,7 @@ def _action(db, pid: int, kind: str, on: dt.date, **values) -> None:
     db.insert("actions", row)
 
 
-def _set_status(db, p: dict, status: str, action: str, detail: dict | None = None) -> None:
+def _set_status(db, p: Petition, status: str, action: str, detail: dict | None = None) -> None:
     statuses.check_move(p["id"], p["status"], status)
     db.execute("UPDATE petitions SET status = ? WHERE id = ?", [status, p["id"]])
     log_event(db, action, "petitions", p["id"], {"status": p["status"]}, {"status": status, **(detail or {})})

@@ -28,6 +28,7 @@ from doithoai import deadlines, settings
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError
 from doithoai.fileio import make_private_dir, write_atomic
+from doithoai.records import Agency
 from doithoai.statuses import open_sql, overdue_sql
 from doithoai.text import vn_date
 
@@ -129,7 +130,7 @@ def office_items(db, as_of: dt.date, within: int | None = None) -> dict:
     return {"unassigned": unassigned, "milestones": milestones}
 
 
-def mail_text(letter: dict, agency: dict, number: str, as_of: dt.date, soon: Sequence[dict] = ()) -> str:
+def mail_text(letter: dict, agency: Agency, number: str, as_of: dt.date, soon: Sequence[dict] = ()) -> str:
     head = f"{agency['head']} " if letter.get("escalated") and agency["head"] else ""
     lines = [f"Kính gửi: {head}{agency['name']}" + (f" <{agency['email']}>" if agency["email"] else "")]
     if letter.get("petitions"):

@@ -11,6 +11,7 @@ import statistics
 
 from doithoai import agencies, deadlines, petitions, sessions, statuses
 from doithoai.petitions import SOURCES
+from doithoai.records import Agency
 
 _ROW_SQL = """
 SELECT p.id, s.code AS session, pr.name AS petitioner, pr.address, f.name AS field, p.content,
@@ -92,7 +93,7 @@ def due_soon(db, as_of: dt.date, within: int, *, session: str | None = None, age
     return rows
 
 
-def agency_holdings(db, code: str, as_of: dt.date) -> tuple[dict, list[dict]]:
+def agency_holdings(db, code: str, as_of: dt.date) -> tuple[Agency, list[dict]]:
     """Everything an agency holds: petitions where it leads or supports an active assignment."""
     a = agencies.get(db, code)
     rows = list(db.query(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any, cast
 
 from doithoai import deadlines, settings, statuses
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound, OpenPetitions
+from doithoai.records import Session
 from doithoai.text import clean, parse_time, slug, vn_date
 
 STATUSES = ("planned", "notice_sent", "held", "reviewed", "closed", "cancelled")
@@ -28,7 +31,7 @@ STEPS = {
 EDITABLE = ("title", "commune", "date", "time", "location", "chair", "secretary")
 
 
-def get(db, ref: str | int) -> dict:
+def get(db, ref: str | int) -> Session:
     text = clean(str(ref))
     row = None
     if text.isdigit():
@@ -37,7 +40,7 @@ def get(db, ref: str | int) -> dict:
         row = db.execute("SELECT id FROM sessions WHERE code = ? COLLATE NOCASE", [text]).fetchone()
     if row is None:
         raise NotFound(f"Không có cuộc đối thoại '{ref}'.", "Xem danh sách bằng `doithoai session list`.")
-    return db.row("SELECT * FROM sessions WHERE id = ?", [row[0]])
+    return cast(Session, db.row("SELECT * FROM sessions WHERE id = ?", [row[0]]))
 
 
 def petition_counts(db, session_id: int) -> dict[str, int]:
@@ -69,7 +72,7 @@ def _person_value(key: str, value):
 
 
 def create(db, *, commune: str, date: dt.date, time: str = "", location: str = "", chair: str = "",
-           secretary: str = "", title: str = "", code: str = "", **persons) -> dict:
+           secretary: str = "", title: str = "", code: str = "", **persons) -> Session:
     settings.require_initialised(db)
     commune = clean(commune, "Tên xã/phường (--commune)")
     if not commune:
@@ -109,9 +112,10 @@ def list_all(db, status: str | None = None) -> list[dict]:
     ))
 
 
-def edit(db, ref: str, **changes) -> tuple[dict, list[dict]]:
+def edit(db, ref: str, **changes) -> tuple[Session, list[dict]]:
     """Change details; a new date recomputes milestones and open due dates. Returns (session, moved)."""
     current = get(db, ref)
+    before: Mapping[str, Any] = current  # read by column name below
     updates = {}
     for key, value in changes.items():
         if value is None:
@@ -126,7 +130,7 @@ def edit(db, ref: str, **changes) -> tuple[dict, list[dict]]:
             value = clean(value, f"Trường {key} của cuộc đối thoại")
         if key == "commune" and not value:
             raise DoithoaiError("Tên xã/phường không được để trống.", "Bỏ --commune nếu không muốn đổi.")
-        if current[key] != value:
+        if before[key] != value:
             updates[key] = value
     if not updates:
         raise DoithoaiError("Không có gì thay đổi.", "Dùng --date, --time, --location, --chair, --secretary, --title hoặc --commune.")
@@ -142,12 +146,12 @@ def edit(db, ref: str, **changes) -> tuple[dict, list[dict]]:
         )
     sets = ", ".join(f"{k} = ?" for k in updates)
     db.execute(f"UPDATE sessions SET {sets} WHERE id = ?", [*updates.values(), current["id"]])
-    log_event(db, "session.edit", "sessions", current["id"], {k: current[k] for k in updates}, updates)
+    log_event(db, "session.edit", "sessions", current["id"], {k: before[k] for k in updates}, updates)
     moved = deadlines.recompute(db, current["id"]) if "date" in updates else []
     return get(db, current["id"]), moved
 
 
-def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, list[str]]:
+def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[Session, list[str]]:
     """Move a session one step along planned → notice_sent → held → reviewed → closed.
     Returns (session, warnings)."""
     current = get(db, ref)
@@ -170,7 +174,7 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
     if on > today:
         raise DoithoaiError(f"Ngày {vn_date(on)} ở tương lai.", "Chỉ ghi nhận việc đã làm; bỏ --on để lấy ngày hôm nay.")
     date = dt.date.fromisoformat(current["date"])
-    if to == "notice_sent" and on > dt.date.fromisoformat(current["notice_by"]):
+    if to == "notice_sent" and current["notice_by"] and on > dt.date.fromisoformat(current["notice_by"]):
         warnings.append(
             f"Giấy mời gửi ngày {vn_date(on)}, muộn hơn hạn {vn_date(current['notice_by'])} "
             "(quy chế: gửi trước hội nghị ít nhất số ngày làm việc đã đặt)."
@@ -181,7 +185,7 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
             f"Nếu hội nghị đổi ngày, sửa trước: `doithoai session edit {current['code']} --date DD/MM/YYYY`; "
             "hoặc dùng --on với đúng ngày hội nghị.",
         )
-    if to == "reviewed" and on > dt.date.fromisoformat(current["review_by"]):
+    if to == "reviewed" and current["review_by"] and on > dt.date.fromisoformat(current["review_by"]):
         warnings.append(f"Thông báo kết luận ngày {vn_date(on)}, quá hạn {vn_date(current['review_by'])}.")
     if to == "closed":
         blocking = list(db.query(
@@ -200,7 +204,7 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[dict, l
     return get(db, current["id"]), warnings
 
 
-def conclude(db, ref: str, text: str) -> dict:
+def conclude(db, ref: str, text: str) -> Session:
     current = get(db, ref)
     text = clean(text, "Nội dung kết luận")
     if not text:
@@ -215,7 +219,7 @@ def conclude(db, ref: str, text: str) -> dict:
     return get(db, current["id"])
 
 
-def cancel(db, ref: str, *, reason: str, on: dt.date) -> dict:
+def cancel(db, ref: str, *, reason: str, on: dt.date) -> Session:
     """A session that never took place: kept in history, out of every plan."""
     current = get(db, ref)
     reason = clean(reason)

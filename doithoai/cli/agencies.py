@@ -65,7 +65,7 @@ def list_(
     """Liệt kê các cơ quan, đơn vị."""
     from doithoai import agencies
 
-    emit(agencies.list_all(open_db(), include_inactive=all_), COLUMNS, fmt.value, limit=limit, select=select,
+    emit([dict(a) for a in agencies.list_all(open_db(), include_inactive=all_)], COLUMNS, fmt.value, limit=limit, select=select,
          out_path=output, noun="cơ quan",
          empty="Chưa có cơ quan nào. Thêm bằng `doithoai agency add` hoặc `doithoai agency preset xa|tinh`.")
 

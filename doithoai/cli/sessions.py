@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import typer
 
@@ -80,7 +81,7 @@ def create(
     _print_session(s, fmt.value)
 
 
-def _print_session(s: dict, fmt: str) -> None:
+def _print_session(s: Mapping[str, Any], fmt: str) -> None:
     from doithoai.text import vn_date
 
     labels = _labels()
@@ -101,7 +102,7 @@ def _print_session(s: dict, fmt: str) -> None:
         *((label, vn_date(s[col])) for col, label in (("notice_sent_on", "Đã gửi giấy mời ngày"), ("held_on", "Tổ chức ngày"),
                                                       ("reviewed_on", "Thông báo kết luận ngày"), ("closed_on", "Kết thúc ngày")) if s[col]),
         *((("Kết luận của người chủ trì", s["conclusion"]),) if s["conclusion"] else ()),
-    ], fmt, s)
+    ], fmt, dict(s))
 
 
 @app.command("list")
@@ -127,8 +128,7 @@ def show(ref: SessionArg, fmt: RecordFormatOpt = RecordFmt.table) -> None:
     db = open_db()
     s = sessions.get(db, ref)
     counts = sessions.petition_counts(db, s["id"])
-    s["petition_counts"] = counts
-    _print_session(s, fmt.value)
+    _print_session({**s, "petition_counts": counts}, fmt.value)
     if fmt == RecordFmt.table and counts:
         from doithoai.statuses import LABELS as STATUS_LABELS
 

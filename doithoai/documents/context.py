@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from doithoai import agencies, deadlines, petitions, reports, sessions, settings, statuses
 from doithoai.errors import DoithoaiError
+from doithoai.records import Session
 from doithoai.text import fold, mask_name, vn_date, vn_long_date
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -179,13 +182,13 @@ def _time_text(value: str) -> str:
     return f"{int(hour)} giờ {minute}" if minute != "00" else f"{int(hour)} giờ"
 
 
-def session_words(s: dict) -> str:
+def session_words(s: Mapping[str, Any]) -> str:
     """A session in words for official text: 'Hội nghị ngày 14/9/2023 tại xã Khoen On'."""
     d = dt.date.fromisoformat(s["date"])
     return f"Hội nghị ngày {d.day}/{d.month}/{d.year} tại {s['commune']}"
 
 
-def session_phrase(s: dict) -> str:
+def session_phrase(s: Session) -> str:
     """'hội nghị tiếp xúc, đối thoại trực tiếp với Nhân dân xã Khoen On ngày 12/3/2026'."""
     d = dt.date.fromisoformat(s["date"])
     return f"hội nghị tiếp xúc, đối thoại trực tiếp với Nhân dân {s['commune']} ngày {d.day}/{d.month}/{d.year}"
@@ -198,7 +201,7 @@ def full_name(name: str) -> str:
     return name
 
 
-def _chair_words(db, s: dict) -> str:
+def _chair_words(db, s: Session) -> str:
     """'đồng chí Lò Văn Cường, Bí thư Huyện ủy' (party) / 'ông …' is not guessed for state text."""
     name, position = s.get("chair_name") or "", s.get("chair_position") or s["chair"]
     comrade = "đồng chí " if settings.get(db, "unit.style") == "party" else ""
@@ -207,7 +210,7 @@ def _chair_words(db, s: dict) -> str:
     return s["chair"] or "người đứng đầu cấp ủy, chính quyền"
 
 
-def session_part(db, s: dict) -> dict:
+def session_part(db, s: Session) -> dict:
     date = dt.date.fromisoformat(s["date"])
     commune = s["commune"]
     return {
@@ -441,7 +444,7 @@ def _default_conclusion(r: dict, a: dict | None = None) -> str:
     return "Ghi nhận."
 
 
-def _minutes(db, s: dict, rows: list[dict], public: bool, end_time: str) -> dict:
+def _minutes(db, s: Session, rows: list[dict], public: bool, end_time: str) -> dict:
     answers = _answers(db, s["id"])
     # who spoke: the registered speakers in their order, then those raised or answered at the meeting
     speakers = [r for r in rows if r["speak"]] + [
@@ -486,7 +489,7 @@ def _minutes(db, s: dict, rows: list[dict], public: bool, end_time: str) -> dict
     }
 
 
-def _report(db, s: dict, rows: list[dict], as_of: dt.date, public: bool) -> dict:
+def _report(db, s: Session, rows: list[dict], as_of: dt.date, public: bool) -> dict:
     answers = _answers(db, s["id"])
     stats = {k: 0 for k in ("total", "resolved_at_meeting", "assigned", "answered", "on_time", "late", "pending",
                             "overdue", "transferred", "escalated")}
@@ -540,7 +543,7 @@ def _report(db, s: dict, rows: list[dict], as_of: dt.date, public: bool) -> dict
         assessment += (f" Còn {stats['overdue']} kiến nghị quá hạn chưa được trả lời; đề nghị các cơ quan được giao "
                        "khẩn trương giải quyết, trả lời công dân.")
     notice = f"ngày {vn_date(s['notice_sent_on'])}" if s["notice_sent_on"] else "theo kế hoạch"
-    if s["notice_sent_on"] and s["notice_sent_on"] > s["notice_by"]:
+    if s["notice_sent_on"] and s["notice_by"] and s["notice_sent_on"] > s["notice_by"]:
         notice += f" (muộn so với hạn {vn_date(s['notice_by'])})"
     return {"stats": stats, "assessment": assessment, "petitions": table, "notice_text": notice}
 

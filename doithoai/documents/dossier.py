@@ -22,6 +22,7 @@ from doithoai import petitions, sessions, statuses
 from doithoai.db import now_utc
 from doithoai.errors import DoithoaiError
 from doithoai.fileio import atomic_file, make_private_dir, sha256_file, write_atomic
+from doithoai.records import Session
 from doithoai.spreadsheet import csv_text, xlsx_bytes
 
 SESSION_KINDS = ("plan", "invitation", "form", "minutes", "conclusions", "report")
@@ -75,7 +76,7 @@ def _public_actions(rows: list[dict], redactor) -> list[dict]:
     return out
 
 
-def _tables(db, s: dict, as_of: dt.date, public: bool, redactor=None) -> dict[str, tuple[list[tuple[str, str]], list[dict]]]:
+def _tables(db, s: Session, as_of: dt.date, public: bool, redactor=None) -> dict[str, tuple[list[tuple[str, str]], list[dict]]]:
     rows = petitions.list_rows(db, as_of=as_of, session=str(s["id"]))
     actions = list(db.query(
         """SELECT x.petition_id, x.kind, x.on_date, a.code AS agency, x.to_body, x.doc_number, x.doc_date,
