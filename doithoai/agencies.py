@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from doithoai import lookup
 from doithoai.db import log_event
-from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
+from doithoai.errors import DoithoaiError, InvalidTransition, NotFound, fix
 from doithoai.records import Agency
 from doithoai.text import clean, fold
 
@@ -136,7 +136,7 @@ def resolve(db, query: str, active_only: bool = True) -> Agency:
         )
     raise NotFound(
         f"Không có cơ quan '{query}'" + (" đang hoạt động." if active_only else "."),
-        "Xem danh sách bằng `doithoai agency list`, hoặc thêm bằng `doithoai agency add MÃ \"Tên\"`.",
+        fix=fix("agency.list_or_add"),
     )
 
 
@@ -147,7 +147,7 @@ def add(db, code: str, name: str, kind: str = "", email: str = "", head: str = "
     if db.execute("SELECT 1 FROM agencies WHERE code = ?", [code]).fetchone():
         raise DoithoaiError(
             f"Mã cơ quan '{code}' đã có.",
-            f"Chọn mã khác, hoặc sửa cơ quan đó bằng `doithoai agency edit {code} …`.",
+            fix=fix("agency.edit", code=code),
         )
     row: dict[str, Any] = {"code": code, "name": name, "name_fold": fold(name), "kind": clean(kind, "Loại cơ quan"),
            "email": _check_email(email), "head": clean(head, "Thủ trưởng cơ quan"),
@@ -201,7 +201,7 @@ def set_active(db, code: str, active: bool, *, today: dt.date, reassign_to: str 
         listed = ", ".join(map(str, held[:30])) + (" …" if len(held) > 30 else "")
         raise InvalidTransition(
             f"Cơ quan {current['code']} còn {len(held)} kiến nghị đang xử lý (số {listed}).",
-            f"Giao lại cho cơ quan khác khi ngừng: `doithoai agency deactivate {current['code']} --reassign-to MÃ`.")
+            fix=fix("agency.deactivate_reassign", code=current["code"]))
     if held and reassign_to:  # (held without reassign_to was refused above)
         target = resolve(db, reassign_to)
         if target["id"] == current["id"]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from doithoai import deadlines, intake, sessions, statuses
 from doithoai.db import log_event, now_utc, os_user
-from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
+from doithoai.errors import DoithoaiError, InvalidTransition, NotFound, fix
 from doithoai.petitions import _action, _session_open, check_text, get
 from doithoai.text import clean, fold, normalise_phone, vn_date
 from doithoai.vocabulary import parse_source, parse_urgency
@@ -167,7 +167,7 @@ def _edit_person(db, petitioner_id: int, new: dict) -> int:
         [petitioner_id, name_fold, merged["phone"], merged["phone"], merged["address"]]).fetchone()
     if clash:
         raise DoithoaiError(f"Đã có người kiến nghị số {clash[0]} cùng họ tên và số điện thoại/địa chỉ này.",
-                            f"Nếu là cùng một người, gộp bằng `doithoai petitioner merge {clash[0]} {petitioner_id}`.")
+                            fix=fix("petitioner.merge", keep=clash[0], other=petitioner_id))
     db.execute("UPDATE petitioners SET name = ?, name_fold = ?, address = ?, phone = ? WHERE id = ?",
                [merged["name"], name_fold, merged["address"], merged["phone"], petitioner_id])
     return db.execute(f"SELECT COUNT(*) - 1 FROM petitions p WHERE p.petitioner_id = ? AND {statuses.counted_sql('p')}",
@@ -327,7 +327,7 @@ def unflag(db, pid: int, other: int | None = None) -> dict:
     pairs = [list(r) for r in db.execute(f"SELECT petition_id, other_id FROM duplicate_flags WHERE {where}", params)]
     if not pairs:
         raise DoithoaiError(f"Kiến nghị số {p['id']} không có đánh dấu nghi trùng nào đang mở.",
-                            "Xem các kiến nghị nghi trùng bằng `doithoai petition duplicates`.")
+                            fix=fix("petition.duplicates"))
     db.execute(f"UPDATE duplicate_flags SET state = 'unflagged', decided_at = ? WHERE {where}", [now_utc(), *params])
     log_event(db, "petition.unflag", "petitions", p["id"], {"flags": pairs}, {"flags": []})
     return {"id": p["id"], "cleared": pairs}
@@ -378,11 +378,11 @@ def undo_import(db, batch_id: int, *, reason: str = "") -> dict:
     rows = db.query("SELECT b.*, s.code, s.status AS session_status FROM import_batches b "
                     "JOIN sessions s ON s.id = b.session_id WHERE b.id = ?", [batch_id])
     if not rows:
-        raise NotFound(f"Không có lô nhập số {batch_id}.", "Xem các lô bằng `doithoai import list`.")
+        raise NotFound(f"Không có lô nhập số {batch_id}.", fix=fix("import.list"))
     b = rows[0]
     if b["undone_at"]:
         raise InvalidTransition(f"Lô nhập số {batch_id} ({b['file']}) đã được hủy lúc {b['undone_at']}.",
-                                "Không cần hủy lại; xem `doithoai import list`.")
+                                fix=fix("import.list_undone"))
     if b["session_status"] == "closed":
         raise InvalidTransition(f"Cuộc đối thoại {b['code']} đã kết thúc và lưu hồ sơ; không hủy lô nhập được.",
                                 "Hồ sơ đã đóng là bản lưu chính thức.")

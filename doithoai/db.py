@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from doithoai import integrity
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 
 # The audit log lives in events.py (so integrity can log its seals without a circle);
 # services write it through this module, the layer they stand on.
@@ -235,7 +235,7 @@ def sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
             "mọi thay đổi của lệnh này đã được hủy.",
             "Khôi phục từ bản sao lưu gần nhất: `doithoai db restore TỆP --force` (tệp hỏng được giữ lại bên cạnh).",
         )
-    return DoithoaiError(f"Lỗi cơ sở dữ liệu {path}: {text}.", "Chạy `doithoai db check` để kiểm tra tệp.")
+    return DoithoaiError(f"Lỗi cơ sở dữ liệu {path}: {text}.", fix=fix("db.check"))
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from typing import cast
 
 from doithoai import settings
 from doithoai.db import log_event, now_utc
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 from doithoai.statuses import OPEN as OPEN_STATUSES
 from doithoai.text import clean, vn_date
 from doithoai.workdays import Override, Unit, WorkCalendar
@@ -282,7 +282,7 @@ def remove_override(db, day: dt.date) -> list[dict]:
     if not row:
         raise DoithoaiError(
             f"Ngày {vn_date(day)} không có điều chỉnh nào để xóa.",
-            "Xem các điều chỉnh bằng `doithoai calendar list --year YYYY`.",
+            fix=fix("calendar.list"),
         )
     db.execute("DELETE FROM calendar_overrides WHERE date = ?", [day.isoformat()])
     _bump_rev(db)

@@ -1,18 +1,39 @@
 """Domain errors. Services raise them; the CLI turns them into `Lỗi: …` and an exit code."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The command that resolves an error, as data: which one (`action`, e.g. "session.list")
+    and its arguments. Services name it; the CLI writes the sentence with the command line
+    (cli/_errors.py FIX_HINTS), so no command syntax lives in a service."""
+
+    action: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+def fix(action: str, **args: Any) -> Fix:
+    return Fix(action, args)
+
 
 class DoithoaiError(Exception):
     """A refused operation or bad data: exit code 1.
 
-    `message` says what is wrong (and where); `hint` says how to fix it.
+    `message` says what is wrong (and where); `hint` says how to fix it in words; `fix`, when
+    set, names the command that fixes it (the CLI phrases it, after `hint` if both are set).
     """
 
     exit_code = 1
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, *, fix: Fix | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.fix = fix
 
 
 class NotFound(DoithoaiError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from doithoai import lookup
 from doithoai.db import log_event
-from doithoai.errors import DoithoaiError, NotFound
+from doithoai.errors import DoithoaiError, NotFound, fix
 from doithoai.text import clean, fold, slug
 
 
@@ -26,7 +26,7 @@ def add(db, name: str, code: str | None = None, aliases: str = "") -> dict:
     code = slug(code or name)
     rows = list_all(db)
     if any(r["code"] == code or r["name_fold"] == fold(name) for r in rows):
-        raise DoithoaiError(f"Lĩnh vực '{name}' ({code}) đã có.", "Xem danh sách bằng `doithoai field list`.")
+        raise DoithoaiError(f"Lĩnh vực '{name}' ({code}) đã có.", fix=fix("field.list"))
     fid = db.insert("fields", {"code": code, "name": name, "name_fold": fold(name), "aliases": clean(aliases)})
     log_event(db, "field.add", "fields", fid, None, {"code": code, "name": name})
     return {"id": fid, "code": code, "name": name, "aliases": clean(aliases)}

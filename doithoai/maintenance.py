@@ -385,7 +385,7 @@ def restore(source: Path, target: Path, force: bool = False) -> dict:
             probe.execute("PRAGMA journal_mode = DELETE")
             probe.conn.close()
         except DoithoaiError as e:
-            raise DoithoaiError(f"{source} không phải bản sao lưu dùng được: {e.message}", e.hint) from None
+            raise DoithoaiError(f"{source} không phải bản sao lưu dùng được: {e.message}", e.hint, fix=e.fix) from None
         except sqlite3.DatabaseError as e:
             raise DoithoaiError(f"{source} không phải bản sao lưu dùng được: {e}.", "Chọn bản sao lưu khác.") from None
         if found["problems"]:

@@ -12,7 +12,7 @@ from typing import cast
 
 from doithoai import agencies, deadlines, fields, sessions, settings, statuses
 from doithoai.db import log_event, now_utc
-from doithoai.errors import DoithoaiError, InvalidTransition, NotFound
+from doithoai.errors import DoithoaiError, Fix, InvalidTransition, NotFound, fix
 from doithoai.intake import MAX_CONTENT
 from doithoai.records import Petition, Session
 from doithoai.text import clean, slug, vn_date
@@ -60,7 +60,7 @@ def get(db, pid: int | str) -> Petition:
     if text.isdigit():
         row = db.row("SELECT * FROM petitions WHERE id = ?", [int(text)])
     if row is None:
-        raise NotFound(f"Không có kiến nghị số {pid}.", "Xem danh sách bằng `doithoai petition list`.")
+        raise NotFound(f"Không có kiến nghị số {pid}.", fix=fix("petition.list"))
     return cast(Petition, row)
 
 
@@ -293,10 +293,11 @@ def show(db, pid: int, as_of: dt.date) -> dict:
 
 # -- transitions -----------------------------------------------------------------------
 
-def _require(p: Petition, allowed: tuple[str, ...], doing: str, hint: str) -> None:
+def _require(p: Petition, allowed: tuple[str, ...], doing: str, hint: str | Fix) -> None:
     if p["status"] not in allowed:
         raise InvalidTransition(
-            f"Không thể {doing} kiến nghị số {p['id']}: đang ở trạng thái '{statuses.LABELS[p['status']]}'.", hint
+            f"Không thể {doing} kiến nghị số {p['id']}: đang ở trạng thái '{statuses.LABELS[p['status']]}'.",
+            hint if isinstance(hint, str) else None, fix=hint if isinstance(hint, Fix) else None,
         )
 
 
@@ -328,7 +329,7 @@ def assign(db, today: dt.date, pid: int, agency: str, support: Sequence[str] = (
            reason: str = "", due: dt.date | None = None) -> dict:
     """Give the petition to a lead agency (and supporting ones). Re-assigning replaces the set."""
     p = get(db, pid)
-    _require(p, statuses.OPEN, "giao", f"Kiến nghị đã xử lý xong; muốn giao lại, mở lại trước: `doithoai petition reopen {p['id']} --reason …`.")
+    _require(p, statuses.OPEN, "giao", fix("petition.reopen_to_assign", id=p["id"]))
     s = _session_open(db, p)
     reason = clean(reason, "Lý do")
     if complex_ and not reason:
@@ -383,7 +384,7 @@ def answer(db, today: dt.date, pid: int, *, written: bool, summary: str, doc_num
     p = get(db, pid)
     s = _session_open(db, p)
     _require(p, statuses.OPEN, "ghi nhận trả lời cho",
-             f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
+             fix("petition.reopen_done", id=p["id"]))
     summary = check_text(summary, "Tóm tắt nội dung trả lời")
     agency_id = agencies.resolve(db, agency)["id"] if agency else p["lead_agency_id"]
     accepted_value = None if accepted is None else int(accepted)
@@ -414,7 +415,7 @@ def answer(db, today: dt.date, pid: int, *, written: bool, summary: str, doc_num
     if s["status"] in ("planned", "notice_sent"):
         raise InvalidTransition(
             f"Cuộc đối thoại {s['code']} chưa diễn ra; chưa thể ghi trả lời tại hội nghị.",
-            f"Ghi nhận hội nghị đã diễn ra trước: `doithoai session hold {s['code']}`.",
+            fix=fix("session.hold", code=s["code"]),
         )
     if p["registered_on"] and p["registered_on"] > s["date"]:
         raise DoithoaiError(
@@ -434,7 +435,7 @@ def transfer(db, today: dt.date, pid: int, *, to: str, doc_number: str = "", doc
              note: str = "") -> dict:
     p = get(db, pid)
     _session_open(db, p)
-    _require(p, statuses.OPEN, "chuyển", f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
+    _require(p, statuses.OPEN, "chuyển", fix("petition.reopen_done", id=p["id"]))
     to = check_text(to, "Cơ quan có thẩm quyền nhận chuyển", limit=300)
     on = doc_date or today
     _not_future(on, today, "Ngày chuyển")
@@ -461,7 +462,7 @@ def escalate(db, today: dt.date, pid: int, *, to: str = "", reason: str, doc_num
              doc_date: dt.date | None = None) -> dict:
     p = get(db, pid)
     _session_open(db, p)
-    _require(p, statuses.OPEN, "trình cấp trên", f"Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {p['id']} --reason …`.")
+    _require(p, statuses.OPEN, "trình cấp trên", fix("petition.reopen_done", id=p["id"]))
     to = clean(to, "Nơi nhận") or settings.get(db, "unit.escalate_to")
     if not to:
         raise DoithoaiError("Chưa rõ trình cơ quan cấp trên nào.",
@@ -479,7 +480,7 @@ def verify(db, today: dt.date, pid: int, *, note: str, agency: str | None = None
     p = get(db, pid)
     _session_open(db, p)
     if p["status"] == "closed":
-        raise InvalidTransition(f"Kiến nghị số {p['id']} đã đóng.", f"Mở lại trước: `doithoai petition reopen {p['id']} --reason …`.")
+        raise InvalidTransition(f"Kiến nghị số {p['id']} đã đóng.", fix=fix("petition.reopen", id=p["id"]))
     note = check_text(note, "Nội dung kiểm tra, xác minh")
     agency_id = agencies.resolve(db, agency)["id"] if agency else p["lead_agency_id"]
     _action(db, p["id"], "verify", today, agency_id=agency_id, summary=note)
@@ -492,7 +493,7 @@ def conclude(db, today: dt.date, pid: int, *, text: str) -> dict:
     s = _session_open(db, p)
     if s["status"] in ("planned", "notice_sent"):
         raise InvalidTransition(f"Cuộc đối thoại {s['code']} chưa diễn ra; chưa có kết luận của người chủ trì.",
-                                f"Ghi nhận hội nghị đã diễn ra trước: `doithoai session hold {s['code']}`.")
+                                fix=fix("session.hold", code=s["code"]))
     text = check_text(text, "Nội dung kết luận")
     db.execute("UPDATE petitions SET conclusion = ? WHERE id = ?", [text, p["id"]])
     log_event(db, "petition.conclude", "petitions", p["id"], {"conclusion": p["conclusion"]}, {"conclusion": text})

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from doithoai import deadlines, settings, statuses
 from doithoai.db import log_event, now_utc
-from doithoai.errors import DoithoaiError, InvalidTransition, NotFound, OpenPetitions
+from doithoai.errors import DoithoaiError, InvalidTransition, NotFound, OpenPetitions, fix
 from doithoai.records import Session
 from doithoai.text import clean, parse_time, slug, vn_date
 
@@ -39,7 +39,7 @@ def get(db, ref: str | int) -> Session:
     if row is None:
         row = db.execute("SELECT id FROM sessions WHERE code = ? COLLATE NOCASE", [text]).fetchone()
     if row is None:
-        raise NotFound(f"Không có cuộc đối thoại '{ref}'.", "Xem danh sách bằng `doithoai session list`.")
+        raise NotFound(f"Không có cuộc đối thoại '{ref}'.", fix=fix("session.list"))
     return cast(Session, db.row("SELECT * FROM sessions WHERE id = ?", [row[0]]))
 
 
@@ -212,7 +212,7 @@ def conclude(db, ref: str, text: str) -> Session:
     if current["status"] in ("planned", "notice_sent"):
         raise InvalidTransition(
             f"Cuộc đối thoại {current['code']} chưa tổ chức; chưa thể có kết luận.",
-            f"Ghi nhận hội nghị đã diễn ra trước: `doithoai session hold {current['code']}`.",
+            fix=fix("session.hold", code=current["code"]),
         )
     db.execute("UPDATE sessions SET conclusion = ? WHERE id = ?", [text, current["id"]])
     log_event(db, "session.conclude", "sessions", current["id"], {"conclusion": current["conclusion"]}, {"conclusion": text})

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from doithoai.db import log_event
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 from doithoai.text import clean, fold
 
 
@@ -180,7 +180,7 @@ def set_value(db, key: str, value: str) -> tuple[str, str]:
     if setting is None:
         raise DoithoaiError(
             f"Không có thiết lập '{key}'.",
-            "Xem danh sách bằng `doithoai config show`.",
+            fix=fix("config.show"),
         )
     from doithoai.text import refuse_control
 
@@ -215,5 +215,5 @@ def require_initialised(db) -> None:
     if not is_initialised(db):
         raise DoithoaiError(
             "Cơ sở dữ liệu chưa được khởi tạo cho đơn vị nào.",
-            "Chạy `doithoai init --unit \"Tên đơn vị\" --level xa|huyen|tinh` trước.",
+            fix=fix("init"),
         )

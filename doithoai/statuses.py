@@ -52,10 +52,10 @@ def can_move(status: str, to: str) -> bool:
 def check_move(pid: int, status: str, to: str) -> None:
     """The one guard every status change passes (a service bug, not user input, if it fails)."""
     if not can_move(status, to):
-        from doithoai.errors import InvalidTransition
+        from doithoai.errors import InvalidTransition, fix
 
         raise InvalidTransition(f"Kiến nghị số {pid} không thể chuyển từ '{LABELS[status]}' sang '{LABELS[to]}'.",
-                                "Xem diễn biến bằng `doithoai petition show`.")
+                                fix=fix("petition.show"))
 
 
 def in_list(statuses: tuple[str, ...]) -> str:

@@ -24,6 +24,38 @@ _WRITE_ERRNOS = {28, 5, 27, 122}  # ENOSPC, EIO, EFBIG, EDQUOT
 ClickException, UsageError = click_exception_types()
 
 
+# The sentence for each Fix a service names (doithoai/errors.py): the command syntax lives here.
+FIX_HINTS = {
+    "session.list": "Xem danh sách bằng `doithoai session list`.",
+    "session.hold": "Ghi nhận hội nghị đã diễn ra trước: `doithoai session hold {code}`.",
+    "petition.list": "Xem danh sách bằng `doithoai petition list`.",
+    "petition.show": "Xem diễn biến bằng `doithoai petition show`.",
+    "petition.reopen": "Mở lại trước: `doithoai petition reopen {id} --reason …`.",
+    "petition.reopen_done": "Kiến nghị đã có kết quả; nếu cần xử lý lại: `doithoai petition reopen {id} --reason …`.",
+    "petition.reopen_to_assign": "Kiến nghị đã xử lý xong; muốn giao lại, mở lại trước: `doithoai petition reopen {id} --reason …`.",
+    "petition.duplicates": "Xem các kiến nghị nghi trùng bằng `doithoai petition duplicates`.",
+    "petitioner.merge": "Nếu là cùng một người, gộp bằng `doithoai petitioner merge {keep} {other}`.",
+    "agency.list_or_add": "Xem danh sách bằng `doithoai agency list`, hoặc thêm bằng `doithoai agency add MÃ \"Tên\"`.",
+    "agency.edit": "Chọn mã khác, hoặc sửa cơ quan đó bằng `doithoai agency edit {code} …`.",
+    "agency.deactivate_reassign": "Giao lại cho cơ quan khác khi ngừng: `doithoai agency deactivate {code} --reassign-to MÃ`.",
+    "field.list": "Xem danh sách bằng `doithoai field list`.",
+    "config.show": "Xem danh sách bằng `doithoai config show`.",
+    "init": "Chạy `doithoai init --unit \"Tên đơn vị\" --level xa|huyen|tinh` trước.",
+    "import.list": "Xem các lô bằng `doithoai import list`.",
+    "import.list_undone": "Không cần hủy lại; xem `doithoai import list`.",
+    "calendar.list": "Xem các điều chỉnh bằng `doithoai calendar list --year YYYY`.",
+    "db.check": "Chạy `doithoai db check` để kiểm tra tệp.",
+}
+
+
+def hint_of(error: DoithoaiError) -> str | None:
+    """The hint a person reads: the service's words, then the fixing command phrased here."""
+    if error.fix is None:
+        return error.hint
+    command = FIX_HINTS[error.fix.action].format(**error.fix.args)
+    return f"{error.hint} {command}" if error.hint else command
+
+
 def print_error(message: str, hint: str | None = None) -> None:
     from doithoai.cli._output import err
 
@@ -84,7 +116,7 @@ class RootGroup(TyperGroup):
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, windows_expand_args=windows_expand_args, **extra)
             sys.stdout.flush()  # a full disk under `> file` shows here, not silently at exit
         except DoithoaiError as e:
-            print_error(e.message, e.hint)
+            print_error(e.message, hint_of(e))
             for line in details(e):
                 from doithoai.cli._output import err
 
@@ -95,7 +127,7 @@ class RootGroup(TyperGroup):
             from doithoai.db import sqlite_error
 
             translated = sqlite_error(db_path(), e)
-            print_error(translated.message, translated.hint)
+            print_error(translated.message, hint_of(translated))
             sys.exit(1)
         except ClickException as e:
             if type(e).__name__ == "NoArgsIsHelpError":  # a group typed alone: its help, as --help shows it
