@@ -128,14 +128,13 @@ def open_connection(path: Path | str, *, create: bool = True) -> Database:
         if exists and not create and path.stat().st_size == 0:
             raise DoithoaiError(
                 f"Tệp {path} rỗng (0 byte): không phải cơ sở dữ liệu doithoai; không đọc, không ghi gì.",
-                "Nếu tệp bị hỏng, khôi phục từ bản sao lưu (`doithoai db restore TỆP --force`); "
-                "nếu muốn bắt đầu cơ sở dữ liệu mới tại đây, chạy `doithoai init --unit …`.",
+                fix=fix("db.restore_or_init"),
             )
         if not exists:
             if not create:
                 raise DoithoaiError(
                     f"Chưa có cơ sở dữ liệu tại {path}.",
-                    "Chạy `doithoai init --unit …` để khởi tạo, hoặc chỉ đúng tệp bằng --db.",
+                    fix=fix("init.or_db"),
                 )
             _create_private(path)
     # isolation_level=None: no implicit transactions; every write goes through transaction().
@@ -226,14 +225,13 @@ def sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
     if "not a database" in text:
         return DoithoaiError(
             f"Tệp {path} không phải cơ sở dữ liệu doithoai hoặc đã hỏng ({text}).",
-            "Kiểm tra lại đường dẫn --db; nếu tệp hỏng, khôi phục từ bản sao lưu "
-            "(`doithoai db restore TỆP --force`, tệp hỏng được giữ lại bên cạnh).",
+            fix=fix("db.path_or_restore"),
         )
     if "malformed" in text or "corrupt" in text:
         return DoithoaiError(
             f"Tệp cơ sở dữ liệu {path} bị hỏng ({text}); không đọc tiếp để tránh đưa ra kết quả sai, "
             "mọi thay đổi của lệnh này đã được hủy.",
-            "Khôi phục từ bản sao lưu gần nhất: `doithoai db restore TỆP --force` (tệp hỏng được giữ lại bên cạnh).",
+            fix=fix("db.restore"),
         )
     return DoithoaiError(f"Lỗi cơ sở dữ liệu {path}: {text}.", fix=fix("db.check"))
 
@@ -255,7 +253,7 @@ def transaction(db: Database, rollback: bool = False):
     if db.damaged and not rollback:
         raise DoithoaiError(
             f"Tệp {path} không qua kiểm tra toàn vẹn ({db.damaged}); không ghi gì vào tệp hỏng.",
-            "Khôi phục từ bản sao lưu gần nhất: `doithoai db restore TỆP --force` (tệp hỏng được giữ lại bên cạnh).")
+            fix=fix("db.restore"))
     if db.read_only and not rollback:
         raise DoithoaiError(f"Không ghi được: {db.read_only}; chưa ghi gì.",
                             "Giải phóng dung lượng ổ đĩa rồi chạy lại.")

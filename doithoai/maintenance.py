@@ -13,7 +13,7 @@ from typing import Any
 from doithoai import integrity
 from doithoai.base import check_state_path, open_base
 from doithoai.db import event_chain, now_utc
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 
 BACKUP_STEP_PAGES = 2048  # 8 MiB at 4 KiB pages: each step holds the read lock for milliseconds
 
@@ -346,8 +346,7 @@ def verify_daily(db, today: dt.date) -> None:
 def damaged_error(path, detail: str) -> DoithoaiError:
     return DoithoaiError(
         f"Tệp cơ sở dữ liệu {path} bị hỏng ({detail}); không đọc tiếp để tránh đưa ra kết quả sai.",
-        "Khôi phục từ bản sao lưu gần nhất: `doithoai db restore TỆP --force` (tệp hỏng được giữ lại bên cạnh), "
-        "rồi chạy lại lệnh.")
+        fix=fix("db.restore_then_rerun"))
 
 
 # ----------------------------------------------------------------------------- restore

@@ -45,6 +45,14 @@ FIX_HINTS = {
     "import.list_undone": "Không cần hủy lại; xem `doithoai import list`.",
     "calendar.list": "Xem các điều chỉnh bằng `doithoai calendar list --year YYYY`.",
     "db.check": "Chạy `doithoai db check` để kiểm tra tệp.",
+    "db.restore": "Khôi phục từ bản sao lưu gần nhất: `doithoai db restore TỆP --force` (tệp hỏng được giữ lại bên cạnh).",
+    "db.restore_then_rerun": "Khôi phục từ bản sao lưu gần nhất: `doithoai db restore TỆP --force` (tệp hỏng được giữ lại "
+                             "bên cạnh), rồi chạy lại lệnh.",
+    "db.restore_or_init": "Nếu tệp bị hỏng, khôi phục từ bản sao lưu (`doithoai db restore TỆP --force`); "
+                          "nếu muốn bắt đầu cơ sở dữ liệu mới tại đây, chạy `doithoai init --unit …`.",
+    "db.path_or_restore": "Kiểm tra lại đường dẫn --db; nếu tệp hỏng, khôi phục từ bản sao lưu "
+                          "(`doithoai db restore TỆP --force`, tệp hỏng được giữ lại bên cạnh).",
+    "init.or_db": "Chạy `doithoai init --unit …` để khởi tạo, hoặc chỉ đúng tệp bằng --db.",
 }
 
 
