@@ -44,6 +44,6 @@ def resolve(db, query: str, rows: list[dict] | None = None) -> dict:
         )
     raise NotFound(
         f"Không có lĩnh vực '{query}'.",
-        "Các lĩnh vực hợp lệ: " + "; ".join(f"{r['name']} ({r['code']})" for r in rows)
-        + ". Thêm lĩnh vực mới bằng `doithoai field add TÊN`.",
+        "Các lĩnh vực hợp lệ: " + "; ".join(f"{r['name']} ({r['code']})" for r in rows) + ".",
+        fix=fix("field.add"),
     )

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from doithoai import settings
 from doithoai.db import log_event, now_utc, transaction
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 
 PASSWORD_ENV = "DOITHOAI_MAIL_PASSWORD"
 TIMEOUT_S = 30
@@ -115,7 +115,7 @@ def compose(cfg: MailConfig, to: list[str], cc: list[str], subject: str, body: s
             data = path.read_bytes()
         except OSError as e:
             raise DoithoaiError(f"Không đọc được tệp đính kèm {path}: {e.strerror}.",
-                                "Tệp văn bản đã bị xóa hoặc chuyển đi; tạo lại bằng `doithoai doc reminder`.") from None
+                                fix=fix("doc.reminder_again")) from None
         maintype, subtype = DOCX_TYPE if path.suffix.lower() == ".docx" else ("application", "pdf")
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)
     return msg

@@ -90,7 +90,7 @@ def add(db, today: dt.date, *, session: str, name: str, content: str, address: s
         if existing:
             raise DoithoaiError(
                 f"Phiếu số {data['form_no']} đã được tiếp nhận trong cuộc đối thoại {s['code']} (kiến nghị số {existing[0]}).",
-                f"Xem bằng `doithoai petition show {existing[0]}`; nếu là phiếu khác, ghi đúng số phiếu.")
+                fix=fix("petition.show_same_form", id=existing[0]))
     else:
         key = intake.manual_key()
     writer = intake.Writer(db, vocab, today)
@@ -421,7 +421,7 @@ def answer(db, today: dt.date, pid: int, *, written: bool, summary: str, doc_num
         raise DoithoaiError(
             f"Kiến nghị số {p['id']} tiếp nhận ngày {vn_date(p['registered_on'])}, sau hội nghị {vn_date(s['date'])}; "
             "không thể đã được trả lời tại hội nghị.",
-            f"Ghi trả lời bằng văn bản, hoặc sửa ngày tiếp nhận: `doithoai petition edit {p['id']} --registered-on …`.")
+            fix=fix("petition.answer_written_or_edit_date", id=p["id"]))
     _action(db, p["id"], "answer_meeting", dt.date.fromisoformat(s["date"]), agency_id=agency_id,
             summary=summary, resolved=int(resolved), accepted=accepted_value)
     if resolved:

@@ -31,6 +31,10 @@ def test_the_cli_phrases_the_fix_after_the_hint():
     assert hint_of(DoithoaiError("x", "Kiểm tra lại.", fix=fix("petition.reopen", id=7))) == \
         "Kiểm tra lại. Mở lại trước: `doithoai petition reopen 7 --reason …`."
     assert hint_of(DoithoaiError("x", "Chỉ lời.")) == "Chỉ lời."
+    assert hint_of(DoithoaiError("x", fix=fix("doc.fix_tags_then_check"))) == (  # braces survive the formatting
+        "Sửa thẻ {{ … }} hoặc {% … %} trong Word (mỗi thẻ phải mở và đóng đủ), rồi kiểm tra bằng `doithoai doc check TỆP`.")
+    assert hint_of(DoithoaiError("x", "Các lĩnh vực hợp lệ: Đất đai (dat-dai).", fix=fix("field.add"))) == (
+        "Các lĩnh vực hợp lệ: Đất đai (dat-dai). Thêm lĩnh vực mới bằng `doithoai field add TÊN`.")
 
 
 @pytest.mark.parametrize(("args", "hint"), [

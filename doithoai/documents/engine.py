@@ -20,7 +20,7 @@ from typing import Any
 from doithoai import integrity, settings
 from doithoai.db import log_event, now_utc, os_user
 from doithoai.documents.context import KEYS, KINDS, REQUIRED, TEMPLATE_KINDS, TYPE_CODES, build, format_number
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 from doithoai.fileio import write_atomic
 
 
@@ -121,16 +121,15 @@ def _template_error(path: Path | str, e: Exception) -> DoithoaiError:
         near = next((x for x in reversed(lines) if "{" in x or "}" in x), lines[-1] if lines else "")[:200]
         return DoithoaiError(f"Mẫu {path} có lỗi cú pháp ({_vi_syntax(e.message or '')})"
                              + (f", ở đoạn: \u201c{near}\u201d" if near else "") + ".",
-                             "Sửa thẻ {{ … }} hoặc {% … %} trong Word (mỗi thẻ phải mở và đóng đủ), "
-                             "rồi kiểm tra bằng `doithoai doc check TỆP`.")
+                             fix=fix("doc.fix_tags_then_check"))
     if isinstance(e, UndefinedError):
         m = re.search(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')", e.message or "")
         field = (m.group(2) or m.group(1)) if m else (e.message or "")
         where = _paragraph_with(path, field)
         return DoithoaiError(f"Mẫu {path} dùng trường không có: \u201c{field}\u201d"
                              + (f", ở đoạn: \u201c{where}\u201d" if where else "") + ".",
-                             "Xem các trường hợp lệ trong templates/TEMPLATES.md, hoặc chạy `doithoai doc check TỆP`.")
-    return DoithoaiError(f"Không điền được mẫu {path} ({type(e).__name__}: {e}).", "Kiểm tra mẫu bằng `doithoai doc check TỆP`.")
+                             fix=fix("doc.fields_or_check"))
+    return DoithoaiError(f"Không điền được mẫu {path} ({type(e).__name__}: {e}).", fix=fix("doc.check"))
 
 
 def _vi_syntax(message: str) -> str:
