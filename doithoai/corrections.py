@@ -394,8 +394,7 @@ def undo_import(db, batch_id: int, *, reason: str = "") -> dict:
         raise InvalidTransition(
             f"Không hủy được lô nhập số {batch_id} ({b['file']}): {len(acted)} kiến nghị đã được xử lý sau khi tiếp nhận "
             f"({listed}{more}).",
-            "Rút từng kiến nghị đó bằng `doithoai petition withdraw ID --mistake --reason …`, "
-            "hoặc sửa bằng `doithoai petition edit`; các kiến nghị còn lại giữ nguyên.")
+            fix=fix("petition.withdraw_or_edit_acted"))
     docs = issued_documents(db, [], b["session_id"])
     why = f"Hủy lô nhập số {batch_id}" + (f": {clean(reason)}" if clean(reason) else "")
     if ids:

@@ -260,7 +260,7 @@ def add_override(db, day: dt.date, kind: str, reason: str, source: str = "") -> 
         word = "ngày nghỉ" if existing[0] == "off" else "ngày làm việc"
         raise DoithoaiError(
             f"Ngày {vn_date(day)} đã được điều chỉnh là {word} ({existing[1]}).",
-            f"Muốn thay đổi, xóa điều chỉnh cũ trước: `doithoai calendar remove {day.isoformat()}`.",
+            fix=fix("calendar.remove_first", day=day.isoformat()),
         )
     cal = load_calendar(db)
     if cal.is_working_day(day) == (kind == "work"):

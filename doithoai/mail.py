@@ -53,8 +53,7 @@ def require_ready(cfg: MailConfig) -> None:
     missing = [key for key, value in (("mail.host", cfg.host), ("mail.sender", cfg.sender)) if not value]
     if missing:
         raise DoithoaiError(f"Chưa thiết lập gửi thư: thiếu {', '.join(missing)}.",
-                            "Đặt máy chủ và địa chỉ gửi: `doithoai config set mail.host mail.example.gov.vn`, "
-                            "`doithoai config set mail.sender vanphong@example.gov.vn` (xem README, mục Gửi thư).")
+                            fix=fix("mail.set_host_sender"))
 
 
 def password(cfg: MailConfig) -> str | None:
@@ -65,8 +64,7 @@ def password(cfg: MailConfig) -> str | None:
     if not cfg.password_file:
         if cfg.user:
             raise DoithoaiError(f"Có tài khoản SMTP {cfg.user} nhưng chưa có mật khẩu.",
-                                f"Đặt biến môi trường {PASSWORD_ENV}, hoặc ghi mật khẩu vào một tệp chỉ bạn đọc được "
-                                "(chmod 600) rồi `doithoai config set mail.password_file ĐƯỜNG_DẪN`.")
+                                fix=fix("mail.set_password", variable=PASSWORD_ENV))
         return None
     path = Path(cfg.password_file).expanduser()
     try:

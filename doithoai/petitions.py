@@ -466,7 +466,7 @@ def escalate(db, today: dt.date, pid: int, *, to: str = "", reason: str, doc_num
     to = clean(to, "Nơi nhận") or settings.get(db, "unit.escalate_to")
     if not to:
         raise DoithoaiError("Chưa rõ trình cơ quan cấp trên nào.",
-                            "Thêm --to \"Tên cơ quan\", hoặc đặt `doithoai config set unit.escalate_to \"…\"`.")
+                            fix=fix("petition.escalate_to"))
     reason = check_text(reason, "Lý do trình cấp trên")
     on = doc_date or today
     _not_future(on, today, "Ngày trình")

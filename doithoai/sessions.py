@@ -182,8 +182,7 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[Session
     if to == "held" and on != date:
         raise DoithoaiError(
             f"Ngày tổ chức {vn_date(on)} khác ngày của cuộc đối thoại ({vn_date(date)}).",
-            f"Nếu hội nghị đổi ngày, sửa trước: `doithoai session edit {current['code']} --date DD/MM/YYYY`; "
-            "hoặc dùng --on với đúng ngày hội nghị.",
+            fix=fix("session.edit_date_or_on", code=current["code"]),
         )
     if to == "reviewed" and current["review_by"] and on > dt.date.fromisoformat(current["review_by"]):
         warnings.append(f"Thông báo kết luận ngày {vn_date(on)}, quá hạn {vn_date(current['review_by'])}.")
@@ -235,8 +234,7 @@ def cancel(db, ref: str, *, reason: str, on: dt.date) -> Session:
         listed = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
         raise InvalidTransition(
             f"Cuộc đối thoại {current['code']} còn {len(ids)} kiến nghị ({listed}).",
-            "Chuyển sang cuộc đối thoại khác bằng `doithoai petition edit ID --session MÃ`, hủy lô nhập bằng "
-            "`doithoai import undo LÔ`, hoặc rút bằng `doithoai petition withdraw ID --reason …`, rồi hủy lại.")
+            fix=fix("session.empty_before_cancel"))
     db.execute("UPDATE sessions SET status = 'cancelled', cancelled_on = ?, cancel_reason = ? WHERE id = ?",
                [on.isoformat(), reason, current["id"]])
     log_event(db, "session.cancel", "sessions", current["id"], {"status": current["status"]},

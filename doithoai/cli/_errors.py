@@ -28,6 +28,19 @@ ClickException, UsageError = click_exception_types()
 FIX_HINTS = {
     "session.list": "Xem danh sách bằng `doithoai session list`.",
     "session.hold": "Ghi nhận hội nghị đã diễn ra trước: `doithoai session hold {code}`.",
+    "session.edit_date_or_on": "Nếu hội nghị đổi ngày, sửa trước: `doithoai session edit {code} --date DD/MM/YYYY`; "
+                               "hoặc dùng --on với đúng ngày hội nghị.",
+    "session.empty_before_cancel": "Chuyển sang cuộc đối thoại khác bằng `doithoai petition edit ID --session MÃ`, hủy lô "
+                                   "nhập bằng `doithoai import undo LÔ`, hoặc rút bằng `doithoai petition withdraw ID "
+                                   "--reason …`, rồi hủy lại.",
+    "petition.withdraw_or_edit_acted": "Rút từng kiến nghị đó bằng `doithoai petition withdraw ID --mistake --reason …`, "
+                                       "hoặc sửa bằng `doithoai petition edit`; các kiến nghị còn lại giữ nguyên.",
+    "petition.escalate_to": "Thêm --to \"Tên cơ quan\", hoặc đặt `doithoai config set unit.escalate_to \"…\"`.",
+    "calendar.remove_first": "Muốn thay đổi, xóa điều chỉnh cũ trước: `doithoai calendar remove {day}`.",
+    "mail.set_host_sender": "Đặt máy chủ và địa chỉ gửi: `doithoai config set mail.host mail.example.gov.vn`, "
+                            "`doithoai config set mail.sender vanphong@example.gov.vn` (xem README, mục Gửi thư).",
+    "mail.set_password": "Đặt biến môi trường {variable}, hoặc ghi mật khẩu vào một tệp chỉ bạn đọc được "
+                         "(chmod 600) rồi `doithoai config set mail.password_file ĐƯỜNG_DẪN`.",
     "petition.list": "Xem danh sách bằng `doithoai petition list`.",
     "petition.show": "Xem diễn biến bằng `doithoai petition show`.",
     "petition.reopen": "Mở lại trước: `doithoai petition reopen {id} --reason …`.",
