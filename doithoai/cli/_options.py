@@ -117,6 +117,8 @@ ColumnsOpt = Annotated[str | None, typer.Option(
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Tính như thể hôm nay là ngày này (YYYY-MM-DD hoặc DD/MM/YYYY).")]
 SessionOpt = Annotated[str, typer.Option("--session", "-s", help="Số thứ tự hoặc mã cuộc đối thoại.",
                                          autocompletion=complete_session)]
+SessionFilterOpt = Annotated[str | None, typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.",
+                                                      autocompletion=complete_session)]
 
 def db_path():
     from doithoai.db import resolve_path

@@ -12,7 +12,7 @@ from doithoai.cli._options import (
     ListFmt,
     ListFormatOpt,
     OutputOpt,
-    complete_session,
+    SessionFilterOpt,
     group,
     open_db,
 )
@@ -23,8 +23,7 @@ app = group("Các lô nhập kiến nghị: xem danh sách, hủy một lô nh�
 
 @app.command("list")
 def list_(
-    session: Annotated[str | None, typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.",
-                                                   autocompletion=complete_session)] = None,
+    session: SessionFilterOpt = None,
     limit: LimitOpt = None,
     select: ColumnsOpt = None,
     fmt: ListFormatOpt = ListFmt.table,

@@ -18,6 +18,7 @@ from doithoai.cli._options import (
     OutputOpt,
     RecordFmt,
     RecordFormatOpt,
+    SessionFilterOpt,
     as_date,
     complete_agency,
     complete_petition,
@@ -101,7 +102,7 @@ def _vn(value) -> str:
 
 @app.command("list")
 def list_(
-    session: Annotated[str | None, typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.", autocompletion=complete_session)] = None,
+    session: SessionFilterOpt = None,
     status: Annotated[str | None, typer.Option("--status", help="Trạng thái, mã hoặc nhãn: new (Mới tiếp nhận) | assigned (Đã giao) | answered (Đã trả lời) | transferred (Đã chuyển) | escalated (Đã trình cấp trên) | closed (Đã đóng) | withdrawn (Đã rút) | duplicate (Trùng, đã gộp).")] = None,
     agency: Annotated[str | None, typer.Option("--agency", help="Cơ quan được giao (chủ trì hoặc phối hợp).", autocompletion=complete_agency)] = None,
     field: Annotated[str | None, typer.Option("--field", help="Lĩnh vực.")] = None,
@@ -472,8 +473,7 @@ def restore(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="V�
 
 @app.command("duplicates")
 def duplicates(
-    session: Annotated[str | None, typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.",
-                                                   autocompletion=complete_session)] = None,
+    session: SessionFilterOpt = None,
     limit: LimitOpt = None,
     select: ColumnsOpt = None,
     fmt: ListFormatOpt = ListFmt.table,

@@ -18,8 +18,8 @@ from doithoai.cli._options import (
     OutputOpt,
     RecordFmt,
     RecordFormatOpt,
+    SessionFilterOpt,
     complete_agency,
-    complete_session,
     group,
     open_db,
     today,
@@ -32,7 +32,6 @@ app = group("Báo cáo theo dõi: quá hạn, sắp đến hạn, theo cơ quan,
 ReportFmt = ListFmt
 FmtOpt = ListFormatOpt
 OutOpt = OutputOpt
-SessionOpt = Annotated[str | None, typer.Option("--session", "-s", help="Chỉ cuộc đối thoại này.", autocompletion=complete_session)]
 AgencyOpt = Annotated[str | None, typer.Option("--agency", help="Chỉ cơ quan chủ trì này.", autocompletion=complete_agency)]
 FieldOpt = Annotated[str | None, typer.Option("--field", help="Chỉ lĩnh vực này.")]
 
@@ -51,7 +50,7 @@ def _columns(extra: list[Col]) -> list[Col]:
 
 @app.command("overdue")
 def overdue(
-    as_of: AsOfOpt = None, session: SessionOpt = None, agency: AgencyOpt = None, field: FieldOpt = None,
+    as_of: AsOfOpt = None, session: SessionFilterOpt = None, agency: AgencyOpt = None, field: FieldOpt = None,
     fmt: FmtOpt = ReportFmt.table, output: OutOpt = None, limit: LimitOpt = None, select: ColumnsOpt = None,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help=f"Thoát với mã {EXIT_OVERDUE} nếu có kiến nghị quá hạn (cho cron).")] = False,
 ) -> None:
@@ -88,7 +87,7 @@ def overdue(
 @app.command("due-soon")
 def due_soon(
     within: Annotated[int, typer.Option("--within", help="Trong N ngày làm việc tới.")] = 5,
-    as_of: AsOfOpt = None, session: SessionOpt = None, agency: AgencyOpt = None, field: FieldOpt = None,
+    as_of: AsOfOpt = None, session: SessionFilterOpt = None, agency: AgencyOpt = None, field: FieldOpt = None,
     fmt: FmtOpt = ReportFmt.table, output: OutOpt = None, limit: LimitOpt = None, select: ColumnsOpt = None,
 ) -> None:
     """Kiến nghị sắp đến hạn trả lời trong N ngày làm việc tới."""
@@ -132,7 +131,7 @@ def _bars(items: list[tuple[str, int]], width: int = 30) -> list[str]:
 
 @app.command("summary")
 def summary(
-    session: SessionOpt = None, as_of: AsOfOpt = None,
+    session: SessionFilterOpt = None, as_of: AsOfOpt = None,
     fmt: RecordFormatOpt = RecordFmt.table,
 ) -> None:
     """Tổng hợp: theo trạng thái, lĩnh vực, nguồn, cơ quan; tỷ lệ trả lời đúng hạn; thời gian trả lời trung vị."""
