@@ -107,7 +107,7 @@ def _print_session(s: Mapping[str, Any], fmt: str) -> None:
 
 @app.command("list")
 def list_(
-    status: Annotated[str | None, typer.Option("--status", help="Trạng thái, mã hoặc nhãn: planned (Đã lên kế hoạch) | notice_sent (Đã gửi giấy mời) | held (Đã tổ chức) | reviewed | closed.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Trạng thái, mã hoặc nhãn: planned (Đã lên kế hoạch) | notice_sent (Đã gửi giấy mời) | held (Đã tổ chức) | reviewed (Đã rút kinh nghiệm) | closed (Đã kết thúc) | cancelled (Đã hủy).")] = None,
     limit: LimitOpt = None,
     select: ColumnsOpt = None,
     fmt: ListFormatOpt = ListFmt.table,
