@@ -19,6 +19,10 @@ def code_for(value: str, labels: dict[str, str], what: str, synonyms: dict[str, 
             return code
     if synonyms and key in synonyms:
         return synonyms[key]
+    # the start of a label, word by word ("Đã hủy" for "Đã hủy (không tổ chức)"), when only one label starts so
+    starts = [code for code, label in labels.items() if key and (slug(label) + "-").startswith(key + "-")]
+    if len(starts) == 1:
+        return starts[0]
     raise DoithoaiError(f"{what} '{value}' không hợp lệ.",
                         "Chọn một trong: " + ", ".join(f"{code} ({label})" for code, label in labels.items()) + ".")
 

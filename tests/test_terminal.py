@@ -211,6 +211,20 @@ def test_filters_accept_labels_and_codes(demo_db):
     assert wrong.exit_code == 1 and "assigned (Đã giao)" in wrong.stderr
 
 
+def test_a_label_may_be_given_by_its_first_words(demo_db):
+    def codes(status):
+        result = run(demo_db, "session", "list", "--status", status, "-f", "json")
+        assert result.exit_code == 0, result.stderr
+        return [r["code"] for r in json.loads(result.stdout)]
+
+    # "Đã rút kinh nghiệm, thông báo kết luận" by its first words; "Đã hủy (không tổ chức)" likewise
+    assert codes("Đã rút kinh nghiệm") == codes("reviewed") == ["2023-KHOENON"]
+    assert run(demo_db, "session", "list", "--status", "Đã hủy").stderr.strip() == \
+        "Không có cuộc đối thoại nào ở trạng thái này."
+    ambiguous = run(demo_db, "session", "list", "--status", "Đã")  # the start of every label: refused
+    assert ambiguous.exit_code == 1 and "cancelled (Đã hủy" in ambiguous.stderr
+
+
 # --- control characters are shown, never obeyed ----------------------------------------------
 
 def test_control_characters_are_escaped_on_output(demo_db, tmp_path):

@@ -117,7 +117,8 @@ def list_(
     from doithoai import sessions
 
     emit(sessions.list_all(open_db(), status), columns(), fmt.value, limit=limit, select=select, out_path=output,
-         noun="cuộc đối thoại", empty="Chưa có cuộc đối thoại nào. Tạo bằng `doithoai session create --commune … --date …`.")
+         noun="cuộc đối thoại", empty="Không có cuộc đối thoại nào ở trạng thái này." if status else
+         "Chưa có cuộc đối thoại nào. Tạo bằng `doithoai session create --commune … --date …`.")
 
 
 @app.command("show")
