@@ -264,3 +264,16 @@ def test_file_families_join_versions_of_one_file_only():
     assert same == {"tong-hop#"}
     assert family("xa-1.csv") != family("xa-2.csv")  # two communes, not two versions
     assert family("tong-hop.xlsx", "Xã A") != family("tong-hop.xlsx", "Xã B")
+
+
+def test_many_possible_duplicates_are_named_ten_at_a_time(cli, session, isolated):
+    """A cron import that flags hundreds of rows sends a readable mail: ten named, the rest counted."""
+    first, second = isolated / "dot-1.csv", isolated / "dot-2.csv"
+    rows = "".join(f"Lò Văn {i},09771234{i:02d},Đề nghị sửa đường vào bản số {i}\n" for i in range(25))
+    first.write_text("Họ và tên,Điện thoại,Nội dung\n" + rows, encoding="utf-8")
+    second.write_text("Họ và tên,Điện thoại,Nội dung\n" + rows.replace("sửa đường", "sửa lại đường"), encoding="utf-8")
+    cli("petition", "import", first, "--session", session)
+    err = cli("-q", "petition", "import", second, "--session", session).stderr
+    assert err.count("có thể trùng kiến nghị số") == 10
+    assert "… và 15 kiến nghị nghi trùng khác; xem đủ bằng `doithoai petition duplicates --session" in err
+    assert len(cli.json("petition", "duplicates")) == 25

@@ -392,14 +392,21 @@ def import_(
         for file_result in summary.files:
             for note in file_result.notes:
                 warn(note + ".")
-        for d in summary.duplicates:
+        shown = summary.duplicates[:DUPLICATES_SHOWN]  # a cron mail stays readable: the rest are one line
+        for d in shown:
             warn(f"Kiến nghị số {d['id']} có thể trùng kiến nghị số {d['earlier_id']} ({d['earlier_session']}) "
                  "của cùng người kiến nghị: đã nhập và đánh dấu nghi trùng. Xem `doithoai petition duplicates`, "
                  f"rồi `doithoai petition merge {d['earlier_id']} {d['id']}` hoặc `doithoai petition unflag {d['id']}`.")
+        if len(summary.duplicates) > len(shown):
+            warn(f"… và {len(summary.duplicates) - len(shown)} kiến nghị nghi trùng khác; xem đủ bằng "
+                 f"`doithoai petition duplicates --session {summary.session}`.")
         for text, n in summary.unmatched_agencies.items():
             warn(f"Cơ quan đề nghị trả lời '{text}' ({n} dòng) chưa có trong danh sách cơ quan; đã giữ nguyên văn bản.")
         if rejects_path:
             warn(f"{summary.total('rejected')} dòng lỗi đã ghi vào {rejects_path}.")
+
+
+DUPLICATES_SHOWN = 10  # possible duplicates named one by one after an import
 
 
 # -- corrections (issue 11): each one an event with before/after in `doithoai log` -----------
