@@ -40,7 +40,7 @@ def _columns(extra: list[Col]) -> list[Col]:
     from doithoai.statuses import LABELS as STATUS_LABELS
 
     return [
-        Col("lead_agency", "Chủ trì", "code", priority=7), Col("id", "Số", "int", priority=10),
+        Col("lead_agency", "Chủ trì", "code", priority=9), Col("id", "Số", "int", priority=10),
         Col("session", "Cuộc ĐT", "code", priority=3), Col("petitioner", "Người kiến nghị", priority=8),
         Col("address", "Địa chỉ", priority=2), Col("field", "Lĩnh vực", priority=4),
         Col("content", "Nội dung", max_width=50), Col("due_on", "Hạn trả lời", "date", priority=9), *extra,
