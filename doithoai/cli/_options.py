@@ -44,10 +44,6 @@ class Context(typer.Context):
             _running.reset(self._tokens.pop())
 
 
-def running_context() -> Context | None:
-    return _running.get()
-
-
 def invocation() -> Invocation:
     """This invocation's state; outside any command (a service test) a default one."""
     ctx = _running.get()

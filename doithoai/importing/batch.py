@@ -246,15 +246,6 @@ def write(db, today: dt.date, summary: Summary) -> Summary:
     return summary
 
 
-def import_files(db, today: dt.date, paths: list, session: str, *, source: str | None = None,
-                 skip_invalid: bool = False, maps: Sequence[str] = (), sheet: str | None = None,
-                 tick: Callable[[], None] | None = None) -> Summary:
-    """prepare() then write(), for callers that already hold the transaction (tests, scripts)."""
-    summary = prepare(db, today, paths, session, source=source, skip_invalid=skip_invalid, maps=maps,
-                      sheet=sheet, tick=tick)
-    return write(db, today, summary)
-
-
 def write_rejects(path: Path, rejected: list[Rejected]) -> None:
     """The rejected rows, with their reasons, as a UTF-8 (BOM) CSV a clerk can fix in Excel."""
     import io
