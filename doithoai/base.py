@@ -14,13 +14,16 @@ from pathlib import Path
 
 from doithoai import db as dbmod
 from doithoai.db import Database, transaction
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 
 SEED_VERSION = "1"
 
 
 def open_base(path: Path | str, *, create: bool = True) -> Database:
-    """Open (creating if needed), apply pending migrations, seed reference data."""
+    """Open (creating if needed), apply pending migrations, seed reference data. `path` is a
+    SQLite file or a PostgreSQL URL (postgresql://…; psycopg is imported only then)."""
+    if isinstance(path, str) and path.startswith(("postgresql://", "postgres://")):
+        return _open_pg(path, create)
     path = Path(path)
     try:
         return _open(path, create)
@@ -54,6 +57,36 @@ def _open(path: Path, create: bool) -> Database:
         db.conn.close()
         raise
     return db
+
+
+def _open_pg(url: str, create: bool) -> Database:
+    from doithoai import pg, pg_schema
+
+    db = pg.connect(url, create_schema=create)
+    try:
+        with pg.translate_errors(url):
+            if pg_schema.pending(db, _names()):
+                if not create and not _pg_has_base(db):
+                    raise DoithoaiError(f"Chưa có cơ sở dữ liệu doithoai tại {db.path}.", fix=fix("init.or_db"))
+                from doithoai.migrations import MIGRATIONS
+
+                pg_schema.migrate(db, MIGRATIONS)
+            db.sealed = True
+            _seed(db)
+    except BaseException:
+        db.conn.close()
+        raise
+    return db
+
+
+def _pg_has_base(db) -> bool:
+    return db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] > 0
+
+
+def _names() -> list[str]:
+    from doithoai.migrations import NAMES
+
+    return NAMES
 
 
 def _open_for_reading(path: Path) -> Database | None:
@@ -92,6 +125,10 @@ def _refuse_foreign(conn: sqlite3.Connection, path) -> None:
 
 def check_state_path(path) -> Path | None:
     """`<base>.check`: the last quick_check's verdict, written by maintenance.verify_daily."""
+    if str(path).startswith(("postgresql://", "postgres://")):
+        from doithoai.dialect import local_state_path
+
+        return local_state_path(str(path), ".check")
     return None if str(path) == ":memory:" else Path(str(path) + ".check")
 
 

@@ -38,8 +38,25 @@ def default_path() -> Path:
 
 
 def resolve_path(cli_value: str | os.PathLike | None = None) -> Path:
-    """--db, else $DOITHOAI_DB, else the user's data dir."""
+    """--db, else $DOITHOAI_DB, else the user's data dir (a SQLite file)."""
+    value = resolve_target(cli_value)
+    if isinstance(value, str):
+        from doithoai.dialect import mask_url
+
+        raise DoithoaiError(
+            f"Địa chỉ máy chủ PostgreSQL {mask_url(value)} chưa dùng được cho lệnh này: các lệnh nghiệp vụ "
+            "(kiến nghị, báo cáo, nhắc việc…) hiện chỉ chạy trên tệp SQLite.",
+            "Dùng một tệp SQLite cho --db (hoặc DOITHOAI_DB); chép cơ sở dữ liệu giữa tệp và máy chủ bằng "
+            "lệnh chép cơ sở dữ liệu (db copy).")
+    return value
+
+
+def resolve_target(cli_value: str | os.PathLike | None = None) -> Path | str:
+    """--db, else $DOITHOAI_DB, else the user's data dir: a SQLite file path, or a PostgreSQL
+    URL kept as text (never made a Path, never printed with its password)."""
     value = cli_value or os.environ.get(ENV_VAR)
+    if isinstance(value, str) and value.startswith(("postgresql://", "postgres://")):
+        return value
     return Path(value).expanduser() if value else default_path()
 
 
@@ -63,7 +80,10 @@ def _create_private(path: Path) -> None:
 
 class Database:
     """The connection and the few calls the services use. sqlite-utils (50 ms to import) is
-    loaded only by migrations, so an ordinary command starts quickly."""
+    loaded only by migrations, so an ordinary command starts quickly. `doithoai.pg.PgDatabase`
+    gives the same calls on a PostgreSQL server."""
+
+    engine = "sqlite"
 
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
@@ -102,6 +122,21 @@ class Database:
                     or_ignore: bool = False) -> None:
         """INSERT many rows given as value sequences in the order of `columns`."""
         self.conn.executemany(_insert_sql(table, list(columns), or_ignore), rows)
+
+    # The engine's side of transaction(): BEGIN IMMEDIATE takes SQLite's write lock up front.
+    def begin(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        # SQLite may already have rolled back by itself (disk full, I/O error): do not mask the cause.
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def translate_errors(self):
+        return translate_sqlite_errors(self.path)
 
 
 def _insert_sql(table: str, columns: list[str], or_ignore: bool) -> str:
@@ -257,8 +292,8 @@ def transaction(db: Database, rollback: bool = False):
     if db.read_only and not rollback:
         raise DoithoaiError(f"Không ghi được: {db.read_only}; chưa ghi gì.",
                             "Giải phóng dung lượng ổ đĩa rồi chạy lại.")
-    with translate_sqlite_errors(path):
-        db.conn.execute("BEGIN IMMEDIATE")
+    with db.translate_errors():
+        db.begin()
         start = touched_mark(db.conn) if db.sealed else None
         head_before = db.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
     try:
@@ -269,12 +304,12 @@ def transaction(db: Database, rollback: bool = False):
     if rollback:
         _rollback(db)
         return
-    with translate_sqlite_errors(path):
+    with db.translate_errors():
         try:
             if start is not None:
                 integrity.seal(db, start)
             head = db.conn.execute("SELECT id, chain FROM events ORDER BY id DESC LIMIT 1").fetchone()
-            db.conn.execute("COMMIT")
+            db.commit()
         except BaseException:
             _rollback(db)
             raise
@@ -283,6 +318,4 @@ def transaction(db: Database, rollback: bool = False):
 
 
 def _rollback(db) -> None:
-    # SQLite may already have rolled back by itself (disk full, I/O error): do not mask the cause.
-    if db.conn.in_transaction:
-        db.conn.execute("ROLLBACK")
+    db.rollback()

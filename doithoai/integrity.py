@@ -106,6 +106,11 @@ def seal(db, start: int, user: str | None = None) -> int:
 def anchors_path(db_path) -> Path | None:
     if str(db_path) in ("", ":memory:"):
         return None
+    if str(db_path).startswith(("postgresql://", "postgres://")):
+        # A server base: its anchors stay on the clerk's machine, outside the server.
+        from doithoai.dialect import local_state_path
+
+        return local_state_path(str(db_path), ".anchors")
     return Path(str(db_path) + ".anchors")
 
 

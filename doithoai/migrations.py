@@ -275,6 +275,8 @@ def _widen_check(db, table: str, old: str, new: str) -> None:
     # (every stored row still satisfies it) is the schema-only change SQLite documents in
     # "Making Other Kinds Of Table Schema Changes": edit the stored CREATE statement and bump
     # schema_version. Frozen here, on purpose: no live code is called.
+    if getattr(db, "engine", "sqlite") == "postgresql":  # pg_schema's migrator: ALTER … CONSTRAINT
+        return db.widen_check(table, new)
     sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()[0]
     if old not in sql:
         raise RuntimeError(f"m005: unexpected schema of {table}")

@@ -197,3 +197,120 @@ def add_petition(cli, session: str, name: str = "Lò Văn Thắng", content: str
     cli("petition", "add", "--session", session, "--name", name, "--content", content, "--as-of", "2023-09-05", *extra)
     rows = cli.json("petition", "list", "--session", session)
     return max(r["id"] for r in rows)
+
+
+# ---------------------------------------------------------------- PostgreSQL engine
+# `pytest --engine postgresql` (or DOITHOAI_TEST_ENGINE=postgresql) selects the PostgreSQL run:
+# the tests marked `postgres` start one throw-away cluster for the whole session (initdb and
+# pg_ctl in a temporary folder, a free port, an unprivileged user when running as root),
+# stopped at the end, also on failure. Without the option, or without the server binaries,
+# they skip with the reason.
+
+def pytest_addoption(parser):
+    parser.addoption("--engine", choices=("sqlite", "postgresql"),
+                     default=os.environ.get("DOITHOAI_TEST_ENGINE", "sqlite"),
+                     help="database engine of the run (default sqlite; postgresql starts a throw-away cluster)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--engine") == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL run not selected (pytest --engine postgresql, or DOITHOAI_TEST_ENGINE)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def _pg_bin() -> Path | None:
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    return versions[-1].parent if versions else None
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PgCluster:
+    def __init__(self, bindir: Path):
+        import tempfile
+
+        self.bindir = bindir
+        self.root = Path(tempfile.mkdtemp(prefix="doithoai-pg-"))
+        self.data = self.root / "data"
+        self.port = _free_port()
+        self.user = None
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            self.user = os.environ.get("DOITHOAI_PG_OSUSER", "nobody")
+            import pwd
+
+            entry = pwd.getpwnam(self.user)
+            os.chmod(self.root, 0o755)
+            os.chown(self.root, entry.pw_uid, entry.pw_gid)
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}"
+
+    def run(self, *args, check=True):
+        import subprocess
+
+        cmd = [str(self.bindir / args[0]), *map(str, args[1:])]
+        if self.user:
+            cmd = ["runuser", "-u", self.user, "--", *cmd]
+        return subprocess.run(cmd, capture_output=True, text=True, check=check, cwd=self.root)
+
+    def start(self):
+        self.run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-N")
+        opts = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
+        self.run("pg_ctl", "-D", self.data, "-o", opts, "-l", self.root / "log", "-w", "-t", "60", "start")
+
+    def stop(self):
+        if self.data.exists():
+            self.run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop", check=False)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def create_database(self, name: str) -> str:
+        import psycopg
+
+        with psycopg.connect(f"{self.url}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"{self.url}/{name}"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(request):
+    if request.config.getoption("--engine") != "postgresql":
+        pytest.skip("PostgreSQL run not selected (pytest --engine postgresql)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg not installed (pip install -e '.[postgres]')")
+    bindir = _pg_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found")
+    cluster = PgCluster(bindir)
+    try:
+        cluster.start()
+    except Exception as e:
+        cluster.stop()
+        log = cluster.root / "log"
+        pytest.fail(f"throw-away PostgreSQL cluster did not start: {e} {getattr(e, 'stderr', '')}"
+                    f"{log.read_text() if log.exists() else ''}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_db(pg_cluster, request) -> str:
+    """A fresh database on the session's cluster; its URL (no unit)."""
+    import re as _re
+
+    name = "t_" + _re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    return pg_cluster.create_database(name)

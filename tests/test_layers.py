@@ -17,7 +17,9 @@ PACKAGE = Path(doithoai.__file__).parent
 # The terminal layer: Typer groups and the entry points that start them.
 CLI = ("doithoai.cli", "doithoai.launch", "doithoai.__main__", "doithoai._root_help")
 # The bottom layer: a connection, a transaction (which seals and anchors), the audit log.
-DB_LAYER = {"doithoai.db", "doithoai.events", "doithoai.integrity"}
+# dialect/pg/pg_schema: the same layer on a PostgreSQL server.
+DB_LAYER = {"doithoai.db", "doithoai.events", "doithoai.integrity", "doithoai.dialect", "doithoai.pg",
+            "doithoai.pg_schema"}
 # Leaves every layer may stand on: no state, no database.
 LEAVES = {"doithoai.errors", "doithoai.fileio", "doithoai.workdays"}
 # Upward edges tolerated for now, each with the reason and the way out.

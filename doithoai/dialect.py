@@ -1,0 +1,178 @@
+"""Where the two engines differ: SQLite (the embedded default) and PostgreSQL (a shared server).
+
+Services write one SQL text in the SQLite form every query already has (`?` placeholders,
+`INSERT OR IGNORE`, `IFNULL`, a column called `user`); on PostgreSQL `Postgres.sql` rewrites it
+once (cached) into the server's form. Every other difference — connection URLs and their
+masking, inserted ids, error translation and retry, the schema's DDL types — lives here too, so
+no service grows engine branches. Nothing here imports psycopg: that happens only when a
+PostgreSQL URL is opened (`doithoai.pg`), so start-up stays light.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+URL_PREFIXES = ("postgresql://", "postgres://")
+
+# Words SQLite lets us use as bare column names that PostgreSQL reserves.
+RESERVED = ("user",)
+
+
+def is_url(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(URL_PREFIXES)
+
+
+def mask_url(url: str) -> str:
+    """The URL as it may be shown: the password (if one was written into it) replaced by ***."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "postgresql://***"
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    user = parts.username or ""
+    return urlunsplit((parts.scheme, f"{user}:***@{host}", parts.path, parts.query, parts.fragment))
+
+
+def mask_text(text: str, url: str) -> str:
+    """Any message that may quote the URL or its password, with the password removed."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    text = text.replace(url, mask_url(url))
+    if password:
+        text = text.replace(password, "***")
+    return text
+
+
+UNIT_RE = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
+
+
+def split_url(url: str) -> tuple[str, str | None]:
+    """(the connection string for libpq, the unit) — `?unit=khoen-on` is ours, not libpq's;
+    everything else (sslmode, service, options=-csearch_path=…) goes to libpq unchanged."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    unit = next((v for k, v in query if k == "unit"), None)
+    rest = "&".join(f"{k}={v}" for k, v in query if k != "unit")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, parts.fragment)), unit
+
+
+def schema_name(unit: str) -> str:
+    """The PostgreSQL schema of a unit: `khoen-on` → `khoen_on` (a plain identifier)."""
+    return unit.replace("-", "_")
+
+
+def local_state_path(url: str, suffix: str):
+    """Where a server base's local files (anchors, last check) live on this machine:
+    $XDG_DATA_HOME/doithoai/servers/<host>_<port>_<db>_<unit><suffix>, owner-only folder."""
+    import os
+    from pathlib import Path
+
+    parts = urlsplit(split_url(url)[0])
+    unit = split_url(url)[1] or "public"
+    name = "_".join(x for x in (parts.hostname or "local", str(parts.port or 5432), parts.path.strip("/") or "db", unit))
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    folder = Path(base) / "doithoai" / "servers"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder / (name + suffix)
+
+
+class SQLite:
+    name = "sqlite"
+    placeholder = "?"
+
+    @staticmethod
+    def sql(text: str) -> str:
+        return text
+
+
+def _outside_strings(text: str):
+    """Yield (is_code, piece) over the SQL text, string literals and quoted names kept whole."""
+    for piece in re.split(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")", text):
+        if piece:
+            yield not piece.startswith(("'", '"')), piece
+
+
+_RESERVED_RE = re.compile(r"(?<![\w.\"])(" + "|".join(RESERVED) + r")\b(?!\s*\()", re.IGNORECASE)
+_OR_IGNORE_RE = re.compile(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
+_IFNULL_RE = re.compile(r"\bIFNULL\s*\(", re.IGNORECASE)
+_RETURNING_RE = re.compile(r"\bRETURNING\b[^;]*$", re.IGNORECASE)
+
+
+class Postgres:
+    name = "postgresql"
+    placeholder = "%s"
+
+    @staticmethod
+    @functools.lru_cache(maxsize=4096)
+    def sql(text: str) -> str:
+        """The SQLite-form text in PostgreSQL's form (done once per distinct text)."""
+        out = []
+        ignore = False
+        for code, piece in _outside_strings(text):
+            if code:
+                piece = piece.replace("%", "%%").replace("?", "%s")
+                if _OR_IGNORE_RE.search(piece):
+                    ignore = True
+                    piece = _OR_IGNORE_RE.sub("INSERT INTO", piece)
+                piece = _IFNULL_RE.sub("COALESCE(", piece)
+                piece = _RESERVED_RE.sub(lambda m: f'"{m.group(1).lower()}"', piece)
+            else:
+                piece = piece.replace("%", "%%")
+            out.append(piece)
+        result = "".join(out)
+        if ignore:
+            stripped = result.rstrip().rstrip(";")
+            m = _RETURNING_RE.search(stripped)
+            if m:
+                result = f"{stripped[:m.start()].rstrip()} ON CONFLICT DO NOTHING {m.group(0)}"
+            else:
+                result = f"{stripped} ON CONFLICT DO NOTHING"
+        return result
+
+
+def insert_sql(table: str, columns: list[str], or_ignore: bool, *, returning: bool = False) -> str:
+    """The one INSERT text (SQLite form); on PostgreSQL `returning` asks for the new id."""
+    verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+    text = f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    return text + " RETURNING id" if returning else text
+
+
+# ---------------------------------------------------------------- schema (DDL) translation
+
+_DDL_SUBS = [
+    (re.compile(r"\bINTEGER PRIMARY KEY\b(?!\s*\()", re.IGNORECASE), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (re.compile(r"\bINTEGER\b", re.IGNORECASE), "BIGINT"),
+    (re.compile(r"\bBLOB\b", re.IGNORECASE), "BYTEA"),
+    (re.compile(r"\)\s*WITHOUT ROWID", re.IGNORECASE), ")"),
+    (re.compile(r"\bIFNULL\s*\(", re.IGNORECASE), "COALESCE("),
+]
+
+
+def pg_ddl(text: str) -> str:
+    """SQLite CREATE TABLE / INDEX / ALTER text in PostgreSQL's form (types, reserved names)."""
+    out = []
+    for code, piece in _outside_strings(text):
+        if code:
+            piece = re.sub(r"--[^\n]*", "", piece)
+            for pattern, repl in _DDL_SUBS:
+                piece = pattern.sub(repl, piece)
+            piece = _RESERVED_RE.sub(lambda m: f'"{m.group(1).lower()}"', piece)
+        out.append(piece)
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- errors
+
+# SQLSTATEs worth retrying the whole transaction for: serialization failure, deadlock,
+# lock not available.
+RETRY_SQLSTATES = ("40001", "40P01", "55P03")
+RETRIES = 5
