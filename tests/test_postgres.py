@@ -164,3 +164,77 @@ def test_wrong_password_named_without_printing_it(pg_cluster, monkeypatch):
     with pytest.raises(DoithoaiError) as caught:
         open_base(url)
     assert "s3cret" not in str(caught.value) and "***" in str(caught.value)
+
+
+# ---------------------------------------------------------------- db copy
+
+
+def content_dump(path) -> list:
+    """Schema statements in order, then every table's rows (sorted: a table without an integer
+    key has no id to keep its insertion order on the server), the search index's documents."""
+    conn = sqlite3.connect(path)
+    try:
+        schema = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'petition_search_%' "
+                              "ORDER BY rowid").fetchall()
+        out: list = [schema]
+        for _, name, _ in [s for s in schema if s[0] == "table"]:
+            if name == "petition_search":
+                out.append(conn.execute("SELECT rowid, doc FROM petition_search ORDER BY rowid").fetchall())
+            elif name == "_sqlite_migrations":
+                out.append(conn.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY id").fetchall())
+            else:
+                out.append((name, sorted(conn.execute(f"SELECT * FROM {name}").fetchall(), key=repr)))
+        return out
+    finally:
+        conn.close()
+
+
+@pytest.mark.postgres
+def test_db_copy_round_trip_file_server_file_is_lossless(demo_db, pg_db, cli, tmp_path):
+    from doithoai import search
+    from doithoai.base import open_base
+
+    # some searched petitions: the index holds documents to carry over
+    db = open_base(demo_db)
+    search.catch_up(db)
+    db.conn.close()
+    url = pg_db + "?unit=khoen-on"
+    result = cli("db", "copy", demo_db, url)
+    assert "sự kiện" in result.stderr and "nguyên vẹn" in result.stderr
+    back = tmp_path / "back.db"
+    cli("db", "copy", url, back)
+    assert content_dump(back) == content_dump(demo_db)
+    cli("--db", back, "db", "check", "--full")
+    # twice: nothing to do; into a different non-empty base: refused unless --force
+    assert "không chép lại" in cli("db", "copy", demo_db, url).stderr
+    assert "không chép lại" in cli("db", "copy", url, back).stderr
+    other = tmp_path / "other.db"
+    cli("--db", other, "init", "--unit", "UBND xã Mường Kim")
+    before = content_dump(other)
+    assert "--force" in cli.fail("db", "copy", url, other).stderr
+    assert content_dump(other) == before
+    cli("db", "copy", url, other, "--force")
+    assert content_dump(other) == content_dump(demo_db)
+    assert (tmp_path / "other.db.before-copy").exists()
+
+
+@pytest.mark.postgres
+def test_db_copy_onto_the_server_refuses_another_base_without_force(demo_db, pg_db, cli, tmp_path):
+    url = pg_db + "?unit=muong-kim"
+    other = tmp_path / "other.db"
+    cli("--db", other, "init", "--unit", "UBND xã Mường Kim")
+    cli("db", "copy", other, url)
+    assert "--force" in cli.fail("db", "copy", demo_db, url).stderr
+    cli("db", "copy", demo_db, url, "--force")
+    back = tmp_path / "back.db"
+    cli("db", "copy", url, back)
+    assert content_dump(back) == content_dump(demo_db)
+
+
+def test_db_copy_between_files_and_refusals(demo_db, cli, tmp_path):
+    target = tmp_path / "copy.db"
+    cli("db", "copy", demo_db, target)
+    assert content_dump(target) == content_dump(demo_db)
+    cli("--db", target, "db", "check", "--full")
+    assert "Nguồn và đích" in cli.fail("db", "copy", target, target).stderr
+    assert "Chưa có" in cli.fail("db", "copy", tmp_path / "none.db", tmp_path / "x.db").stderr

@@ -70,3 +70,25 @@ def restore(
     result = maintenance.restore(file, db_path(), force)
     info(f"Đã khôi phục {result['target']} từ {file}."
          + (f" Tệp cũ{' (hỏng)' if result['damaged'] else ''} giữ tại {result['aside']}." if result["aside"] else ""))
+
+
+@app.command("copy")
+def copy(
+    source: Annotated[str, typer.Argument(help="Nguồn: tệp SQLite hoặc địa chỉ postgresql://NGƯỜI_DÙNG@MÁY/CSDL?unit=ĐƠN_VỊ.")],
+    target: Annotated[str, typer.Argument(help="Đích: tệp SQLite hoặc địa chỉ PostgreSQL (mật khẩu lấy từ PGPASSWORD "
+                                          "hoặc ~/.pgpass, không ghi vào địa chỉ).")],
+    force: Annotated[bool, typer.Option("--force", help="Thay toàn bộ dữ liệu đang có ở đích (tệp cũ được giữ lại "
+                                        "bên cạnh với đuôi .before-copy).")] = False,
+) -> None:
+    """Chép toàn bộ cơ sở dữ liệu của một đơn vị giữa tệp SQLite và máy chủ PostgreSQL (hai chiều): mọi dòng, mọi sự
+    kiện nhật ký, kiểm lại chuỗi nhật ký sau khi chép. Chép lại lần nữa không đổi gì; đích đã có dữ liệu khác thì
+    cần --force."""
+    from doithoai import transfer
+
+    result = transfer.copy(source, target, force=force)
+    if not result["copied"]:
+        info(f"{result['target']} đã có đúng cơ sở dữ liệu này ({result['rows']:,} dòng, {result['events']:,} sự kiện); "
+             "không chép lại.")
+        return
+    info(f"Đã chép {result['source']} sang {result['target']}: {result['rows']:,} dòng, {result['events']:,} sự kiện; "
+         "chuỗi nhật ký ở đích đã kiểm, nguyên vẹn.")
