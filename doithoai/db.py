@@ -84,10 +84,13 @@ class Database:
     gives the same calls on a PostgreSQL server."""
 
     engine = "sqlite"
+    dialect: Any = None  # doithoai.dialect.SQLite, set below (the import stays out of start-up's way)
 
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
+        if self.dialect is None:
+            type(self).dialect = _dialect()
         self.sealed = False  # the base has row seals (m006): transactions seal what they write
         self.damaged: str | None = None  # the last recorded quick_check failed: refuse writes
         self.read_only: str | None = None  # opened for reading only (full disk): refuse writes
@@ -137,6 +140,12 @@ class Database:
 
     def translate_errors(self):
         return translate_sqlite_errors(self.path)
+
+
+def _dialect():
+    from doithoai.dialect import SQLite
+
+    return SQLite
 
 
 def _insert_sql(table: str, columns: list[str], or_ignore: bool) -> str:

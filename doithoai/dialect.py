@@ -88,6 +88,17 @@ def local_state_path(url: str, suffix: str):
 class SQLite:
     name = "sqlite"
     placeholder = "?"
+    # db check: page checks (None: not this engine's job), trigger names, row-note triggers
+    QUICK_CHECK: str | None = "PRAGMA quick_check"
+    INTEGRITY_CHECK: str | None = "PRAGMA integrity_check"
+    FOREIGN_KEY_CHECK: str | None = "PRAGMA foreign_key_check"
+    TRIGGERS = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    # the newest seal of each row of a table (SQLite takes the bare columns from the max row)
+    LATEST_SEALS = "SELECT row_id, digest, max(event_id) FROM row_seals WHERE tbl = ? GROUP BY row_id ORDER BY row_id"
+
+    @staticmethod
+    def touched_triggers(tables) -> set[str]:
+        return {f"{t}_touched_{op}" for t in tables for op in ("insert", "update", "delete")}
 
     @staticmethod
     def sql(text: str) -> str:
@@ -110,6 +121,19 @@ _RETURNING_RE = re.compile(r"\bRETURNING\b[^;]*$", re.IGNORECASE)
 class Postgres:
     name = "postgresql"
     placeholder = "%s"
+    # Pages and foreign keys are the server's business (data checksums, pg_amcheck; foreign
+    # keys cannot be switched off by a client): db check reads the chain, seals and rows.
+    QUICK_CHECK: str | None = None
+    INTEGRITY_CHECK: str | None = None
+    FOREIGN_KEY_CHECK: str | None = None
+    TRIGGERS = ("SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal")
+    LATEST_SEALS = ("SELECT DISTINCT ON (row_id) row_id, digest, event_id FROM row_seals WHERE tbl = ? "
+                    "ORDER BY row_id, event_id DESC")
+
+    @staticmethod
+    def touched_triggers(tables) -> set[str]:
+        return {f"{t}_touched" for t in tables}
 
     @staticmethod
     @functools.lru_cache(maxsize=4096)

@@ -74,8 +74,10 @@ def manifest_path(backup_file: Path) -> Path:
 # ------------------------------------------------------------------------------- check
 
 def quick_check(db) -> list[str]:
+    if db.dialect.QUICK_CHECK is None:
+        return []
     try:
-        result = [r[0] for r in db.execute("PRAGMA quick_check").fetchall()]
+        result = [r[0] for r in db.execute(db.dialect.QUICK_CHECK).fetchall()]
     except sqlite3.DatabaseError as e:
         result = [str(e)]
     return [] if result == ["ok"] else ["Kiểm tra nhanh (quick_check) báo tệp hỏng: " + "; ".join(result[:5])]
@@ -92,11 +94,11 @@ def _schema(db) -> list[str]:
     unknown = sorted(applied - set(NAMES))
     if unknown:
         problems.append(f"Tệp được tạo bởi phiên bản doithoai mới hơn ({', '.join(unknown)}); hãy nâng cấp doithoai.")
-    triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    triggers = {r[0] for r in db.execute(db.dialect.TRIGGERS)}
     if not {"events_no_update", "events_no_delete"} <= triggers:
         problems.append("Nhật ký thay đổi không còn được bảo vệ (thiếu trigger chỉ-ghi-thêm): "
                         "ai đó đã xóa trigger để sửa hoặc xóa sự kiện.")
-    watch = {f"{t}_touched_{op}" for t in integrity.TRACKED for op in ("insert", "update", "delete")}
+    watch = db.dialect.touched_triggers(integrity.TRACKED)
     if "m006_row_seals" in applied and not watch <= triggers:
         problems.append("Thiếu trigger ghi dấu thay đổi (" + ", ".join(sorted(watch - triggers)) +
                         "): ai đó đã xóa trigger để sửa dữ liệu mà không để lại dấu vết.")
@@ -243,9 +245,8 @@ def _rows(db, only_events: set[int] | None = None) -> list[str]:
 def _merge_join(db, tbl: str, cols) -> tuple[list[int], list[int], list[int]]:
     """The implied state (latest seal per row) against the rows, both in id order: flat memory
     however large the table."""
-    implied = db.conn.execute(
-        "SELECT row_id, digest, max(event_id) FROM row_seals WHERE tbl = ? GROUP BY row_id ORDER BY row_id", [tbl])
-    actual = db.conn.execute(f"SELECT id, {', '.join(cols)} FROM {tbl} ORDER BY id")
+    implied = iter(db.conn.execute(db.dialect.LATEST_SEALS, [tbl]))
+    actual = iter(db.conn.execute(f"SELECT id, {', '.join(cols)} FROM {tbl} ORDER BY id"))
     changed, added, deleted = [], [], []
     seal: Any = next(implied, None)  # a sqlite3 row tuple, or None at the end
     row: Any = next(actual, None)
@@ -274,10 +275,10 @@ def check(db, *, full: bool = False, anchor: str | None = None, today: dt.date |
     problems: list[str] = []
     extra = integrity.parse_anchor(anchor) if anchor else None
     if full:
-        result = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
+        result = [r[0] for r in db.execute(db.dialect.INTEGRITY_CHECK).fetchall()] if db.dialect.INTEGRITY_CHECK else ["ok"]
         if result != ["ok"]:
             problems.append("Kiểm tra toàn vẹn (integrity_check) báo lỗi: " + "; ".join(result[:5]))
-        fk = db.execute("PRAGMA foreign_key_check").fetchall()
+        fk = db.execute(db.dialect.FOREIGN_KEY_CHECK).fetchall() if db.dialect.FOREIGN_KEY_CHECK else []
         if fk:
             problems.append(f"{len(fk)} dòng tham chiếu tới dữ liệu không tồn tại (foreign_key_check), "
                             f"ví dụ bảng {fk[0][0]} dòng {fk[0][1]}.")

@@ -58,6 +58,7 @@ class _Conn:
 
 class PgDatabase(Database):
     engine = "postgresql"
+    dialect = dialect.Postgres
 
     def __init__(self, raw: psycopg.Connection, url: str, unit: str | None):
         self.pgconn = _Conn(raw)

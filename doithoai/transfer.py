@@ -197,20 +197,8 @@ def _fill(src: Database, dst: Database, tables: list[str], order: list[str], sel
         columns = _columns(src, table)
         later = selfref.get(table) or []
         if later:
-            pos = [columns.index(c) for c in later]
             fixups: list = []
-
-            def cleared(rows, pos=pos, fixups=fixups):
-                for row in rows:
-                    row = list(row)
-                    values = [row[p] for p in pos]
-                    if any(v is not None for v in values):
-                        fixups.append([*values, row[columns.index("id")]])
-                        for p in pos:
-                            row[p] = None
-                    yield row
-
-            _insert(dst, table, columns, cleared(_rows(src, table, columns)))
+            _insert(dst, table, columns, _cleared(_rows(src, table, columns), columns, later, fixups))
             sets = ", ".join(f"{c} = ?" for c in later)
             for fix_row in fixups:
                 dst.execute(f"UPDATE {table} SET {sets} WHERE id = ?", fix_row)
@@ -221,6 +209,21 @@ def _fill(src: Database, dst: Database, tables: list[str], order: list[str], sel
         columns = _columns(src, table)
         _insert(dst, table, columns, _rows(src, table, columns))
     _put_search(dst, _search_rows(src))
+
+
+def _cleared(rows, columns: list[str], later: list[str], fixups: list):
+    """Rows with their self-references (petitions.duplicate_of, documents.replaced_by) left
+    empty, to be set once every row of the table is in; the values go to `fixups`."""
+    pos = [columns.index(c) for c in later]
+    key = columns.index("id")
+    for row in rows:
+        row = list(row)
+        values = [row[p] for p in pos]
+        if any(v is not None for v in values):
+            fixups.append([*values, row[key]])
+            for p in pos:
+                row[p] = None
+        yield row
 
 
 def _check(dst: Database, tables: list[str], want: dict) -> int:

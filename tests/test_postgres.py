@@ -238,3 +238,30 @@ def test_db_copy_between_files_and_refusals(demo_db, cli, tmp_path):
     cli("--db", target, "db", "check", "--full")
     assert "Nguồn và đích" in cli.fail("db", "copy", target, target).stderr
     assert "Chưa có" in cli.fail("db", "copy", tmp_path / "none.db", tmp_path / "x.db").stderr
+
+
+@pytest.mark.postgres
+def test_db_check_on_the_server_finds_what_it_finds_in_a_file(demo_db, pg_db, cli):
+    import datetime as dt
+
+    from doithoai import maintenance
+    from doithoai.base import open_base
+
+    url = pg_db + "?unit=khoen-on"
+    cli("db", "copy", demo_db, url)
+    db = open_base(url)
+    try:
+        today = dt.date(2026, 1, 5)
+        assert maintenance.check(db, full=True, today=today)["problems"] == []
+        assert maintenance.check(db, today=today)["problems"] == []  # incremental, from the verified anchor
+        db.execute("UPDATE petitions SET content = 'khác' WHERE id = 2")  # outside the tool
+        db.execute("DELETE FROM row_touched")  # and the note of it wiped
+        assert maintenance.check(db, full=True, today=today)["problems"] == [
+            "Bảng petitions (kiến nghị): dòng bị sửa ngoài doithoai: 2."]
+        db.execute("DROP TRIGGER events_no_delete ON events")
+        db.execute("DELETE FROM events WHERE id = 5")
+        problems = maintenance.check(db, full=True, today=today)["problems"]
+        assert any("thiếu trigger chỉ-ghi-thêm" in p for p in problems)
+        assert any("thiếu sự kiện số 5" in p for p in problems)
+    finally:
+        db.conn.close()
