@@ -112,7 +112,8 @@ def widen_check(db, table: str, new: str) -> None:
 
 def pending(db, names: list[str]) -> list[str]:
     raw = db.pgconn.raw
-    raw.execute(RECORD)
+    if raw.execute("SELECT to_regclass('_sqlite_migrations')").fetchone()[0] is None:
+        raw.execute(RECORD)  # only the unit's owner can (clerks hold no CREATE right)
     applied = {r[0] for r in raw.execute(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = 'doithoai'").fetchall()}
     return [n for n in names if n not in applied]

@@ -265,3 +265,98 @@ def test_db_check_on_the_server_finds_what_it_finds_in_a_file(demo_db, pg_db, cl
         assert any("thiếu sự kiện số 5" in p for p in problems)
     finally:
         db.conn.close()
+
+
+# ---------------------------------------------------------------- concurrency and roles
+
+WRITER = """
+import sys
+from doithoai import pg
+from doithoai.base import open_base
+from doithoai.events import log_event
+
+url, me, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+db = open_base(url, create=False)
+def write(db, i):
+    pid = db.insert("petitioners", {"name": f"w{me}-{i}", "name_fold": f"w{me}-{i}"})
+    log_event(db, "create", "petitioners", pid, None, {"writer": me, "i": i})
+for i in range(n):
+    pg.retrying(db, lambda db: write(db, i))
+db.conn.close()
+"""
+
+
+@pytest.mark.postgres
+def test_eight_writer_processes_lose_nothing(pg_db, tmp_path):
+    import subprocess
+    import sys
+
+    from doithoai import maintenance, transfer
+    from doithoai.base import open_base
+
+    url = pg_db + "?unit=khoen-on"
+    open_base(url).conn.close()
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    procs = [subprocess.Popen([sys.executable, str(script), url, str(w), "200"], stderr=subprocess.PIPE, text=True)
+             for w in range(8)]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, errors
+    db = open_base(url)
+    try:
+        names = {r["name"] for r in db.query("SELECT name FROM petitioners")}
+        assert names == {f"w{w}-{i}" for w in range(8) for i in range(200)}
+        assert db.row("SELECT count(*) AS n FROM events WHERE action = 'create'")["n"] == 1600
+        assert transfer.verify_chain(db) > 1600  # one line of events, no fork
+        assert maintenance.check(db, full=True)["problems"] == []  # every write sealed
+    finally:
+        db.conn.close()
+
+
+GRANTS = """
+CREATE ROLE {clerk} LOGIN;
+GRANT CONNECT ON DATABASE "{database}" TO {clerk};
+GRANT USAGE ON SCHEMA {schema} TO {clerk};
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {clerk};
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {clerk};
+"""
+PROVINCE = """
+CREATE ROLE tinh LOGIN;
+GRANT CONNECT ON DATABASE "{database}" TO tinh;
+GRANT USAGE ON SCHEMA khoen_on, muong_kim TO tinh;
+GRANT SELECT ON ALL TABLES IN SCHEMA khoen_on, muong_kim TO tinh;
+"""
+
+
+@pytest.mark.postgres
+def test_a_clerk_of_one_unit_cannot_read_another(pg_db):
+    import psycopg
+
+    from doithoai import pg
+    from doithoai.base import open_base
+    from doithoai.db import transaction
+
+    for unit in ("khoen-on", "muong-kim"):
+        open_base(f"{pg_db}?unit={unit}").conn.close()
+    database = pg_db.rsplit("/", 1)[1]
+    with psycopg.connect(pg_db, autocommit=True) as admin:
+        for role in ("clerk_ko", "clerk_mk", "tinh"):
+            admin.execute(f"DROP ROLE IF EXISTS {role}")
+        admin.execute(GRANTS.format(clerk="clerk_ko", schema="khoen_on", database=database).encode())
+        admin.execute(GRANTS.format(clerk="clerk_mk", schema="muong_kim", database=database).encode())
+        admin.execute(PROVINCE.format(database=database).encode())
+    as_ko = pg_db.replace("postgres@", "clerk_ko@")
+    db = open_base(as_ko + "?unit=khoen-on", create=False)
+    with transaction(db):  # a clerk writes its own unit (the row seals and events too)
+        db.insert("agencies", {"code": "UB", "name": "UBND", "name_fold": "ubnd"})
+    db.conn.close()
+    with pytest.raises(DoithoaiError, match="không có quyền") as caught:
+        open_base(as_ko + "?unit=muong-kim", create=False)
+    assert "GRANT" in (caught.value.hint or "")
+    province = open_base(pg_db.replace("postgres@", "tinh@") + "?unit=muong-kim", create=False)
+    try:
+        assert province.row("SELECT count(*) AS n FROM agencies")["n"] == 0
+        with pytest.raises(DoithoaiError, match="không có quyền"), pg.translate_errors(province.url):
+            province.execute("INSERT INTO settings (key, value) VALUES ('x', 'y')")
+    finally:
+        province.conn.close()
