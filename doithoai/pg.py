@@ -20,7 +20,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import psycopg
-from psycopg import errors as pgerrors
 
 from doithoai import dialect
 from doithoai.db import Database
@@ -161,9 +160,11 @@ def pg_error(url: str, e: psycopg.Error) -> DoithoaiError:
             f"Không kết nối được máy chủ PostgreSQL {where} ({text}).",
             "Kiểm tra địa chỉ máy chủ, cổng, tên cơ sở dữ liệu và mạng; hỏi quản trị viên nếu máy chủ đang dừng.")
     if state in dialect.RETRY_SQLSTATES:
-        return DoithoaiError(
+        busy = DoithoaiError(
             f"Máy chủ {where} đang bận ghi cho người khác quá lâu; chưa ghi gì.",
             "Chạy lại lệnh sau ít giây.")
+        busy.retry = True  # type: ignore[attr-defined]
+        return busy
     if state == "42501":
         return DoithoaiError(
             f"Tài khoản không có quyền với dữ liệu này trên {where} ({text}); chưa ghi gì.",
@@ -198,6 +199,10 @@ def retrying(db: PgDatabase, work, attempts: int = dialect.RETRIES):
             if not retryable(e) or attempt == attempts - 1:
                 raise pg_error(db.url, e) from None
             time.sleep(0.05 * (attempt + 1))
+        except DoithoaiError as e:  # translated at BEGIN or COMMIT
+            if not getattr(e, "retry", False) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
     return None
 
 
@@ -206,5 +211,4 @@ def data_dir() -> str:
     return os.path.join(base, "doithoai")
 
 
-# These are referenced for the error tests' isinstance checks.
-__all__ = ["PgDatabase", "connect", "pg_error", "pgerrors", "retrying", "translate_errors"]
+__all__ = ["PgDatabase", "connect", "pg_error", "retrying", "translate_errors"]

@@ -292,6 +292,8 @@ def pg_cluster(request):
         pytest.skip("psycopg not installed (pip install -e '.[postgres]')")
     bindir = _pg_bin()
     if bindir is None:
+        if os.environ.get("DOITHOAI_REQUIRE_PG"):
+            pytest.fail("PostgreSQL server binaries (initdb, pg_ctl) not found, and DOITHOAI_REQUIRE_PG is set")
         pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found")
     cluster = PgCluster(bindir)
     try:

@@ -360,3 +360,30 @@ def test_a_clerk_of_one_unit_cannot_read_another(pg_db):
             province.execute("INSERT INTO settings (key, value) VALUES ('x', 'y')")
     finally:
         province.conn.close()
+
+
+@pytest.mark.postgres
+def test_a_serialization_failure_is_retried_from_the_start(pg_db):
+    from doithoai import pg
+    from doithoai.base import open_base
+
+    db = open_base(pg_db + "?unit=khoen-on")
+    tries = []
+
+    def work(db):
+        tries.append(1)
+        db.insert("agencies", {"code": f"A{len(tries)}", "name": "x", "name_fold": "x"})
+        if len(tries) < 3:  # the server reports a serialization failure (SQLSTATE 40001)
+            db.execute("DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$")
+
+    try:
+        pg.retrying(db, work)
+        assert len(tries) == 3
+        assert [r["code"] for r in db.query("SELECT code FROM agencies")] == ["A3"]  # nothing of the failed tries
+        tries.clear()
+        with pytest.raises(DoithoaiError, match="bận ghi"):
+            pg.retrying(db, lambda db: (tries.append(1), db.execute(
+                "DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = '40P01'; END $$")), attempts=2)
+        assert len(tries) == 2
+    finally:
+        db.conn.close()
