@@ -289,6 +289,8 @@ def pg_cluster(request):
     try:
         import psycopg  # noqa: F401
     except ImportError:
+        if os.environ.get("DOITHOAI_REQUIRE_PG"):
+            pytest.fail("psycopg not installed, and DOITHOAI_REQUIRE_PG is set")
         pytest.skip("psycopg not installed (pip install -e '.[postgres]')")
     bindir = _pg_bin()
     if bindir is None:
