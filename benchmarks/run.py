@@ -524,6 +524,134 @@ def bench_integrity(work: Path, petitions: int) -> None:
     record("db backup (online, in steps)", f"{took:.1f} s", f"longest writer wait {ms(worst)}", "", "writer ≤ 1 s")
 
 
+# -- both engines side by side ------------------------------------------------------------------
+
+def throwaway_cluster(work: Path):
+    """A temporary PostgreSQL cluster (initdb/pg_ctl, a free port, `nobody` when root): (url, stop)."""
+    import socket
+
+    found = shutil.which("initdb")
+    bins = [Path(found).resolve().parent] if found else sorted(Path("/usr/lib/postgresql").glob("*/bin"),
+                                                               key=lambda p: int(p.parts[-2]))
+    if not bins or not (bins[-1] / "initdb").exists():
+        return None, None
+    bindir = bins[-1]
+    root = Path(tempfile.mkdtemp(prefix="doithoai-bench-pg-"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        import pwd
+
+        entry = pwd.getpwnam("nobody")
+        os.chmod(root, 0o755)
+        os.chown(root, entry.pw_uid, entry.pw_gid)
+        prefix = ["runuser", "-u", "nobody", "--"]
+    data = root / "data"
+    subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                    "--locale=C.UTF-8", "-N"], check=True, capture_output=True, cwd=root)
+    subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o",
+                    f"-p {port} -k {root} -c listen_addresses=127.0.0.1", "start"], check=True, capture_output=True, cwd=root)
+
+    def stop():
+        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True, cwd=root)
+        shutil.rmtree(root, ignore_errors=True)
+
+    try:
+        import psycopg
+
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE bench")
+    except BaseException:
+        stop()
+        raise
+
+    return f"postgresql://postgres@127.0.0.1:{port}/bench", stop
+
+
+def bench_engines(work: Path, petitions: int, writes: int, pg_url: str | None) -> None:
+    """The engine-level figures on SQLite and on PostgreSQL, side by side (the case commands run
+    on SQLite files only, see README: Dùng chung máy chủ PostgreSQL)."""
+    print(f"Both engines at {petitions:,} petitions", flush=True)
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        print("  PostgreSQL: skipped (pip install -e '.[postgres]')")
+        return
+    stop = None
+    if pg_url is None:
+        pg_url, stop = throwaway_cluster(work)
+        if pg_url is None:
+            print("  PostgreSQL: skipped (no server binaries and no --pg URL)")
+            return
+    try:
+        _bench_engines(work, petitions, writes, f"{pg_url}?unit=bench")
+    finally:
+        if stop:
+            stop()
+
+
+def _bench_engines(work: Path, petitions: int, writes: int, url: str) -> None:
+    from doithoai import maintenance, transfer
+    from doithoai.base import open_base
+    from doithoai.db import transaction
+    from doithoai.events import log_event
+
+    path = work / "engines.db"
+    build_large(path, petitions, max(petitions // 200, 1), 50)
+    figures: dict[str, dict[str, str]] = {}
+
+    def put(name: str, engine: str, value: str) -> None:
+        figures.setdefault(name, {})[engine] = value
+
+    start = time.perf_counter()
+    transfer.copy(path, url, force=True)
+    put("db copy from the other engine", "PostgreSQL", f"{time.perf_counter() - start:.1f} s")
+    back = work / "engines-back.db"
+    start = time.perf_counter()
+    transfer.copy(url, back, force=True)
+    put("db copy from the other engine", "SQLite", f"{time.perf_counter() - start:.1f} s")
+    for engine, target in (("SQLite", str(path)), ("PostgreSQL", url)):
+        opened = []
+        for _ in range(5):
+            start = time.perf_counter()
+            db = open_base(target if engine == "PostgreSQL" else Path(target))
+            opened.append(time.perf_counter() - start)
+            db.conn.close()
+        put("open a base (connect, schema check, seed check)", engine, ms(statistics.median(opened)))
+        db = open_base(target if engine == "PostgreSQL" else Path(target))
+        try:
+            start = time.perf_counter()
+            for i in range(writes):
+                with transaction(db):
+                    pid = db.insert("petitioners", {"name": f"b{i}", "name_fold": f"b{i}"})
+                    log_event(db, "create", "petitioners", pid)
+            took = time.perf_counter() - start
+            put(f"{writes} write transactions (row + event + seal)", engine, f"{writes / took:,.0f}/s")
+            sql = ("SELECT lead_agency_id, count(*) FROM petitions WHERE status IN ('new', 'assigned') AND due_on < ? "
+                   "GROUP BY lead_agency_id ORDER BY lead_agency_id")
+            times = []
+            for _ in range(5):
+                start = time.perf_counter()
+                db.execute(sql, ["2026-11-27"]).fetchall()
+                times.append(time.perf_counter() - start)
+            put("overdue count by agency (one SQL text)", engine, f"{statistics.median(times) * 1000:.1f} ms")
+            start = time.perf_counter()
+            problems = maintenance.check(db, full=True)["problems"]
+            put("db check --full", engine, f"{time.perf_counter() - start:.1f} s" + (" (PROBLEMS)" if problems else ""))
+        finally:
+            db.conn.close()
+    print(f"  {'figure':52} {'SQLite':>12} {'PostgreSQL':>12}")
+    for name, row in figures.items():
+        print(f"  {name:52} {row.get('SQLite', '—'):>12} {row.get('PostgreSQL', '—'):>12}")
+        RESULTS.append((f"{name} (SQLite \\| PostgreSQL)", f"{row.get('SQLite', '—')} \\| {row.get('PostgreSQL', '—')}",
+                        "the other engine", "", "side by side"))
+    print("  (a sealed write is ~18 statements: on a server each is a network round trip, and each commit is "
+          "flushed to disk; SQLite in WAL mode with synchronous=NORMAL does not flush per commit)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller data, fewer repeats (under a minute)")
@@ -533,7 +661,9 @@ def main() -> None:
     parser.add_argument("--bases", type=Path, default=Path(os.environ.get("DOITHOAI_BENCH_BASES", "/tmp/doithoai-bases")),
                         help="with --scale: where the generated bases are kept and reused (not in the repository)")
     parser.add_argument("--runs", type=int, default=5, help="with --scale: repeats per figure (median)")
-    parser.add_argument("--only", choices=["bombs", "integrity"], help="run one section only")
+    parser.add_argument("--only", choices=["bombs", "integrity", "engines"], help="run one section only")
+    parser.add_argument("--pg", help="PostgreSQL URL for the side-by-side engine figures (default: a throw-away "
+                        "cluster when the server binaries are installed)")
     args = parser.parse_args()
     if args.scale:
         print(f"doithoai scale benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}; machine: {platform.machine()}, "
@@ -552,6 +682,9 @@ def main() -> None:
         if args.only == "integrity":
             bench_integrity(work, 200_000 if quick else 1_000_000)
             return
+        if args.only == "engines":
+            bench_engines(work, 20_000 if quick else 200_000, 200 if quick else 1000, args.pg)
+            return
         bench_startup(work, 5 if quick else 11)
         bench_import(work, 20_000 if quick else 100_000, 1 if quick else 3)
         bench_overdue(work, 200_000 if quick else 1_000_000, 3 if quick else 5)
@@ -559,6 +692,7 @@ def main() -> None:
         bench_minutes(work, 500, 3 if quick else 5)
         bench_bombs(work)
         bench_integrity(work, 200_000 if quick else 1_000_000)
+        bench_engines(work, 20_000 if quick else 200_000, 200 if quick else 1000, args.pg)
     finally:
         if args.keep:
             print(f"data kept in {work}")

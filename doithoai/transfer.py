@@ -121,16 +121,9 @@ def _insert(db: Database, table: str, columns: list[str], rows) -> None:
         db.conn.executemany(text, rows)
         return
     raw = db.pgconn.raw  # type: ignore[attr-defined]
-    text = dialect.Postgres.sql(text)
-    batch: list = []
-    with raw.cursor() as cur:
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({_quoted(columns)}) FROM STDIN") as pipe:
         for row in rows:
-            batch.append(row)
-            if len(batch) >= CHUNK:
-                cur.executemany(text, batch)
-                batch = []
-        if batch:
-            cur.executemany(text, batch)
+            pipe.write_row(row)
 
 
 def fingerprint(db: Database, tables: list[str]) -> dict:
