@@ -187,7 +187,7 @@ def edit(db, code: str, **changes) -> dict:
 def set_active(db, code: str, active: bool, *, today: dt.date, reassign_to: str | None = None) -> dict:
     """Activate or deactivate. An agency that still holds open petitions is deactivated only
     with `reassign_to`: its active assignments pass to that agency (same role, same due date)."""
-    from doithoai import deadlines, statuses
+    from doithoai import recompute, statuses
 
     current = get(db, code)
     if bool(current["active"]) == active:
@@ -222,7 +222,7 @@ def set_active(db, code: str, active: bool, *, today: dt.date, reassign_to: str 
                     "due_rule": x["due_rule"] + f" (nhận lại từ {current['code']})", "manual_due": x["manual_due"],
                     "calendar_rev": x["calendar_rev"], "assigned_on": on})
             moved.append(pid)
-        deadlines.refresh_petition_due(db, f"id IN ({','.join('?' * len(moved))})", moved)
+        recompute.refresh_petition_due(db, f"id IN ({','.join('?' * len(moved))})", moved)
     db.execute("UPDATE agencies SET active = ? WHERE id = ?", [int(active), current["id"]])
     extra = {"reassigned_to": target["code"], "petitions": moved} if moved else {}
     log_event(db, "agency.activate" if active else "agency.deactivate", "agencies", current["id"],

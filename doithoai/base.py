@@ -118,7 +118,7 @@ def _seal_migrated(db: Database, before: int | None) -> None:
 
 def _seed(db: Database) -> None:
     """Reference data every base needs: the default fields and the shipped calendar swaps."""
-    from doithoai import deadlines, fields
+    from doithoai import fields, overrides
     from doithoai.shipped import SHIPPED_VERSION
 
     wanted = f"{SEED_VERSION}.{SHIPPED_VERSION}"
@@ -127,6 +127,6 @@ def _seed(db: Database) -> None:
         return
     with transaction(db):
         fields.seed(db)
-        deadlines.ensure_shipped(db)
+        overrides.ensure_shipped(db)
         db.execute("INSERT INTO settings (key, value) VALUES ('seed.version', ?) "
                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [wanted])

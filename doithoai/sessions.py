@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, cast
 
-from doithoai import deadlines, settings, statuses
+from doithoai import deadlines, recompute, settings, statuses
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound, OpenPetitions, fix
 from doithoai.records import Session
@@ -147,7 +147,7 @@ def edit(db, ref: str, **changes) -> tuple[Session, list[dict]]:
     sets = ", ".join(f"{k} = ?" for k in updates)
     db.execute(f"UPDATE sessions SET {sets} WHERE id = ?", [*updates.values(), current["id"]])
     log_event(db, "session.edit", "sessions", current["id"], {k: before[k] for k in updates}, updates)
-    moved = deadlines.recompute(db, current["id"]) if "date" in updates else []
+    moved = recompute.open_deadlines(db, current["id"]) if "date" in updates else []
     return get(db, current["id"]), moved
 
 
