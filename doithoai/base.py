@@ -14,7 +14,7 @@ from pathlib import Path
 
 from doithoai import db as dbmod
 from doithoai.db import Database, transaction
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 
 SEED_VERSION = "1"
 
@@ -86,7 +86,7 @@ def _refuse_foreign(conn: sqlite3.Connection, path) -> None:
     if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
         raise DoithoaiError(
             f"Tệp {path} là một cơ sở dữ liệu SQLite khác, không phải của doithoai; không ghi gì vào đó.",
-            "Kiểm tra lại đường dẫn --db (hoặc biến DOITHOAI_DB).",
+            fix=fix("db.path"),
         )
 
 

@@ -201,7 +201,7 @@ def _petitioner(db, petitioner_id: int) -> dict:
     rows = db.query("SELECT * FROM petitioners WHERE id = ?", [petitioner_id])
     if not rows:
         raise NotFound(f"Không có người kiến nghị số {petitioner_id}.",
-                       "Số người kiến nghị có trong `petition show` (mục Người kiến nghị).")
+                       fix=fix("petition.show_petitioner"))
     return rows[0]
 
 

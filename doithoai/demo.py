@@ -118,10 +118,10 @@ def build(directory: Path) -> Path:
     make_private_dir(directory)
     path = directory / "doithoai.db"
     if path.exists():
-        from doithoai.errors import DoithoaiError
+        from doithoai.errors import DoithoaiError, fix
 
         raise DoithoaiError(f"Đã có {path}; bản mẫu không ghi đè dữ liệu.",
-                            "Chọn thư mục khác (doithoai demo THƯ_MỤC) hoặc bỏ trống để dùng thư mục tạm mới.")
+                            fix=fix("demo.other_dir"))
     db = open_base(path)
     d = SESSION_DATE
     with transaction(db):

@@ -11,7 +11,7 @@ import datetime as dt
 from doithoai import settings
 from doithoai.db import log_event, now_utc
 from doithoai.deadlines import bump_calendar_rev, load_calendar
-from doithoai.errors import DoithoaiError, fix
+from doithoai.errors import DoithoaiError, Notice, fix
 from doithoai.holidays_cache import holidays_version
 from doithoai.recompute import open_deadlines
 from doithoai.text import clean, vn_date
@@ -35,7 +35,7 @@ def ensure_shipped(db) -> None:
 def add_override(db, day: dt.date, kind: str, reason: str, source: str = "") -> list[dict]:
     reason, source = clean(reason), clean(source)
     if not reason:
-        raise DoithoaiError("Thiếu lý do điều chỉnh ngày.", "Thêm --reason, ví dụ --reason \"Nghỉ bù Tết\".")
+        raise DoithoaiError("Thiếu lý do điều chỉnh ngày.", fix=fix("calendar.reason"))
     existing = db.execute("SELECT kind, reason, source FROM calendar_overrides WHERE date = ?",
                           [day.isoformat()]).fetchone()
     if existing:
@@ -108,13 +108,13 @@ def cal_weekday(day: dt.date) -> str:
 def confirm_year(db, year: int, source: str) -> None:
     source = clean(source)
     if not source:
-        raise DoithoaiError("Thiếu văn bản căn cứ.", "Thêm --source, ví dụ --source \"Công văn …/VPCP-KGVX\".")
+        raise DoithoaiError("Thiếu văn bản căn cứ.", fix=fix("calendar.source"))
     db.execute("INSERT INTO calendar_confirmed (year, source) VALUES (?, ?) "
                "ON CONFLICT(year) DO UPDATE SET source = excluded.source", [year, source])
     log_event(db, "calendar.confirm", "calendar_confirmed", year, None, {"year": year, "source": source})
 
 
-def check(db, today: dt.date) -> list[str]:
+def check(db, today: dt.date) -> list[Notice]:
     """Warnings about the calendar's trustworthiness for this year and the next."""
     from doithoai.shipped import CONFIRMED_YEARS
 
@@ -123,15 +123,11 @@ def check(db, today: dt.date) -> list[str]:
     warnings = []
     for year in (today.year, today.year + 1):
         if year not in confirmed:
-            warnings.append(
-                f"Lịch nghỉ Tết, lễ và hoán đổi ngày làm việc năm {year} chưa được xác nhận theo văn bản chính thức. "
-                f"Khi có thông báo, thêm ngày nghỉ/làm bù (`calendar add-day-off`, `calendar add-workday`) "
-                f"rồi chạy `doithoai calendar confirm {year} --source \"số văn bản\"`."
-            )
+            warnings.append(Notice(
+                f"Lịch nghỉ Tết, lễ và hoán đổi ngày làm việc năm {year} chưa được xác nhận theo văn bản chính thức.",
+                fix("calendar.confirm_year", year=year)))
     stored, installed = settings.get(db, "calendar.holidays_version"), holidays_version()
     if stored and stored != installed:
-        warnings.append(
-            f"Các thời hạn đã lưu được tính với holidays {stored}, nay cài holidays {installed}. "
-            "Chạy `doithoai calendar recompute` để tính lại các thời hạn còn mở."
-        )
+        warnings.append(Notice(f"Các thời hạn đã lưu được tính với holidays {stored}, nay cài holidays {installed}.",
+                               fix("calendar.recompute")))
     return warnings

@@ -57,14 +57,14 @@ def assign(db, today: dt.date, pid: int, agency: str, support: Sequence[str] = (
     reason = clean(reason, "Lý do")
     if complex_ and not reason:
         raise DoithoaiError("Vụ việc phức tạp cần nêu lý do (thời hạn trả lời 30 thay vì 15 ngày làm việc).",
-                            "Thêm --reason \"…\", ví dụ --reason \"Cần đo đạc, xác minh nguồn gốc đất\".")
+                            fix=fix("petition.complex_reason"))
     lead = agencies.resolve(db, agency)
     supports: list = []
     for ref in support:
         a = agencies.resolve(db, ref)
         if a["id"] == lead["id"]:
             raise DoithoaiError(f"{a['code']} đã là cơ quan chủ trì, không thể đồng thời phối hợp.",
-                                "Bỏ cơ quan này khỏi --support.")
+                                fix=fix("petition.support_not_lead"))
         if a["id"] not in {x["id"] for x in supports}:
             supports.append(a)
     if due is not None:
@@ -115,7 +115,7 @@ def answer(db, today: dt.date, pid: int, *, written: bool, summary: str, doc_num
         doc_number = clean(doc_number, "Số văn bản")
         if written and not interim and (not doc_number or doc_date is None):
             raise DoithoaiError("Trả lời bằng văn bản cần số và ngày văn bản.",
-                                "Thêm --doc-number \"125/UBND-TNMT\" --doc-date DD/MM/YYYY.")
+                                fix=fix("petition.written_doc"))
         on = doc_date or today
         _not_future(on, today, "Ngày văn bản")
         if p["registered_on"] and on.isoformat() < p["registered_on"]:
@@ -173,7 +173,7 @@ def notify(db, today: dt.date, pid: int, *, who: str, doc_number: str = "", on: 
     p = get(db, pid)
     kind = {"petitioner": "notify_petitioner", "mttq": "notify_mttq"}.get(who)
     if kind is None:
-        raise DoithoaiError(f"Không rõ thông báo cho ai: '{who}'.", "Dùng --to petitioner hoặc --to mttq.")
+        raise DoithoaiError(f"Không rõ thông báo cho ai: '{who}'.", fix=fix("petition.notify_to"))
     on = on or today
     _not_future(on, today, "Ngày thông báo")
     record_action(db, p["id"], kind, on, doc_number=clean(doc_number, "Số văn bản"))
@@ -226,9 +226,7 @@ def conclude(db, today: dt.date, pid: int, *, text: str) -> dict:
 def close(db, today: dt.date, pid: int, *, note: str = "") -> dict:
     p = get(db, pid)
     session_open(db, p)
-    _require(p, statuses.DONE, "đóng",
-             "Chỉ đóng kiến nghị đã trả lời bằng văn bản, đã chuyển hoặc đã trình cấp trên. "
-             f"Ghi nhận kết quả trước, ví dụ `doithoai petition answer {p['id']} --written --doc-number … --doc-date … --summary …`.")
+    _require(p, statuses.DONE, "đóng", fix("petition.result_before_close", id=p["id"]))
     record_action(db, p["id"], "close", today, summary=clean(note, "Ghi chú"))
     _set_status(db, p, "closed", "petition.close")
     return {"id": p["id"], "status": "closed"}

@@ -166,9 +166,10 @@ def confirm(year: Annotated[int, typer.Argument(help="Năm.")], source: SourceOp
 def check(as_of: AsOfOpt = None) -> None:
     """Cảnh báo khi lịch nghỉ Tết, lễ, hoán đổi của năm nay hoặc năm tới chưa được xác nhận."""
     from doithoai import overrides
+    from doithoai.cli._errors import sentence
 
     warnings = overrides.check(open_db(), today(as_of))
     for w in warnings:
-        warn(w)
+        warn(sentence(w.message, w.fix))
     if not warnings:
         info("Lịch năm nay và năm tới đã được xác nhận.")

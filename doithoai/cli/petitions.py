@@ -322,6 +322,24 @@ def reopen(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="Vì
     _run(petition_actions.reopen, pid, reason=reason, as_of=as_of, message=lambda r: f"Đã mở lại kiến nghị số {r['id']}; hạn trả lời mới {_vn(r['due_on'])} ({r['due_rule']}).")
 
 
+def _columns(maps: list[str]) -> dict[str, str]:
+    """--map "Nội dung phản ánh=content" → {folded header: field}."""
+    from doithoai.errors import DoithoaiError
+    from doithoai.importing.headers import FIELDS, header_key
+
+    out = {}
+    for item in maps:
+        header, sep, field = item.rpartition("=")
+        field = field.strip()
+        if not sep or not header.strip() or field not in FIELDS:
+            raise DoithoaiError(
+                f"--map '{item}' không hợp lệ.",
+                "Viết dạng --map \"Tên cột=trường\", trường là một trong: " + ", ".join(FIELDS) + ".",
+            )
+        out[header_key(header)] = field
+    return out
+
+
 @app.command("import")
 def import_(
     files: Annotated[list[str], typer.Argument(help="Tệp .csv, .xlsx, .docx, .jsonl (nhiều tệp, hoặc mẫu như 'phieu/*.docx').", metavar="FILE...")],
@@ -364,7 +382,7 @@ def import_(
     # the reminders cron, and a refused file leaves no trace.
     with progress("Đang nhập", "dòng", enabled=fmt == Fmt.table) as tick:
         summary = batch.prepare(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
-                                maps=maps or [], sheet=sheet, tick=tick)
+                                columns=_columns(maps or []), sheet=sheet, tick=tick)
     with transaction(db, rollback=dry_run):
         batch.write(db, today(as_of), summary)
         if summary.rejected and not dry_run:

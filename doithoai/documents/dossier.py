@@ -20,7 +20,7 @@ from typing import Any
 
 from doithoai import petition_listing, sessions, statuses, vocabulary
 from doithoai.db import now_utc
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 from doithoai.fileio import atomic_file, make_private_dir, sha256_file, write_atomic
 from doithoai.records import Session
 from doithoai.spreadsheet import csv_text, xlsx_bytes
@@ -124,9 +124,9 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
     target = Path(target)
     as_zip = target.suffix.lower() == ".zip"
     if not target.parent.is_dir():
-        raise DoithoaiError(f"Thư mục {target.parent} không tồn tại.", "Tạo thư mục trước, hoặc chọn đường dẫn khác cho -o.")
+        raise DoithoaiError(f"Thư mục {target.parent} không tồn tại.", fix=fix("output.dir"))
     if target.exists() and (as_zip or not target.is_dir() or any(target.iterdir())):
-        raise DoithoaiError(f"{target} đã có; hồ sơ không ghi đè.", "Chọn tên khác cho -o.")
+        raise DoithoaiError(f"{target} đã có; hồ sơ không ghi đè.", fix=fix("output.other_name"))
     redactor = None
     if public:
         from doithoai.privacy import Redactor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from doithoai.db import log_event, now_utc
 from doithoai.deadlines import bump_calendar_rev, load_calendar
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 from doithoai.recompute import open_deadlines
 from doithoai.text import clean, vn_date
 
@@ -29,6 +29,7 @@ def import_overrides(db, path) -> list[dict]:
                                             labels={"date": "Ngày", "kind": "Loại", "reason": "Lý do"})
     col = {f: i for i, f in mapping.items()}
     problems: list[str] = []
+    adjusted = False  # a day the unit had adjusted before: the fix also says how to remove it
     items: list = []
     seen: dict = {}
     existing = {r[0] for r in db.execute("SELECT date FROM calendar_overrides")}
@@ -51,7 +52,8 @@ def import_overrides(db, path) -> list[dict]:
             problems.append(f"{where}: thiếu lý do")
             continue
         if day.isoformat() in existing:
-            problems.append(f"{where}: ngày {vn_date(day)} đã được điều chỉnh trước đó (xóa bằng `calendar remove` nếu cần thay)")
+            problems.append(f"{where}: ngày {vn_date(day)} đã được điều chỉnh trước đó")
+            adjusted = True
             continue
         if day in seen:
             problems.append(f"{where}: ngày {vn_date(day)} lặp lại (đã có ở dòng {seen[day]})")
@@ -63,7 +65,7 @@ def import_overrides(db, path) -> list[dict]:
         items.append((day, kind, cell["reason"], cell.get("source", "")))
     if problems:
         raise DoithoaiError("Lịch điều chỉnh có lỗi, chưa ghi gì:\n  " + "\n  ".join(problems),
-                            "Sửa các dòng đã nêu rồi nhập lại.")
+                            "Sửa các dòng đã nêu rồi nhập lại.", fix=fix("calendar.remove_to_replace") if adjusted else None)
     if not items:
         raise DoithoaiError(f"{path}: không có dòng dữ liệu nào.", "Mỗi dòng: Ngày, Loại (nghỉ/làm bù), Lý do, Văn bản.")
     for day, kind, reason, source in items:
