@@ -46,8 +46,7 @@ def resolve_path(cli_value: str | os.PathLike | None = None) -> Path:
         raise DoithoaiError(
             f"Địa chỉ máy chủ PostgreSQL {mask_url(value)} chưa dùng được cho lệnh này: các lệnh nghiệp vụ "
             "(kiến nghị, báo cáo, nhắc việc…) hiện chỉ chạy trên tệp SQLite.",
-            "Dùng một tệp SQLite cho --db (hoặc DOITHOAI_DB); chép cơ sở dữ liệu giữa tệp và máy chủ bằng "
-            "lệnh chép cơ sở dữ liệu (db copy).")
+            fix=fix("db.sqlite_only"))
     return value
 
 

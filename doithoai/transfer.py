@@ -21,7 +21,7 @@ from pathlib import Path
 
 from doithoai import dialect
 from doithoai.db import Database
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 from doithoai.events import event_chain
 
 # Kept by triggers: copied after the case tables, replacing what the triggers wrote meanwhile.
@@ -139,8 +139,8 @@ def verify_chain(db: Database) -> int:
     for row in db.execute('SELECT id, at, user, action, entity, entity_id, before, after, chain FROM events ORDER BY id'):
         previous = event_chain(previous, row[1:8])
         if row[8] != previous:
-            raise DoithoaiError(f"Chuỗi nhật ký đứt ở sự kiện số {row[0]} sau khi chép; đã hủy.",
-                                "Chạy kiểm tra cơ sở dữ liệu nguồn (db check --full) rồi chép lại.")
+            raise DoithoaiError(f"Chuỗi nhật ký đứt ở sự kiện số {row[0]} sau khi chép; đã hủy, đích không đổi.",
+                                fix=fix("db.copy_check_source"))
         n += 1
     return n
 
@@ -224,7 +224,7 @@ def _check(dst: Database, tables: list[str], want: dict) -> int:
     if got != want:
         diff = [t for t in tables if got["counts"][t] != want["counts"][t]]
         raise DoithoaiError(f"Bản chép khác nguồn ({', '.join(diff) or 'đầu chuỗi nhật ký'}); đã hủy, đích không đổi.",
-                            "Chạy lại lệnh chép; nếu vẫn lỗi, kiểm tra nguồn bằng db check --full.")
+                            fix=fix("db.copy_check_source"))
     return verify_chain(dst)
 
 
@@ -295,8 +295,17 @@ def _to_file(src, path: Path, ref, tables, order, selfref, want, force) -> dict:
             dst.conn.close()
         for suffix in ("-wal", "-shm"):
             Path(str(temp) + suffix).unlink(missing_ok=True)
+        aside = None
         if path.exists():
-            os.replace(path, path.with_name(path.name + ".before-copy"))
+            import datetime as dt
+
+            with sqlite3.connect(path) as old:  # the old file whole, its WAL folded in, before it moves
+                old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            old.close()
+            aside = path.with_name(f"{path.name}.truoc-khi-chep-{dt.datetime.now():%Y%m%d-%H%M%S}")
+            os.replace(path, aside)
+            for suffix in ("-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
         os.replace(temp, path)
         for suffix in (".anchors", ".check"):
             Path(str(path) + suffix).unlink(missing_ok=True)
@@ -307,7 +316,7 @@ def _to_file(src, path: Path, ref, tables, order, selfref, want, force) -> dict:
     from doithoai import integrity
 
     integrity.append_anchor(path, {"event_id": want["head"][0], "chain": want["head"][1]}, "copy")
-    return {"copied": True, "events": events, "rows": sum(want["counts"].values())}
+    return {"copied": True, "events": events, "rows": sum(want["counts"].values()), "aside": aside}
 
 
 def _anchor(dst: Database, want: dict) -> None:
@@ -318,4 +327,4 @@ def _anchor(dst: Database, want: dict) -> None:
 
 def _not_empty(target) -> DoithoaiError:
     return DoithoaiError(f"Đích {_shown(target)} đã có dữ liệu của một cơ sở dữ liệu khác; không chép đè.",
-                         "Chọn một đích trống, hoặc thêm --force để thay toàn bộ dữ liệu ở đích bằng bản chép.")
+                         fix=fix("db.copy_force"))

@@ -215,7 +215,7 @@ def test_db_copy_round_trip_file_server_file_is_lossless(demo_db, pg_db, cli, tm
     assert content_dump(other) == before
     cli("db", "copy", url, other, "--force")
     assert content_dump(other) == content_dump(demo_db)
-    assert (tmp_path / "other.db.before-copy").exists()
+    assert list(tmp_path.glob("other.db.truoc-khi-chep-*"))
 
 
 @pytest.mark.postgres

@@ -75,6 +75,11 @@ FIX_HINTS = {
     "db.path_or_restore": "Kiểm tra lại đường dẫn --db; nếu tệp hỏng, khôi phục từ bản sao lưu "
                           "(`doithoai db restore TỆP --force`, tệp hỏng được giữ lại bên cạnh).",
     "init.or_db": "Chạy `doithoai init --unit …` để khởi tạo, hoặc chỉ đúng tệp bằng --db.",
+    "db.sqlite_only": "Dùng một tệp SQLite cho --db (hoặc DOITHOAI_DB); chép cơ sở dữ liệu giữa tệp và máy chủ bằng "
+                      "`doithoai db copy NGUỒN ĐÍCH` (xem README, mục Dùng chung máy chủ PostgreSQL).",
+    "db.copy_force": "Chọn một đích trống, hoặc thêm --force để thay toàn bộ dữ liệu ở đích bằng bản chép "
+                     "(tệp cũ được giữ lại bên cạnh, có đuôi .truoc-khi-chep-…).",
+    "db.copy_check_source": "Kiểm tra nguồn bằng `doithoai db check --full` (với --db là nguồn) rồi chép lại.",
     "db.path": "Kiểm tra lại đường dẫn --db (hoặc biến DOITHOAI_DB).",
     "db.writable_or_other": "Kiểm tra thư mục có tồn tại và bạn có quyền ghi, hoặc chọn tệp khác bằng --db.",
     "db.disk_then_check": "Kiểm tra dung lượng và tình trạng ổ đĩa rồi chạy lại; sau đó chạy `doithoai db check`.",

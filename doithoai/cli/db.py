@@ -78,7 +78,7 @@ def copy(
     target: Annotated[str, typer.Argument(help="Đích: tệp SQLite hoặc địa chỉ PostgreSQL (mật khẩu lấy từ PGPASSWORD "
                                           "hoặc ~/.pgpass, không ghi vào địa chỉ).")],
     force: Annotated[bool, typer.Option("--force", help="Thay toàn bộ dữ liệu đang có ở đích (tệp cũ được giữ lại "
-                                        "bên cạnh với đuôi .before-copy).")] = False,
+                                        "bên cạnh, có đuôi .truoc-khi-chep-…).")] = False,
 ) -> None:
     """Chép toàn bộ cơ sở dữ liệu của một đơn vị giữa tệp SQLite và máy chủ PostgreSQL (hai chiều): mọi dòng, mọi sự
     kiện nhật ký, kiểm lại chuỗi nhật ký sau khi chép. Chép lại lần nữa không đổi gì; đích đã có dữ liệu khác thì
@@ -92,3 +92,5 @@ def copy(
         return
     info(f"Đã chép {result['source']} sang {result['target']}: {result['rows']:,} dòng, {result['events']:,} sự kiện; "
          "chuỗi nhật ký ở đích đã kiểm, nguyên vẹn.")
+    if result.get("aside"):
+        info(f"Tệp cũ ở đích được giữ tại {result['aside']}.")
