@@ -88,6 +88,8 @@ class Database:
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
+        # what a brief write attempt (search.write_briefly) treats as "not now": busy, read-only
+        self.write_errors: tuple = (sqlite3.OperationalError,)
         if self.dialect is None:
             type(self).dialect = _dialect()
         self.sealed = False  # the base has row seals (m006): transactions seal what they write

@@ -49,4 +49,4 @@ def recent_events(db, petition: int | None = None, limit: int = 200) -> list[dic
     where, params = ("WHERE entity = 'petitions' AND entity_id = ?", [petition]) if petition \
         else ("WHERE action <> 'seal'", [])
     return list(db.query(
-        f"SELECT * FROM (SELECT * FROM events {where} ORDER BY id DESC LIMIT ?) ORDER BY id", [*params, limit]))
+        f"SELECT * FROM (SELECT * FROM events {where} ORDER BY id DESC LIMIT ?) AS e ORDER BY id", [*params, limit]))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -29,14 +30,65 @@ CONNECT_TIMEOUT_S = 10
 LOCK_TIMEOUT_MS = 10_000
 
 
+class _Inserted:
+    """An INSERT's cursor with sqlite3's `lastrowid` (the id RETURNING gave)."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+        rows = cursor.fetchall() if cursor.description else []
+        self.lastrowid = rows[-1][0] if rows else None
+        self.rowcount = cursor.rowcount
+
+    def fetchone(self):
+        return None
+
+    def fetchall(self):
+        return []
+
+    def __iter__(self):
+        return iter(())
+
+
+_INSERT_INTO = re.compile(r"^\s*INSERT\s+(?:OR\s+IGNORE\s+)?INTO\s+(\w+)", re.IGNORECASE)
+
+
+class _Cursor:
+    """A psycopg cursor taking the SQLite-form SQL (for code that iterates a cursor in chunks)."""
+
+    def __init__(self, raw: psycopg.Connection):
+        self.cursor = raw.cursor()
+
+    def execute(self, sql: str, params=()):
+        self.cursor.execute(dialect.Postgres.sql(sql), list(params))
+        return self
+
+    def __getattr__(self, name):
+        return getattr(self.cursor, name)
+
+    def __iter__(self):
+        return iter(self.cursor)
+
+
 class _Conn:
     """The few sqlite3.Connection calls the layer below services makes, on psycopg."""
 
     def __init__(self, raw: psycopg.Connection):
         self.raw = raw
+        self.db: PgDatabase | None = None
 
     def execute(self, sql: str, params=()):
+        head = sql.lstrip()[:16].upper()
+        if head.startswith("BEGIN IMMEDIATE") and self.db is not None:
+            self.db.begin()
+            return _Inserted(self.raw.cursor())
+        if head.startswith("INSERT") and self.db is not None and "RETURNING" not in sql.upper():
+            m = _INSERT_INTO.match(sql)
+            if m and m.group(1) in self.db.tables_with_id():
+                return _Inserted(self.raw.execute(dialect.Postgres.sql(sql + " RETURNING id"), list(params)))
         return self.raw.execute(dialect.Postgres.sql(sql), list(params))
+
+    def cursor(self):
+        return _Cursor(self.raw)
 
     def executemany(self, sql: str, rows):
         with self.raw.cursor() as cur:
@@ -61,6 +113,9 @@ class PgDatabase(Database):
 
     def __init__(self, raw: psycopg.Connection, url: str, unit: str | None):
         self.pgconn = _Conn(raw)
+        self.pgconn.db = self
+        self.write_errors: tuple = (psycopg.errors.LockNotAvailable, psycopg.errors.ReadOnlySqlTransaction,
+                                    psycopg.errors.InsufficientPrivilege)
         super().__init__(self.pgconn, dialect.mask_url(url))  # type: ignore[arg-type]
         self.url = url
         self.unit = unit
@@ -86,13 +141,16 @@ class PgDatabase(Database):
         found = cursor.fetchone()
         return None if found is None else dict(zip([d[0] for d in cursor.description], found))
 
-    def insert(self, table: str, record: Mapping[str, Any], *, or_ignore: bool = False) -> int:
-        """INSERT one record; returns its id (RETURNING id where SQLite has lastrowid)."""
+    def tables_with_id(self) -> set[str]:
         if self._with_id is None:
             self._with_id = {r[0] for r in self.pgconn.raw.execute(
                 "SELECT table_name FROM information_schema.columns WHERE column_name = 'id' "
                 "AND table_schema = current_schema()")}
-        returning = table in self._with_id
+        return self._with_id
+
+    def insert(self, table: str, record: Mapping[str, Any], *, or_ignore: bool = False) -> int:
+        """INSERT one record; returns its id (RETURNING id where SQLite has lastrowid)."""
+        returning = table in self.tables_with_id()
         found = self.conn.execute(dialect.insert_sql(table, list(record), or_ignore, returning=returning),
                                   list(record.values()))
         row = found.fetchone() if returning else None

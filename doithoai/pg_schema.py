@@ -27,6 +27,21 @@ RECORD = """CREATE TABLE IF NOT EXISTS _sqlite_migrations (
 FIXUPS = {"GROUP BY x.petition_id;": "GROUP BY x.petition_id, p.session_id, p.due_on;"}
 
 
+_ROWID_TABLE = re.compile(r"^\s*CREATE TABLE (\w+)\s*\(\s*id\s+INTEGER PRIMARY KEY\b", re.IGNORECASE)
+
+
+def next_id(table: str) -> list[str]:
+    """SQLite's rowid rule on PostgreSQL: a row inserted without an id gets max(id) + 1, so
+    numbers have no gaps when a transaction is undone (a sequence would skip them; petition
+    and batch numbers are what clerks read). Writers of a unit are serialised (pg.begin)."""
+    return [
+        f"CREATE FUNCTION doithoai_next_id_{table}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$\n"
+        f"BEGIN\n  IF NEW.id IS NULL THEN NEW.id := (SELECT COALESCE(max(id), 0) + 1 FROM {table}); END IF;\n"
+        f"  RETURN NEW;\nEND $$",
+        f"CREATE TRIGGER {table}_next_id BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION doithoai_next_id_{table}()",
+    ]
+
+
 class _Migrator:
     """What a migration function calls (`execute`, `executescript`, `conn`), on PostgreSQL."""
 
@@ -45,7 +60,12 @@ class _Migrator:
         if head.startswith(("CREATE TRIGGER", "DROP TRIGGER")):
             return _Empty()
         if head.startswith(("CREATE", "ALTER", "DROP")):
-            return self.raw.execute(dialect.pg_ddl(sql).encode())
+            done = self.raw.execute(dialect.pg_ddl(sql).encode())
+            keyed = _ROWID_TABLE.match(sql)
+            if keyed:
+                for statement in next_id(keyed.group(1)):
+                    self.raw.execute(statement.encode())
+            return done
         for old, new in FIXUPS.items():
             sql = sql.replace(old, new)
         return self.raw.execute(dialect.Postgres.sql(sql), list(params))
@@ -185,6 +205,12 @@ def _queue(row: str, dn: int) -> str:
 
 TRIGGERS: dict[str, list[str]] = {
     "m001_initial": [
+        # What SQLite has built in and the services' one SQL text relies on: SUM over a
+        # condition (true counts 1; NULL when nothing is summed, as SQLite), and NOCASE.
+        "CREATE FUNCTION doithoai_add_bool(s bigint, b boolean) RETURNS bigint LANGUAGE sql IMMUTABLE AS "
+        "$$ SELECT CASE WHEN b IS NULL THEN s ELSE COALESCE(s, 0) + b::int END $$",
+        "CREATE AGGREGATE sum(boolean) (SFUNC = doithoai_add_bool, STYPE = bigint)",
+        "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
         _fn("doithoai_append_only", "RAISE EXCEPTION 'events are append-only';"),
         _trigger("events_no_update", "BEFORE UPDATE", "events", "doithoai_append_only"),
         _trigger("events_no_delete", "BEFORE DELETE", "events", "doithoai_append_only"),
@@ -213,7 +239,8 @@ TRIGGERS: dict[str, list[str]] = {
     "m009_search_and_tallies": [
         # pg_trgm lives in public (one per database), so every unit's schema sees it.
         "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public",
-        "CREATE TABLE petition_search (petition_id BIGINT PRIMARY KEY, doc TEXT NOT NULL)",
+        # `rowid` as FTS5 names it, so the search's SQL is one text on both engines
+        "CREATE TABLE petition_search (rowid BIGINT PRIMARY KEY, doc TEXT NOT NULL)",
         "CREATE INDEX petition_search_doc ON petition_search USING gin (doc public.gin_trgm_ops)",
         _fn("doithoai_search_petition", """
     IF TG_OP = 'DELETE' THEN

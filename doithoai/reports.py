@@ -122,7 +122,7 @@ def summary(db, as_of: dt.date, session: str | None = None) -> dict:
 
     def tally(column: str) -> list[tuple]:
         return db.execute(f"SELECT {column}, SUM(n) AS total FROM petition_counts WHERE {counted} GROUP BY 1 "
-                          "HAVING total <> 0 ORDER BY total DESC, 1").fetchall()
+                          "HAVING SUM(n) <> 0 ORDER BY total DESC, 1").fetchall()
 
     field_names = {r[0]: r[1] for r in db.execute("SELECT id, name FROM fields")}
     by_field: dict[str, int] = {}
@@ -264,7 +264,7 @@ def _summary_direct(db, as_of: dt.date, session: str | None = None) -> dict:
         f"""SELECT p.id, p.due_on, s.date AS session_date, MIN(x.doc_date) AS doc_date
             FROM petitions p JOIN sessions s ON s.id = p.session_id
             JOIN actions x ON x.petition_id = p.id AND x.kind = 'answer_written'{scope}
-            GROUP BY p.id""", params))
+            GROUP BY p.id, s.date""", params))
     cal = deadlines.load_calendar(db)
     on_time = sum(1 for r in answers if r["due_on"] is None or r["doc_date"] <= r["due_on"])
     days = [cal.working_days_between(dt.date.fromisoformat(r["session_date"]), dt.date.fromisoformat(r["doc_date"]))

@@ -18,7 +18,6 @@ in Python instead, so a hit is never missed.
 from __future__ import annotations
 
 import re
-import sqlite3
 
 from doithoai.db import BUSY_TIMEOUT_S
 from doithoai.text import fold
@@ -89,14 +88,14 @@ def write_briefly(db, work) -> bool:
     db.execute("PRAGMA busy_timeout = 300")
     try:
         db.conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError:
+    except db.write_errors:
         return False
     finally:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         work()
         db.conn.execute("COMMIT")
-    except sqlite3.OperationalError:  # read-only file, disk full: leave it to the next writer
+    except db.write_errors:  # read-only file, disk full: leave it to the next writer
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         return False
@@ -137,7 +136,7 @@ def catch_up(db) -> int:
     return done
 
 
-def hits_sql(terms: list[str]) -> tuple[str, list]:
+def hits_sql(terms: list[str], engine: str = "sqlite") -> tuple[str, list]:
     """A subquery of petition ids whose indexed document holds every term.
 
     A quoted string of three characters or more is a substring query to the trigram index
@@ -145,6 +144,11 @@ def hits_sql(terms: list[str]) -> tuple[str, list]:
     checked with instr() on the candidates; a query made only of such terms reads every
     document. (LIKE would also use the index, but must read each candidate's text, and SQLite
     3.40's trigram LIKE crashes when a short pattern precedes a long one.)"""
+    if engine == "postgresql":  # pg_trgm: a LIKE '%word%' per word, answered from the GIN index
+        from doithoai.dialect import like_substring
+
+        return ("SELECT rowid FROM petition_search WHERE " + " AND ".join(["doc LIKE ? ESCAPE '\\'"] * len(terms)),
+                [like_substring(t) for t in terms])
     phrases, checks = [], []
     for t in terms:
         run = max(re.split("[%_]", t), key=len)
@@ -167,7 +171,7 @@ def petition_ids(db, query: str | None) -> tuple[str, list] | None:
     terms = words(query)
     if not terms:
         return None
-    sql, params = hits_sql(terms)
+    sql, params = hits_sql(terms, db.engine)
     if (db.conn.in_transaction or catch_up(db) < 0) and pending(db):
         extra = [r[0] for r in db.execute(DOC_SQL + " WHERE p.id IN (SELECT petition_id FROM search_stale)")
                  if matches(document(r[1:]), terms)]

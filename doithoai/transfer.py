@@ -104,7 +104,7 @@ def _rows(db: Database, table: str, columns: list[str]):
 def _search_rows(db: Database):
     if db.engine == "sqlite":
         return db.conn.execute(f"SELECT rowid, doc FROM {SEARCH} ORDER BY rowid").fetchall()
-    return db.execute(f"SELECT petition_id, doc FROM {SEARCH} ORDER BY petition_id").fetchall()
+    return db.execute(f"SELECT rowid, doc FROM {SEARCH} ORDER BY rowid").fetchall()
 
 
 def _put_search(db: Database, rows) -> None:
@@ -112,7 +112,7 @@ def _put_search(db: Database, rows) -> None:
         db.conn.executemany(f"INSERT INTO {SEARCH} (rowid, doc) VALUES (?, ?)", rows)
     else:
         db.execute(f"DELETE FROM {SEARCH}")
-        _insert(db, SEARCH, ["petition_id", "doc"], rows)
+        _insert(db, SEARCH, ["rowid", "doc"], rows)
 
 
 def _insert(db: Database, table: str, columns: list[str], rows) -> None:
@@ -242,21 +242,13 @@ def _to_server(src, url, ref, tables, order, selfref, want, force) -> dict:
         raw = dst.pgconn.raw  # type: ignore[attr-defined]
         with pg.translate_errors(url), raw.transaction():
             raw.execute("SELECT pg_advisory_xact_lock(%s)", [dst.lock_key])  # type: ignore[attr-defined]
-            raw.execute(f"TRUNCATE {', '.join([*tables, SEARCH])} RESTART IDENTITY")
+            raw.execute(f"TRUNCATE {', '.join([*tables, SEARCH])}")
             _fill(src, dst, tables, order, selfref)
-            for table in tables:
-                if "id" in _columns(dst, table) and _identity(dst, table):
-                    raw.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                f"GREATEST((SELECT max(id) FROM {table}), 1), (SELECT max(id) FROM {table}) IS NOT NULL)")
             events = _check(dst, tables, want)
         _anchor(dst, want)
         return {"copied": True, "events": events, "rows": sum(want["counts"].values())}
     finally:
         dst.conn.close()
-
-
-def _identity(db, table: str) -> bool:
-    return bool(db.execute("SELECT pg_get_serial_sequence(?, 'id')", [table]).fetchone()[0])
 
 
 def _to_file(src, path: Path, ref, tables, order, selfref, want, force) -> dict:
