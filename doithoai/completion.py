@@ -20,9 +20,10 @@ _QUERIES = {
 }
 
 
-def candidates(path: Path, kind: str, incomplete: str) -> list[tuple[str, str]]:
-    """(value, description) pairs whose value starts with `incomplete` (case-insensitive)."""
-    if not path.exists():
+def candidates(path: Path | str, kind: str, incomplete: str) -> list[tuple[str, str]]:
+    """(value, description) pairs whose value starts with `incomplete` (case-insensitive). A
+    base on a server offers none: a Tab press never opens a network connection."""
+    if isinstance(path, str) or not path.exists():
         return []
     pattern = incomplete.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     try:

@@ -37,17 +37,10 @@ def default_path() -> Path:
     return Path(base) / "doithoai" / "doithoai.db"
 
 
-def resolve_path(cli_value: str | os.PathLike | None = None) -> Path:
-    """--db, else $DOITHOAI_DB, else the user's data dir (a SQLite file)."""
-    value = resolve_target(cli_value)
-    if isinstance(value, str):
-        from doithoai.dialect import mask_url
-
-        raise DoithoaiError(
-            f"Địa chỉ máy chủ PostgreSQL {mask_url(value)} chưa dùng được cho lệnh này: các lệnh nghiệp vụ "
-            "(kiến nghị, báo cáo, nhắc việc…) hiện chỉ chạy trên tệp SQLite.",
-            fix=fix("db.sqlite_only"))
-    return value
+def resolve_path(cli_value: str | os.PathLike | None = None) -> Path | str:
+    """--db, else $DOITHOAI_DB, else the user's data dir: a SQLite file path, or a PostgreSQL
+    URL kept as text (never made a Path; shown only through dialect.mask_url)."""
+    return resolve_target(cli_value)
 
 
 def resolve_target(cli_value: str | os.PathLike | None = None) -> Path | str:
@@ -90,6 +83,7 @@ class Database:
         self.path = path
         # what a brief write attempt (search.write_briefly) treats as "not now": busy, read-only
         self.write_errors: tuple = (sqlite3.OperationalError,)
+        self.integrity_errors: tuple = (sqlite3.IntegrityError,)  # a constraint refused a row
         if self.dialect is None:
             type(self).dialect = _dialect()
         self.sealed = False  # the base has row seals (m006): transactions seal what they write

@@ -130,6 +130,11 @@ _FUNCTIONS = [
 FLAGS = ("active", "complex", "speak", "is_organisation", "shipped", "manual_due", "resolved", "accepted", "escalated")
 _FLAG_RE = re.compile(r"\b(WHERE|AND|OR|NOT|WHEN|ON|HAVING)(\s+\(?\s*)((?:\w+\.)?(?:" + "|".join(FLAGS) + r"))\b"
                       r"(?!\s*(?:=|<>|!=|<|>|\bIS\b|\bIN\b|\bNOT\b|\+|-|\*|/|,|\bAS\b|\())", re.IGNORECASE)
+# SQLite's `a IS b` / `a IS NOT b` between values (NULL-safe equality)
+_IS_VALUE_RE = re.compile(r"\bIS\s+(NOT\s+)?(?!NULL\b|TRUE\b|FALSE\b|NOT\b|DISTINCT\b)(?=[\w.?(])", re.IGNORECASE)
+_NULL_PARAM_RE = re.compile(r"\?(\s+IS\s+(?:NOT\s+)?NULL\b)", re.IGNORECASE)
+_CONST_WHERE_RE = re.compile(r"\b(WHERE|AND|OR)\s+([01])\b(?!\s*(?:=|<>|!=|<|>|\+|-|\*|/))", re.IGNORECASE)
+_TABLE_INFO_RE = re.compile(r"^\s*PRAGMA\s+table_info\s*\(\s*(\w+)\s*\)\s*$", re.IGNORECASE)
 _BUSY_RE = re.compile(r"^\s*PRAGMA\s+busy_timeout\s*=\s*(\d+)\s*$", re.IGNORECASE)
 _RETURNING_RE = re.compile(r"\bRETURNING\b[^;]*$", re.IGNORECASE)
 
@@ -159,6 +164,9 @@ class Postgres:
         ignore = False
         for code, piece in _outside_strings(text):
             if code:
+                piece = _NULL_PARAM_RE.sub(r"CAST(? AS TEXT)\1", piece)  # `? IS NULL`: a type to test
+                piece = _IS_VALUE_RE.sub(lambda m: "IS DISTINCT FROM " if m.group(1) else "IS NOT DISTINCT FROM ", piece)
+                piece = _CONST_WHERE_RE.sub(r"\1 (\2 <> 0)", piece)
                 piece = piece.replace("%", "%%").replace("?", "%s")
                 if _OR_IGNORE_RE.search(piece):
                     ignore = True
@@ -172,6 +180,12 @@ class Postgres:
                 piece = piece.replace("%", "%%")
             out.append(piece)
         result = "".join(out)
+        info = _TABLE_INFO_RE.match(result)
+        if info:  # the column list, as SQLite's PRAGMA table_info gives it (cid, name, type, …)
+            return ("SELECT ordinal_position - 1 AS cid, column_name AS name, data_type AS type, "
+                    "(is_nullable = 'NO')::int AS notnull, column_default AS dflt_value, 0 AS pk "
+                    "FROM information_schema.columns WHERE table_schema = current_schema() "
+                    f"AND table_name = '{info.group(1)}' ORDER BY ordinal_position")
         busy = _BUSY_RE.match(result)
         if busy:  # how long a statement waits for a lock
             return f"SET lock_timeout = {busy.group(1)}"

@@ -429,7 +429,7 @@ class Writer:
 
         try:
             db.insert_many("petitions", _COLUMNS, rows)
-        except sqlite3.IntegrityError as e:
+        except (sqlite3.IntegrityError, *db.integrity_errors) as e:
             if "speak_order" not in str(e):
                 raise
             # checked when the file was read; another command took a number since then

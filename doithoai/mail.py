@@ -217,9 +217,9 @@ def recipients(db, cfg: MailConfig, item: dict) -> tuple[list[str], list[str], s
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
             cc += [r[0] for r in db.execute(
-                f"SELECT DISTINCT a.email FROM assignments x JOIN agencies a ON a.id = x.agency_id "
+                f"SELECT a.email FROM assignments x JOIN agencies a ON a.id = x.agency_id "
                 f"WHERE x.petition_id IN ({','.join('?' * len(part))}) AND x.role = 'support' AND x.active = 1 "
-                "AND a.email <> '' ORDER BY a.code", part)]
+                "AND a.email <> '' GROUP BY a.email ORDER BY MIN(a.code)", part)]
     to = [email]
     if item["escalated"]:  # the head, and the chair's office in copy
         to += [head_email] if head_email and head_email != email else []

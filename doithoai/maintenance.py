@@ -25,6 +25,10 @@ def backup(db, target: Path) -> dict:
     Beside the copy, `<copy>.json` (owner-only) records the anchor of the event chain."""
     from doithoai.fileio import create_private, sha256_file, write_atomic
 
+    if db.engine == "postgresql":  # a unit on a server: backed up as a SQLite file
+        from doithoai.transfer import backup_server
+
+        return backup_server(db, target)
     target = Path(target)
     if target.exists():
         raise DoithoaiError(f"{target} đã có; không ghi đè bản sao lưu.", "Chọn tên tệp khác, ví dụ kèm ngày tháng.")
@@ -356,6 +360,10 @@ def restore(source: Path, target: Path, force: bool = False) -> dict:
     """Put a backup in place of the live file; the replaced file is kept aside, never deleted.
     The backup itself is only read: a copy is checked (and migrated) before it goes live.
     A damaged live file does not stop --force: it is moved aside as `*.damaged-<time>`."""
+    if isinstance(target, str) and target.startswith(("postgresql://", "postgres://")):
+        from doithoai.transfer import restore_server
+
+        return restore_server(Path(source), target, force)
     source, target = Path(source), Path(target)
     if not source.is_file():
         raise DoithoaiError(f"Không có tệp sao lưu {source}.", "Kiểm tra đường dẫn.")

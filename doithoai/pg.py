@@ -116,6 +116,7 @@ class PgDatabase(Database):
         self.pgconn.db = self
         self.write_errors: tuple = (psycopg.errors.LockNotAvailable, psycopg.errors.ReadOnlySqlTransaction,
                                     psycopg.errors.InsufficientPrivilege)
+        self.integrity_errors = (psycopg.errors.IntegrityError,)
         super().__init__(self.pgconn, dialect.mask_url(url))  # type: ignore[arg-type]
         self.url = url
         self.unit = unit
@@ -187,6 +188,7 @@ def connect(url: str, *, create_schema: bool = False) -> PgDatabase:
     with translate_errors(url):
         raw = psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
                               application_name="doithoai")
+    _like_sqlite(raw)
     db = PgDatabase(raw, url, unit)
     try:
         with translate_errors(url):
@@ -202,6 +204,26 @@ def connect(url: str, *, create_schema: bool = False) -> PgDatabase:
         raw.close()
         raise
     return db
+
+
+class _IntBoolLoader(psycopg.adapt.Loader):
+    """A condition read as SQLite gives it: 1 or 0 (no column is boolean; only expressions are)."""
+
+    def load(self, data):
+        return 1 if bytes(data) in (b"t", b"\x01") else 0
+
+
+class _IntNumericLoader(psycopg.adapt.Loader):
+    """SUM over integers is numeric on PostgreSQL: an int (as SQLite's SUM), AVG and ratios a float."""
+
+    def load(self, data):
+        text = bytes(data).decode()
+        return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+def _like_sqlite(raw: psycopg.Connection) -> None:
+    raw.adapters.register_loader("bool", _IntBoolLoader)
+    raw.adapters.register_loader("numeric", _IntNumericLoader)
 
 
 def pg_error(url: str, e: psycopg.Error) -> DoithoaiError:

@@ -320,3 +320,89 @@ def _anchor(dst: Database, want: dict) -> None:
 def _not_empty(target) -> DoithoaiError:
     return DoithoaiError(f"Đích {_shown(target)} đã có dữ liệu của một cơ sở dữ liệu khác; không chép đè.",
                          fix=fix("db.copy_force"))
+
+
+# ---------------------------------------------------------------- db backup / restore of a server base
+
+def backup_server(db: Database, target: Path) -> dict:
+    """`db backup` of a unit on a server: the whole base copied into a new SQLite file (one
+    consistent snapshot), with the same manifest beside it as a file's backup."""
+    import json
+
+    from doithoai import integrity
+    from doithoai.events import now_utc
+    from doithoai.fileio import sha256_file, write_atomic
+
+    target = Path(target)
+    if target.exists():
+        raise DoithoaiError(f"{target} đã có; không ghi đè bản sao lưu.", "Chọn tên tệp khác, ví dụ kèm ngày tháng.")
+    if not target.parent.is_dir():
+        raise DoithoaiError(f"Thư mục {target.parent} không tồn tại.", "Tạo thư mục trước.")
+    url = db.url  # type: ignore[attr-defined]
+    result = copy(url, target)
+    for suffix in (".anchors", ".check"):  # the copy's own bookkeeping: a backup is the file alone
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    check = sqlite3.connect(target)
+    try:
+        anchor = integrity.head(check)
+    finally:
+        check.close()
+    manifest = {"backup": target.name, "source": str(db.path), "created_at": now_utc(),
+                "bytes": target.stat().st_size, "sha256": sha256_file(target),
+                "anchor": integrity.anchor_text(anchor), **anchor}
+    write_atomic(Path(str(target) + ".json"), json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"),
+                 what="manifest của bản sao lưu")
+    integrity.append_anchor(db.path, anchor, "backup", file=str(target))
+    return {"target": str(target), "bytes": manifest["bytes"], "anchor": manifest["anchor"], "rows": result["rows"]}
+
+
+def restore_server(source: Path, url: str, force: bool = False) -> dict:
+    """`db restore` into a unit on a server: the backup file (only read: a private copy is
+    checked and migrated) replaces the unit's data; what it replaces is first saved as a file
+    beside the unit's anchors, never lost."""
+    import datetime as dt
+    import shutil
+    import tempfile
+
+    from doithoai.base import open_base
+
+    source = Path(source)
+    if not source.is_file():
+        raise DoithoaiError(f"Không có tệp sao lưu {source}.", "Kiểm tra đường dẫn.")
+    current = open_base(url, create=True)
+    try:
+        occupied = _has_base(current)
+    finally:
+        current.conn.close()
+    if occupied and not force:
+        raise DoithoaiError(f"{dialect.mask_url(url)} đang có dữ liệu; không ghi đè.", fix=fix("db.restore_force"))
+    with tempfile.TemporaryDirectory(prefix="doithoai-restore-") as folder:
+        probe_path = Path(folder) / "backup.db"
+        shutil.copyfile(source, probe_path)
+        try:
+            probe = open_base(probe_path, create=False)
+        except DoithoaiError as e:
+            raise DoithoaiError(f"{source} không phải bản sao lưu dùng được: {e.message}", e.hint, fix=e.fix) from None
+        try:
+            verify_chain(probe)  # the copy re-verifies it, and every row count, after writing
+        except DoithoaiError:
+            raise DoithoaiError(f"Bản sao lưu {source} có lỗi: chuỗi nhật ký không nguyên vẹn.",
+                                "Chọn bản sao lưu khác.") from None
+        finally:
+            probe.conn.close()
+        aside = None
+        if occupied:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            aside = dialect.local_state_path(url, f".truoc-khoi-phuc-{stamp}.db")
+            copy(url, aside)
+        copy(probe_path, url, force=True)
+    from doithoai import integrity
+
+    restored = open_base(url, create=False)
+    try:
+        anchor = integrity.head(restored)
+    finally:
+        restored.conn.close()
+    dialect.local_state_path(url, ".check").unlink(missing_ok=True)
+    integrity.append_anchor(url, anchor, "restore", file=str(source))  # a restore starts a new history
+    return {"target": dialect.mask_url(url), "aside": str(aside) if aside else None, "damaged": False}

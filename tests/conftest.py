@@ -32,9 +32,17 @@ def cache_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("cache")
 
 
+_UNITS = iter(range(1, 1_000_000))
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch, cache_dir):
-    monkeypatch.setenv("DOITHOAI_DB", str(tmp_path / "base.db"))
+def isolated(tmp_path, monkeypatch, cache_dir, request):
+    if request.config.getoption("--engine") == "postgresql" and "postgres" not in request.keywords:
+        # the PostgreSQL run: each test's base is a fresh unit (schema) on the session's server
+        server = request.getfixturevalue("pg_suite")
+        monkeypatch.setenv("DOITHOAI_DB", f"{server}?unit=t{next(_UNITS)}")
+    else:
+        monkeypatch.setenv("DOITHOAI_DB", str(tmp_path / "base.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_dir))
     monkeypatch.delenv("DOITHOAI_DEBUG", raising=False)
@@ -45,8 +53,10 @@ def isolated(tmp_path, monkeypatch, cache_dir):
 
 
 @pytest.fixture
-def db_path(isolated) -> Path:
-    return isolated / "base.db"
+def db_path(isolated):
+    """The test's base: a SQLite file (a PostgreSQL URL in the PostgreSQL run)."""
+    value = os.environ["DOITHOAI_DB"]
+    return value if value.startswith("postgresql://") else isolated / "base.db"
 
 
 class Cli:
@@ -78,8 +88,22 @@ def cli() -> Cli:
     return Cli()
 
 
-def dump(path: Path) -> str:
-    """The whole database as SQL, to prove a refused command changed nothing."""
+def dump(path: Path | str) -> str:
+    """The whole database as SQL, to prove a refused command changed nothing (on a server: the
+    unit's every table, rows in key order)."""
+    if isinstance(path, str):
+        from doithoai import pg
+
+        db = pg.connect(path)
+        try:
+            lines = []
+            for (table,) in db.execute("SELECT table_name FROM information_schema.tables "
+                                       "WHERE table_schema = current_schema() ORDER BY table_name").fetchall():
+                lines.append(f"-- {table}")
+                lines += [repr(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()]
+            return "\n".join(lines)
+        finally:
+            db.conn.close()
     conn = sqlite3.connect(path)
     try:
         return "\n".join(conn.iterdump())
@@ -130,6 +154,11 @@ class Templates:
     def copy(self, name: str, steps: tuple, target: Path, make=None):
         """A fresh copy of the template at `target`; returns what its `make` returned."""
         source, made = self.build(name, steps, make)
+        if isinstance(target, str):  # a unit on the PostgreSQL server: the template copied onto it
+            from doithoai import transfer
+
+            transfer.copy(source, target, force=True)
+            return made
         for suffix in ("", ".anchors", ".check"):
             if Path(str(source) + suffix).exists():
                 shutil.copy2(str(source) + suffix, str(target) + suffix)
@@ -174,11 +203,24 @@ def session(unit, templates, db_path):
 
 @pytest.fixture
 def demo_db(isolated, templates, monkeypatch) -> Path:
-    """The demo's base (`doithoai demo`, built once per run) as isolated/demo/doithoai.db."""
+    """The demo's base (`doithoai demo`, built once per run) as isolated/demo/doithoai.db (in the
+    PostgreSQL run: the test's unit on the server)."""
+    if os.environ["DOITHOAI_DB"].startswith("postgresql://"):
+        templates.copy("demo", (), os.environ["DOITHOAI_DB"])
+        return os.environ["DOITHOAI_DB"]
     (isolated / "demo").mkdir(mode=0o700)
     path = isolated / "demo" / "doithoai.db"
     templates.copy("demo", (), path)
     monkeypatch.setenv("DOITHOAI_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def demo_file(isolated, templates) -> Path:
+    """The demo's base as a SQLite file, whatever the engine of the run."""
+    (isolated / "demo-file").mkdir(mode=0o700)
+    path = isolated / "demo-file" / "doithoai.db"
+    templates.copy("demo", (), path)
     return path
 
 
@@ -214,6 +256,10 @@ def pytest_addoption(parser):
 
 def pytest_collection_modifyitems(config, items):
     if config.getoption("--engine") == "postgresql":
+        skip = pytest.mark.skip(reason="reads or writes the SQLite file itself (sqlite_only)")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
         return
     skip = pytest.mark.skip(reason="PostgreSQL run not selected (pytest --engine postgresql, or DOITHOAI_TEST_ENGINE)")
     for item in items:
@@ -309,6 +355,12 @@ def pg_cluster(request):
         yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_suite(pg_cluster) -> str:
+    """The database of the PostgreSQL run of the whole suite (one unit per test)."""
+    return pg_cluster.create_database("suite")
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from conftest import add_petition, dump
 
 
@@ -98,6 +99,7 @@ def test_undo_refused_after_an_assignment_lists_what_was_done(cli, session, db_p
     assert dump(db_path) == before
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_withdraw_takes_a_petition_out_of_every_count_and_restore_brings_it_back(cli, session, db_path):
     pid = add_petition(cli, session)
     other = add_petition(cli, session, "Lò Thị B", "Nước sạch")
@@ -121,6 +123,7 @@ def test_withdraw_takes_a_petition_out_of_every_count_and_restore_brings_it_back
     assert "Nhập nhầm: Nhập nhầm" in query(db_path, "SELECT set_aside_reason FROM petitions WHERE id = ?", [other])[0][0]
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_merge_and_unmerge_duplicates_and_unflag(cli, session, db_path, isolated):
     a = add_petition(cli, session, "Lò Văn Minh", "Đề nghị sửa đường vào bản", "--phone", "0977123456")
     f = isolated / "mttq.csv"
@@ -155,6 +158,7 @@ def test_merge_and_unmerge_duplicates_and_unflag(cli, session, db_path, isolated
     assert "không có đánh dấu nghi trùng" in cli.fail("petition", "unflag", c).stderr
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_petitioner_edit_and_merge(cli, session, db_path):
     add_petition(cli, session, "Lò Văn Minh", "Một", "--phone", "0977123456")
     add_petition(cli, session, "Lo Van Minh", "Hai", "--address", "Bản Mường")
@@ -169,6 +173,7 @@ def test_petitioner_edit_and_merge(cli, session, db_path):
     assert events(cli, "petitioner.edit")[0]["after"] == {"fields": ["name", "phone"]}
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_reopen_gives_a_new_due_date_from_the_reopening(cli, session, db_path):
     pid = add_petition(cli, session)
     cli("petition", "assign", pid, "TNMT", "--as-of", "2023-09-15")
@@ -190,6 +195,7 @@ def test_reopen_gives_a_new_due_date_from_the_reopening(cli, session, db_path):
     assert cli.json("petition", "list")[0]["due_on"] == "2023-11-20"
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_interim_answer_keeps_the_petition_open(cli, session, db_path):
     pid = add_petition(cli, session)
     cli("petition", "assign", pid, "TNMT")
@@ -201,6 +207,7 @@ def test_interim_answer_keeps_the_petition_open(cli, session, db_path):
     assert e["after"] == {"doc_number": "", "on": "2023-09-25"}
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_retroactive_hold_and_impossible_timelines(cli, session, db_path):
     pid = add_petition(cli, session)  # registered 05/09/2023
     r = cli("session", "hold", session, "--as-of", "2023-12-01")  # notice never recorded
@@ -233,6 +240,7 @@ def test_session_cancel(cli, session, db_path):
     assert e["before"] == {"status": "planned"} and e["after"]["reason"] == "Mưa lũ, hoãn sang năm sau"
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_agency_deactivate_requires_reassignment(cli, session, db_path):
     a = add_petition(cli, session)
     b = add_petition(cli, session, "Lò Thị B", "Nước sạch")

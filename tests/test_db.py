@@ -12,6 +12,9 @@ import sqlite_utils
 from doithoai.base import open_base
 from doithoai.migrations import NAMES, migration_set
 
+# The PostgreSQL run skips these (the SQLite file itself: its path, mode, PRAGMAs, locks, tampering); tests/test_postgres.py covers the server.
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_db_path_precedence(cli, isolated, monkeypatch):
     assert cli("db", "path").stdout.strip() == str(isolated / "base.db")

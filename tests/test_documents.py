@@ -131,6 +131,7 @@ def test_an_issued_document_is_reproduced_or_reissued_never_repointed(cli, demo,
     assert "Số 03-TB/HU" in text_of(isolated / "tb.docx")  # one series for every kind
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_issued_content_is_the_issued_bytes(cli, demo, isolated):
     import sqlite3
 
@@ -163,6 +164,7 @@ def test_values_are_text_never_template_code(cli, unit, session, isolated):
     assert "Trả lời {{ 7*7 }}" in text_of(isolated / "bb.docx") and "49" not in text_of(isolated / "bb.docx")
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_control_characters_never_reach_the_document(cli, unit, session, isolated, db_path):
     import sqlite3
 
@@ -246,6 +248,7 @@ def test_bad_templates_and_outputs(cli, unit, session, isolated, db_path):
     assert dump(db_path) == before
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_public_dossier_has_no_personal_data(cli, demo, isolated):
     import sqlite3
 

@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import dump
 
+# The PostgreSQL run skips these (kills writers and locks the SQLite file itself); tests/test_postgres.py covers the server.
+pytestmark = pytest.mark.sqlite_only
+
 ROWS = 30_000
 
 

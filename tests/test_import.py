@@ -224,6 +224,7 @@ def test_an_organisation_written_in_capitals_is_data(cli, base, isolated):
     assert cli.json("petition", "import", isolated / "hoa.csv", "--session", base)["new"] == 1
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_repeats_leave_no_stray_petitioner_and_speakers_are_numbered_in_file_order(cli, base, isolated, db_path):
     import sqlite3
 

@@ -19,6 +19,7 @@ def count(db_path, sql="SELECT COUNT(*) FROM petitions", params=()):
         conn.close()
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_petition_add_and_an_import_of_the_same_data_give_identical_rows(cli, session, db_path, isolated):
     cli("petition", "add", "--session", session, "--name", "Lò Văn Thắng", "--phone", "0977 123 456",
         "--address", "Bản Nà Khương", "--content", "Đề nghị  cấp giấy chứng nhận", "--field", "dat dai",
@@ -56,6 +57,7 @@ def test_speaking_numbers_are_unique_on_every_path(cli, session, isolated, db_pa
     assert orders == [("A", 1), ("C", 2), ("B", 3), ("D", 4)]
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_a_second_sheet_numbered_from_one_loses_nothing(cli, session, isolated, db_path):
     wb = Workbook()
     ws = wb.active
@@ -85,6 +87,7 @@ def test_a_second_sheet_numbered_from_one_loses_nothing(cli, session, isolated, 
     assert count(db_path) == 5
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_homonyms_with_different_phones_are_two_petitioners_and_two_petitions(cli, session, isolated, db_path):
     f = isolated / "trung-ten.csv"
     f.write_text("Họ và tên,Số điện thoại,Nội dung\nLò Văn Minh,0977123456,Đề nghị sửa đường\n"
@@ -100,6 +103,7 @@ def test_homonyms_with_different_phones_are_two_petitioners_and_two_petitions(cl
     assert count(db_path) == 3
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_an_unclosed_quote_refuses_the_file(cli, session, isolated, db_path):
     f = isolated / "ngoac-kep.csv"
     rows = "".join(f"Người {i},Nội dung {i}\n" for i in range(50))
@@ -124,6 +128,7 @@ def test_duplicate_columns_are_joined_or_refused_by_name(cli, session, isolated,
     assert f"{g}:1: các cột A ('Họ và tên') và C ('Họ tên') cùng là 'Họ và tên'" in err
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_more_cells_than_the_header_and_a_late_header_are_refused(cli, session, isolated, db_path):
     f = isolated / "lech-cot.csv"
     f.write_text("Họ và tên,Nội dung\nLò Văn A,Đường vào bản, bị sạt lở\n", encoding="utf-8")

@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import UNIT_STEPS, add_petition
 
+# The PostgreSQL run skips these (tampers with, damages or times the SQLite file itself); tests/test_postgres.py covers the server.
+pytestmark = pytest.mark.sqlite_only
+
 SQLITE3 = shutil.which("sqlite3")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import add_petition, dump
 from docx import Document
 
@@ -72,6 +73,7 @@ def test_dry_run_writes_nothing(cli, unit, isolated, db_path):
     assert dump(db_path) == before and not (isolated / "nhac").exists()
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_remind_reads_petitions_only_through_indexes(cli, unit, isolated, db_path):
     """A run costs what it reminds: every statement it runs on petitions is an index SEARCH."""
     import datetime as dt

@@ -124,6 +124,7 @@ def test_summary(cli, y2025):
     assert "Theo trạng thái:" in text and "█" in text and "đúng hạn 1 (50%)" in text
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_cron_environment_subprocess(cli, y2025, db_path):
     env = {"PATH": "/usr/bin:/bin"}  # what cron gives: no LANG, no HOME, no terminal
     result = subprocess.run([sys.executable, "-m", "doithoai", "--db", str(db_path), "report", "overdue",

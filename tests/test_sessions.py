@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import add_petition, dump
 
 KEYS = {"id", "code", "commune", "date", "status", "notice_by", "review_by", "answer_due", "complex_answer_due"}
@@ -80,6 +81,7 @@ def test_speakers_in_registered_order(cli, session):
                                      "--order", "5").stderr
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_requires_a_database_and_an_initialised_unit(cli, db_path):
     assert "doithoai init" in cli.fail("session", "create", "--commune", "X", "--date", "2023-10-01").stderr
     assert "doithoai init" in cli.fail("field", "list").stderr

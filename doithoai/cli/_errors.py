@@ -75,8 +75,6 @@ FIX_HINTS = {
     "db.path_or_restore": "Kiểm tra lại đường dẫn --db; nếu tệp hỏng, khôi phục từ bản sao lưu "
                           "(`doithoai db restore TỆP --force`, tệp hỏng được giữ lại bên cạnh).",
     "init.or_db": "Chạy `doithoai init --unit …` để khởi tạo, hoặc chỉ đúng tệp bằng --db.",
-    "db.sqlite_only": "Dùng một tệp SQLite cho --db (hoặc DOITHOAI_DB); chép cơ sở dữ liệu giữa tệp và máy chủ bằng "
-                      "`doithoai db copy NGUỒN ĐÍCH` (xem README, mục Dùng chung máy chủ PostgreSQL).",
     "db.copy_force": "Chọn một đích trống, hoặc thêm --force để thay toàn bộ dữ liệu ở đích bằng bản chép "
                      "(tệp cũ được giữ lại bên cạnh, có đuôi .truoc-khi-chep-…).",
     "db.copy_check_source": "Kiểm tra nguồn bằng `doithoai db check --full` (với --db là nguồn) rồi chép lại.",
@@ -245,6 +243,13 @@ class RootGroup(TyperGroup):
         except Exception as e:  # never a traceback for a user; DOITHOAI_DEBUG=1 shows it
             if os.environ.get("DOITHOAI_DEBUG"):
                 raise
+            if type(e).__module__.startswith("psycopg"):  # the server's error, in words (psycopg loaded already)
+                from doithoai.cli._options import db_path
+                from doithoai.pg import pg_error
+
+                translated = pg_error(str(db_path()), e)  # type: ignore[arg-type]
+                print_error(translated.message, hint_of(translated))
+                sys.exit(1)
             if isinstance(e, OSError) and e.errno in _WRITE_ERRNOS:
                 print_error(f"không ghi được kết quả ra đầu ra chuẩn ({e.strerror}); kết quả bị cắt, không dùng được.",
                             "Giải phóng dung lượng ổ đĩa (hoặc ghi vào nơi khác) rồi chạy lại.")

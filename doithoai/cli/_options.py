@@ -117,9 +117,20 @@ SessionFilterOpt = Annotated[str | None, typer.Option("--session", "-s", help="C
                                                       autocompletion=complete_session)]
 
 def db_path():
+    """The base this invocation uses: a SQLite file path, or a PostgreSQL URL (to open it;
+    show it with shown_db_path, which hides a password)."""
     from doithoai.db import resolve_path
 
     return resolve_path(invocation().db)
+
+
+def shown_db_path() -> str:
+    path = db_path()
+    if isinstance(path, str):
+        from doithoai.dialect import mask_url
+
+        return mask_url(path)
+    return str(path)
 
 
 def open_db(create: bool = False):
@@ -130,7 +141,7 @@ def open_db(create: bool = False):
     state = invocation()
     path = db_path()
     current = state.connection
-    if current is not None and current.path == path:
+    if current is not None and getattr(current, "url", current.path) == path:
         return current
     if current is not None:
         current.conn.close()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from doithoai.cli._options import db_path, group, open_db
+from doithoai.cli._options import db_path, group, open_db, shown_db_path
 from doithoai.cli._output import info, out
 
 app = group("Tệp cơ sở dữ liệu: vị trí, sao lưu, kiểm tra, khôi phục.")
@@ -16,7 +16,7 @@ app = group("Tệp cơ sở dữ liệu: vị trí, sao lưu, kiểm tra, khôi 
 @app.command("path")
 def path() -> None:
     """In đường dẫn tệp cơ sở dữ liệu đang dùng (--db, $DOITHOAI_DB, hoặc mặc định)."""
-    out(str(db_path()))
+    out(shown_db_path())
 
 
 @app.command("backup")
@@ -26,7 +26,7 @@ def backup(file: Annotated[Path, typer.Argument(help="Tệp sao lưu mới (ch�
     from doithoai import maintenance
 
     result = maintenance.backup(open_db(), file)
-    info(f"Đã sao lưu {db_path()} vào {result['target']} ({result['bytes']:,} byte).")
+    info(f"Đã sao lưu {shown_db_path()} vào {result['target']} ({result['bytes']:,} byte).")
     info(f"Mốc nhật ký: {result['anchor']}")
 
 
@@ -49,7 +49,7 @@ def check(
                             "Khôi phục từ bản sao lưu gần nhất (`doithoai db restore TỆP --force`) "
                             "và báo cho người quản trị; giữ nguyên tệp hiện tại để điều tra.")
     scope = "toàn bộ" if full else f"từ sự kiện số {result['from_event']}"
-    info(f"{db_path()}: không phát hiện vấn đề (đã kiểm {scope}).")
+    info(f"{shown_db_path()}: không phát hiện vấn đề (đã kiểm {scope}).")
     if result.get("quick_check_at"):
         info(f"Kiểm tra trang (quick_check) đã đạt hôm nay lúc {result['quick_check_at']} (UTC): không chạy lại; "
              "--full kiểm toàn bộ.")
