@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from test_mail import smtp  # noqa: F401  (the local SMTP server fixture)
 
 from doithoai import dialect
 from doithoai.errors import DoithoaiError
@@ -406,3 +407,33 @@ def test_backup_and_restore_of_a_unit_on_the_server(demo_file, pg_db, cli, tmp_p
     cli("--db", url, "db", "check", "--full")
     aside = list((tmp_path / "xdg" / "doithoai" / "servers").glob("*.truoc-khoi-phuc-*.db"))
     assert len(aside) == 1 and "SAU" in [r[0] for r in sqlite3.connect(aside[0]).execute("SELECT code FROM agencies")]
+
+
+# ---------------------------------------------------------------- on both engines (runs in each engine's run)
+
+
+def test_two_remind_runs_started_together_send_once(cli, unit, isolated, db_path, smtp):  # noqa: F811
+    """The cron reminder started on two machines at once: each letter written once, each
+    message sent once (the writers of a unit queue at BEGIN; a message is claimed before it goes)."""
+    import os
+    import subprocess
+    import sys
+
+    from test_mail import configure, setup_petitions
+
+    inbox, port = smtp
+    configure(cli, port)
+    setup_petitions(cli)
+    cli("agency", "edit", "LDTBXH", "--email", "ldtbxh@thanuyen.gov.vn")
+    doithoai = os.path.join(os.path.dirname(sys.executable), "doithoai")
+    env = {**os.environ, "DOITHOAI_DB": str(db_path)}
+    runs = [subprocess.Popen([doithoai, "remind", "--send", "--out", str(isolated / f"nhac{i}"), "--as-of", "2025-05-06"],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]
+    results = [(r.wait(timeout=120), *r.communicate()) for r in runs]
+    assert all(code in (0, 3) for code, _, _ in results), results
+    subjects = sorted(m["Subject"] for _, m in inbox.messages)
+    assert len(subjects) == len(set(subjects)) == 3, subjects  # TNMT, LDTBXH, the office: once each
+    letters = cli.json("remind", "--out", isolated / "nhac", "--as-of", "2025-05-06")
+    assert letters["letters"] == []  # nothing left to write today
+    assert sorted(r["agency"] for r in cli.json("mail", "log")
+                  if r["on_date"] == "2025-05-06" and r["target"] == "agency") == ["LDTBXH", "TNMT"]
