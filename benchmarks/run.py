@@ -572,8 +572,8 @@ def throwaway_cluster(work: Path):
 
 
 def bench_engines(work: Path, petitions: int, writes: int, pg_url: str | None) -> None:
-    """The engine-level figures on SQLite and on PostgreSQL, side by side (the case commands run
-    on SQLite files only, see README: Dùng chung máy chủ PostgreSQL)."""
+    """The main figures on SQLite and on PostgreSQL, side by side: whole commands (process
+    start included) on the same generated base, and the engine-level work below them."""
     print(f"Both engines at {petitions:,} petitions", flush=True)
     try:
         import psycopg  # noqa: F401
@@ -613,7 +613,14 @@ def _bench_engines(work: Path, petitions: int, writes: int, url: str) -> None:
     start = time.perf_counter()
     transfer.copy(url, back, force=True)
     put("db copy from the other engine", "SQLite", f"{time.perf_counter() - start:.1f} s")
+    commands = [("report overdue -f json", ["report", "overdue", "-f", "json", "--as-of", "2026-11-27"]),
+                ("report summary", ["report", "summary", "--as-of", "2026-11-27"]),
+                ("petition list --search 'dat dai' -n 20", ["petition", "list", "--search", "dat dai", "-n", "20"]),
+                ("session list", ["session", "list"])]
     for engine, target in (("SQLite", str(path)), ("PostgreSQL", url)):
+        env = {**os.environ, "DOITHOAI_DB": target}
+        for name, args in commands:
+            put(f"doithoai {name}", engine, ms(median_time([DOITHOAI, *args], 3, env)))
         opened = []
         for _ in range(5):
             start = time.perf_counter()

@@ -114,10 +114,10 @@ class PgDatabase(Database):
     def __init__(self, raw: psycopg.Connection, url: str, unit: str | None):
         self.pgconn = _Conn(raw)
         self.pgconn.db = self
-        self.write_errors: tuple = (psycopg.errors.LockNotAvailable, psycopg.errors.ReadOnlySqlTransaction,
-                                    psycopg.errors.InsufficientPrivilege)
-        self.integrity_errors = (psycopg.errors.IntegrityError,)
         super().__init__(self.pgconn, dialect.mask_url(url))  # type: ignore[arg-type]
+        self.write_errors = (psycopg.errors.LockNotAvailable, psycopg.errors.ReadOnlySqlTransaction,
+                             psycopg.errors.InsufficientPrivilege)
+        self.integrity_errors = (psycopg.errors.IntegrityError,)
         self.url = url
         self.unit = unit
         self._with_id: set[str] | None = None
@@ -177,9 +177,14 @@ class PgDatabase(Database):
         return translate_errors(self.url)
 
 
+LAST_URL: str | None = None  # the server this process talks to (to name it in an error shown late)
+
+
 def connect(url: str, *, create_schema: bool = False) -> PgDatabase:
     """Connect (password from PGPASSWORD, ~/.pgpass or a service file: libpq reads them) and
     point search_path at the unit's schema."""
+    global LAST_URL
+    LAST_URL = url
     conninfo, unit = dialect.split_url(url)
     if unit is not None and not dialect.UNIT_RE.match(unit):
         raise DoithoaiError(

@@ -322,10 +322,10 @@ GRANT USAGE ON SCHEMA {schema} TO {clerk};
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {clerk};
 """
 PROVINCE = """
-CREATE ROLE tinh LOGIN;
-GRANT CONNECT ON DATABASE "{database}" TO tinh;
-GRANT USAGE ON SCHEMA khoen_on, muong_kim TO tinh;
-GRANT SELECT ON ALL TABLES IN SCHEMA khoen_on, muong_kim TO tinh;
+CREATE ROLE {role} LOGIN;
+GRANT CONNECT ON DATABASE "{database}" TO {role};
+GRANT USAGE ON SCHEMA khoen_on, muong_kim TO {role};
+GRANT SELECT ON ALL TABLES IN SCHEMA khoen_on, muong_kim TO {role};
 """
 
 
@@ -345,7 +345,7 @@ def test_a_clerk_of_one_unit_cannot_read_another(pg_db):
             admin.execute(f"DROP ROLE IF EXISTS {role}")
         admin.execute(GRANTS.format(clerk="clerk_ko", schema="khoen_on", database=database).encode())
         admin.execute(GRANTS.format(clerk="clerk_mk", schema="muong_kim", database=database).encode())
-        admin.execute(PROVINCE.format(database=database).encode())
+        admin.execute(PROVINCE.format(database=database, role="tinh").encode())
     as_ko = pg_db.replace("postgres@", "clerk_ko@")
     db = open_base(as_ko + "?unit=khoen-on", create=False)
     with transaction(db):  # a clerk writes its own unit (the row seals and events too)
@@ -437,3 +437,34 @@ def test_two_remind_runs_started_together_send_once(cli, unit, isolated, db_path
     assert letters["letters"] == []  # nothing left to write today
     assert sorted(r["agency"] for r in cli.json("mail", "log")
                   if r["on_date"] == "2025-05-06" and r["target"] == "agency") == ["LDTBXH", "TNMT"]
+
+
+@pytest.mark.postgres
+def test_province_reads_every_unit_with_the_unit_on_each_row(demo_file, pg_db, cli, tmp_path):
+    import psycopg
+
+    for unit in ("khoen-on", "muong-kim"):
+        cli("db", "copy", demo_file, f"{pg_db}?unit={unit}")
+    database = pg_db.rsplit("/", 1)[1]
+    with psycopg.connect(pg_db, autocommit=True) as admin:
+        admin.execute("DROP ROLE IF EXISTS tinh_doc")
+        admin.execute(PROVINCE.format(database=database, role="tinh_doc").encode())
+    province = pg_db.replace("postgres@", "tinh_doc@")
+    one = cli.json("--db", f"{pg_db}?unit=khoen-on", "report", "overdue", "--as-of", "2023-12-20")
+    both = cli.json("--db", province, "report", "overdue", "--all-units", "--as-of", "2023-12-20")
+    assert sorted({r["unit"] for r in both}) == ["khoen-on", "muong-kim"]
+    mine = [{k: v for k, v in r.items() if k not in ("unit", "unit_name")} for r in both if r["unit"] == "khoen-on"]
+    assert sorted(mine, key=lambda r: r["id"]) == sorted(one, key=lambda r: r["id"])
+    table = cli("--db", province, "report", "overdue", "--all-units", "--as-of", "2023-12-20").stdout
+    assert "Đơn vị" in table and "muong-kim" in table
+    summary = cli.json("--db", province, "report", "summary", "--all-units", "--as-of", "2023-12-20")
+    assert [s["unit"] for s in summary] == ["khoen-on", "muong-kim"]
+    assert summary[0]["total"] == cli.json("--db", f"{pg_db}?unit=khoen-on", "report", "summary",
+                                          "--as-of", "2023-12-20")["total"]
+    shown = cli("--db", province, "report", "summary", "--all-units", "--as-of", "2023-12-20")
+    assert "Cộng 2 đơn vị" in shown.stdout + shown.stderr and "muong-kim" in shown.stdout
+
+
+@pytest.mark.sqlite_only
+def test_all_units_needs_a_server(cli, unit):
+    assert "máy chủ PostgreSQL" in cli.fail("report", "overdue", "--all-units").stderr

@@ -244,10 +244,9 @@ class RootGroup(TyperGroup):
             if os.environ.get("DOITHOAI_DEBUG"):
                 raise
             if type(e).__module__.startswith("psycopg"):  # the server's error, in words (psycopg loaded already)
-                from doithoai.cli._options import db_path
-                from doithoai.pg import pg_error
+                from doithoai import pg
 
-                translated = pg_error(str(db_path()), e)  # type: ignore[arg-type]
+                translated = pg.pg_error(pg.LAST_URL or "postgresql://", e)  # type: ignore[arg-type]
                 print_error(translated.message, hint_of(translated))
                 sys.exit(1)
             if isinstance(e, OSError) and e.errno in _WRITE_ERRNOS:

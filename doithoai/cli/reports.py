@@ -20,6 +20,7 @@ from doithoai.cli._options import (
     RecordFormatOpt,
     SessionFilterOpt,
     complete_agency,
+    db_path,
     group,
     open_db,
     today,
@@ -34,6 +35,8 @@ FmtOpt = ListFormatOpt
 OutOpt = OutputOpt
 AgencyOpt = Annotated[str | None, typer.Option("--agency", help="Chỉ cơ quan chủ trì này.", autocompletion=complete_agency)]
 FieldOpt = Annotated[str | None, typer.Option("--field", help="Chỉ lĩnh vực này.")]
+AllUnitsOpt = Annotated[bool, typer.Option("--all-units", help="Mọi đơn vị trên máy chủ PostgreSQL mà tài khoản đọc được, "
+                                           "mỗi dòng ghi tên đơn vị (cho cấp tỉnh).")]
 
 
 def _columns(extra: list[Col]) -> list[Col]:
@@ -53,22 +56,32 @@ def overdue(
     as_of: AsOfOpt = None, session: SessionFilterOpt = None, agency: AgencyOpt = None, field: FieldOpt = None,
     fmt: FmtOpt = ReportFmt.table, output: OutOpt = None, limit: LimitOpt = None, select: ColumnsOpt = None,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help=f"Thoát với mã {EXIT_OVERDUE} nếu có kiến nghị quá hạn (cho cron).")] = False,
+    all_units: AllUnitsOpt = False,
 ) -> None:
     """Kiến nghị quá hạn chưa trả lời, theo cơ quan chủ trì, cũ nhất trước; số ngày quá hạn tính theo ngày làm việc."""
     from doithoai import reports
     from doithoai.text import vn_date
 
     now = today(as_of)
-    db = open_db()
-    if fail_on_overdue:  # cron: never a silent wrong answer from a damaged file
-        from doithoai.maintenance import verify_daily
-
-        verify_daily(db, now)
-    rows = reports.overdue(db, now, session=session, agency=agency, field=field)
     columns = _columns([Col("days_overdue", "Quá hạn (ngày LV)", "int", priority=9)])
-    totals = reports.totals_by_agency(rows)
     total_cols = [Col("lead_agency", "Mã"), Col("lead_agency_name", "Cơ quan chủ trì"), Col("count", "Số quá hạn", "int"),
                   Col("oldest_due_on", "Hạn cũ nhất", "date"), Col("max_days_overdue", "Quá hạn nhiều nhất", "int")]
+    if all_units:
+        from doithoai import units
+
+        server = units.open_server(db_path())
+        rows = units.overdue(server, now, session=session, agency=agency, field=field)
+        totals = units.totals(rows)
+        columns = [Col("unit", "Đơn vị", "code", priority=10), *columns]
+        total_cols = [Col("unit", "Đơn vị", "code"), *total_cols]
+    else:
+        db = open_db()
+        if fail_on_overdue:  # cron: never a silent wrong answer from a damaged file
+            from doithoai.maintenance import verify_daily
+
+            verify_daily(db, now)
+        rows = reports.overdue(db, now, session=session, agency=agency, field=field)
+        totals = reports.totals_by_agency(rows)
     title = f"Kiến nghị quá hạn tính đến ngày {vn_date(now)}"
     if fmt == ReportFmt.table:
         emit(rows, columns, "table", title=title, empty=f"Không có kiến nghị quá hạn tính đến ngày {vn_date(now)}.",
@@ -132,13 +145,29 @@ def _bars(items: list[tuple[str, int]], width: int = 30) -> list[str]:
 @app.command("summary")
 def summary(
     session: SessionFilterOpt = None, as_of: AsOfOpt = None,
-    fmt: RecordFormatOpt = RecordFmt.table,
+    fmt: RecordFormatOpt = RecordFmt.table, all_units: AllUnitsOpt = False,
 ) -> None:
     """Tổng hợp: theo trạng thái, lĩnh vực, nguồn, cơ quan; tỷ lệ trả lời đúng hạn; thời gian trả lời trung vị."""
     from doithoai import reports
     from doithoai.text import vn_date
 
     now = today(as_of)
+    if all_units:
+        from doithoai import units
+
+        per_unit = units.summary(units.open_server(db_path()), now)
+        if fmt == RecordFmt.json:
+            out(json.dumps(per_unit, ensure_ascii=False, indent=2))
+            return
+        emit([{**r, "on_time_share": None if r["on_time_share"] is None else round(r["on_time_share"] * 100)}
+              for r in per_unit],
+             [Col("unit", "Đơn vị", "code"), Col("unit_name", "Tên đơn vị"), Col("total", "Tổng số", "int"),
+              Col("overdue", "Quá hạn", "int"), Col("written_answers", "Trả lời bằng văn bản", "int"),
+              Col("on_time_share", "Đúng hạn (%)", "int")], "table",
+             title=f"Tổng hợp kiến nghị các đơn vị, tính đến ngày {vn_date(now)}",
+             footer=f"Cộng {len(per_unit)} đơn vị: {sum(r['total'] for r in per_unit)} kiến nghị, "
+                    f"{sum(r['overdue'] for r in per_unit)} quá hạn.")
+        return
     data = reports.summary(open_db(), now, session)
     if fmt == RecordFmt.json:
         out(json.dumps(data, ensure_ascii=False, indent=2))
