@@ -85,3 +85,45 @@ def summary(db, as_of: dt.date) -> list[dict]:
                       "written_answers": data["written_answers"], "answered_on_time": data["answered_on_time"],
                       "on_time_share": data["on_time_share"]})
     return lines
+
+
+def dashboard(db, as_of: dt.date, path, public: bool = False) -> dict:
+    """One self-contained page for the province: a table of the units first, then each unit's
+    own dashboard (the page `report dashboard` draws for it), one printed page each."""
+    import html
+
+    from doithoai import dashboard as board
+    from doithoai.fileio import write_atomic
+    from doithoai.text import vn_date
+
+    pages, lines = [], []
+    for code, name in each_unit(db):
+        data = board.build(db, as_of, public)
+        page = board.render(data)
+        pages.append(page[page.index('<div class="page">'):page.rindex("</body>")])
+        s = data["summary"]
+        lines.append({"unit": code, "unit_name": name, "total": s["total"], "open": data["open"], "overdue": s["overdue"],
+                      "on_time_share": s["on_time_share"]})
+
+    def cell(value, numeric=False):
+        return f'<td class="{"n" if numeric else "txt"}">{html.escape(str(value))}</td>'
+
+    def share(value) -> str:
+        return "—" if value is None else f"{value * 100:.0f}%"
+
+    rows = "".join(
+        f'<tr data-unit="{html.escape(r["unit"])}">{cell(r["unit_name"])}<td class="nw">{html.escape(r["unit"])}</td>{cell(r["total"], True)}'
+        f'{cell(r["open"], True)}{cell(r["overdue"], True)}{cell(share(r["on_time_share"]), True)}</tr>' for r in lines)
+    total, overdue = sum(r["total"] for r in lines), sum(r["overdue"] for r in lines)
+    overview = (f'<div class="page"><header><div><h1>Theo dõi giải quyết kiến nghị — các đơn vị</h1></div>'
+                f'<div class="asof">Tính đến ngày <b>{vn_date(as_of)}</b>'
+                f'{"<br><span class=public>Bản công khai</span>" if public else ""}</div></header>'
+                f'<section><h2>{len(lines)} đơn vị <small>{total} kiến nghị, {overdue} quá hạn chưa trả lời</small></h2>'
+                f'<table><tr><th>Đơn vị</th><th>Mã</th><th class="n">Tổng số</th><th class="n">Đang giải quyết</th>'
+                f'<th class="n">Quá hạn</th><th class="n">Đúng hạn</th></tr>{rows}</table></section></div>')
+    document = (f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+                f'<title>Theo dõi giải quyết kiến nghị — các đơn vị — {vn_date(as_of)}</title>'
+                f'<style>{board.CSS}\n.page{{break-after:page}}</style></head><body>{overview}{"".join(pages)}</body></html>\n')
+    write_atomic(path, document.encode("utf-8"), mode=0o600)
+    return {"as_of": as_of.isoformat(), "units": lines}

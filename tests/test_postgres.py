@@ -461,6 +461,11 @@ def test_province_reads_every_unit_with_the_unit_on_each_row(demo_file, pg_db, c
     assert [s["unit"] for s in summary] == ["khoen-on", "muong-kim"]
     assert summary[0]["total"] == cli.json("--db", f"{pg_db}?unit=khoen-on", "report", "summary",
                                           "--as-of", "2023-12-20")["total"]
+    page = tmp_path / "tinh.html"
+    cli("--db", province, "report", "dashboard", "--all-units", "-o", page, "--as-of", "2023-12-20")
+    text = page.read_text(encoding="utf-8")
+    assert 'data-unit="khoen-on"' in text and 'data-unit="muong-kim"' in text
+    assert text.count('data-figure="total"') == 2 and page.stat().st_mode & 0o777 == 0o600
     shown = cli("--db", province, "report", "summary", "--all-units", "--as-of", "2023-12-20")
     assert "Cộng 2 đơn vị" in shown.stdout + shown.stderr and "muong-kim" in shown.stdout
 

@@ -206,6 +206,7 @@ def dashboard(
     output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .html tạo ra.")],
     as_of: AsOfOpt = None,
     public: Annotated[bool, typer.Option("--public", help="Bản công khai: không có họ tên, địa chỉ, điện thoại, nội dung kiến nghị.")] = False,
+    all_units: AllUnitsOpt = False,
 ) -> None:
     """Trang tổng quan một trang cho lãnh đạo: số liệu chính, biểu đồ, quá hạn lâu nhất, các mốc sắp tới.
 
@@ -215,6 +216,14 @@ def dashboard(
     from doithoai.cli._output import info
     from doithoai.text import vn_date
 
+    if all_units:
+        from doithoai import units
+
+        now = today(as_of)
+        result = units.dashboard(units.open_server(db_path()), now, output, public=public)
+        info(f"Đã ghi trang tổng quan {len(result['units'])} đơn vị tính đến ngày {vn_date(now)} vào {output}"
+             + (" (bản công khai)." if public else "."))
+        return
     data = board.write(open_db(), today(as_of), output, public=public)
     info(f"Đã ghi trang tổng quan tính đến ngày {vn_date(data['as_of'])} vào {output}"
          + (" (bản công khai)." if public else "."))
