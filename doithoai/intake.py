@@ -381,7 +381,7 @@ class Writer:
         self.pending: list[tuple[str, dict]] = []
         self.petitioners: dict[tuple[str, str, str], int] = {}
         self.new = self.present = 0
-        self.ids: list[int] = []
+        self.ids: list[int] = []  # the ids of the last batch written (memory stays flat)
         self.present_keys: list[str] = []
         self.duplicates: list[dict] = []
         self.unnumbered: list[int] = []  # registered to speak without a number, in order
@@ -475,6 +475,7 @@ class Writer:
             raise RuntimeError("petition ids out of sequence")  # ids are max + 1 in order
         self.new += len(rows)
         contents, checked = {}, []
+        self.ids = []
         for pid, (petitioner_id, name_fold, address, content_fold, unnumbered, check) in enumerate(checks, top + 1):
             self.ids.append(pid)
             if unnumbered:

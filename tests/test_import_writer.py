@@ -74,6 +74,7 @@ def test_an_import_stores_what_the_row_by_row_writer_stored(cli, session, db_pat
     write_file(path, 2600)  # three writer batches
     out = cli.json("petition", "import", path, "--session", session, "--as-of", "2023-09-10")
     got = state(cli, db_path, out)
+    cli("db", "check", "--full")  # every seal event's sha256 matches its row_seals
     for r in got["petitions"]:  # created_at (column 21) is the clock; a typed petition's key is random
         r[20] = ""
         r[3] = "manual" if r[3].startswith("manual:") else r[3]
@@ -88,3 +89,18 @@ def test_an_import_stores_what_the_row_by_row_writer_stored(cli, session, db_pat
     assert digests == expected["sha256"]
     assert got["import"]["new"] > 2000 and len(got["import"]["duplicates"]) > 100
     assert got["touched"] == []
+
+
+def test_an_imported_row_edited_outside_the_tool_is_caught(cli, session, db_path, isolated):
+    from test_integrity import both_checks_fail, shell
+
+    path = isolated / "tong-hop.csv"
+    write_file(path, 1200)
+    cli("petition", "import", path, "--session", session)
+    cli("db", "check")
+    cli("db", "check", "--full")
+    shell(db_path, "UPDATE petitions SET content = 'Nội dung đã bị đổi' WHERE id = 1100; "
+                   "UPDATE petitioners SET phone = '0900000000' WHERE id = 7;")
+    for err in both_checks_fail(cli):
+        assert "Bảng petitions (kiến nghị): dòng bị" in err and "1100" in err
+        assert "petitioners" in err
