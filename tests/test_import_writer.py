@@ -104,3 +104,21 @@ def test_an_imported_row_edited_outside_the_tool_is_caught(cli, session, db_path
     for err in both_checks_fail(cli):
         assert "Bảng petitions (kiến nghị): dòng bị" in err and "1100" in err
         assert "petitioners" in err
+
+
+def test_form_numbers_seen_long_ago_are_still_known(cli, session, isolated, monkeypatch):
+    """Past LIMIT form numbers the file's numbers move to a temporary table: a repeat far
+    below its first row is still a copy (stored once) or a conflict (refused)."""
+    from doithoai.importing import batch
+
+    monkeypatch.setattr(batch._Forms, "LIMIT", 3)
+    f = isolated / "phieu.csv"
+    rows = [f"P{i},Người {i},Nội dung {i}" for i in range(1, 9)]
+    f.write_text("Số phiếu,Họ và tên,Nội dung\n" + "\n".join([*rows, rows[0], "P2,Người khác,Nội dung khác"]) + "\n",
+                 encoding="utf-8")
+    err = cli.fail("petition", "import", f, "--session", session).stderr
+    assert f"{f}:11:A (Số phiếu): số phiếu 'P2' trùng với dòng 3 nhưng nội dung khác" in err
+    f.write_text("Số phiếu,Họ và tên,Nội dung\n" + "\n".join([*rows, rows[0]]) + "\n", encoding="utf-8")
+    out = cli.json("petition", "import", f, "--session", session)
+    assert (out["new"], out["present"]) == (8, 1)
+    assert any("lặp lại nguyên văn dòng 2" in n for n in out["files"][0]["notes"])
