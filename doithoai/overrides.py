@@ -15,6 +15,7 @@ from doithoai.errors import DoithoaiError, Notice, fix
 from doithoai.holidays_cache import holidays_version
 from doithoai.recompute import open_deadlines
 from doithoai.text import clean, vn_date
+from doithoai.workdays import WEEKDAY_NAMES
 
 
 def ensure_shipped(db) -> None:
@@ -90,19 +91,13 @@ def year_listing(db, year: int) -> list[dict]:
                 origin = f"holidays {holidays_version()}"
             rows.append({
                 "date": day.isoformat(),
-                "weekday": cal_weekday(day),
+                "weekday": WEEKDAY_NAMES[day.weekday()],
                 "kind": "day_off" if not working else "workday",
                 "description": cal.reason(day),
                 "origin": origin,
             })
         day += dt.timedelta(days=1)
     return rows
-
-
-def cal_weekday(day: dt.date) -> str:
-    from doithoai.workdays import WEEKDAY_NAMES
-
-    return WEEKDAY_NAMES[day.weekday()]
 
 
 def confirm_year(db, year: int, source: str) -> None:
