@@ -52,12 +52,17 @@ def add_override(db, day: dt.date, kind: str, reason: str, source: str = "") -> 
             f"Ngày {vn_date(day)} vốn đã là {state} ({cal.reason(day)}); điều chỉnh này không thay đổi gì.",
             "Kiểm tra lại ngày trong văn bản thông báo nghỉ/làm bù.",
         )
+    record(db, day, kind, reason, source)
+    bump_calendar_rev(db)
+    return open_deadlines(db)
+
+
+def record(db, day: dt.date, kind: str, reason: str, source: str) -> None:
+    """Store one checked override of the unit and log it; the caller bumps the calendar revision."""
     db.insert("calendar_overrides", {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source,
                                      "shipped": 0, "created_at": now_utc()})
-    bump_calendar_rev(db)
     log_event(db, "calendar.add", "calendar_overrides", None, None,
               {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source})
-    return open_deadlines(db)
 
 
 def remove_override(db, day: dt.date) -> list[dict]:
