@@ -78,3 +78,28 @@ def events(db, action: str) -> list[dict]:
 
 def one(db, sql: str, params=()) -> list[tuple]:
     return [tuple(r) for r in db.execute(sql, params)]
+
+
+def import_files(db, *paths, session: str = SESSION, today: dt.date = HELD, dry_run: bool = False, **options):
+    """`petition import`: every file read and checked first, then written in one transaction
+    (undone with dry_run). Returns the batch summary."""
+    from doithoai.importing import batch
+
+    summary = batch.prepare(db, today, list(paths), session, **options)
+    with transaction(db, rollback=dry_run):
+        batch.write(db, today, summary)
+    return summary
+
+
+def session_on(db, commune: str, day: dt.date) -> str:
+    """A second session (`session create`); its code."""
+    return write(db, sessions.create, commune=commune, date=day)["code"]
+
+
+def import_refused(db, match: str, *paths, **options) -> DoithoaiError:
+    """`import_files` refuses (message matching `match`) and nothing is written."""
+    before = dump(db)
+    with pytest.raises(DoithoaiError, match=match) as caught:
+        import_files(db, *paths, **options)
+    assert dump(db) == before, "a refused import changed the base"
+    return caught.value

@@ -115,7 +115,7 @@ def test_the_cli_steps_give_the_template_every_test_starts_from(cli, session, db
                 "settings": [tuple(r) for r in conn.execute("SELECT key, value FROM settings ORDER BY key")],
                 "agencies": [tuple(r) for r in conn.execute("SELECT * FROM agencies ORDER BY id")],
                 "fields": [tuple(r) for r in conn.execute("SELECT * FROM fields ORDER BY id")],
-                "sessions": [{k: r[k] for k in r.keys() if k != "created_at"}
+                "sessions": [{k: r[k] for k in r.keys() if k != "created_at"}  # noqa: SIM118 -- a Row iterates values
                              for r in conn.execute("SELECT * FROM sessions ORDER BY id")],
                 "events": [tuple(r) for r in conn.execute(
                     "SELECT action, entity, entity_id FROM events WHERE action <> 'seal' ORDER BY id")],
