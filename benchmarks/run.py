@@ -352,7 +352,7 @@ def growth(above: dict[str, float], answers: dict[str, int] | None = None) -> st
 
 
 def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
-    from doithoai import petitions
+    from doithoai import petition_listing
     from doithoai.base import open_base
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -375,9 +375,9 @@ def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
                                 "WHERE x.active = 1 GROUP BY x.agency_id ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
         agency_rows = db.execute("SELECT COUNT(DISTINCT petition_id) FROM assignments x JOIN agencies a ON a.id = x.agency_id "
                                  "WHERE a.code = ? AND x.active = 1", [top_agency]).fetchone()[0]
-        sql, params = petitions.list_query(db, as_of=dt.date(2026, 11, 27), agency=top_agency)
-        few = len(petitions.list_rows(db, as_of=dt.date(2026, 11, 27), search=FEW_HITS))
-        many = len(petitions.list_rows(db, as_of=dt.date(2026, 11, 27), search=MANY_HITS))
+        sql, params = petition_listing.list_query(db, as_of=dt.date(2026, 11, 27), agency=top_agency)
+        few = len(petition_listing.list_rows(db, as_of=dt.date(2026, 11, 27), search=FEW_HITS))
+        many = len(petition_listing.list_rows(db, as_of=dt.date(2026, 11, 27), search=MANY_HITS))
         overdue = db.execute("SELECT COUNT(*) FROM petitions WHERE status IN ('new','assigned') AND due_on < ?",
                              [as_of]).fetchone()[0]
         db.conn.close()
