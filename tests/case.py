@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from doithoai import petitions, sessions
+from doithoai import petition_listing, petitions, sessions
 from doithoai.db import transaction
 from doithoai.errors import DoithoaiError
 
@@ -48,7 +48,7 @@ def add(db, name: str = "Lò Văn Thắng", content: str = "Đề nghị cấp g
 
 def rows(db, as_of: dt.date = HELD, **filters) -> list[dict]:
     """A petition listing (`petition list` with these filters)."""
-    return petitions.list_rows(db, as_of=as_of, **filters)
+    return petition_listing.list_rows(db, as_of=as_of, **filters)
 
 
 def row(db, pid: int, as_of: dt.date = HELD) -> dict:

@@ -13,12 +13,8 @@ from case import HELD, SESSION, add, events, hold, ids, import_files, one, refus
 from conftest import add_petition, dump
 
 from doithoai import agencies, corrections, reports, sessions, settings
+from doithoai import petition_actions as actions
 from doithoai.errors import InvalidTransition, NotFound
-
-try:  # i16a splits petitions.py; until that lands, one module holds both
-    from doithoai import petition_actions as actions
-except ImportError:  # pragma: no cover
-    from doithoai import petitions as actions
 
 D = dt.date
 

@@ -10,11 +10,7 @@ from case import HELD, add, import_files, import_refused, rows, write
 from openpyxl import Workbook
 
 from doithoai import agencies
-
-try:  # i16a splits petitions.py; until that lands, one module holds both
-    from doithoai import petition_actions as actions
-except ImportError:  # pragma: no cover
-    from doithoai import petitions as actions
+from doithoai import petition_actions as actions
 
 HEAD = ["STT", "Số phiếu", "Họ và tên", "Số điện thoại", "Địa chỉ", "Nội dung"]
 

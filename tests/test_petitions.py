@@ -14,15 +14,10 @@ import pytest
 from case import HELD, SESSION, add, events, hold, ids, refused, row, rows, write
 from conftest import add_petition, dump
 
+from doithoai import petition_actions as actions
+from doithoai import petition_listing as listing
 from doithoai.errors import InvalidTransition, NotFound
 from doithoai.events import recent_events
-
-try:  # i16a splits petitions.py; until that lands, one module holds both
-    from doithoai import petition_actions as actions
-    from doithoai import petition_listing as listing
-except ImportError:  # pragma: no cover
-    from doithoai import petitions as actions
-    from doithoai import petitions as listing
 
 JSON_KEYS = {"id", "session", "petitioner", "address", "phone", "field", "source", "content", "status",
              "lead_agency", "due_on"}

@@ -15,11 +15,7 @@ from conftest import make_unit
 from docx import Document
 
 from doithoai import agencies, reminders, sessions, settings
-
-try:  # i16a splits petitions.py; until that lands, one module holds both
-    from doithoai import petition_actions as actions
-except ImportError:  # pragma: no cover
-    from doithoai import petitions as actions
+from doithoai import petition_actions as actions
 
 D = dt.date
 

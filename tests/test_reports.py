@@ -12,12 +12,8 @@ from case import INTAKE, add, write
 from conftest import add_petition, make_unit
 from openpyxl import load_workbook
 
+from doithoai import petition_actions as actions
 from doithoai import reports, sessions
-
-try:  # i16a splits petitions.py; until that lands, one module holds both
-    from doithoai import petition_actions as actions
-except ImportError:  # pragma: no cover
-    from doithoai import petitions as actions
 
 D = dt.date
 

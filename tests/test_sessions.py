@@ -13,13 +13,9 @@ import sqlite3
 from case import SESSION, add, hold, refused, row, rows, write
 from conftest import SESSION_STEPS, Cli, dump
 
+from doithoai import petition_actions as actions
 from doithoai import sessions
 from doithoai.errors import InvalidTransition, NotFound, OpenPetitions
-
-try:  # i16a splits petitions.py; until that lands, one module holds both
-    from doithoai import petition_actions as actions
-except ImportError:  # pragma: no cover
-    from doithoai import petitions as actions
 
 KEYS = {"id", "code", "commune", "date", "status", "notice_by", "review_by", "answer_due", "complex_answer_due"}
 D = dt.date
