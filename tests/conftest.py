@@ -17,14 +17,20 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner
 
 import doithoai.cli
 from doithoai.cli import app
 
-# Typer turns a group's functions into click commands on every invocation (~40 ms a group);
-# a click command holds no per-invocation state, so one build serves the whole test process.
+# Typer turns a group's functions into click commands on every invocation (~40 ms a group,
+# ~2 ms the root), and its CliRunner rebuilds the root on every `invoke`. A click command holds
+# no per-invocation state (each run gets its own context), so the command tree is built once
+# per test process: each group on first use, the root here.
 doithoai.cli.load_command = functools.cache(doithoai.cli.load_command)
+ROOT_COMMAND = typer.main.get_command(app)
+typer.testing._get_command = lambda target: ROOT_COMMAND if target is app else typer.main.get_command(target)
 
 
 @pytest.fixture(scope="session")
