@@ -73,3 +73,18 @@ def test_every_command_appears_in_the_readme():
     for name in COMMANDS:
         for path, _ in walk(load_command(name), (name,)):
             assert f"doithoai {' '.join(path)}" in readme, path
+
+
+def test_the_command_tree_is_built_once_per_test_process(cli):
+    """conftest builds the root once and each group on first use: a test that invokes the CLI
+    pays for parsing, not for Typer turning functions into click commands again."""
+    import typer.testing
+
+    import doithoai.cli
+
+    cli("petition", "--help")
+    built = doithoai.cli.load_command.cache_info().misses
+    cli("petition", "--help")
+    cli("petition", "list", "--help")
+    assert doithoai.cli.load_command.cache_info().misses == built
+    assert typer.testing._get_command(app) is typer.testing._get_command(app)
