@@ -410,3 +410,17 @@ def test_install_completion_for_bash_speaks_vietnamese(tmp_path):
     script = tmp_path / ".bash_completions" / "doithoai.sh"
     assert "_DOITHOAI_COMPLETE=complete_bash" in script.read_text()
     assert str(script) in (tmp_path / ".bashrc").read_text()
+
+
+def test_the_quick_wrap_of_a_cell_is_textwrap_s():
+    """Reports wrap thousands of cells with a shortcut; it must cut where textwrap cuts."""
+    import random
+
+    from doithoai.cli._output import _textwrap, _wrap
+
+    rng = random.Random(7)
+    words = ["a", "bb", "Nguyễn", "Văn", "đất", "đai,", "x" * 12, "y" * 30, "-", "…", "", " "]
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
+        width = rng.randint(1, 60)
+        assert _wrap(text, width) == ([text] if len(text) <= width else _textwrap(text, width, 2)), (text, width)

@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from doithoai.fileio import write_atomic, write_stream
@@ -135,7 +136,11 @@ def _one_line(text: str) -> str:
 
 def _cell_strings(col: Col, rows: list[dict]) -> list[str]:
     """One column as display strings, converted in a single pass (reports can have 100k rows)."""
-    values = [r.get(col.key) for r in rows]
+    try:
+        values = list(map(itemgetter(col.key), rows))
+    except KeyError:  # rows without this key show it empty
+        key = col.key
+        values = [r.get(key) for r in rows]
     if col.kind == "date":
         cache: dict = {}
         out = []
@@ -190,10 +195,25 @@ def _clip(text: str, width: int) -> str:
 
 
 def _wrap(text: str, width: int, lines: int = 2) -> list[str]:
-    import textwrap
-
     if len(text) <= width:
         return [text]
+    if lines == 2 and width > 0 and text[0] != " " and text[-1] != " " and "  " not in text:
+        # the usual cell (words between single spaces, none longer than the width), as
+        # textwrap would wrap it, without wrapping all of it: a report wraps 100k of these
+        words = text.split(" ")
+        if max(map(len, words)) <= width:
+            n, k = len(words[0]), 1
+            while k < len(words) and n + 1 + len(words[k]) <= width:
+                n += 1 + len(words[k])
+                k += 1
+            rest = text[n + 1:]
+            return [text[:n], rest if len(rest) <= width else _clip(rest, width)]
+    return _textwrap(text, width, lines)
+
+
+def _textwrap(text: str, width: int, lines: int) -> list[str]:
+    import textwrap
+
     parts = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
     if len(parts) > lines:
         rest = " ".join(parts[lines - 1:])
@@ -274,28 +294,45 @@ def _header_lines(col: Col, width: int) -> list[str]:
     return _wrap(col.header, width)
 
 
+# what _one_line changes in a cell: line breaks, tabs and the controls printable() escapes
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _column_cells(col: Col, rows: list[dict]) -> list[str]:
+    """A column's cells as one-line display strings. A report can have 100k rows: a column
+    with nothing to escape (the usual case, found by one search over the joined column) is
+    taken as it is."""
+    values = _cell_strings(col, rows)
+    if not _NOT_ONE_LINE.search(" ".join(values)):
+        return values
+    return [_one_line(v) for v in values]
+
+
 def table_blocks(rows: list[dict], columns: list[Col], width: int | None) -> tuple[list[str], list[list[str]], list[Col]]:
     """The header lines and, for each row, its lines (one, or two when the long text wraps)."""
-    cells = [[_one_line(v) for v in _cell_strings(c, rows)] for c in columns]
+    cells = [_column_cells(c, rows) for c in columns]
     shown, widths, hidden = fit(columns, cells, width)
     index = {c.key: i for i, c in enumerate(columns)}
     shown_cells = [cells[index[c.key]] for c in shown]
+    # The common row has every cell within its column's width: one format call lays it out
+    # (the same padding as layout() below). Only the columns that can overflow are looked at.
+    line_of = SEP.join(f"{{:{'>' if c.kind == 'int' else '<'}{w}}}" for c, w in zip(shown, widths)).format
+    overflowing = [(i, w) for i, (w, col) in enumerate(zip(widths, shown_cells)) if col and max(map(len, col)) > w]
 
     def layout(parts_per_col: list[list[str]]) -> list[str]:
         height = max(map(len, parts_per_col))
-        lines = []
-        for n in range(height):
-            pieces = []
-            for c, w, parts in zip(shown, widths, parts_per_col):
-                piece = parts[n] if n < len(parts) else ""
-                pieces.append(piece.rjust(w) if c.kind == "int" else piece.ljust(w))
-            lines.append(SEP.join(pieces).rstrip())
-        return lines
+        return [line_of(*[parts[n] if n < len(parts) else "" for parts in parts_per_col]).rstrip()
+                for n in range(height)]
 
     head = layout([_header_lines(c, w) for c, w in zip(shown, widths)])
     head.append(SEP.join("─" * w for w in widths))
     blocks = []
-    for r in range(len(rows)):
+    if not overflowing:
+        return head, [[line_of(*row).rstrip()] for row in zip(*shown_cells)], hidden
+    for r, row in enumerate(zip(*shown_cells)):
+        if all(len(row[i]) <= w for i, w in overflowing):
+            blocks.append([line_of(*row).rstrip()])
+            continue
         parts = []
         for c, w, col in zip(shown, widths, shown_cells):
             value = col[r]
