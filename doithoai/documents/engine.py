@@ -78,6 +78,8 @@ def _env():
         class Environment(SandboxedEnvironment):
             """from_string compiles a source once; docxtpl asks for the same sources per document."""
 
+            compiled: dict[str, Any]
+
             def from_string(self, source, globals=None, template_class=None):
                 if globals is not None or template_class is not None or not isinstance(source, str):
                     return super().from_string(source, globals, template_class)
