@@ -356,13 +356,10 @@ def growth(above: dict[str, float], answers: dict[str, int] | None = None) -> st
 
 
 def _listing():
-    """The module with the petition listing query (petitions.py before the split, petition_listing.py after)."""
-    try:
-        from doithoai import petition_listing
-        return petition_listing
-    except ImportError:
-        from doithoai import petitions
-        return petitions
+    """The module with the petition listing query."""
+    from doithoai import petition_listing
+
+    return petition_listing
 
 
 # Issue 15's "now" column (whole-process, at 1M petitions, before this work): printed beside ours.

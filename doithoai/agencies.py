@@ -143,7 +143,7 @@ def resolve(db, query: str, active_only: bool = True) -> Agency:
 def add(db, code: str, name: str, kind: str = "", email: str = "", head: str = "", aliases: str = "") -> dict:
     code, name = _check_code(code), clean(name, "Tên cơ quan")
     if not name:
-        raise DoithoaiError("Tên cơ quan không được để trống.", f"Ví dụ: doithoai agency add {code} \"Phòng Tài nguyên và Môi trường\".")
+        raise DoithoaiError("Tên cơ quan không được để trống.", fix=fix("agency.add_name", code=code))
     if db.execute("SELECT 1 FROM agencies WHERE code = ?", [code]).fetchone():
         raise DoithoaiError(
             f"Mã cơ quan '{code}' đã có.",
@@ -166,7 +166,7 @@ def edit(db, code: str, **changes) -> dict:
         if key == "name":
             value = clean(value, "Tên cơ quan")
             if not value:
-                raise DoithoaiError("Tên cơ quan không được để trống.", "Bỏ --name nếu không muốn đổi tên.")
+                raise DoithoaiError("Tên cơ quan không được để trống.", fix=fix("agency.keep_name"))
             updates["name_fold"] = fold(value)
         elif key in ("email", "head_email"):  # head_email: added by migration m008 (mail reminders)
             value = _check_email(value)
@@ -176,7 +176,7 @@ def edit(db, code: str, **changes) -> dict:
             value = clean(value, f"Trường {key} của cơ quan")
         updates[key] = value
     if not updates:
-        raise DoithoaiError("Không có gì để sửa.", "Dùng --name, --kind, --email, --head hoặc --aliases.")
+        raise DoithoaiError("Không có gì để sửa.", fix=fix("agency.edit_what"))
     sets = ", ".join(f"{k} = ?" for k in updates)
     db.execute(f"UPDATE agencies SET {sets} WHERE id = ?", [*updates.values(), current["id"]])
     log_event(db, "agency.edit", "agencies", current["id"],
@@ -187,7 +187,7 @@ def edit(db, code: str, **changes) -> dict:
 def set_active(db, code: str, active: bool, *, today: dt.date, reassign_to: str | None = None) -> dict:
     """Activate or deactivate. An agency that still holds open petitions is deactivated only
     with `reassign_to`: its active assignments pass to that agency (same role, same due date)."""
-    from doithoai import deadlines, statuses
+    from doithoai import recompute, statuses
 
     current = get(db, code)
     if bool(current["active"]) == active:
@@ -222,7 +222,7 @@ def set_active(db, code: str, active: bool, *, today: dt.date, reassign_to: str 
                     "due_rule": x["due_rule"] + f" (nhận lại từ {current['code']})", "manual_due": x["manual_due"],
                     "calendar_rev": x["calendar_rev"], "assigned_on": on})
             moved.append(pid)
-        deadlines.refresh_petition_due(db, f"id IN ({','.join('?' * len(moved))})", moved)
+        recompute.refresh_petition_due(db, f"id IN ({','.join('?' * len(moved))})", moved)
     db.execute("UPDATE agencies SET active = ? WHERE id = ?", [int(active), current["id"]])
     extra = {"reassigned_to": target["code"], "petitions": moved} if moved else {}
     log_event(db, "agency.activate" if active else "agency.deactivate", "agencies", current["id"],

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from doithoai import db as dbmod
 from doithoai.db import Database, transaction
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 
 SEED_VERSION = "1"
 
@@ -86,7 +86,7 @@ def _refuse_foreign(conn: sqlite3.Connection, path) -> None:
     if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
         raise DoithoaiError(
             f"Tệp {path} là một cơ sở dữ liệu SQLite khác, không phải của doithoai; không ghi gì vào đó.",
-            "Kiểm tra lại đường dẫn --db (hoặc biến DOITHOAI_DB).",
+            fix=fix("db.path"),
         )
 
 
@@ -118,7 +118,7 @@ def _seal_migrated(db: Database, before: int | None) -> None:
 
 def _seed(db: Database) -> None:
     """Reference data every base needs: the default fields and the shipped calendar swaps."""
-    from doithoai import deadlines, fields
+    from doithoai import fields, overrides
     from doithoai.shipped import SHIPPED_VERSION
 
     wanted = f"{SEED_VERSION}.{SHIPPED_VERSION}"
@@ -127,6 +127,6 @@ def _seed(db: Database) -> None:
         return
     with transaction(db):
         fields.seed(db)
-        deadlines.ensure_shipped(db)
+        overrides.ensure_shipped(db)
         db.execute("INSERT INTO settings (key, value) VALUES ('seed.version', ?) "
                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [wanted])

@@ -12,10 +12,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from doithoai import deadlines, intake, sessions, statuses
+from doithoai import intake, recompute, sessions, statuses
 from doithoai.db import log_event, now_utc, os_user
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound, fix
-from doithoai.petitions import _action, _session_open, check_text, get
+from doithoai.petition_actions import record_action, session_open
+from doithoai.petitions import check_text, get
 from doithoai.text import clean, fold, normalise_phone, vn_date
 from doithoai.vocabulary import parse_source, parse_urgency
 
@@ -75,7 +76,7 @@ def _docx_text(data: bytes) -> str:
 def edit(db, today: dt.date, pid: int, **changes) -> dict:
     """Change what was recorded at intake. Returns {id, changed: {field: (old, new)}, documents}."""
     p = get(db, pid)
-    _session_open(db, p)
+    session_open(db, p)
     changes = {k: v for k, v in changes.items() if v is not None}
     if not changes:
         raise DoithoaiError("Không có gì thay đổi.", "Nêu ít nhất một trường cần sửa.")
@@ -142,7 +143,7 @@ def edit(db, today: dt.date, pid: int, **changes) -> dict:
         sets = ", ".join(f"{k} = ?" for k in updates)
         db.execute(f"UPDATE petitions SET {sets} WHERE id = ?", [*updates.values(), p["id"]])
         if "session_id" in updates:
-            deadlines.refresh_petition_due(db, "id = ?", [p["id"]])
+            recompute.refresh_petition_due(db, "id = ?", [p["id"]])
     shared = 0
     if new_person:
         shared = _edit_person(db, p["petitioner_id"], new_person)
@@ -200,7 +201,7 @@ def _petitioner(db, petitioner_id: int) -> dict:
     rows = db.query("SELECT * FROM petitioners WHERE id = ?", [petitioner_id])
     if not rows:
         raise NotFound(f"Không có người kiến nghị số {petitioner_id}.",
-                       "Số người kiến nghị có trong `petition show` (mục Người kiến nghị).")
+                       fix=fix("petition.show_petitioner"))
     return rows[0]
 
 
@@ -221,14 +222,14 @@ def merge_petitioners(db, keep: int, other: int) -> dict:
 def withdraw(db, today: dt.date, pid: int, *, reason: str, mistake: bool = False) -> dict:
     """Rút đơn, or entered by mistake: kept in history, out of every count, report and document."""
     p = get(db, pid)
-    _session_open(db, p)
+    session_open(db, p)
     if p["status"] in statuses.SET_ASIDE:
         raise InvalidTransition(f"Kiến nghị số {p['id']} đã ở trạng thái '{statuses.LABELS[p['status']]}'.",
                                 "Không cần rút lại.")
     reason = check_text(reason, "Lý do rút")
     why = ("Nhập nhầm: " if mistake else "Rút đơn: ") + reason
     statuses.check_move(p["id"], p["status"], "withdrawn")
-    _action(db, p["id"], "withdraw", today, summary=why)
+    record_action(db, p["id"], "withdraw", today, summary=why)
     db.execute("UPDATE petitions SET status = 'withdrawn', status_before = ?, set_aside_reason = ? WHERE id = ?",
                [p["status"], why, p["id"]])
     log_event(db, "petition.withdraw", "petitions", p["id"], {"status": p["status"]},
@@ -239,7 +240,7 @@ def withdraw(db, today: dt.date, pid: int, *, reason: str, mistake: bool = False
 def restore(db, today: dt.date, pid: int, *, reason: str) -> dict:
     """Undo a withdrawal: the petition takes back the status it had."""
     p = get(db, pid)
-    _session_open(db, p)
+    session_open(db, p)
     if p["status"] != "withdrawn":
         raise InvalidTransition(f"Kiến nghị số {p['id']} không ở trạng thái đã rút.",
                                 "Chỉ khôi phục kiến nghị đã rút hoặc nhập nhầm.")
@@ -249,7 +250,7 @@ def restore(db, today: dt.date, pid: int, *, reason: str) -> dict:
     reason = check_text(reason, "Lý do khôi phục")
     back = p["status_before"] or "new"
     statuses.check_move(p["id"], p["status"], back)
-    _action(db, p["id"], "restore", today, summary=reason)
+    record_action(db, p["id"], "restore", today, summary=reason)
     db.execute("UPDATE petitions SET status = ?, status_before = NULL, set_aside_reason = '' WHERE id = ?", [back, p["id"]])
     log_event(db, "petition.restore", "petitions", p["id"], {"status": "withdrawn"}, {"status": back, "reason": reason})
     return {"id": p["id"], "status": back}
@@ -279,7 +280,7 @@ def merge(db, today: dt.date, keep: int, other: int) -> dict:
         raise DoithoaiError("Hai số kiến nghị giống nhau.", "Nêu kiến nghị giữ lại và kiến nghị trùng: GIỮ TRÙNG.")
     a, b = get(db, keep), get(db, other)
     for x in (a, b):
-        _session_open(db, x)
+        session_open(db, x)
         if x["status"] in statuses.SET_ASIDE:
             raise InvalidTransition(f"Kiến nghị số {x['id']} đang ở trạng thái '{statuses.LABELS[x['status']]}'.",
                                     "Chỉ gộp hai kiến nghị đang được tính.")
@@ -288,7 +289,7 @@ def merge(db, today: dt.date, keep: int, other: int) -> dict:
             f"Kiến nghị số {b['id']} đã có kết quả ('{statuses.LABELS[b['status']]}'); không gộp vào kiến nghị khác được.",
             f"Gộp theo chiều ngược lại: giữ số {b['id']}, gộp số {a['id']}.")
     statuses.check_move(b["id"], b["status"], "duplicate")
-    _action(db, b["id"], "merge", today, summary=f"Trùng với kiến nghị số {a['id']}")
+    record_action(db, b["id"], "merge", today, summary=f"Trùng với kiến nghị số {a['id']}")
     db.execute("UPDATE petitions SET status = 'duplicate', status_before = ?, duplicate_of = ?, "
                "set_aside_reason = ? WHERE id = ?", [b["status"], a["id"], f"Trùng với kiến nghị số {a['id']}", b["id"]])
     db.execute("UPDATE duplicate_flags SET state = 'merged', decided_at = ? WHERE "
@@ -301,12 +302,12 @@ def merge(db, today: dt.date, keep: int, other: int) -> dict:
 
 def unmerge(db, today: dt.date, pid: int) -> dict:
     p = get(db, pid)
-    _session_open(db, p)
+    session_open(db, p)
     if p["status"] != "duplicate":
         raise InvalidTransition(f"Kiến nghị số {p['id']} chưa được gộp vào kiến nghị nào.", "Không cần tách.")
     back = p["status_before"] or "new"
     statuses.check_move(p["id"], p["status"], back)
-    _action(db, p["id"], "unmerge", today, summary=f"Tách khỏi kiến nghị số {p['duplicate_of']}")
+    record_action(db, p["id"], "unmerge", today, summary=f"Tách khỏi kiến nghị số {p['duplicate_of']}")
     db.execute("UPDATE petitions SET status = ?, status_before = NULL, duplicate_of = NULL, set_aside_reason = '' "
                "WHERE id = ?", [back, p["id"]])
     db.execute("UPDATE duplicate_flags SET state = 'unflagged', decided_at = ? WHERE state = 'merged' AND "

@@ -341,13 +341,12 @@ def rasterise(svgs: list[str], scale: int = 2) -> list[bytes]:
     import tempfile
     from pathlib import Path
 
-    from doithoai.errors import DoithoaiError
+    from doithoai.errors import DoithoaiError, fix
 
     browser = _browser()
     if browser is None:
         raise DoithoaiError("Không có trình duyệt Chromium để vẽ biểu đồ thành hình trong văn bản.",
-                            "Cài chromium (Debian/Ubuntu: `apt install chromium`) hoặc tạo văn bản không có --charts; "
-                            "trang tổng quan `report dashboard` không cần trình duyệt này.")
+                            fix=fix("doc.charts_need_chromium"))
     pictures = []
     with tempfile.TemporaryDirectory(prefix="doithoai-charts-") as tmp:
         for i, svg in enumerate(svgs):
@@ -366,9 +365,9 @@ def rasterise(svgs: list[str], scale: int = 2) -> list[bytes]:
                                capture_output=True, timeout=120, check=False)
             except (OSError, subprocess.TimeoutExpired) as e:
                 raise DoithoaiError(f"Chromium không vẽ được biểu đồ ({type(e).__name__}).",
-                                    "Thử lại, hoặc tạo văn bản không có --charts.") from None
+                                    fix=fix("doc.charts_retry")) from None
             if not shot.is_file():
-                raise DoithoaiError("Chromium không vẽ được biểu đồ.", "Thử lại, hoặc tạo văn bản không có --charts.")
+                raise DoithoaiError("Chromium không vẽ được biểu đồ.", fix=fix("doc.charts_retry"))
             pictures.append(shot.read_bytes())
     return pictures
 

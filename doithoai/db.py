@@ -57,7 +57,7 @@ def _create_private(path: Path) -> None:
     except OSError as e:
         raise DoithoaiError(
             f"Không tạo được tệp cơ sở dữ liệu {path}: {e.strerror}.",
-            "Kiểm tra thư mục có tồn tại và bạn có quyền ghi, hoặc chọn tệp khác bằng --db.",
+            fix=fix("db.writable_or_other"),
         ) from None
 
 
@@ -215,7 +215,7 @@ def sqlite_error(path, e: sqlite3.Error) -> DoithoaiError:
         return DoithoaiError(
             f"Lỗi ghi đĩa khi ghi vào {path} (đĩa đầy, vượt giới hạn kích thước tệp hoặc ổ hỏng); "
             "mọi thay đổi của lệnh này đã được hủy.",
-            "Kiểm tra dung lượng và tình trạng ổ đĩa rồi chạy lại; sau đó chạy `doithoai db check`.",
+            fix=fix("db.disk_then_check"),
         )
     if "unable to open" in text:
         return DoithoaiError(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from doithoai import agencies, petitions, sessions, settings
+from doithoai import agencies, petition_actions, petitions, sessions, settings
 from doithoai.base import open_base
 from doithoai.db import transaction
 
@@ -118,10 +118,10 @@ def build(directory: Path) -> Path:
     make_private_dir(directory)
     path = directory / "doithoai.db"
     if path.exists():
-        from doithoai.errors import DoithoaiError
+        from doithoai.errors import DoithoaiError, fix
 
         raise DoithoaiError(f"Đã có {path}; bản mẫu không ghi đè dữ liệu.",
-                            "Chọn thư mục khác (doithoai demo THƯ_MỤC) hoặc bỏ trống để dùng thư mục tạm mới.")
+                            fix=fix("demo.other_dir"))
     db = open_base(path)
     d = SESSION_DATE
     with transaction(db):
@@ -154,14 +154,14 @@ def build(directory: Path) -> Path:
                           "bằng văn bản trong thời hạn quy định; Văn phòng Huyện ủy theo dõi, đôn đốc.")
         # At the meeting: some answered on the spot, the rest assigned for a written answer.
         for pid in ids[:6]:
-            petitions.answer(db, d, pid, written=False, resolved=pid in ids[:4],
-                             summary="Lãnh đạo cơ quan chuyên môn giải thích chính sách và hướng dẫn thủ tục tại hội nghị.")
+            petition_actions.answer(db, d, pid, written=False, resolved=pid in ids[:4],
+                                    summary="Lãnh đạo cơ quan chuyên môn giải thích chính sách và hướng dẫn thủ tục tại hội nghị.")
         for i, pid in enumerate(ids[4:], start=4):
             field = PETITIONS[i][4]
             complex_ = field in ("thu-hoi-dat",) or i == 7
-            petitions.assign(db, d, pid, FIELD_AGENCY[field], support=["UBXA"] if FIELD_AGENCY[field] != "UBXA" else [],
-                             complex_=complex_, reason="Cần kiểm đếm, xác minh hồ sơ thực địa" if complex_ else "")
-            petitions.conclude(db, d, pid, text=f"Giao {FIELD_AGENCY[field]} chủ trì xem xét, trả lời bằng văn bản.")
+            petition_actions.assign(db, d, pid, FIELD_AGENCY[field], support=["UBXA"] if FIELD_AGENCY[field] != "UBXA" else [],
+                                    complex_=complex_, reason="Cần kiểm đếm, xác minh hồ sơ thực địa" if complex_ else "")
+            petition_actions.conclude(db, d, pid, text=f"Giao {FIELD_AGENCY[field]} chủ trì xem xét, trả lời bằng văn bản.")
         sessions.advance(db, s["code"], "reviewed", dt.date(2023, 9, 20), dt.date(2023, 9, 20))
         # After: written answers, mostly on time, a few late; one transfer, one escalation.
         written = {4: (dt.date(2023, 9, 28), True), 5: (dt.date(2023, 10, 3), True), 6: (dt.date(2023, 10, 4), True),
@@ -169,15 +169,15 @@ def build(directory: Path) -> Path:
                    11: (dt.date(2023, 10, 12), True), 14: (dt.date(2023, 10, 16), True), 15: (dt.date(2023, 9, 29), True),
                    18: (dt.date(2023, 10, 5), True), 21: (dt.date(2023, 9, 27), True), 23: (dt.date(2023, 10, 4), True)}
         for i, (on, resolved) in written.items():
-            petitions.answer(db, on, ids[i], written=True, doc_number=f"{100 + i}/UBND-{FIELD_AGENCY[PETITIONS[i][4]]}",
-                             doc_date=on, resolved=resolved,
-                             summary="Cơ quan đã kiểm tra, trả lời bằng văn bản cho công dân và UBND xã.")
-        petitions.transfer(db, dt.date(2023, 9, 22), ids[19], to="Công ty Thủy điện Huội Quảng - Bản Chát",
-                           doc_number="215-CV/HU", doc_date=dt.date(2023, 9, 22))
-        petitions.notify(db, dt.date(2023, 9, 25), ids[19], who="petitioner")
-        petitions.escalate(db, dt.date(2023, 9, 26), ids[22], to="Tỉnh ủy Lai Châu", doc_number="220-BC/HU",
-                           doc_date=dt.date(2023, 9, 26), reason="Vượt thẩm quyền của huyện (tôn giáo, an ninh).")
+            petition_actions.answer(db, on, ids[i], written=True, doc_number=f"{100 + i}/UBND-{FIELD_AGENCY[PETITIONS[i][4]]}",
+                                    doc_date=on, resolved=resolved,
+                                    summary="Cơ quan đã kiểm tra, trả lời bằng văn bản cho công dân và UBND xã.")
+        petition_actions.transfer(db, dt.date(2023, 9, 22), ids[19], to="Công ty Thủy điện Huội Quảng - Bản Chát",
+                                  doc_number="215-CV/HU", doc_date=dt.date(2023, 9, 22))
+        petition_actions.notify(db, dt.date(2023, 9, 25), ids[19], who="petitioner")
+        petition_actions.escalate(db, dt.date(2023, 9, 26), ids[22], to="Tỉnh ủy Lai Châu", doc_number="220-BC/HU",
+                                  doc_date=dt.date(2023, 9, 26), reason="Vượt thẩm quyền của huyện (tôn giáo, an ninh).")
         for i in (4, 5, 6):
-            petitions.close(db, dt.date(2023, 10, 16), ids[i], note="Công dân đồng ý với nội dung trả lời.")
+            petition_actions.close(db, dt.date(2023, 10, 16), ids[i], note="Công dân đồng ý với nội dung trả lời.")
     db.conn.close()
     return path

@@ -20,6 +20,15 @@ def fix(action: str, **args: Any) -> Fix:
     return Fix(action, args)
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A warning a service returns rather than raises: what is not right, and the Fix that
+    resolves it (phrased by the CLI like an error's)."""
+
+    message: str
+    fix: Fix | None = None
+
+
 class DoithoaiError(Exception):
     """A refused operation or bad data: exit code 1.
 

@@ -22,7 +22,7 @@ def list_all(db) -> list[dict]:
 def add(db, name: str, code: str | None = None, aliases: str = "") -> dict:
     name = clean(name)
     if not name:
-        raise DoithoaiError("Tên lĩnh vực không được để trống.", "Ví dụ: doithoai field add \"Môi trường\".")
+        raise DoithoaiError("Tên lĩnh vực không được để trống.", fix=fix("field.add_name"))
     code = slug(code or name)
     rows = list_all(db)
     if any(r["code"] == code or r["name_fold"] == fold(name) for r in rows):

@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, Fix
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -49,7 +49,7 @@ def _mode_for(path: Path, mode: int | None) -> int:
 
 
 @contextlib.contextmanager
-def atomic_file(path, mode: int | None = None, what: str = "", hint: str = ""):
+def atomic_file(path, mode: int | None = None, what: str = "", hint: str = "", fix: Fix | None = None):
     """Yield a binary file object to write; on success the file replaces `path` in one rename
     (after an fsync, so a full disk shows here and not later); on any error nothing is left."""
     path = Path(path)
@@ -70,7 +70,8 @@ def atomic_file(path, mode: int | None = None, what: str = "", hint: str = ""):
             tmp.unlink()
         if isinstance(e, OSError):
             raise DoithoaiError(f"Không ghi được {what or 'tệp'} {path}: {e.strerror or e}; tệp không được tạo.",
-                                hint or "Kiểm tra dung lượng ổ đĩa và quyền ghi vào thư mục, hoặc chọn đường dẫn khác.") \
+                                hint or (None if fix else "Kiểm tra dung lượng ổ đĩa và quyền ghi vào thư mục, "
+                                                            "hoặc chọn đường dẫn khác."), fix=fix) \
                 from None
         raise
 

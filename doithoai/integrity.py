@@ -119,12 +119,12 @@ def anchor_text(anchor: dict) -> str:
 
 
 def parse_anchor(text: str) -> dict:
-    from doithoai.errors import DoithoaiError
+    from doithoai.errors import DoithoaiError, fix
 
     number, _, chain = text.strip().partition(":")
     if not number.isdigit() or len(chain) != 64:
         raise DoithoaiError(f"Mốc nhật ký không đúng dạng: '{text}'.",
-                            "Mốc có dạng SỐ:MÃ_BĂM (64 ký tự hex), như `db check` hoặc manifest của bản sao lưu in ra.")
+                            fix=fix("db.anchor_form"))
     return {"event_id": int(number), "chain": chain}
 
 

@@ -285,7 +285,7 @@ def send_test(db, address: str, today) -> dict:
 
     address = _addresses(address)
     if not address or "," in address:
-        raise DoithoaiError("Cần đúng một địa chỉ thư để gửi thử.", "Ví dụ: doithoai mail test vanphong@example.gov.vn.")
+        raise DoithoaiError("Cần đúng một địa chỉ thư để gửi thử.", fix=fix("mail.test_one"))
     cfg = config(db)
     require_ready(cfg)
     password(cfg)  # fail early, before anything is queued

@@ -295,7 +295,7 @@ def check(db, *, full: bool = False, anchor: str | None = None, today: dt.date |
     start_id, start_chain = (verified["event_id"], verified["chain"]) if verified else (0, "")
     chain_problems, last = _chain(db, start_id, start_chain)
     problems += chain_problems
-    problems += _anchors(db, anchors, ([dict(extra, source="--anchor")] if extra else []) + _register_anchors(db))
+    problems += _anchors(db, anchors, ([dict(extra, source="mốc đối chiếu")] if extra else []) + _register_anchors(db))
     sealed = getattr(db, "sealed", False)
     if sealed:
         problems += _touched(db)
@@ -360,7 +360,7 @@ def restore(source: Path, target: Path, force: bool = False) -> dict:
         raise DoithoaiError(f"Không có tệp sao lưu {source}.", "Kiểm tra đường dẫn.")
     if target.exists() and not force:
         raise DoithoaiError(f"{target} đang có dữ liệu; không ghi đè.",
-                            "Thêm --force để thay (tệp cũ được giữ lại bên cạnh, có đuôi .truoc-khoi-phuc-…).")
+                            fix=fix("db.restore_force"))
     if not target.parent.is_dir():
         raise DoithoaiError(f"Thư mục {target.parent} không tồn tại.", "Tạo thư mục trước.")
     tmp = target.with_name(f".{target.name}.khoi-phuc.tmp")

@@ -21,17 +21,18 @@ only those petitions), so a run grows with the reminders it writes, not with the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from doithoai import deadlines, settings
 from doithoai.db import log_event, now_utc
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, Fix, fix
 from doithoai.fileio import make_private_dir, write_atomic
 from doithoai.records import Agency
 from doithoai.statuses import open_sql, overdue_sql
 from doithoai.text import vn_date
 
+Phrase = Callable[[Fix], str]  # the CLI's words for a Fix, with the command to type
 UNASSIGNED_LISTED = 30  # per session in the office's mail; the count is always complete
 
 
@@ -158,7 +159,13 @@ def _signature(db) -> str:
     return f"\n--\n{office}\n(Thư gửi tự động từ doithoai; trả lời thư này để liên hệ Văn phòng.)\n"
 
 
-def office_text(db, as_of: dt.date, items: dict, letters: list[dict], no_email: list[dict]) -> str:
+def office_text(db, as_of: dt.date, items: dict, letters: list[dict], no_email: list[dict],
+                phrase: Phrase | None = None) -> str:
+    """The office's daily mail. `phrase` (the CLI's) turns a Fix into the sentence with the
+    command to type; without it the mail names what to do in words only."""
+    def how(f: Fix, words: str) -> str:
+        return phrase(f) if phrase else words
+
     lines = [f"Nhắc việc ngày {vn_date(as_of)}", ""]
     if letters:
         lines.append(f"Đôn đốc hôm nay: {len(letters)} cơ quan, {sum(len(x['petitions']) for x in letters)} kiến nghị quá hạn.")
@@ -167,7 +174,8 @@ def office_text(db, as_of: dt.date, items: dict, letters: list[dict], no_email: 
         lines.append("")
     if no_email:
         lines.append("Cơ quan chưa có địa chỉ thư (văn bản đã tạo nhưng chưa gửi được):")
-        lines += [f"- {a['code']} {a['name']}: thêm địa chỉ bằng `doithoai agency edit {a['code']} --email …`" for a in no_email]
+        lines += [f"- {a['code']} {a['name']}: " + how(fix("agency.add_email", code=a["code"]), "Thêm địa chỉ thư của cơ quan.")
+                  for a in no_email]
         lines.append("")
     if items["unassigned"]:
         total = sum(u["count"] for u in items["unassigned"])
@@ -176,7 +184,7 @@ def office_text(db, as_of: dt.date, items: dict, letters: list[dict], no_email: 
             more = f" và {u['count'] - len(u['petition_ids'])} kiến nghị khác" if u["count"] > len(u["petition_ids"]) else ""
             lines.append(f"- {u['session']} ({u['commune']}), hạn {vn_date(u['review_by'])}, quá {u['days_late']} ngày làm việc: "
                          f"{u['count']} kiến nghị — số {', '.join(map(str, u['petition_ids']))}{more}")
-        lines += ["  Giao bằng `doithoai petition assign SỐ MÃ_CƠ_QUAN`.", ""]
+        lines += ["  " + how(fix("petition.assign"), "Giao cơ quan trả lời cho các kiến nghị này."), ""]
     if items["milestones"]:
         lines.append("Mốc của các cuộc đối thoại:")
         for m in items["milestones"]:
@@ -193,8 +201,10 @@ def day_off(db, as_of: dt.date) -> str | None:
     return None if cal.is_working_day(as_of) else cal.reason(as_of)
 
 
-def run(db, as_of: dt.date, out_dir: Path, *, dry_run: bool = False, force: bool = False, send: bool = False) -> dict:
-    """Write the letters and log them (and, with send, queue the day's messages), in the caller's transaction."""
+def run(db, as_of: dt.date, out_dir: Path, *, dry_run: bool = False, force: bool = False, send: bool = False,
+        phrase: Phrase | None = None) -> dict:
+    """Write the letters and log them (and, with send, queue the day's messages), in the caller's transaction.
+    `phrase`: how the office mail words a Fix (see office_text)."""
     from doithoai import agencies
     from doithoai.documents import engine
 
@@ -215,7 +225,7 @@ def run(db, as_of: dt.date, out_dir: Path, *, dry_run: bool = False, force: bool
         try:
             make_private_dir(out_dir)
         except OSError as e:
-            raise DoithoaiError(f"Không tạo được thư mục {out_dir}: {e.strerror}.", "Chọn thư mục khác cho --out.") from None
+            raise DoithoaiError(f"Không tạo được thư mục {out_dir}: {e.strerror}.", fix=fix("remind.other_out")) from None
     by_code = {}
     try:
         for letter in letters:
@@ -241,7 +251,7 @@ def run(db, as_of: dt.date, out_dir: Path, *, dry_run: bool = False, force: bool
             earlier = _unmailed_letters(db, as_of, {letter["agency"] for letter in letters})
             for letter in earlier:
                 by_code[letter["agency"]] = agencies.get(db, letter["agency"])
-            result["queued"] = _queue_day(db, as_of, letters + earlier, soon, items, by_code)
+            result["queued"] = _queue_day(db, as_of, letters + earlier, soon, items, by_code, phrase)
             result["earlier_letters"] = earlier
     except BaseException:
         for path in written:  # the transaction rolls back: leave no letters it does not record
@@ -278,7 +288,8 @@ def _unmailed_letters(db, as_of: dt.date, skip: set[str]) -> list[dict]:
     return out
 
 
-def _queue_day(db, as_of: dt.date, letters: list[dict], soon: dict, items: dict, by_code: dict) -> list[int]:
+def _queue_day(db, as_of: dt.date, letters: list[dict], soon: dict, items: dict, by_code: dict,
+               phrase: Phrase | None) -> list[int]:
     """One message per agency (letter and/or due-soon notice) and one for the office, for this day."""
     from doithoai import agencies, mail
 
@@ -314,7 +325,7 @@ def _queue_day(db, as_of: dt.date, letters: list[dict], soon: dict, items: dict,
     if letters or items["unassigned"] or items["milestones"] or no_email:
         unit = settings.get(db, "unit.name")
         outbox_id = mail.queue(db, "office", day, f"Nhắc việc ngày {vn_date(as_of)} — {unit}",
-                               office_text(db, as_of, items, letters, no_email) + signature)
+                               office_text(db, as_of, items, letters, no_email, phrase) + signature)
         if outbox_id:
             queued.append(outbox_id)
     return queued

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 
-from doithoai import agencies, deadlines, petitions, sessions, statuses
-from doithoai.petitions import SOURCES
+from doithoai import agencies, deadlines, petition_listing, sessions, statuses
+from doithoai.holidays_cache import holidays_version
 from doithoai.records import Agency
+from doithoai.vocabulary import SOURCES
 
 _ROW_SQL = """
 SELECT p.id, s.code AS session, pr.name AS petitioner, pr.address, f.name AS field, p.content,
@@ -25,7 +26,7 @@ LEFT JOIN agencies a ON a.id = p.lead_agency_id
 
 
 def _filters(db, session: str | None, agency: str | None, field: str | None) -> tuple[list[str], list]:
-    where, params = petitions.scope(db, session, field)
+    where, params = petition_listing.scope(db, session, field)
     where.append(statuses.counted_sql("p"))
     if agency:  # reports are about the lead agency, the one that answers
         where.append("p.lead_agency_id = ?")
@@ -166,7 +167,7 @@ def summary(db, as_of: dt.date, session: str | None = None) -> dict:
 
 
 def _calendar_stamp(db) -> str:
-    return f"{deadlines.calendar_rev(db)}/{deadlines.holidays_version()}"
+    return f"{deadlines.calendar_rev(db)}/{holidays_version()}"
 
 
 def _positions(db):

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, cast
 
-from doithoai import deadlines, settings, statuses
+from doithoai import deadlines, recompute, settings, statuses
 from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound, OpenPetitions, fix
 from doithoai.records import Session
@@ -64,7 +64,7 @@ def _person_value(key: str, value):
     if key == "citizens_present":
         text = clean(str(value))
         if not text.isdigit() or int(text) > 100000:
-            raise DoithoaiError(f"Số công dân dự '{value}' không hợp lệ.", "Nhập số nguyên, ví dụ --citizens 120.")
+            raise DoithoaiError(f"Số công dân dự '{value}' không hợp lệ.", fix=fix("session.citizens"))
         return int(text)
     if key == "end_time":
         return parse_time(value) if clean(value) else ""
@@ -74,13 +74,13 @@ def _person_value(key: str, value):
 def create(db, *, commune: str, date: dt.date, time: str = "", location: str = "", chair: str = "",
            secretary: str = "", title: str = "", code: str = "", **persons) -> Session:
     settings.require_initialised(db)
-    commune = clean(commune, "Tên xã/phường (--commune)")
+    commune = clean(commune, "Tên xã/phường")
     if not commune:
-        raise DoithoaiError("Thiếu tên xã/phường nơi đối thoại.", "Thêm --commune, ví dụ --commune \"Khoen On\".")
+        raise DoithoaiError("Thiếu tên xã/phường nơi đối thoại.", fix=fix("session.commune"))
     if code:
         code = clean(code, "Mã cuộc đối thoại")
         if db.execute("SELECT 1 FROM sessions WHERE code = ? COLLATE NOCASE", [code]).fetchone():
-            raise DoithoaiError(f"Mã cuộc đối thoại '{code}' đã có.", "Chọn mã khác hoặc bỏ --code để tự sinh mã.")
+            raise DoithoaiError(f"Mã cuộc đối thoại '{code}' đã có.", fix=fix("session.other_code"))
     else:
         code = _unique_code(db, f"{date.year}-{slug(commune)}")
     row = {
@@ -129,11 +129,11 @@ def edit(db, ref: str, **changes) -> tuple[Session, list[dict]]:
         else:
             value = clean(value, f"Trường {key} của cuộc đối thoại")
         if key == "commune" and not value:
-            raise DoithoaiError("Tên xã/phường không được để trống.", "Bỏ --commune nếu không muốn đổi.")
+            raise DoithoaiError("Tên xã/phường không được để trống.", fix=fix("session.keep_commune"))
         if before[key] != value:
             updates[key] = value
     if not updates:
-        raise DoithoaiError("Không có gì thay đổi.", "Dùng --date, --time, --location, --chair, --secretary, --title hoặc --commune.")
+        raise DoithoaiError("Không có gì thay đổi.", fix=fix("session.edit_what"))
     if current["status"] == "closed":
         raise InvalidTransition(
             f"Cuộc đối thoại {current['code']} đã kết thúc và lưu hồ sơ, không sửa được.",
@@ -147,7 +147,7 @@ def edit(db, ref: str, **changes) -> tuple[Session, list[dict]]:
     sets = ", ".join(f"{k} = ?" for k in updates)
     db.execute(f"UPDATE sessions SET {sets} WHERE id = ?", [*updates.values(), current["id"]])
     log_event(db, "session.edit", "sessions", current["id"], {k: before[k] for k in updates}, updates)
-    moved = deadlines.recompute(db, current["id"]) if "date" in updates else []
+    moved = recompute.open_deadlines(db, current["id"]) if "date" in updates else []
     return get(db, current["id"]), moved
 
 
@@ -168,11 +168,10 @@ def advance(db, ref: str, to: str, on: dt.date, today: dt.date) -> tuple[Session
         need = STATUS_LABELS[required].lower()
         raise InvalidTransition(
             f"Cuộc đối thoại {current['code']} đang ở trạng thái '{have}'; bước này cần trạng thái '{need}'.",
-            "Thứ tự các bước: gửi giấy mời (session notice) → tổ chức (session hold) → "
-            "rút kinh nghiệm (session review) → kết thúc (session close).",
+            fix=fix("session.steps"),
         )
     if on > today:
-        raise DoithoaiError(f"Ngày {vn_date(on)} ở tương lai.", "Chỉ ghi nhận việc đã làm; bỏ --on để lấy ngày hôm nay.")
+        raise DoithoaiError(f"Ngày {vn_date(on)} ở tương lai.", fix=fix("session.on_today"))
     date = dt.date.fromisoformat(current["date"])
     if to == "notice_sent" and current["notice_by"] and on > dt.date.fromisoformat(current["notice_by"]):
         warnings.append(
@@ -207,7 +206,7 @@ def conclude(db, ref: str, text: str) -> Session:
     current = get(db, ref)
     text = clean(text, "Nội dung kết luận")
     if not text:
-        raise DoithoaiError("Nội dung kết luận không được để trống.", "Dùng --text \"…\".")
+        raise DoithoaiError("Nội dung kết luận không được để trống.", fix=fix("session.conclusion_text"))
     if current["status"] in ("planned", "notice_sent"):
         raise InvalidTransition(
             f"Cuộc đối thoại {current['code']} chưa tổ chức; chưa thể có kết luận.",

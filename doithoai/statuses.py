@@ -32,7 +32,7 @@ DONE = ("answered", "transferred", "escalated")  # a result is recorded; may be 
 SET_ASIDE = ("withdrawn", "duplicate")  # kept in history, out of every count
 COUNTED = tuple(s for s in STATUSES if s not in SET_ASIDE)
 
-# status → the statuses a petition may move to from it (by which action, see petitions.py)
+# status → the statuses a petition may move to from it (by which action, see petition_actions.py)
 TRANSITIONS = {
     "new": ("assigned", "answered", "transferred", "escalated", "withdrawn", "duplicate"),
     "assigned": ("assigned", "answered", "transferred", "escalated", "withdrawn", "duplicate"),

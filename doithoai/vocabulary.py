@@ -52,3 +52,23 @@ def parse_source(value: str | None) -> str:
 
 def parse_urgency(value: str | None) -> str:
     return code_for(value, URGENCIES, "Mức độ") if value else "thuong"
+
+
+# -- what was done on a petition (table actions, kind): its history, the dossier
+
+ACTION_LABELS = {
+    "answer_meeting": "Trả lời tại hội nghị",
+    "answer_written": "Trả lời bằng văn bản",
+    "transfer": "Chuyển cơ quan có thẩm quyền",
+    "escalate": "Trình cấp trên",
+    "verify": "Kiểm tra, xác minh",
+    "notify_petitioner": "Đã thông báo cho người kiến nghị",
+    "notify_mttq": "Đã gửi MTTQ, đoàn thể giám sát",
+    "close": "Đóng",
+    "reopen": "Mở lại",
+    "answer_interim": "Trả lời tạm thời (đang xử lý)",
+    "withdraw": "Rút kiến nghị",
+    "restore": "Khôi phục kiến nghị đã rút",
+    "merge": "Gộp vào kiến nghị trùng",
+    "unmerge": "Tách khỏi kiến nghị đã gộp",
+}

@@ -84,10 +84,10 @@ def test_two_writers_and_a_reader_lose_nothing(base, tmp_path):
     reader = (
         "import sys, datetime as dt\n"
         "from doithoai.base import open_base\n"
-        "from doithoai import petitions, reports\n"
+        "from doithoai import petition_listing, reports\n"
         "db = open_base(sys.argv[1])\n"
         "for i in range(int(sys.argv[2])):\n"
-        "    petitions.list_rows(db, as_of=dt.date(2023, 10, 20))\n"
+        "    petition_listing.list_rows(db, as_of=dt.date(2023, 10, 20))\n"
         "    reports.overdue(db, dt.date(2023, 10, 20))\n"
     )
     ops = 150

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from pathlib import Path
 
 import doithoai
@@ -154,3 +155,42 @@ def test_one_clock():
             if "date.today()" in line and not line.lstrip().startswith("#"):
                 calls.append(f"{path.relative_to(PACKAGE)}:{number}")
     assert len(calls) == 1 and calls[0].startswith("cli/_options.py:"), calls
+
+
+def _user_text(path: Path):
+    """(line, text) of each string a person may read: every string constant and f-string part,
+    except docstrings and the arguments of a subprocess call (another program's options)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
+                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)):
+            skip.add(id(body[0].value))
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "subprocess"):
+            skip.update(id(n) for n in ast.walk(node))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            yield node.lineno, node.value
+
+
+def test_services_name_no_command_or_option():
+    """Services say what is wrong and name the fix as data (errors.Fix, errors.Notice); the
+    command line to type is the CLI's to phrase (cli/_errors.py FIX_HINTS)."""
+    from doithoai.cli import COMMANDS, load_command
+
+    words = {name for name in COMMANDS}
+    pairs = {f"{name} {sub}" for name in COMMANDS for sub in getattr(load_command(name), "commands", {})}
+    command = re.compile(rf"\bdoithoai (?:{'|'.join(sorted(words))})\b"
+                         rf"|(?<![\w-])(?:{'|'.join(re.escape(p) for p in sorted(pairs))})(?![\w-])")
+    option = re.compile(r"(?<![\w-])(?:--[a-z][a-z-]*|-[a-zA-Z])(?![\w-])")
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if _is_cli("doithoai." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts)):
+            continue
+        for line, text in _user_text(path):
+            for pattern in (command, option):
+                if match := pattern.search(text):
+                    found.append(f"{path.relative_to(PACKAGE)}:{line}: {match.group()!r} in {text[:70]!r}")
+    assert not found, "\n".join(found)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from doithoai import corrections, deadlines, petitions, reports
+from doithoai import corrections, overrides, petition_actions, petition_listing, reports
 from doithoai.base import open_base
 from doithoai.db import transaction
 from doithoai.errors import DoithoaiError
@@ -46,16 +46,16 @@ def churn(db, rng: random.Random, steps: int = 300) -> None:
             with transaction(db):
                 action = rng.choice(["assign", "written", "transfer", "close", "reopen", "withdraw", "restore", "sql"])
                 if action == "assign":
-                    petitions.assign(db, AS_OF, pid, rng.choice(codes), complex_=rng.random() < 0.3, reason="Cần đo đạc")
+                    petition_actions.assign(db, AS_OF, pid, rng.choice(codes), complex_=rng.random() < 0.3, reason="Cần đo đạc")
                 elif action == "written":
-                    petitions.answer(db, AS_OF, pid, written=True, summary="Đã giải quyết", doc_number="1/UBND",
-                                     doc_date=day, resolved=True)
+                    petition_actions.answer(db, AS_OF, pid, written=True, summary="Đã giải quyết", doc_number="1/UBND",
+                                            doc_date=day, resolved=True)
                 elif action == "transfer":
-                    petitions.transfer(db, AS_OF, pid, to="Tòa án nhân dân huyện")
+                    petition_actions.transfer(db, AS_OF, pid, to="Tòa án nhân dân huyện")
                 elif action == "close":
-                    petitions.close(db, AS_OF, pid)
+                    petition_actions.close(db, AS_OF, pid)
                 elif action == "reopen":
-                    petitions.reopen(db, AS_OF, pid, reason="Công dân chưa đồng ý")
+                    petition_actions.reopen(db, AS_OF, pid, reason="Công dân chưa đồng ý")
                 elif action == "withdraw":
                     corrections.withdraw(db, AS_OF, pid, reason="Công dân rút đơn")
                 elif action == "restore":
@@ -84,12 +84,12 @@ def test_summary_from_tallies_equals_counting_every_row(base, tmp_path):
     assert fast["written_answers"] > 1000 and fast["overdue"] > 10
     # A new day off moves due dates and working-day counts: the histogram is rebuilt.
     with transaction(db):
-        deadlines.add_override(db, dt.date(2025, 3, 4), "off", "Nghỉ bão")
+        overrides.add_override(db, dt.date(2025, 3, 4), "off", "Nghỉ bão")
     assert reports.summary(db, AS_OF) == reports._summary_direct(db, AS_OF)
     # Busy base (a long import holds the lock): the queued answers are folded in memory.
     with transaction(db):
-        petitions.answer(db, AS_OF, churned_open(db), written=True, summary="Đã trả lời", doc_number="2/UBND",
-                         doc_date=AS_OF)
+        petition_actions.answer(db, AS_OF, churned_open(db), written=True, summary="Đã trả lời", doc_number="2/UBND",
+                                doc_date=AS_OF)
     other = sqlite3.connect(base, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
@@ -122,10 +122,10 @@ def test_clerk_commands_never_scan_the_petitions_table(base):
     db = open_base(base)
     agency = db.execute("SELECT code FROM agencies WHERE id = 3").fetchone()[0]
     commands = {
-        "petition list --search (few hits)": lambda: list(petitions.iter_rows(db, as_of=AS_OF, search="giang pao nam")),
-        "petition list --search (many hits)": lambda: list(petitions.iter_rows(db, as_of=AS_OF, search="dat dai",
-                                                                              sort="relevance")),
-        "petition list --agency": lambda: list(petitions.iter_rows(db, as_of=AS_OF, agency=agency)),
+        "petition list --search (few hits)": lambda: list(petition_listing.iter_rows(db, as_of=AS_OF, search="giang pao nam")),
+        "petition list --search (many hits)": lambda: list(petition_listing.iter_rows(db, as_of=AS_OF, search="dat dai",
+                                                                                     sort="relevance")),
+        "petition list --agency": lambda: list(petition_listing.iter_rows(db, as_of=AS_OF, agency=agency)),
         "report summary": lambda: reports.summary(db, AS_OF),
         "report overdue": lambda: reports.overdue(db, AS_OF),
     }
@@ -187,7 +187,7 @@ def test_listings_stream_with_flat_memory(tmp_path, bulk, fmt):
         out = tmp_path / f"{label}.{fmt}"
         if fmt == "xlsx":  # openpyxl is slow: a tenth of the rows, the same ratio
             rows //= 10
-        peaks[label] = peak(lambda db=db, rows=rows, out=out: emit(petitions.iter_rows(db, as_of=AS_OF, limit=rows), columns(), fmt, out_path=out))
+        peaks[label] = peak(lambda db=db, rows=rows, out=out: emit(petition_listing.iter_rows(db, as_of=AS_OF, limit=rows), columns(), fmt, out_path=out))
         if fmt == "json":
             assert len(json.loads(out.read_text(encoding="utf-8"))) == rows
         elif fmt == "csv":

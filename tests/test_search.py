@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import add_petition
 
-from doithoai import petitions, search
+from doithoai import petition_listing, search
 from doithoai.base import open_base
 from doithoai.db import transaction
 from doithoai.text import fold
@@ -97,7 +97,7 @@ def test_fulltext_hits_equal_a_folded_substring_match(base):
         if not words:
             continue
         expected = {pid for pid, parts in reference.items() if all(any(w in t for t in parts) for w in words)}
-        got = [r["id"] for r in petitions.list_rows(db, as_of=AS_OF, search=q)]
+        got = [r["id"] for r in petition_listing.list_rows(db, as_of=AS_OF, search=q)]
         assert len(got) == len(set(got))
         assert set(got) == expected, q
         # Everything today's LIKE found is still found (the index covers more texts, not fewer).
@@ -111,7 +111,7 @@ def test_search_covers_every_text_and_aliases(base):
     db = open_base(base)
 
     def ids(q):
-        return {r["id"] for r in petitions.list_rows(db, as_of=AS_OF, search=q)}
+        return {r["id"] for r in petition_listing.list_rows(db, as_of=AS_OF, search=q)}
 
     assert 11 in ids("điện lực đường dây")  # the chair's conclusion
     assert 13 in ids("giong ngo lai")  # an answer given at the meeting
@@ -136,11 +136,11 @@ def test_search_stays_right_while_another_writer_holds_the_base(base, tmp_path):
     other = sqlite3.connect(copy, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # a long import, say
     try:
-        assert [r["id"] for r in petitions.list_rows(db, as_of=AS_OF, search="phjặc")] == [20]
+        assert [r["id"] for r in petition_listing.list_rows(db, as_of=AS_OF, search="phjặc")] == [20]
         assert search.pending(db) == 1  # not folded in: the base was busy
     finally:
         other.execute("ROLLBACK")
-    assert [r["id"] for r in petitions.list_rows(db, as_of=AS_OF, search="phjặc")] == [20]
+    assert [r["id"] for r in petition_listing.list_rows(db, as_of=AS_OF, search="phjặc")] == [20]
     assert search.pending(db) == 0
 
 
@@ -219,7 +219,7 @@ def test_migration_indexes_a_base_that_predates_the_index(tmp_path, monkeypatch)
     as_of = dt.date(2024, 4, 1)
 
     def ids(q):
-        return [r["id"] for r in petitions.list_rows(db, as_of=as_of, search=q)]
+        return [r["id"] for r in petition_listing.list_rows(db, as_of=as_of, search=q)]
 
     assert search.pending(db) == 2  # queued by the migration, folded in by the first search
     assert ids("BHYT") == [1] and ids("thang ba") == [1] and ids("dong pao duong") == [2] and ids("0912") == [1, 2]

@@ -134,7 +134,7 @@ def test_make_up_saturdays_count_in_steps(saturday):
 
 
 def test_the_holidays_cache_returns_what_the_package_computes(tmp_path, monkeypatch):
-    from doithoai.deadlines import cached_vn_holidays
+    from doithoai.holidays_cache import cached_vn_holidays
     from doithoai.workdays import vn_holidays
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
@@ -145,7 +145,7 @@ def test_the_holidays_cache_returns_what_the_package_computes(tmp_path, monkeypa
 
 
 def test_an_unwritable_cache_only_costs_speed(tmp_path, monkeypatch):
-    from doithoai.deadlines import cached_vn_holidays
+    from doithoai.holidays_cache import cached_vn_holidays
     from doithoai.workdays import vn_holidays
 
     blocker = tmp_path / "not-a-dir"

@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from doithoai.cli._help import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, click_exception_types, usage_error
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, Fix
 
 EXIT_OVERDUE = 3
 _WRITE_ERRNOS = {28, 5, 27, 122}  # ENOSPC, EIO, EFBIG, EDQUOT
@@ -75,15 +75,73 @@ FIX_HINTS = {
     "db.path_or_restore": "Kiểm tra lại đường dẫn --db; nếu tệp hỏng, khôi phục từ bản sao lưu "
                           "(`doithoai db restore TỆP --force`, tệp hỏng được giữ lại bên cạnh).",
     "init.or_db": "Chạy `doithoai init --unit …` để khởi tạo, hoặc chỉ đúng tệp bằng --db.",
+    "db.path": "Kiểm tra lại đường dẫn --db (hoặc biến DOITHOAI_DB).",
+    "db.writable_or_other": "Kiểm tra thư mục có tồn tại và bạn có quyền ghi, hoặc chọn tệp khác bằng --db.",
+    "db.disk_then_check": "Kiểm tra dung lượng và tình trạng ổ đĩa rồi chạy lại; sau đó chạy `doithoai db check`.",
+    "db.restore_force": "Thêm --force để thay (tệp cũ được giữ lại bên cạnh, có đuôi .truoc-khoi-phuc-…).",
+    "session.citizens": "Nhập số nguyên, ví dụ --citizens 120.",
+    "session.commune": "Thêm --commune, ví dụ --commune \"Khoen On\".",
+    "session.other_code": "Chọn mã khác hoặc bỏ --code để tự sinh mã.",
+    "session.keep_commune": "Bỏ --commune nếu không muốn đổi.",
+    "session.edit_what": "Dùng --date, --time, --location, --chair, --secretary, --title hoặc --commune.",
+    "session.steps": "Thứ tự các bước: gửi giấy mời (session notice) → tổ chức (session hold) → "
+                     "rút kinh nghiệm (session review) → kết thúc (session close).",
+    "session.on_today": "Chỉ ghi nhận việc đã làm; bỏ --on để lấy ngày hôm nay.",
+    "session.conclusion_text": "Dùng --text \"…\".",
+    "petition.complex_reason": "Thêm --reason \"…\", ví dụ --reason \"Cần đo đạc, xác minh nguồn gốc đất\".",
+    "petition.support_not_lead": "Bỏ cơ quan này khỏi --support.",
+    "petition.written_doc": "Thêm --doc-number \"125/UBND-TNMT\" --doc-date DD/MM/YYYY.",
+    "petition.notify_to": "Dùng --to petitioner hoặc --to mttq.",
+    "petition.result_before_close": "Chỉ đóng kiến nghị đã trả lời bằng văn bản, đã chuyển hoặc đã trình cấp trên. "
+                                    "Ghi nhận kết quả trước, ví dụ `doithoai petition answer {id} --written "
+                                    "--doc-number … --doc-date … --summary …`.",
+    "petition.assign": "Giao bằng `doithoai petition assign SỐ MÃ_CƠ_QUAN`.",
+    "agency.add_name": "Ví dụ: doithoai agency add {code} \"Phòng Tài nguyên và Môi trường\".",
+    "agency.keep_name": "Bỏ --name nếu không muốn đổi tên.",
+    "agency.edit_what": "Dùng --name, --kind, --email, --head hoặc --aliases.",
+    "agency.add_email": "Thêm địa chỉ bằng `doithoai agency edit {code} --email …`.",
+    "field.add_name": "Ví dụ: doithoai field add \"Môi trường\".",
+    "calendar.reason": "Thêm --reason, ví dụ --reason \"Nghỉ bù Tết\".",
+    "calendar.source": "Thêm --source, ví dụ --source \"Công văn …/VPCP-KGVX\".",
+    "calendar.confirm_year": "Khi có thông báo, thêm ngày nghỉ/làm bù (`calendar add-day-off`, `calendar add-workday`) "
+                             "rồi chạy `doithoai calendar confirm {year} --source \"số văn bản\"`.",
+    "calendar.recompute": "Chạy `doithoai calendar recompute` để tính lại các thời hạn còn mở.",
+    "import.fix_or_skip_invalid": "Sửa các ô đã nêu rồi nhập lại; hoặc dùng --skip-invalid để nhập các dòng hợp lệ và "
+                                  "ghi các dòng lỗi ra tệp riêng.",
+    "import.other_rejects": "Chọn thư mục khác bằng --rejects; chưa có gì được ghi vào cơ sở dữ liệu.",
+    "import.add_column_or_map": "Thêm cột đó vào dòng tiêu đề, hoặc chỉ rõ cột nào là gì bằng --map \"Tên cột=trường\".",
+    "import.header_or_map": "Dòng tiêu đề cần có ít nhất hai cột như \"Họ và tên\", \"Địa chỉ\", \"Nội dung\"; "
+                            "hoặc chỉ rõ bằng --map \"Tên cột=trường\".",
+    "doc.template_path": "Kiểm tra đường dẫn --template hoặc thiết lập doc.template_dir.",
+    "doc.kind_of_template": "Đặt tên tệp theo loại ({kinds}) hoặc dùng --kind.",
+    "doc.output_docx": "Ví dụ: -o ke-hoach.docx.",
+    "doc.charts_need_chromium": "Cài chromium (Debian/Ubuntu: `apt install chromium`) hoặc tạo văn bản không có --charts; "
+                                "trang tổng quan `report dashboard` không cần trình duyệt này.",
+    "doc.charts_retry": "Thử lại, hoặc tạo văn bản không có --charts.",
+    "remind.other_out": "Chọn thư mục khác cho --out.",
+    "mail.test_one": "Ví dụ: doithoai mail test vanphong@example.gov.vn.",
+    "output.dir": "Tạo thư mục trước, hoặc chọn đường dẫn khác cho -o.",
+    "output.other_name": "Chọn tên khác cho -o.",
+    "db.anchor_form": "Mốc có dạng SỐ:MÃ_BĂM (64 ký tự hex), như `doithoai db check` hoặc manifest của bản sao lưu in ra.",
+    "petition.show_petitioner": "Số người kiến nghị có trong `doithoai petition show` (mục Người kiến nghị).",
+    "calendar.remove_to_replace": "Ngày đã điều chỉnh trước đó muốn thay thì xóa trước: `doithoai calendar remove NGÀY`.",
+    "demo.other_dir": "Chọn thư mục khác (doithoai demo THƯ_MỤC) hoặc bỏ trống để dùng thư mục tạm mới.",
 }
+
+
+def phrase(f: Fix) -> str:
+    """The sentence that tells a person how to apply a Fix, with the command or option to type."""
+    return FIX_HINTS[f.action].format(**f.args)
+
+
+def sentence(words: str | None, f: Fix | None) -> str:
+    """A service's words followed by the phrased Fix (either may be missing)."""
+    return " ".join(x for x in (words, f and phrase(f)) if x)
 
 
 def hint_of(error: DoithoaiError) -> str | None:
     """The hint a person reads: the service's words, then the fixing command phrased here."""
-    if error.fix is None:
-        return error.hint
-    command = FIX_HINTS[error.fix.action].format(**error.fix.args)
-    return f"{error.hint} {command}" if error.hint else command
+    return sentence(error.hint, error.fix) or None
 
 
 def print_error(message: str, hint: str | None = None) -> None:

@@ -82,10 +82,10 @@ def list_(year: Annotated[int | None, typer.Option("--year", help="Năm (mặc �
           as_of: AsOfOpt = None, limit: LimitOpt = None, select: ColumnsOpt = None,
           fmt: ListFormatOpt = ListFmt.table, output: OutputOpt = None) -> None:
     """Ngày lễ, ngày nghỉ và ngày làm bù trong năm, với nguồn của từng ngày."""
-    from doithoai import deadlines
+    from doithoai import overrides
 
     year = year or today(as_of).year
-    rows = deadlines.year_listing(open_db(), year)
+    rows = overrides.year_listing(open_db(), year)
     emit(rows, [Col("date", "Ngày", "date"), Col("weekday", "Thứ"),
                 Col("kind", "Loại", labels={"day_off": "Nghỉ", "workday": "Làm việc"}),
                 Col("description", "Nội dung", max_width=60), Col("origin", "Nguồn")], fmt.value,
@@ -105,29 +105,29 @@ def _change(fn, *args) -> None:
 @app.command("add-day-off")
 def add_day_off(date: DateArg, reason: ReasonOpt, source: SourceOpt = "") -> None:
     """Thêm một ngày nghỉ (nghỉ bù, hoán đổi) mà gói holidays chưa có; tính lại các thời hạn còn mở."""
-    from doithoai import deadlines
+    from doithoai import overrides
 
     day = as_date(date)
-    _change(deadlines.add_override, day, "off", reason, source)
+    _change(overrides.add_override, day, "off", reason, source)
     info(f"Đã thêm ngày nghỉ {date}.")
 
 
 @app.command("add-workday")
 def add_workday(date: DateArg, reason: ReasonOpt, source: SourceOpt = "") -> None:
     """Thêm một ngày làm việc (làm bù vào thứ Bảy); tính lại các thời hạn còn mở."""
-    from doithoai import deadlines
+    from doithoai import overrides
 
     day = as_date(date)
-    _change(deadlines.add_override, day, "work", reason, source)
+    _change(overrides.add_override, day, "work", reason, source)
     info(f"Đã thêm ngày làm bù {date}.")
 
 
 @app.command("remove")
 def remove(date: DateArg) -> None:
     """Xóa điều chỉnh của một ngày; tính lại các thời hạn còn mở."""
-    from doithoai import deadlines
+    from doithoai import overrides
 
-    _change(deadlines.remove_override, as_date(date))
+    _change(overrides.remove_override, as_date(date))
     info(f"Đã xóa điều chỉnh ngày {date}.")
 
 
@@ -136,39 +136,40 @@ def import_(file: Annotated[str, typer.Argument(help="Tệp .csv/.xlsx: Ngày, L
     """Nhập lịch nghỉ, làm bù của năm từ bảng tính (ví dụ theo thông báo của Chính phủ); có lỗi thì không ghi gì."""
     from pathlib import Path
 
-    from doithoai import deadlines
+    from doithoai.importing.overrides import import_overrides
 
-    _change(deadlines.import_overrides, Path(file))
+    _change(import_overrides, Path(file))
     info(f"Đã nhập lịch điều chỉnh từ {file}.")
 
 
 @app.command("recompute")
 def recompute() -> None:
     """Tính lại mọi thời hạn còn mở theo lịch hiện tại (ví dụ sau khi nâng cấp gói holidays)."""
-    from doithoai import deadlines
+    from doithoai.recompute import open_deadlines
 
-    _change(deadlines.recompute)
+    _change(open_deadlines)
 
 
 @app.command("confirm")
 def confirm(year: Annotated[int, typer.Argument(help="Năm.")], source: SourceOpt) -> None:
     """Xác nhận lịch nghỉ lễ, Tết và hoán đổi của một năm đã đối chiếu với văn bản chính thức."""
-    from doithoai import deadlines
+    from doithoai import overrides
     from doithoai.db import transaction
 
     db = open_db()
     with transaction(db):
-        deadlines.confirm_year(db, year, source)
+        overrides.confirm_year(db, year, source)
     info(f"Đã xác nhận lịch năm {year} ({source}).")
 
 
 @app.command("check")
 def check(as_of: AsOfOpt = None) -> None:
     """Cảnh báo khi lịch nghỉ Tết, lễ, hoán đổi của năm nay hoặc năm tới chưa được xác nhận."""
-    from doithoai import deadlines
+    from doithoai import overrides
+    from doithoai.cli._errors import sentence
 
-    warnings = deadlines.check(open_db(), today(as_of))
+    warnings = overrides.check(open_db(), today(as_of))
     for w in warnings:
-        warn(w)
+        warn(sentence(w.message, w.fix))
     if not warnings:
         info("Lịch năm nay và năm tới đã được xác nhận.")

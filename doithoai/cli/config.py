@@ -114,13 +114,14 @@ def show(limit: LimitOpt = None, select: ColumnsOpt = None, fmt: ListFormatOpt =
 def set_(key: Annotated[str, typer.Argument(help="Khóa thiết lập, xem `config show`.")],
          value: Annotated[str, typer.Argument(help="Giá trị mới.")]) -> None:
     """Đổi một thiết lập. Đổi quy tắc thời hạn sẽ tính lại mọi thời hạn còn mở và in những thời hạn thay đổi."""
-    from doithoai import deadlines, settings
+    from doithoai import settings
     from doithoai.db import transaction
+    from doithoai.recompute import open_deadlines
 
     db = open_db()
     with transaction(db):
         old, new = settings.set_value(db, key, value)
-        moved = deadlines.recompute(db) if key.startswith("deadline.") and old != new else []
+        moved = open_deadlines(db) if key.startswith("deadline.") and old != new else []
     info(f"{key} = {new}")  # a confirmation, silenced by -q
     if key.startswith("deadline."):
         print_moved(moved)

@@ -20,7 +20,7 @@ def demo(
     import tempfile
 
     from doithoai import demo as sample
-    from doithoai import petitions, reports, sessions, statuses
+    from doithoai import petition_listing, reports, sessions, statuses
     from doithoai.cli._output import emit
     from doithoai.cli.petitions import columns
     from doithoai.cli.sessions import _print_session
@@ -35,7 +35,7 @@ def demo(
     out("")
     _print_session(s, "table")
     out("")
-    rows = petitions.list_rows(db, as_of=as_of_date, session=s["code"])
+    rows = petition_listing.list_rows(db, as_of=as_of_date, session=s["code"])
     by_status: dict[str, int] = {}
     for r in rows:
         by_status[r["status"]] = by_status.get(r["status"], 0) + 1

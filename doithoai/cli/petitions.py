@@ -36,8 +36,8 @@ SOURCE_HELP = ("mã hoặc nhãn, có dấu hay không: phieu-dang-ky (Phiếu �
 
 
 def columns() -> list[Col]:
-    from doithoai.petitions import SOURCES, URGENCIES
     from doithoai.statuses import LABELS as STATUS_LABELS
+    from doithoai.vocabulary import SOURCES, URGENCIES
 
     return [
         Col("id", "Số", "int", priority=10), Col("session", "Cuộc ĐT", "code", priority=3),
@@ -124,9 +124,9 @@ def list_(
     output: OutputOpt = None,
 ) -> None:
     """Liệt kê kiến nghị, có lọc và tìm kiếm không dấu."""
-    from doithoai import petitions
+    from doithoai import petition_listing
 
-    rows = petitions.iter_rows(
+    rows = petition_listing.iter_rows(
         open_db(), as_of=today(as_of), session=session, status=status, agency=agency, field=field, source=source,
         urgency=urgency, overdue=overdue, search=search, sort=sort,
         received_from=as_date(received_from, "ngày --received-from"), received_to=as_date(received_to, "ngày --received-to"),
@@ -138,11 +138,11 @@ def list_(
 @app.command("show")
 def show(pid: IdArg, as_of: AsOfOpt = None, fmt: RecordFormatOpt = RecordFmt.table) -> None:
     """Xem một kiến nghị với toàn bộ diễn biến."""
-    from doithoai import petitions
-    from doithoai.petitions import SOURCES, URGENCIES
+    from doithoai import petition_listing
     from doithoai.statuses import LABELS as STATUS_LABELS
+    from doithoai.vocabulary import SOURCES, URGENCIES
 
-    p = petitions.show(open_db(), pid, today(as_of))
+    p = petition_listing.show(open_db(), pid, today(as_of))
     if fmt == RecordFmt.json:
         emit_record([], "json", p)
         return
@@ -189,9 +189,9 @@ def assign(
     as_of: AsOfOpt = None,
 ) -> None:
     """Giao kiến nghị cho cơ quan chủ trì (và phối hợp); hạn tính từ ngày đối thoại. Giao lại thì thay cả bộ."""
-    from doithoai import petitions
+    from doithoai import petition_actions
 
-    _run(petitions.assign, pid, agency, support or [], complex_, reason, as_date(due, "hạn trả lời"), as_of=as_of,
+    _run(petition_actions.assign, pid, agency, support or [], complex_, reason, as_date(due, "hạn trả lời"), as_of=as_of,
          message=lambda r: f"Đã giao kiến nghị số {r['id']} cho {r['lead_agency']}"
          + (f" (phối hợp: {', '.join(r['support'])})" if r["support"] else "")
          + f"; hạn trả lời {_vn(r['due_on'])} — {r['due_rule']}.")
@@ -212,7 +212,7 @@ def answer(
     as_of: AsOfOpt = None,
 ) -> None:
     """Ghi nhận trả lời: tại hội nghị (--at-meeting) hoặc bằng văn bản (--written --doc-number --doc-date)."""
-    from doithoai import petitions
+    from doithoai import petition_actions
     from doithoai.errors import DoithoaiError
 
     if interim:
@@ -231,7 +231,7 @@ def answer(
         return (f"Đã ghi trả lời tại hội nghị cho kiến nghị số {r['id']}; vẫn cần trả lời bằng văn bản "
                 f"(giao cơ quan bằng `doithoai petition assign {r['id']} MÃ`).")
 
-    _run(petitions.answer, pid, written=written, summary=summary, doc_number=doc_number,
+    _run(petition_actions.answer, pid, written=written, summary=summary, doc_number=doc_number,
          doc_date=as_date(doc_date, "ngày văn bản"), resolved=resolved, agency=agency, accepted=accepted,
          interim=interim, as_of=as_of, message=message)
 
@@ -246,9 +246,9 @@ def transfer(
     as_of: AsOfOpt = None,
 ) -> None:
     """Chuyển kiến nghị ngoài thẩm quyền đến cơ quan có thẩm quyền (phải thông báo người kiến nghị và MTTQ)."""
-    from doithoai import petitions
+    from doithoai import petition_actions
 
-    _run(petitions.transfer, pid, to=to, doc_number=doc_number, doc_date=as_date(doc_date, "ngày chuyển"), note=note,
+    _run(petition_actions.transfer, pid, to=to, doc_number=doc_number, doc_date=as_date(doc_date, "ngày chuyển"), note=note,
          as_of=as_of, message=lambda r: f"Đã chuyển kiến nghị số {r['id']} đến {r['to']}. Còn phải thông báo cho "
          f"người kiến nghị và gửi MTTQ, đoàn thể giám sát: `doithoai petition notify {r['id']} --to petitioner|mttq`.")
 
@@ -262,9 +262,9 @@ def notify(
     as_of: AsOfOpt = None,
 ) -> None:
     """Ghi nhận đã thông báo cho người kiến nghị hoặc gửi MTTQ, đoàn thể giám sát."""
-    from doithoai import petitions
+    from doithoai import petition_actions
 
-    _run(petitions.notify, pid, who=to, doc_number=doc_number, on=as_date(on, "ngày thông báo"), as_of=as_of,
+    _run(petition_actions.notify, pid, who=to, doc_number=doc_number, on=as_date(on, "ngày thông báo"), as_of=as_of,
          message=lambda r: f"Đã ghi nhận thông báo cho {'người kiến nghị' if to == 'petitioner' else 'MTTQ, đoàn thể'} (kiến nghị số {r['id']}).")
 
 
@@ -278,9 +278,9 @@ def escalate(
     as_of: AsOfOpt = None,
 ) -> None:
     """Trình cơ quan cấp trên giải quyết vấn đề vượt thẩm quyền."""
-    from doithoai import petitions
+    from doithoai import petition_actions
 
-    _run(petitions.escalate, pid, to=to, reason=reason, doc_number=doc_number, doc_date=as_date(doc_date, "ngày trình"),
+    _run(petition_actions.escalate, pid, to=to, reason=reason, doc_number=doc_number, doc_date=as_date(doc_date, "ngày trình"),
          as_of=as_of, message=lambda r: f"Đã trình {r['to']} kiến nghị số {r['id']}.")
 
 
@@ -292,34 +292,52 @@ def verify(
     as_of: AsOfOpt = None,
 ) -> None:
     """Ghi nhận việc kiểm tra, xác minh (các việc cần làm rõ, trả lời sau)."""
-    from doithoai import petitions
+    from doithoai import petition_actions
 
-    _run(petitions.verify, pid, note=note, agency=agency, as_of=as_of,
+    _run(petition_actions.verify, pid, note=note, agency=agency, as_of=as_of,
          message=lambda r: f"Đã ghi nội dung xác minh cho kiến nghị số {r['id']}.")
 
 
 @app.command("conclude")
 def conclude(pid: IdArg, text: Annotated[str, typer.Option("--text", help="Kết luận của người chủ trì.")], as_of: AsOfOpt = None) -> None:
     """Ghi kết luận của người chủ trì về kiến nghị."""
-    from doithoai import petitions
+    from doithoai import petition_actions
 
-    _run(petitions.conclude, pid, text=text, as_of=as_of, message=lambda r: f"Đã ghi kết luận cho kiến nghị số {r['id']}.")
+    _run(petition_actions.conclude, pid, text=text, as_of=as_of, message=lambda r: f"Đã ghi kết luận cho kiến nghị số {r['id']}.")
 
 
 @app.command("close")
 def close(pid: IdArg, note: Annotated[str, typer.Option("--note", help="Ghi chú.")] = "", as_of: AsOfOpt = None) -> None:
     """Đóng kiến nghị đã trả lời, đã chuyển hoặc đã trình cấp trên."""
-    from doithoai import petitions
+    from doithoai import petition_actions
 
-    _run(petitions.close, pid, note=note, as_of=as_of, message=lambda r: f"Đã đóng kiến nghị số {r['id']}.")
+    _run(petition_actions.close, pid, note=note, as_of=as_of, message=lambda r: f"Đã đóng kiến nghị số {r['id']}.")
 
 
 @app.command("reopen")
 def reopen(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="Vì sao mở lại.")], as_of: AsOfOpt = None) -> None:
     """Mở lại kiến nghị đã có kết quả (ví dụ người dân chưa đồng ý với trả lời)."""
-    from doithoai import petitions
+    from doithoai import petition_actions
 
-    _run(petitions.reopen, pid, reason=reason, as_of=as_of, message=lambda r: f"Đã mở lại kiến nghị số {r['id']}; hạn trả lời mới {_vn(r['due_on'])} ({r['due_rule']}).")
+    _run(petition_actions.reopen, pid, reason=reason, as_of=as_of, message=lambda r: f"Đã mở lại kiến nghị số {r['id']}; hạn trả lời mới {_vn(r['due_on'])} ({r['due_rule']}).")
+
+
+def _columns(maps: list[str]) -> dict[str, str]:
+    """--map "Nội dung phản ánh=content" → {folded header: field}."""
+    from doithoai.errors import DoithoaiError
+    from doithoai.importing.headers import FIELDS, header_key
+
+    out = {}
+    for item in maps:
+        header, sep, field = item.rpartition("=")
+        field = field.strip()
+        if not sep or not header.strip() or field not in FIELDS:
+            raise DoithoaiError(
+                f"--map '{item}' không hợp lệ.",
+                "Viết dạng --map \"Tên cột=trường\", trường là một trong: " + ", ".join(FIELDS) + ".",
+            )
+        out[header_key(header)] = field
+    return out
 
 
 @app.command("import")
@@ -364,7 +382,7 @@ def import_(
     # the reminders cron, and a refused file leaves no trace.
     with progress("Đang nhập", "dòng", enabled=fmt == Fmt.table) as tick:
         summary = batch.prepare(db, today(as_of), files, session, source=source, skip_invalid=skip_invalid,
-                                maps=maps or [], sheet=sheet, tick=tick)
+                                columns=_columns(maps or []), sheet=sheet, tick=tick)
     with transaction(db, rollback=dry_run):
         batch.write(db, today(as_of), summary)
         if summary.rejected and not dry_run:

@@ -30,6 +30,7 @@ def remind(
     của cuộc đối thoại cho Văn phòng. Ngày nghỉ không làm gì (trừ khi --force).
     """
     from doithoai import mail, reminders
+    from doithoai.cli._errors import phrase
     from doithoai.db import transaction
     from doithoai.maintenance import verify_daily
     from doithoai.text import vn_date
@@ -42,7 +43,7 @@ def remind(
         mail.require_ready(cfg)
         mail.password(cfg)  # refuse before writing anything when the password cannot be read
     with transaction(db, rollback=dry_run):
-        result = reminders.run(db, now, out_dir, dry_run=dry_run, force=force, send=send)
+        result = reminders.run(db, now, out_dir, dry_run=dry_run, force=force, send=send, phrase=phrase)
     would_send = reminders.preview(db, now, result) if send and dry_run and result["working_day"] else []
     deliveries = []
     if send and result["working_day"] and not dry_run:

@@ -140,11 +140,11 @@ def show(ref: SessionArg, fmt: RecordFormatOpt = RecordFmt.table) -> None:
 def speakers(ref: SessionArg, limit: LimitOpt = None, select: ColumnsOpt = None, fmt: ListFormatOpt = ListFmt.table,
              output: OutputOpt = None) -> None:
     """Danh sách đăng ký phát biểu theo thứ tự."""
-    from doithoai import petitions, sessions
+    from doithoai import petition_listing, sessions
 
     db = open_db()
     s = sessions.get(db, ref)
-    rows = [r for r in petitions.list_rows(db, as_of=today(), session=str(s["id"])) if r["speak"]]
+    rows = [r for r in petition_listing.list_rows(db, as_of=today(), session=str(s["id"])) if r["speak"]]
     emit(rows, [Col("speak_order", "TT", "int"), Col("petitioner", "Người phát biểu"), Col("address", "Địa chỉ"),
                 Col("content", "Nội dung đăng ký", max_width=60), Col("id", "Số kiến nghị", "int")], fmt.value,
          empty="Chưa có ai đăng ký phát biểu.", limit=limit, select=select, out_path=output, noun="người")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from doithoai import agencies, deadlines, petitions, reports, sessions, settings, statuses
+from doithoai import agencies, deadlines, petition_listing, reports, sessions, settings, statuses
 from doithoai.errors import DoithoaiError
 from doithoai.records import Session
 from doithoai.text import fold, mask_name, vn_date, vn_long_date
@@ -332,7 +332,7 @@ def _supporting(db, session_id: int) -> dict[int, list[str]]:
 def unassigned(db, session_id: int, as_of: dt.date) -> list[dict]:
     """Petitions of the session with no agency and no answer: a notice of conclusions cannot
     say who answers them."""
-    rows = petitions.list_rows(db, as_of=as_of, session=str(session_id))
+    rows = petition_listing.list_rows(db, as_of=as_of, session=str(session_id))
     answers = _answers(db, session_id)
     return [r for r in rows if not r["lead_agency"] and statuses.is_open(r["status"])
             and "meeting" not in answers.get(r["id"], {})]
@@ -375,7 +375,7 @@ def build(db, kind: str, *, session: str | None = None, agency: str | None = Non
     assert session is not None  # every other kind is about one session
     s = sessions.get(db, session)
     ctx.update(session_part(db, s))
-    rows = petitions.list_rows(db, as_of=doc_date, session=str(s["id"]))
+    rows = petition_listing.list_rows(db, as_of=doc_date, session=str(s["id"]))
     if kind == "plan":
         ctx.update({
             "legal_basis": "quy chế về tiếp xúc, đối thoại trực tiếp giữa người đứng đầu cấp ủy, chính quyền với Nhân dân",
@@ -596,7 +596,7 @@ def _reminder(db, agency: str, as_of: dt.date, level: int, petition_ids: list[in
 
 def _letter(db, kind: str, petition: int, doc_date: dt.date, public: bool) -> dict:
     """Transfer letter (CV), escalation letter, and the two notices to the petitioner."""
-    p = petitions.show(db, petition, doc_date)
+    p = petition_listing.show(db, petition, doc_date)
     s = sessions.get(db, p["session_id"])
     out = session_part(db, s)
     action = {"transfer": "transfer", "transfer_notice": "transfer", "escalation": "escalate"}.get(kind)

@@ -18,9 +18,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from doithoai import petitions, sessions, statuses
+from doithoai import petition_listing, sessions, statuses, vocabulary
 from doithoai.db import now_utc
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 from doithoai.fileio import atomic_file, make_private_dir, sha256_file, write_atomic
 from doithoai.records import Session
 from doithoai.spreadsheet import csv_text, xlsx_bytes
@@ -58,8 +58,8 @@ def _public_petitions(rows: list[dict], redactor) -> list[dict]:
             if key in r:
                 r[key] = redactor.redact(r[key])
         r["status"] = statuses.LABELS.get(r.get("status") or "", r.get("status"))
-        r["source"] = petitions.SOURCES.get(r.get("source") or "", r.get("source"))
-        r["urgency"] = petitions.URGENCIES.get(r.get("urgency") or "", r.get("urgency"))
+        r["source"] = vocabulary.SOURCES.get(r.get("source") or "", r.get("source"))
+        r["urgency"] = vocabulary.URGENCIES.get(r.get("urgency") or "", r.get("urgency"))
         r["complex"] = "Có" if r.get("complex") else "Không"
         out.append(r)
     return out
@@ -69,7 +69,7 @@ def _public_actions(rows: list[dict], redactor) -> list[dict]:
     out = []
     for r in rows:
         r = dict(r)
-        r["kind"] = petitions.ACTION_LABELS.get(r["kind"], r["kind"])
+        r["kind"] = vocabulary.ACTION_LABELS.get(r["kind"], r["kind"])
         r["summary"], r["to_body"] = redactor.redact(r["summary"]), redactor.redact(r["to_body"])
         r["resolved"] = {1: "Có", 0: "Không"}.get(r["resolved"], "")
         out.append(r)
@@ -77,7 +77,7 @@ def _public_actions(rows: list[dict], redactor) -> list[dict]:
 
 
 def _tables(db, s: Session, as_of: dt.date, public: bool, redactor=None) -> dict[str, tuple[list[tuple[str, str]], list[dict]]]:
-    rows = petitions.list_rows(db, as_of=as_of, session=str(s["id"]))
+    rows = petition_listing.list_rows(db, as_of=as_of, session=str(s["id"]))
     actions = list(db.query(
         """SELECT x.petition_id, x.kind, x.on_date, a.code AS agency, x.to_body, x.doc_number, x.doc_date,
                   x.summary, x.resolved
@@ -124,9 +124,9 @@ def export(db, ref: str, target: Path, *, as_of: dt.date, public: bool = False) 
     target = Path(target)
     as_zip = target.suffix.lower() == ".zip"
     if not target.parent.is_dir():
-        raise DoithoaiError(f"Thư mục {target.parent} không tồn tại.", "Tạo thư mục trước, hoặc chọn đường dẫn khác cho -o.")
+        raise DoithoaiError(f"Thư mục {target.parent} không tồn tại.", fix=fix("output.dir"))
     if target.exists() and (as_zip or not target.is_dir() or any(target.iterdir())):
-        raise DoithoaiError(f"{target} đã có; hồ sơ không ghi đè.", "Chọn tên khác cho -o.")
+        raise DoithoaiError(f"{target} đã có; hồ sơ không ghi đè.", fix=fix("output.other_name"))
     redactor = None
     if public:
         from doithoai.privacy import Redactor

@@ -117,7 +117,7 @@ def _load(path: Path | str):
     shown = str(path)  # as the clerk typed it
     path = Path(path)
     if not path.is_file():
-        raise DoithoaiError(f"Không tìm thấy mẫu {shown}.", "Kiểm tra đường dẫn --template hoặc thiết lập doc.template_dir.")
+        raise DoithoaiError(f"Không tìm thấy mẫu {shown}.", fix=fix("doc.template_path"))
     if not zipfile.is_zipfile(path):
         raise DoithoaiError(f"Tệp mẫu {shown} không phải tệp Word .docx.",
                             "Mẫu phải là tệp .docx (Word 2007 trở lên); mở bằng Word và lưu lại dạng .docx.")
@@ -265,7 +265,7 @@ def check(path: Path | str, kind: str | None = None) -> dict:
     kind = kind or TEMPLATE_KINDS.get(path.stem, path.stem)
     if kind not in KEYS:
         raise DoithoaiError(f"Không rõ mẫu {shown} thuộc loại văn bản nào.",
-                            f"Đặt tên tệp theo loại ({', '.join(KINDS)}) hoặc dùng --kind.")
+                            fix=fix("doc.kind_of_template", kinds=", ".join(KINDS)))
     tpl = _load(shown)
     try:
         used = tpl.get_undeclared_template_variables(_env())
@@ -368,13 +368,13 @@ def generate(db, kind: str, out_path: Path | str, *, doc_date: dt.date, template
     """
     shown, out_path = str(out_path), Path(out_path)
     if not out_path.parent.is_dir():
-        raise DoithoaiError(f"Thư mục của {shown} không tồn tại.", "Tạo thư mục trước, hoặc chọn đường dẫn khác cho -o.")
+        raise DoithoaiError(f"Thư mục của {shown} không tồn tại.", fix=fix("output.dir"))
     if out_path.suffix.lower() != ".docx":
-        raise DoithoaiError(f"Tệp đầu ra {shown} phải có đuôi .docx.", "Ví dụ: -o ke-hoach.docx.")
+        raise DoithoaiError(f"Tệp đầu ra {shown} phải có đuôi .docx.", fix=fix("doc.output_docx"))
     target = session_id if session_id is not None else agency_id if agency_id is not None else petition_id
     scope = "session" if session_id is not None else "agency" if agency_id is not None else "petition"
     key = f"{kind}:{scope}:{target}{key_suffix}"
-    template_path, _origin = (Path(template), "--template") if template else template_for(db, kind)
+    template_path = Path(template) if template else template_for(db, kind)[0]
     existing = issued(db, key) if TYPE_CODES[kind] or register else None
     if not register:  # a copy for a dossier: the issued bytes when there are some (never for a public copy)
         data = issued_content(db, existing["id"]) if existing and not context_args.get("public") else None

@@ -17,16 +17,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import glob
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from doithoai import intake, petitions, sessions
 from doithoai.db import log_event, now_utc, os_user
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 from doithoai.fileio import sha256_file
 from doithoai.importing import limits
-from doithoai.importing.headers import FIELDS, parse_maps
+from doithoai.importing.headers import FIELDS
 from doithoai.importing.records import Record
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
@@ -105,13 +105,14 @@ def records_of(path: Path, fmt: str, sheet: str | None, maps: dict[str, str],
 
 
 def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None = None,
-            skip_invalid: bool = False, maps: Sequence[str] = (), sheet: str | None = None,
+            skip_invalid: bool = False, columns: Mapping[str, str] | None = None, sheet: str | None = None,
             tick: Callable[[], None] | None = None) -> Summary:
     """Read and validate every file; no write, no lock. Raises when a row is invalid, unless
-    skip_invalid (then the rejected rows are in the summary)."""
+    skip_invalid (then the rejected rows are in the summary). `columns`: {folded header: field}
+    for headers the synonyms do not know."""
     s = sessions.get(db, session)
     petitions.require_taking_petitions(s)
-    mapping = parse_maps(list(maps))
+    mapping = dict(columns or {})
     files = expand(paths)
     limits.precheck(files)  # unreadable or hostile files refused before any row is read
     vocab = intake.Vocabulary(db, s, source)
@@ -183,7 +184,7 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
         more = f"\n  … và {len(problems) - MAX_LISTED} lỗi khác" if len(problems) > MAX_LISTED else ""
         raise DoithoaiError(
             f"Dữ liệu có {len(problems)} lỗi ở {len(summary.rejected)} dòng; chưa ghi gì:\n  " + "\n  ".join(listed) + more,
-            "Sửa các ô đã nêu rồi nhập lại; hoặc dùng --skip-invalid để nhập các dòng hợp lệ và ghi các dòng lỗi ra tệp riêng.",
+            fix=fix("import.fix_or_skip_invalid"),
         )
     return summary
 
@@ -255,7 +256,7 @@ def write_rejects(path: Path, rejected: list[Rejected]) -> None:
 
     keys = [f for f in FIELDS if f != "skip"]
     with atomic_file(path, what="tệp dòng lỗi",
-                     hint="Chọn thư mục khác bằng --rejects; chưa có gì được ghi vào cơ sở dữ liệu.") as raw:
+                     fix=fix("import.other_rejects")) as raw:
         f = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         writer = csv.writer(f)
         writer.writerow(["Tệp", "Dòng", "Lý do", *(FIELDS[k] for k in keys)])

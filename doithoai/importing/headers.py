@@ -6,7 +6,6 @@ Matching is case- and diacritic-insensitive (the keys below are folded). `--map
 
 from __future__ import annotations
 
-from doithoai.errors import DoithoaiError
 from doithoai.text import fold
 
 FIELDS = {
@@ -57,21 +56,6 @@ for _field, _names in {
 
 def header_key(value) -> str:
     return fold(value).strip(" :*.")
-
-
-def parse_maps(maps: list[str]) -> dict[str, str]:
-    """--map "Nội dung phản ánh=content" → {folded header: field}."""
-    out = {}
-    for item in maps or []:
-        header, sep, field = item.rpartition("=")
-        field = field.strip()
-        if not sep or not header.strip() or field not in FIELDS:
-            raise DoithoaiError(
-                f"--map '{item}' không hợp lệ.",
-                "Viết dạng --map \"Tên cột=trường\", trường là một trong: " + ", ".join(FIELDS) + ".",
-            )
-        out[header_key(header)] = field
-    return out
 
 
 def column_letter(index: int) -> str:

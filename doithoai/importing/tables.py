@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from doithoai.errors import DoithoaiError
+from doithoai.errors import DoithoaiError, fix
 
 Row = tuple[int, list]  # (1-based row number in the file, cell values)
 SNIFF_BYTES = 1 << 16
@@ -209,7 +209,7 @@ def find_header(rows: Iterator[Row], synonyms: dict[str, str], required: tuple[s
                 listed = ", ".join(f"'{names.get(f, f)}'" for f in missing)
                 raise DoithoaiError(
                     f"{where}:{number}: thiếu cột bắt buộc {listed} (dòng tiêu đề: {', '.join(h for h in headers.values())}).",
-                    "Thêm cột đó vào dòng tiêu đề, hoặc chỉ rõ cột nào là gì bằng --map \"Tên cột=trường\".",
+                    fix=fix("import.add_column_or_map"),
                 )
             return number, mapping, headers, rows
         if seen >= scan * 7:
@@ -218,8 +218,7 @@ def find_header(rows: Iterator[Row], synonyms: dict[str, str], required: tuple[s
         raise NoTable(f"{where}: tệp không có dòng nào.", "Chọn đúng tệp đã điền dữ liệu.")
     raise NoTable(
         f"{where}: không tìm thấy dòng tiêu đề cột trong {min(seen, scan)} dòng đầu.",
-        "Dòng tiêu đề cần có ít nhất hai cột như \"Họ và tên\", \"Địa chỉ\", \"Nội dung\"; "
-        "hoặc chỉ rõ bằng --map \"Tên cột=trường\".",
+        fix=fix("import.header_or_map"),
     )
 
 
