@@ -238,10 +238,10 @@ def fit(columns: list[Col], cells: list[list[str]], width: int | None) -> tuple[
     """Column widths for a width: identifiers, dates and numbers keep their width; the long-text
     column takes what is left (wrapping to 2 lines); other text is shortened with … and, when
     still too wide, the lowest-priority columns are hidden. Returns (shown, widths, hidden)."""
-    full = [max([len(c.header), *map(len, col)]) for c, col in zip(columns, cells)]
+    full = [max(len(c.header), max(map(len, col), default=0)) for c, col in zip(columns, cells)]
     if width is None or sum(full) + len(SEP) * (len(columns) - 1) <= width:
         return list(columns), full, []
-    natural = {c.key: max([_header_width(c), *map(len, col)]) for c, col in zip(columns, cells)}
+    natural = {c.key: max(_header_width(c), max(map(len, col), default=0)) for c, col in zip(columns, cells)}
     # too wide: columns with nothing in them go first (an empty e-mail column says nothing)
     hidden = [c for c, col in zip(columns, cells) if not any(col)]
     shown = [c for c in columns if c not in hidden] or list(columns)
