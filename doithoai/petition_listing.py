@@ -135,10 +135,25 @@ def iter_rows(db, *, as_of: dt.date, **filters) -> Iterator[dict]:
         sql, params = list_query(db, as_of=as_of, ids_only=True, **filters)
         ids = [r[0] for r in db.execute(sql, params)]
         cursor = db.execute(_BY_IDS, ["[]"])
-        return _with_days_overdue(db, [d[0] for d in cursor.description], _rows_by_ids(db, ids), as_of)
+        return Counted(_with_days_overdue(db, [d[0] for d in cursor.description], _rows_by_ids(db, ids), as_of),
+                       len(ids))
     sql, params = list_query(db, as_of=as_of, **filters)
     cursor = db.execute(sql, params)
     return _with_days_overdue(db, [d[0] for d in cursor.description], cursor, as_of)
+
+
+class Counted(Iterator[dict]):
+    """Rows read as they are iterated, whose number is known before: len() is the number of
+    rows, so a screen can show its first page and say how many more there are."""
+
+    def __init__(self, rows: Iterator[dict], count: int):
+        self.rows, self.count = rows, count
+
+    def __next__(self) -> dict:
+        return next(self.rows)
+
+    def __len__(self) -> int:
+        return self.count
 
 
 _BY_IDS = LIST_SQL + " WHERE p.id IN (SELECT value FROM json_each(?))"

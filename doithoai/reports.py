@@ -52,7 +52,7 @@ def overdue(db, as_of: dt.date, *, session: str | None = None, agency: str | Non
     no_agency = (None, None)
     cal = deadlines.load_calendar(db)
     late: dict[str, int] = {}  # days overdue per due date: every row here is overdue (the WHERE above)
-    rows = []
+    rows: list[dict] = []
     append = rows.append
     for pid, sid, name, address, fid, content, aid, due, status in db.execute(
             "SELECT p.id, p.session_id, pr.name, pr.address, p.field_id, p.content, p.lead_agency_id, p.due_on, p.status "

@@ -404,8 +404,9 @@ def _bold(text: str) -> str:
 
 
 def _table_text(rows: list[dict], columns: list[Col], *, title: str | None, footer: str | None,
-                limit: int | None, noun: str) -> tuple[str, list[str]]:
-    """The table as a person reads it: fitted to the terminal, one screen by default."""
+                limit: int | None, noun: str, total: int | None = None) -> tuple[str, list[str]]:
+    """The table as a person reads it: fitted to the terminal, one screen by default. `total`:
+    how many rows there are when `rows` holds only the first screen's."""
     width = terminal_width()
     tty = is_tty()
     shown = [c for c in columns if c.table]
@@ -429,8 +430,9 @@ def _table_text(rows: list[dict], columns: list[Col], *, title: str | None, foot
     for block in blocks[:limit] if limit else blocks:
         lines += block
     notes = []
-    if limit and len(rows) > limit:
-        notes.append(f"… còn {len(rows) - limit} {noun} nữa (thêm --limit 0 để xem hết, hoặc -f xlsx -o TỆP.xlsx).")
+    count = len(rows) if total is None else total
+    if limit and count > limit:
+        notes.append(f"… còn {count - limit} {noun} nữa (thêm --limit 0 để xem hết, hoặc -f xlsx -o TỆP.xlsx).")
     if hidden:
         notes.append("Ẩn bớt cột vì màn hình hẹp: " + ", ".join(c.header for c in hidden)
                      + " (chọn cột bằng --columns, xem đủ bằng -f xlsx -o TỆP.xlsx).")
@@ -480,7 +482,15 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
             rows = itertools.islice(rows, limit)
         _emit_stream(rows, columns, fmt, title, out_path, extra_sheets)
         return
-    rows = list(rows)
+    total = None
+    if out_path is None and limit is None and is_tty() and hasattr(rows, "__len__") and not isinstance(rows, list):
+        # a terminal shows one screen: rows that know their number are read no further
+        import itertools
+
+        total = len(rows)  # type: ignore[arg-type]
+        rows = list(itertools.islice(rows, max(terminal_height(), 10)))
+    else:
+        rows = list(rows)
     asked = limit is not None  # --limit given: the person wants that many, paged when longer than the screen
     if out_path is not None:
         rows = rows[:limit] if limit else rows
@@ -491,7 +501,7 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
         if out_path is None:
             return
     if out_path is None:
-        text, notes = _table_text(rows, columns, title=title, footer=footer, limit=limit, noun=noun)
+        text, notes = _table_text(rows, columns, title=title, footer=footer, limit=limit, noun=noun, total=total)
         if not (asked and is_tty() and text.count("\n") > terminal_height() - 2 and _pager(text)):
             _write(text)
         for note in notes:
