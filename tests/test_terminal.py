@@ -424,3 +424,29 @@ def test_the_quick_wrap_of_a_cell_is_textwrap_s():
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
         width = rng.randint(1, 60)
         assert _wrap(text, width) == ([text] if len(text) <= width else _textwrap(text, width, 2)), (text, width)
+
+
+def test_a_search_on_a_terminal_shows_one_screen_and_counts_the_rest(demo_db):
+    """On a terminal a search reads only the rows of its first screen; the note still counts
+    every other hit."""
+    import pty
+
+    hits = len(json.loads(run(demo_db, "petition", "list", "--search", "a", "-f", "json").stdout))
+    leader, follower = pty.openpty()
+    env = {**os.environ, "DOITHOAI_DB": str(demo_db), "LINES": "20", "COLUMNS": "120", "PAGER": "cat"}
+    proc = subprocess.run([sys.executable, "-m", "doithoai", "petition", "list", "--search", "a"], env=env,
+                          stdout=follower, stderr=subprocess.PIPE, timeout=60)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    shown = len(petition_lines(screen.decode("utf-8").replace("\r\n", "\n").replace("\x1b[1m", "").replace("\x1b[0m", "")))
+    assert proc.returncode == 0 and 0 < shown < hits
+    assert f"… còn {hits - shown} kiến nghị nữa" in proc.stderr.decode("utf-8")
