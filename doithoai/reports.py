@@ -34,11 +34,10 @@ def _filters(db, session: str | None, agency: str | None, field: str | None) -> 
     return where, params
 
 
-def _names(db) -> tuple[dict, dict, dict]:
-    """Sessions, fields and agencies by id: small tables, cheaper looked up here than joined
-    a hundred thousand times."""
-    return ({r[0]: r[1] for r in db.execute("SELECT id, code FROM sessions")},
-            {r[0]: r[1] for r in db.execute("SELECT id, name FROM fields")},
+def _names(db) -> tuple[dict, dict]:
+    """Fields and agencies by id: small tables, cheaper looked up here than joined a hundred
+    thousand times."""
+    return ({r[0]: r[1] for r in db.execute("SELECT id, name FROM fields")},
             {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, code, name FROM agencies")})
 
 
@@ -48,7 +47,7 @@ def overdue(db, as_of: dt.date, *, session: str | None = None, agency: str | Non
     where, params = _filters(db, session, agency, field)
     where.insert(0, statuses.overdue_sql("p"))
     params.insert(0, as_of.isoformat())
-    session_codes, field_names, agency_names = _names(db)
+    field_names, agency_names = _names(db)
     no_agency = (None, None)
     cal = deadlines.load_calendar(db)
     late: dict[str, int] = {}  # days overdue per due date: every row here is overdue (the WHERE above)
@@ -61,9 +60,14 @@ def overdue(db, as_of: dt.date, *, session: str | None = None, agency: str | Non
         if days is None:
             days = late[due] = cal.working_days_between(dt.date.fromisoformat(due), as_of)
         code, agency_name = agency_names.get(aid, no_agency)
-        append({"id": pid, "session": session_codes[sid], "petitioner": name, "address": address,
+        append({"id": pid, "session": sid, "petitioner": name, "address": address,
                 "field": field_names.get(fid), "content": content, "lead_agency": code,
                 "lead_agency_name": agency_name, "due_on": due, "status": status, "days_overdue": days})
+    # the sessions of these rows only (a province's archive has thousands; a letter names a few)
+    codes = dict(db.execute("SELECT id, code FROM sessions WHERE id IN (SELECT value FROM json_each(?))",
+                            ["[" + ",".join(map(str, {r["session"] for r in rows})) + "]"]))
+    for r in rows:
+        r["session"] = codes[r["session"]]
     oldest: dict[str | None, str] = {}
     for r in rows:
         due = r["due_on"]
