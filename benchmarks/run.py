@@ -46,7 +46,8 @@ def timed(cmd: list[str], env=None, ok=(0, 3)) -> tuple[float, int]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err}")
-    LAST_ERR[0] = " ".join(err.split("\n")[:2]).strip() if proc.returncode not in (0, 3) else ""
+    # what it reported (the lines after "Lỗi: …"), short
+    LAST_ERR[0] = " ".join(" ".join(err.splitlines()[1:2]).split())[:160] if proc.returncode not in (0, 3) else ""
     return elapsed, usage.ru_maxrss
 
 
@@ -590,13 +591,14 @@ def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
             extra += BOUNDS.get(name, "see the note in README")
         print(f"| {name} | " + " | ".join(cells) + f" | {above} | {size_growth} | {BEFORE_1M.get(name, '')} | {goal} "
               f"| {met} | {extra} |")
-    print(f"| doithoai --help | {ms(help_time)} | | | | | | ≤ 1.0× import typer | "
+    blank = " |" * (len(sizes) - 1 + 2)  # the other sizes, above start-up, growth
+    print(f"| doithoai --help | {ms(help_time)} |{blank} — | ≤ 1.0× import typer | "
           f"{'yes' if help_time <= typer_import else 'no'} ({help_time / typer_import:.2f}×) | |")
     (_, rss20), (t100, rss100) = imports[20_000], imports[100_000]
-    print(f"| import 100k rows with validation | {100_000 / t100:,.0f} rows/s ({t100:.1f} s) | | | | | ~32k rows/s | "
+    print(f"| import 100k rows with validation | {100_000 / t100:,.0f} rows/s ({t100:.1f} s) |{blank} ~32k rows/s | "
           f"≥ 50k rows/s | {'yes' if 100_000 / t100 >= 50_000 else 'no'} | owned by the intake work |")
     print(f"| import peak memory | {rss20 / 1024:.0f} MiB at 20k, {rss100 / 1024:.0f} MiB at 100k "
-          f"({rss100 / rss20:.2f}×) | | | | | | flat (at 300k) | | owned by the intake work |")
+          f"({rss100 / rss20:.2f}×) |{blank} — | flat (at 300k) | | owned by the intake work |")
 
 
 # What bounds a figure when its goal is not met (printed in the table's note).
