@@ -8,6 +8,7 @@ petitioners' personal data is masked (names to initials, addresses and phones hi
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -577,7 +578,9 @@ def _reminder(db, agency: str, as_of: dt.date, level: int, petition_ids: list[in
     earlier = [f"số {n} ngày {vn_date(d)}" for n, d in db.execute(
         "SELECT number_text, doc_date FROM documents WHERE kind = 'reminder' AND agency_id = ? AND status = 'issued' "
         "AND doc_date < ? AND number_text <> '' ORDER BY doc_date, id", [a["id"], doc_date.isoformat()]).fetchall()]
-    session_rows = {r[0]: r for r in db.execute("SELECT code, date, commune FROM sessions").fetchall()}
+    session_rows = {r[0]: r for r in db.execute(  # the sessions of these petitions only
+        "SELECT code, date, commune FROM sessions WHERE code IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted({r["session"] for r in rows}))]).fetchall()}
     names = {}
     for r in db.execute("SELECT p.id, pr.name, pr.address, pr.is_organisation FROM petitions p "
                         "JOIN petitioners pr ON pr.id = p.petitioner_id WHERE p.id IN ({})".format(",".join(str(int(r["id"])) for r in rows)) if rows else "SELECT 1, '', '', 0 WHERE 0").fetchall():
