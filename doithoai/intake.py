@@ -11,7 +11,6 @@ earlier petition of the same person are stored and *flagged* (`duplicate_flags`)
 from __future__ import annotations
 
 import datetime as dt
-import json
 import marshal
 import operator
 import re
@@ -366,9 +365,9 @@ _SAME_PERSON = """
 
 # A petitioner is the same person when name and phone match, or, without a phone, name and
 # address: two citizens with one name and different phones are two people.
-_PERSON = """SELECT k, (SELECT id FROM petitioners WHERE name_fold = t.name_fold AND phone = t.phone
-                             AND (t.phone <> '' OR address = t.address))
-             FROM temp.intake_people t ORDER BY k"""
+_SAME_PETITIONER = ("SELECT id FROM petitioners WHERE name_fold = t.name_fold AND phone = t.phone "
+                    "AND (t.phone <> '' OR address = t.address)")
+_PERSON = f"SELECT k, ({_SAME_PETITIONER}) FROM temp.intake_people t ORDER BY k"
 
 _TEMP = (
     "CREATE TEMP TABLE IF NOT EXISTS intake_people (k INTEGER PRIMARY KEY, name TEXT, name_fold TEXT, "
@@ -418,10 +417,9 @@ class Writer:
         missing = [k for k, who in enumerate(whos) if who not in found]
         if missing:
             top = db.execute("SELECT coalesce(max(id), 0) FROM petitioners").fetchone()[0]
-            db.execute("DELETE FROM temp.intake_people WHERE k NOT IN (SELECT value FROM json_each(?))",
-                       [json.dumps(missing)])
             db.execute("INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) "
-                       "SELECT name, name_fold, is_organisation, address, phone FROM temp.intake_people ORDER BY k")
+                       "SELECT name, name_fold, is_organisation, address, phone FROM temp.intake_people t "
+                       f"WHERE NOT EXISTS ({_SAME_PETITIONER}) ORDER BY k")
             last = db.execute("SELECT max(id) FROM petitioners").fetchone()[0]
             if last - top != len(missing):  # ids are max + 1 in order; anything else is a bug, not data
                 raise RuntimeError("petitioner ids out of sequence")
