@@ -51,6 +51,25 @@ def timed(cmd: list[str], env=None, ok=(0, 3)) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
+# A child's ru_maxrss starts at its parent's RSS at fork (Linux keeps the high-water mark across
+# exec), so a peak measured from this process, which may hold a million-row base, is not the
+# command's own. timed_peak takes it through a small Python in between (its child starts ~10 MiB).
+_PEAK = ("import os, subprocess, sys, time; t = time.perf_counter(); "
+         "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE); "
+         "err = p.stderr.read(); _, status, usage = os.wait4(p.pid, 0); "
+         "print(time.perf_counter() - t, usage.ru_maxrss, os.waitstatus_to_exitcode(status)); "
+         "sys.stderr.write(err.decode('utf-8', 'replace'))")
+
+
+def timed_peak(cmd: list[str], env=None) -> tuple[float, int]:
+    """Wall seconds and the command's own peak RSS (KiB)."""
+    proc = subprocess.run([PY, "-c", _PEAK, *cmd], capture_output=True, env=env, text=True)
+    seconds, peak, code = proc.stdout.split()
+    if int(code) not in (0, 3):
+        raise SystemExit(f"{' '.join(cmd)} failed ({code}): {proc.stderr}")
+    return float(seconds), int(peak)
+
+
 def median_time(cmd: list[str], runs: int, env=None, prepare=None, ok=(0, 3)) -> float:
     times = []
     for _ in range(runs):
@@ -198,11 +217,10 @@ def bench_import(work: Path, rows: int, runs: int) -> None:
     times, peaks = [], []
     for _ in range(runs):
         fresh_base(base)
-        t, rss = timed(cmd, env_for(base))
+        t, rss = timed_peak(cmd, env_for(base))
         times.append(t)
         peaks.append(rss)
     ours = statistics.median(times)
-    # memory first: a child's peak RSS counts its parent's at fork, so before the floors load rows here
     sizes = [rows // 5, rows, rows * 3]
     rss = {rows: statistics.median(peaks)}
     flags = {rows: flagged(base)}
@@ -211,14 +229,14 @@ def bench_import(work: Path, rows: int, runs: int) -> None:
             continue
         write_csv(work / "sized.csv", n, seed=n)
         fresh_base(work / "sized.db")
-        t, rss[n] = timed([*cmd[:4], str(work / "sized.csv"), *cmd[5:]], env_for(work / "sized.db"))
+        t, rss[n] = timed_peak([*cmd[:4], str(work / "sized.csv"), *cmd[5:]], env_for(work / "sized.db"))
         flags[n] = flagged(work / "sized.db")
         print(f"  import {n:,} rows: {n / t:,.0f} rows/s ({t:.2f} s), peak {rss[n] / 1024:.0f} MiB, "
               f"{flags[n]:,} possible duplicates listed", flush=True)
     n = sizes[-1]
     write_csv(work / "sized.csv", n, seed=n, people=n)
     fresh_base(work / "sized.db")
-    t, distinct = timed([DOITHOAI, "-q", "petition", "import", str(work / "sized.csv"), "--session", "S1"],
+    t, distinct = timed_peak([DOITHOAI, "-q", "petition", "import", str(work / "sized.csv"), "--session", "S1"],
                         env_for(work / "sized.db"))
     print(f"  import {n:,} rows of distinct people, table output: {n / t:,.0f} rows/s ({t:.2f} s), "
           f"peak {distinct / 1024:.0f} MiB, {flagged(work / 'sized.db'):,} possible duplicates", flush=True)
@@ -631,7 +649,7 @@ def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
             write_csv(work / f"import-{n}.csv", n, seed=n)
             base = work / "import.db"
             fresh_base(base)
-            imports[n] = timed([DOITHOAI, "-q", "petition", "import", str(work / f"import-{n}.csv"), "--session", "S1",
+            imports[n] = timed_peak([DOITHOAI, "-q", "petition", "import", str(work / f"import-{n}.csv"), "--session", "S1",
                                 "-f", "json"], env_for(base))
             print(f"  import {n:,} rows: {n / imports[n][0]:,.0f} rows/s ({imports[n][0]:.1f} s), "
                   f"peak {imports[n][1] / 1024:.0f} MiB", flush=True)
