@@ -93,6 +93,8 @@ def seal(db, start: int, user: str | None = None) -> int:
     seal event has its id."""
     from doithoai.events import log_event
 
+    if db.execute("SELECT 1 FROM row_touched WHERE id > ? LIMIT 1", [start]).fetchone() is None:
+        return 0  # nothing written to the case tables
     db.execute("CREATE TEMP TABLE IF NOT EXISTS seal_entries (tbl TEXT NOT NULL, row_id INTEGER NOT NULL, digest TEXT)")
     db.execute("DELETE FROM temp.seal_entries")
     h = hashlib.sha256()
