@@ -1,9 +1,13 @@
 """Every test runs against a real SQLite file in its own temporary folder.
 
-Speed without pretending: the bases most tests start from (a unit with agencies, a session)
-are built once per run through the real CLI, then copied file by file for each test; the
-click command of each group is built once per process. Domain tests call services on such a
-copy (the `base` fixture); CLI tests keep what a user sees.
+Speed without pretending: the bases tests start from (a unit with agencies, a session, the
+scenarios of a test file) are built once per run through the services on a freshly migrated
+base, then copied file by file for each test (`Templates`); a test in test_sessions proves the
+CLI steps a user types give the same rows. The command tree is built once per process.
+
+Two layers: domain tests call the services on such a copy (`case_db`, `unit_db`, helpers in
+case.py); CLI tests (`cli`, `unit`, `session`) keep what a user sees: messages, exit codes,
+table, CSV and JSON shapes, help.
 """
 
 from __future__ import annotations
