@@ -306,3 +306,40 @@ def test_libreoffice_converts_every_kind(cli, demo, isolated):
     for path in files.values():
         pdf = isolated / "pdf" / (path.stem + ".pdf")
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_letter_about_a_petition_needs_its_step_recorded(cli, unit, session, isolated, db_path):
+    pid = add_petition(cli, session)
+    before = dump(db_path)
+    for command, words, fix in (("transfer", "chưa được chuyển", f"petition transfer {pid} --to"),
+                                ("escalation", "chưa được trình cấp trên", f"petition escalate {pid} --reason"),
+                                ("answer-notice", "chưa có kết quả trả lời", f"petition answer {pid}")):
+        err = cli.fail("doc", command, str(pid), "-o", isolated / f"{command}.docx").stderr
+        assert f"Kiến nghị số {pid} {words}." in err and fix in err, err
+        assert not (isolated / f"{command}.docx").exists()
+    assert dump(db_path) == before  # nothing numbered, nothing written
+
+
+def test_a_template_edited_between_two_documents_of_one_process_is_read_again(tmp_path):
+    """remind keeps templates parsed across letters; an edited file must not be served stale."""
+    import io
+
+    from doithoai.documents import engine
+
+    def template(text: str) -> Path:
+        doc = Document()
+        doc.add_paragraph(text)
+        doc.save(tmp_path / "plan.docx")
+        return tmp_path / "plan.docx"
+
+    def rendered(path: Path) -> str:
+        data = engine.render_bytes(path, {"commune": "Khoen On", "number_line": "Số 1", "signer_name": "A"})
+        return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+
+    path = template("Lần một: {{ commune }} {{ number_line }} {{ signer_name }}")
+    assert "Lần một: Khoen On" in rendered(path)
+    engine._require_issuable(path, "plan")
+    template("Lần hai: {{ commune }} {{ number_line }}")
+    assert "Lần hai: Khoen On" in rendered(path)
+    with pytest.raises(engine.IssueRefused):
+        engine._require_issuable(path, "plan")

@@ -215,6 +215,9 @@ def test_damaged_file_is_refused_by_cron_commands_and_restore_force_replaces_it(
     backup = isolated / "sao-luu.db"
     cli("db", "backup", backup)
     damage(db_path)
+    # the page check runs once per calendar day: the fixture's `db check` passed "yesterday"
+    stamp = isolated / "base.db.check"
+    stamp.write_text(json.dumps({**json.loads(stamp.read_text(encoding="utf-8")), "on": "2000-01-01"}), encoding="utf-8")
     err = cli.fail("report", "overdue", "--fail-on-overdue", "--as-of", "2025-05-06").stderr
     assert "bị hỏng" in err and "db restore" in err
     assert "bị hỏng" in cli.fail("remind", "--out", isolated / "nhac", "--as-of", "2025-05-06").stderr
@@ -234,8 +237,10 @@ def test_damaged_file_is_refused_by_cron_commands_and_restore_force_replaces_it(
 
 
 def test_quick_check_runs_once_per_day(cli, base, db_path, isolated):
+    checked = json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))  # the fixture's `db check`, today
     cli("report", "overdue", "--fail-on-overdue", "--as-of", "2025-05-06", code=3)
     first = json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))
+    assert first["at"] == checked["at"]  # the day is the calendar's, not --as-of's: today's check is reused
     cli("report", "overdue", "--fail-on-overdue", "--as-of", "2025-05-06", code=3)
     assert json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))["at"] == first["at"]
 

@@ -108,6 +108,23 @@ def test_fulltext_hits_equal_a_folded_substring_match(base):
     assert search.pending(db) == 0  # the first search folded the queued changes into the index
 
 
+
+@pytest.mark.parametrize("sort", ["date", "relevance"])
+def test_a_search_lists_its_rows_in_the_order_of_the_one_query(base, sort):
+    """Searches read the hits' ids in order first, then their rows by pages: the same rows,
+    in the same order, as the single listing query."""
+    db = open_base(base)
+    for q in ("dat", "nguyen van", "ban", "bhyt", "xyz khong co"):
+        sql, params = petition_listing.list_query(db, as_of=AS_OF, search=q, sort=sort)
+        one_query = [r[0] for r in db.execute(sql, params)]
+        paged = [r["id"] for r in petition_listing.iter_rows(db, as_of=AS_OF, search=q, sort=sort)]
+        assert paged == one_query, q
+    assert len(one_query) == 0 and len([r for r in db.execute(sql, params)]) == 0
+    many = petition_listing.list_rows(db, as_of=AS_OF, search="a")
+    assert len(many) > 2000  # more than one page of rows
+    sql, params = petition_listing.list_query(db, as_of=AS_OF, search="a")
+    assert [r["id"] for r in many] == [r[0] for r in db.execute(sql, params)]
+
 def test_search_covers_every_text_and_aliases(base):
     db = open_base(base)
 

@@ -410,3 +410,43 @@ def test_install_completion_for_bash_speaks_vietnamese(tmp_path):
     script = tmp_path / ".bash_completions" / "doithoai.sh"
     assert "_DOITHOAI_COMPLETE=complete_bash" in script.read_text()
     assert str(script) in (tmp_path / ".bashrc").read_text()
+
+
+def test_the_quick_wrap_of_a_cell_is_textwrap_s():
+    """Reports wrap thousands of cells with a shortcut; it must cut where textwrap cuts."""
+    import random
+
+    from doithoai.cli._output import _textwrap, _wrap
+
+    rng = random.Random(7)
+    words = ["a", "bb", "Nguyễn", "Văn", "đất", "đai,", "x" * 12, "y" * 30, "-", "…", "", " "]
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
+        width = rng.randint(1, 60)
+        assert _wrap(text, width) == ([text] if len(text) <= width else _textwrap(text, width, 2)), (text, width)
+
+
+def test_a_search_on_a_terminal_shows_one_screen_and_counts_the_rest(demo_db):
+    """On a terminal a search reads only the rows of its first screen; the note still counts
+    every other hit."""
+    import pty
+
+    hits = len(json.loads(run(demo_db, "petition", "list", "--search", "a", "-f", "json").stdout))
+    leader, follower = pty.openpty()
+    env = {**os.environ, "DOITHOAI_DB": str(demo_db), "LINES": "20", "COLUMNS": "120", "PAGER": "cat"}
+    proc = subprocess.run([sys.executable, "-m", "doithoai", "petition", "list", "--search", "a"], env=env,
+                          stdout=follower, stderr=subprocess.PIPE, timeout=60)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    shown = len(petition_lines(screen.decode("utf-8").replace("\r\n", "\n").replace("\x1b[1m", "").replace("\x1b[0m", "")))
+    assert proc.returncode == 0 and 0 < shown < hits
+    assert f"… còn {hits - shown} kiến nghị nữa" in proc.stderr.decode("utf-8")

@@ -63,7 +63,7 @@ def overdue(
     if fail_on_overdue:  # cron: never a silent wrong answer from a damaged file
         from doithoai.maintenance import verify_daily
 
-        verify_daily(db, now)
+        verify_daily(db, today())  # once per calendar day, whatever --as-of says
     rows = reports.overdue(db, now, session=session, agency=agency, field=field)
     columns = _columns([Col("days_overdue", "Quá hạn (ngày LV)", "int", priority=9)])
     totals = reports.totals_by_agency(rows)
