@@ -76,7 +76,7 @@ def events(db, action: str) -> list[dict]:
     return out
 
 
-def one(db, sql: str, params=()) -> list[tuple]:
+def fetch(db, sql: str, params=()) -> list[tuple]:
     return [tuple(r) for r in db.execute(sql, params)]
 
 
