@@ -77,6 +77,7 @@ def events(db, action: str) -> list[dict]:
 
 
 def fetch(db, sql: str, params=()) -> list[tuple]:
+    """The rows of a query as tuples, to compare with literal lists."""
     return [tuple(r) for r in db.execute(sql, params)]
 
 
