@@ -243,6 +243,10 @@ def test_quick_check_runs_once_per_day(cli, base, db_path, isolated):
     assert first["at"] == checked["at"]  # the day is the calendar's, not --as-of's: today's check is reused
     cli("report", "overdue", "--fail-on-overdue", "--as-of", "2025-05-06", code=3)
     assert json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))["at"] == first["at"]
+    assert "đã đạt hôm nay" in cli("db", "check").stderr
+    (isolated / "base.db.check").unlink()  # a new day
+    assert "vừa đọc toàn bộ tệp (mỗi ngày một lần" in cli("db", "check").stderr
+    assert "đã đạt hôm nay" in cli("db", "check").stderr
 
 
 def test_zero_byte_base_is_refused_not_reinitialised(cli, isolated):
