@@ -308,6 +308,17 @@ def test_libreoffice_converts_every_kind(cli, demo, isolated):
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
 
 
+def test_a_letter_about_a_petition_needs_its_step_recorded(cli, unit, session, isolated, db_path):
+    pid = add_petition(cli, session)
+    before = dump(db_path)
+    for command, words, fix in (("transfer", "chưa được chuyển", f"petition transfer {pid} --to"),
+                                ("escalation", "chưa được trình cấp trên", f"petition escalate {pid} --reason"),
+                                ("answer-notice", "chưa có kết quả trả lời", f"petition answer {pid}")):
+        err = cli.fail("doc", command, str(pid), "-o", isolated / f"{command}.docx").stderr
+        assert f"Kiến nghị số {pid} {words}." in err and fix in err, err
+        assert not (isolated / f"{command}.docx").exists()
+    assert dump(db_path) == before  # nothing numbered, nothing written
+
 
 def test_a_template_edited_between_two_documents_of_one_process_is_read_again(tmp_path):
     """remind keeps templates parsed across letters; an edited file must not be served stale."""

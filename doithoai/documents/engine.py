@@ -19,7 +19,16 @@ from typing import Any
 
 from doithoai import integrity, settings
 from doithoai.db import log_event, now_utc, os_user
-from doithoai.documents.context import KEYS, KINDS, REQUIRED, TEMPLATE_KINDS, TYPE_CODES, build, format_number
+from doithoai.documents.context import (
+    KEYS,
+    KINDS,
+    REQUIRED,
+    TEMPLATE_KINDS,
+    TYPE_CODES,
+    build,
+    format_number,
+    require_letter_step,
+)
 from doithoai.errors import DoithoaiError, fix
 from doithoai.fileio import write_atomic
 
@@ -388,6 +397,8 @@ def generate(db, kind: str, out_path: Path | str, *, doc_date: dt.date, template
         context = build(db, kind, doc_date=doc_date, number_text="", **context_args)
         sha = write_atomic(out_path, render_bytes(template_path, context, _properties(db, kind, doc_date)))
         return {"kind": kind, "path": str(out_path), "number": "", "sha256": sha, "state": "blank"}
+    if petition_id is not None:
+        require_letter_step(db, kind, petition_id)
     if existing and not reissue and not draft and template is None:
         return _reproduce(db, kind, existing, out_path, template_path, context_args, date_given and
                           doc_date.isoformat() != existing["doc_date"])
