@@ -172,6 +172,18 @@ def test_limit_and_columns(demo_db):
     assert wrong.exit_code == 1 and "Không có cột 'nope'" in wrong.stderr
 
 
+def test_days_overdue_shows_only_where_a_petition_is_late(demo_db):
+    """The table leaves the cell empty for a petition that is not late; json keeps the 0."""
+    rows = json.loads(run(demo_db, "petition", "list", "--as-of", DEMO_AS_OF, "-f", "json").stdout)
+    late = {r["id"]: r["days_overdue"] for r in rows}
+    assert 0 in late.values() and any(late.values())
+    table = run(demo_db, "petition", "list", "--as-of", DEMO_AS_OF, "--columns", "id,days_overdue", columns=120).stdout
+    lines = table.splitlines()
+    body = lines[next(i for i, line in enumerate(lines) if line.startswith("──")) + 1:]
+    cells = {int(line.split()[0]): line.split()[1:] for line in body if line.strip()}
+    assert cells == {pid: [str(days)] if days else [] for pid, days in late.items()}
+
+
 def test_listings_write_xlsx(demo_db, tmp_path):
     from openpyxl import load_workbook
 

@@ -50,6 +50,12 @@ def out(text: str = "") -> None:
 
 
 def err(text: str) -> None:
+    # What stdout holds goes first: a note after a table ("… còn 18 kiến nghị nữa") must not
+    # land inside the table's last line when both reach one terminal.
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):  # a reader gone or a full disk: reported where stdout is written
+        pass
     stream = _utf8(sys.stderr)
     stream.write(printable(text) + "\n")
     stream.flush()
@@ -119,6 +125,7 @@ class Col:
     table: bool = True  # shown in the table (json/csv always carry it)
     max_width: int | None = None  # set on the one long-text column: it takes what is left and wraps
     priority: int = 5  # on a narrow terminal, lower-priority text columns are hidden first
+    zero_blank: bool = False  # a table shows 0 as an empty cell (json/csv/xlsx keep the 0)
 
 
 def _json_value(value: Any) -> Any:
@@ -151,6 +158,8 @@ def _cell_strings(col: Col, rows: list[dict]) -> list[str]:
         return out
     if col.kind == "bool":
         return ["✓" if v else "" for v in values]
+    if col.zero_blank:
+        return ["" if not v else str(v) for v in values]
     if col.labels:
         labels = col.labels
         return ["" if v is None or v == "" else labels.get(v, str(v)) for v in values]

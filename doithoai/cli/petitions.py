@@ -46,7 +46,7 @@ def columns() -> list[Col]:
         Col("source", "Nguồn", labels=SOURCES, priority=1), Col("urgency", "Mức độ", labels=URGENCIES, table=False),
         Col("content", "Nội dung", max_width=50), Col("status", "Trạng thái", "code", labels=STATUS_LABELS, priority=6),
         Col("lead_agency", "Chủ trì", "code", priority=7), Col("due_on", "Hạn", "date", priority=9),
-        Col("days_overdue", "Quá hạn", "int", priority=9),
+        Col("days_overdue", "Quá hạn", "int", priority=9, zero_blank=True),
         Col("complex", "Phức tạp", "bool", table=False), Col("speak_order", "TT phát biểu", "int", table=False),
         Col("form_no", "Số phiếu", table=False), Col("registered_on", "Ngày đăng ký", "date", table=False),
         Col("proposed_agency", "Cơ quan đề nghị", table=False),
