@@ -243,6 +243,10 @@ def test_quick_check_runs_once_per_day(cli, base, db_path, isolated):
     assert first["at"] == checked["at"]  # the day is the calendar's, not --as-of's: today's check is reused
     cli("report", "overdue", "--fail-on-overdue", "--as-of", "2025-05-06", code=3)
     assert json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))["at"] == first["at"]
+    assert "đã đạt hôm nay" in cli("db", "check").stderr
+    (isolated / "base.db.check").unlink()  # a new day
+    assert "vừa đọc toàn bộ tệp (mỗi ngày một lần" in cli("db", "check").stderr
+    assert "đã đạt hôm nay" in cli("db", "check").stderr
 
 
 def test_zero_byte_base_is_refused_not_reinitialised(cli, isolated):
@@ -604,3 +608,27 @@ def test_every_command_turns_corruption_into_the_damaged_message(cli, base, db_p
     for args in (["petition", "list"], ["report", "summary"], ["report", "overdue", "--as-of", "2025-05-06"]):
         err = cli.fail(*args).stderr
         assert "bị hỏng" in err and "db restore" in err and "Traceback" not in err, (args, err)
+
+
+def test_seal_hashes_read_in_table_order_equal_those_read_by_event(cli, base, db_path):
+    """A full check reads row_seals in its own order; the incremental one by event: both see
+    the same hashes, and both catch an altered and a forged entry."""
+    from doithoai.base import open_base
+    from doithoai.maintenance import _seal_events
+
+    def both():
+        db = open_base(db_path, create=False)
+        try:
+            return _seal_events(db, 0), _seal_events(db, -1)
+        finally:
+            db.conn.close()
+
+    (problems, events), (problems_by_event, events_by_event) = both()
+    assert problems == problems_by_event == [] and events == events_by_event and len(events) >= 3
+    shell(db_path, "UPDATE row_seals SET digest = 'x' WHERE (tbl, row_id, event_id) = "
+          "(SELECT tbl, row_id, event_id FROM row_seals ORDER BY event_id DESC LIMIT 1)")
+    shell(db_path, "INSERT INTO row_seals (event_id, tbl, row_id, digest) "
+          "VALUES ((SELECT min(id) FROM events WHERE action <> 'seal'), 'petitions', 999, 'y')")
+    (problems, _), (problems_by_event, _) = both()
+    assert problems == problems_by_event and len(problems) == 2
+    assert any("đã bị sửa" in p for p in problems) and any("Niêm phong giả" in p for p in problems)

@@ -243,14 +243,16 @@ def _floor(col: Col, natural: int) -> int:
     return min(natural, 20 if col.priority >= 8 else MIN_TEXT)
 
 
-def fit(columns: list[Col], cells: list[list[str]], width: int | None) -> tuple[list[Col], list[int], list[Col]]:
+def fit(columns: list[Col], cells: list[list[str]], width: int | None,
+        longest: list[int] | None = None) -> tuple[list[Col], list[int], list[Col]]:
     """Column widths for a width: identifiers, dates and numbers keep their width; the long-text
     column takes what is left (wrapping to 2 lines); other text is shortened with … and, when
     still too wide, the lowest-priority columns are hidden. Returns (shown, widths, hidden)."""
-    full = [max(len(c.header), max(map(len, col), default=0)) for c, col in zip(columns, cells)]
+    longest = longest or [max(map(len, col), default=0) for col in cells]
+    full = [max(len(c.header), n) for c, n in zip(columns, longest)]
     if width is None or sum(full) + len(SEP) * (len(columns) - 1) <= width:
         return list(columns), full, []
-    natural = {c.key: max(_header_width(c), max(map(len, col), default=0)) for c, col in zip(columns, cells)}
+    natural = {c.key: max(_header_width(c), n) for c, n in zip(columns, longest)}
     # too wide: columns with nothing in them go first (an empty e-mail column says nothing)
     hidden = [c for c, col in zip(columns, cells) if not any(col)]
     shown = [c for c in columns if c not in hidden] or list(columns)
@@ -312,7 +314,10 @@ def _column_cells(col: Col, rows: list[dict]) -> list[str]:
     with nothing to escape (the usual case, found by one search over the joined column) is
     taken as it is."""
     values = _cell_strings(col, rows)
-    if not _NOT_ONE_LINE.search(" ".join(values)):
+    joined = " ".join(values)
+    # isprintable() (in C, one pass) is False for every control and direction mark, and for a
+    # few harmless characters too (no-break space): only then does the exact test run
+    if joined.isprintable() or not _NOT_ONE_LINE.search(joined):
         return values
     return [_one_line(v) for v in values]
 
@@ -320,13 +325,15 @@ def _column_cells(col: Col, rows: list[dict]) -> list[str]:
 def table_blocks(rows: list[dict], columns: list[Col], width: int | None) -> tuple[list[str], list[list[str]], list[Col]]:
     """The header lines and, for each row, its lines (one, or two when the long text wraps)."""
     cells = [_column_cells(c, rows) for c in columns]
-    shown, widths, hidden = fit(columns, cells, width)
+    longest = [max(map(len, col), default=0) for col in cells]
+    shown, widths, hidden = fit(columns, cells, width, longest)
     index = {c.key: i for i, c in enumerate(columns)}
     shown_cells = [cells[index[c.key]] for c in shown]
+    shown_longest = [longest[index[c.key]] for c in shown]
     # The common row has every cell within its column's width: one format call lays it out
     # (the same padding as layout() below). Only the columns that can overflow are looked at.
     line_of = SEP.join(f"{{:{'>' if c.kind == 'int' else '<'}{w}}}" for c, w in zip(shown, widths)).format
-    overflowing = [(i, w) for i, (w, col) in enumerate(zip(widths, shown_cells)) if col and max(map(len, col)) > w]
+    overflowing = [(i, w) for i, (w, n) in enumerate(zip(widths, shown_longest)) if n > w]
 
     def layout(parts_per_col: list[list[str]]) -> list[str]:
         height = max(map(len, parts_per_col))
@@ -432,12 +439,13 @@ def _table_text(rows: list[dict], columns: list[Col], *, title: str | None, foot
                 break
             used += len(block)
             limit += 1
-    lines = [title, ""] if title else []
+    import itertools
+
+    lines = [printable(title), ""] if title else []
     if tty:
         head = [_bold(line) for line in head[:-1]] + head[-1:]
     lines += head
-    for block in blocks[:limit] if limit else blocks:
-        lines += block
+    lines.extend(itertools.chain.from_iterable(blocks[:limit] if limit else blocks))
     notes = []
     count = len(rows) if total is None else total
     if limit and count > limit:
@@ -446,8 +454,8 @@ def _table_text(rows: list[dict], columns: list[Col], *, title: str | None, foot
         notes.append("Ẩn bớt cột vì màn hình hẹp: " + ", ".join(c.header for c in hidden)
                      + " (chọn cột bằng --columns, xem đủ bằng -f xlsx -o TỆP.xlsx).")
     if footer:
-        lines += ["", footer]
-    return "\n".join(printable(line) if line is title or line is footer else line for line in lines) + "\n", notes
+        lines += ["", printable(footer)]
+    return "\n".join(lines) + "\n", notes
 
 
 def _wrapped(text: str) -> str:
