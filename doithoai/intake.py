@@ -11,8 +11,8 @@ earlier petition of the same person are stored and *flagged* (`duplicate_flags`)
 from __future__ import annotations
 
 import datetime as dt
-import json
 import marshal
+import operator
 import re
 import tempfile
 import uuid
@@ -23,7 +23,8 @@ from doithoai import agencies, fields, lookup
 from doithoai.db import now_utc
 from doithoai.errors import DoithoaiError
 from doithoai.records import Agency, Session
-from doithoai.text import clean, fold, fold_clean, normalise_phone, parse_date
+from doithoai.text import fold, fold_clean, normalise_phone, parse_date
+from doithoai.text import normalise as normalise_text
 from doithoai.vocabulary import parse_source, parse_urgency
 
 MAX_CONTENT = 20_000
@@ -83,6 +84,7 @@ class Vocabulary:
         self.fields = fields.list_all(db)
         self.field_by_text: dict[str, int | None] = {}
         self.agency_by_text: dict[str, tuple[str | None, list[str]]] = {}
+        self.agency_by_raw: dict[str, tuple[str | None, list[str]]] = {}
         self._agencies: list[Agency] | None = None
         self._speakers: dict[int, str] | None = None
 
@@ -101,10 +103,15 @@ class Vocabulary:
         """(code, []) when the text names one active agency; (None, candidate codes) otherwise."""
         if self._agencies is None:
             self._agencies = agencies.list_all(self.db, include_inactive=False)
+        hit = self.agency_by_raw.get(text)  # the text as written first: fold() costs more than the lookup
+        if hit is not None:
+            return hit
         key = fold(text)
         if key not in self.agency_by_text:
             match, candidates = agencies.match_agency(self._agencies, text)
             self.agency_by_text[key] = (match["code"] if match else None, [c["code"] for c in candidates])
+        if len(self.agency_by_raw) < 10_000:
+            self.agency_by_raw[text] = self.agency_by_text[key]
         return self.agency_by_text[key]
 
     def claim_order(self, order: int, where: str) -> str | None:
@@ -187,7 +194,7 @@ def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str],
         if not raw.isprintable() and CONTROL.search(raw):  # isprintable: a fast "surely clean"
             problems.append(f"{loc(fieldname)}: có ký tự điều khiển không in được; xóa ký tự lạ trong ô")
             continue
-        value = clean(raw)
+        value = normalise_text(raw)  # clean() without its second control check (done above)
         limit = LIMITS.get(fieldname, 500)
         if len(value) > limit:
             problems.append(f"{loc(fieldname)}: dài {len(value):,} ký tự, vượt giới hạn {limit:,}; "
@@ -264,6 +271,8 @@ def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str],
 
 _SPOOLED = ("name", "content", "address", "form_no", "proposed_agency", "field_id", "registered_on", "speak",
             "order", "organisation", "phone", "source", "urgency")
+_SPOOL_VALUES = operator.itemgetter(*_SPOOLED)
+_DAY = _SPOOLED.index("registered_on")
 
 
 class Spool:
@@ -285,8 +294,11 @@ class Spool:
         return self.count
 
     def append(self, key: str, data: dict) -> None:
-        day = data["registered_on"]
-        self.buffer.append((key, *(day.isoformat() if k == "registered_on" and day else data[k] for k in _SPOOLED)))
+        values = _SPOOL_VALUES(data)
+        day = values[_DAY]
+        if day:
+            values = (*values[:_DAY], day.isoformat(), *values[_DAY + 1:])
+        self.buffer.append((key, *values))
         self.count += 1
         if len(self.buffer) >= self.SIZE:
             self._pack()
@@ -353,9 +365,9 @@ _SAME_PERSON = """
 
 # A petitioner is the same person when name and phone match, or, without a phone, name and
 # address: two citizens with one name and different phones are two people.
-_PERSON = """SELECT k, (SELECT id FROM petitioners WHERE name_fold = t.name_fold AND phone = t.phone
-                             AND (t.phone <> '' OR address = t.address))
-             FROM temp.intake_people t ORDER BY k"""
+_SAME_PETITIONER = ("SELECT id FROM petitioners WHERE name_fold = t.name_fold AND phone = t.phone "
+                    "AND (t.phone <> '' OR address = t.address)")
+_PERSON = f"SELECT k, ({_SAME_PETITIONER}) FROM temp.intake_people t ORDER BY k"
 
 _TEMP = (
     "CREATE TEMP TABLE IF NOT EXISTS intake_people (k INTEGER PRIMARY KEY, name TEXT, name_fold TEXT, "
@@ -405,10 +417,9 @@ class Writer:
         missing = [k for k, who in enumerate(whos) if who not in found]
         if missing:
             top = db.execute("SELECT coalesce(max(id), 0) FROM petitioners").fetchone()[0]
-            db.execute("DELETE FROM temp.intake_people WHERE k NOT IN (SELECT value FROM json_each(?))",
-                       [json.dumps(missing)])
             db.execute("INSERT INTO petitioners (name, name_fold, is_organisation, address, phone) "
-                       "SELECT name, name_fold, is_organisation, address, phone FROM temp.intake_people ORDER BY k")
+                       "SELECT name, name_fold, is_organisation, address, phone FROM temp.intake_people t "
+                       f"WHERE NOT EXISTS ({_SAME_PETITIONER}) ORDER BY k")
             last = db.execute("SELECT max(id) FROM petitioners").fetchone()[0]
             if last - top != len(missing):  # ids are max + 1 in order; anything else is a bug, not data
                 raise RuntimeError("petitioner ids out of sequence")

@@ -60,19 +60,23 @@ def seal_hash(entries) -> str:
 
 
 def current_digests(db, tbl: str, ids) -> dict[int, str]:
-    cols = ", ".join(TRACKED[tbl])
+    """digest() of the tracked columns of these rows, as stored now. SQL reads NULL as "\x00"
+    (what digest() writes for None) and keeps every other value and its type, so str() of each
+    value makes digest()'s text without a Python test per value."""
+    cols = ", ".join(f"coalesce({c}, char(0))" for c in TRACKED[tbl])
+    sha256 = hashlib.sha256
     ids = sorted(ids)
     found: dict[int, str] = {}
     if len(ids) > CHUNK and ids[-1] - ids[0] < 2 * len(ids):  # mostly one run (an import): read the range
         wanted = set(ids)
         for row in db.execute(f"SELECT id, {cols} FROM {tbl} WHERE id BETWEEN ? AND ?", [ids[0], ids[-1]]):
             if row[0] in wanted:
-                found[row[0]] = digest(row[1:])
+                found[row[0]] = sha256("\x1f".join(map(str, row[1:])).encode("utf-8")).hexdigest()[:32]
         return found
     for i in range(0, len(ids), CHUNK):
         part = ids[i:i + CHUNK]
         for row in db.execute(f"SELECT id, {cols} FROM {tbl} WHERE id IN ({','.join('?' * len(part))})", part):
-            found[row[0]] = digest(row[1:])
+            found[row[0]] = sha256("\x1f".join(map(str, row[1:])).encode("utf-8")).hexdigest()[:32]
     return found
 
 
@@ -89,6 +93,8 @@ def seal(db, start: int, user: str | None = None) -> int:
     seal event has its id."""
     from doithoai.events import log_event
 
+    if db.execute("SELECT 1 FROM row_touched WHERE id > ? LIMIT 1", [start]).fetchone() is None:
+        return 0  # nothing written to the case tables
     db.execute("CREATE TEMP TABLE IF NOT EXISTS seal_entries (tbl TEXT NOT NULL, row_id INTEGER NOT NULL, digest TEXT)")
     db.execute("DELETE FROM temp.seal_entries")
     h = hashlib.sha256()

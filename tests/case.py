@@ -76,7 +76,8 @@ def events(db, action: str) -> list[dict]:
     return out
 
 
-def one(db, sql: str, params=()) -> list[tuple]:
+def fetch(db, sql: str, params=()) -> list[tuple]:
+    """The rows of a query as tuples, to compare with literal lists."""
     return [tuple(r) for r in db.execute(sql, params)]
 
 

@@ -1,9 +1,13 @@
 """Every test runs against a real SQLite file in its own temporary folder.
 
-Speed without pretending: the bases most tests start from (a unit with agencies, a session)
-are built once per run through the real CLI, then copied file by file for each test; the
-click command of each group is built once per process. Domain tests call services on such a
-copy (the `base` fixture); CLI tests keep what a user sees.
+Speed without pretending: the bases tests start from (a unit with agencies, a session, the
+scenarios of a test file) are built once per run through the services on a freshly migrated
+base, then copied file by file for each test (`Templates`); a test in test_sessions proves the
+CLI steps a user types give the same rows. The command tree is built once per process.
+
+Two layers: domain tests call the services on such a copy (`case_db`, `unit_db`, helpers in
+case.py); CLI tests (`cli`, `unit`, `session`) keep what a user sees: messages, exit codes,
+table, CSV and JSON shapes, help.
 """
 
 from __future__ import annotations
@@ -113,13 +117,10 @@ UNIT_STEPS = (
 )
 SESSION_STEPS = (*UNIT_STEPS, ("session", "create", "--commune", "Khoen On", "--date", "14/09/2023", "--time", "08:00", "--location", "Hội trường UBND xã", "--chair", "Bí thư Huyện ủy"))
 
-# The same unit and session as services store them (test_sessions proves the CLI steps above
-# give the same rows): the templates every test starts from are built without the CLI.
-UNIT_SETTINGS = {
-    "unit.name": "Huyện ủy Than Uyên", "unit.level": "huyen", "unit.escalate_to": "Tỉnh ủy Lai Châu",
-    "unit.superior": "ĐẢNG BỘ TỈNH LAI CHÂU", "unit.place": "Than Uyên", "unit.symbol": "HU", "unit.style": "party",
-    "unit.signer_on_behalf": "T/M BAN THƯỜNG VỤ", "unit.signer_title": "PHÓ BÍ THƯ", "unit.signer_name": "Lê Thị Kim Ngân",
-}
+# The same unit and session through the services the commands call (test_sessions proves the
+# CLI steps above give the same rows): the templates every test starts from skip the CLI.
+UNIT_DETAILS = {"unit": "Huyện ủy Than Uyên", "level": "huyen", "parent": "Tỉnh ủy Lai Châu", "place": "Than Uyên",
+                "symbol": "HU", "style": "party", "signer_title": "PHÓ BÍ THƯ", "signer_name": "Lê Thị Kim Ngân"}
 UNIT_AGENCIES = (
     {"code": "TNMT", "name": "Phòng Tài nguyên và Môi trường", "aliases": "TN&MT,tai nguyen"},
     {"code": "LDTBXH", "name": "Phòng Lao động - Thương binh và Xã hội", "aliases": "LĐ-TB&XH"},
@@ -134,8 +135,7 @@ def make_unit(db) -> None:
     from doithoai.db import transaction
 
     with transaction(db):
-        for key, value in UNIT_SETTINGS.items():
-            settings.set_value(db, key, value)
+        settings.initialise(db, **UNIT_DETAILS)
         for agency in UNIT_AGENCIES:
             agencies.add(db, **agency)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from case import HELD, SESSION, add, events, hold, ids, import_files, one, refused, row, rows, session_on, write
+from case import HELD, SESSION, add, events, fetch, hold, ids, import_files, refused, row, rows, session_on, write
 from conftest import add_petition, dump
 
 from doithoai import agencies, corrections, reports, sessions, settings
@@ -114,7 +114,7 @@ def test_withdraw_takes_a_petition_out_of_every_count_and_restore_brings_it_back
     assert e["before"] == {"status": "withdrawn"} and e["after"] == {"status": "assigned", "reason": "Rút nhầm"}
     refused(db, "không ở trạng thái đã rút", corrections.restore, HELD, pid, reason="x", error=InvalidTransition)
     write(db, corrections.withdraw, HELD, other, reason="Nhập nhầm", mistake=True)
-    assert "Nhập nhầm: Nhập nhầm" in one(db, "SELECT set_aside_reason FROM petitions WHERE id = ?", [other])[0][0]
+    assert "Nhập nhầm: Nhập nhầm" in fetch(db, "SELECT set_aside_reason FROM petitions WHERE id = ?", [other])[0][0]
 
 
 def test_merge_and_unmerge_duplicates_and_unflag(case_db, isolated):
@@ -128,7 +128,7 @@ def test_merge_and_unmerge_duplicates_and_unflag(case_db, isolated):
     assert write(db, corrections.merge, HELD, a, b) == {"id": b, "status": "duplicate", "duplicate_of": a}
     assert corrections.duplicates(db) == []
     assert ids(db) == [a]
-    assert one(db, "SELECT status, duplicate_of FROM petitions WHERE id = ?", [b]) == [("duplicate", a)]
+    assert fetch(db, "SELECT status, duplicate_of FROM petitions WHERE id = ?", [b]) == [("duplicate", a)]
     [e] = events(db, "petition.merge")
     assert e["before"] == {"duplicate_of": None, "status": "new"} and e["after"] == {"duplicate_of": a, "status": "duplicate"}
     refused(db, "đang ở trạng thái 'Trùng, đã gộp'", corrections.merge, HELD, a, b, error=InvalidTransition)
@@ -157,14 +157,14 @@ def test_petitioner_edit_and_merge(case_db):
     db = case_db
     add(db, "Lò Văn Minh", "Một", phone="0977123456")
     add(db, "Lo Van Minh", "Hai", address="Bản Mường")
-    assert one(db, "SELECT COUNT(*) FROM petitioners") == [(2,)]
+    assert fetch(db, "SELECT COUNT(*) FROM petitioners") == [(2,)]
     write(db, corrections.edit_petitioner, 2, name="Lò Văn Minh", phone="0912345678")
     err = refused(db, "Đã có người kiến nghị số 1", corrections.edit_petitioner, 2, phone="0977123456")
     assert (err.fix.action, err.fix.args) == ("petitioner.merge", {"keep": 1, "other": 2})
     refused(db, "Không có người kiến nghị số 9", corrections.edit_petitioner, 9, name="X", error=NotFound)
     write(db, corrections.merge_petitioners, 1, 2)
     assert {r["petitioner"] for r in rows(db)} == {"Lò Văn Minh"}
-    assert one(db, "SELECT COUNT(*) FROM petitioners") == [(1,)]
+    assert fetch(db, "SELECT COUNT(*) FROM petitioners") == [(1,)]
     [e] = events(db, "petitioner.merge")
     assert e["before"] == {"other": 2} and e["after"] == {"petitions_moved": [2]}
     assert events(db, "petitioner.edit")[0]["after"] == {"fields": ["name", "phone"]}
@@ -176,7 +176,7 @@ def test_reopen_gives_a_new_due_date_from_the_reopening(case_db):
     write(db, actions.assign, D(2023, 9, 15), pid, "TNMT")
     write(db, actions.answer, D(2023, 10, 2), pid, written=True, doc_number="12/UBND", doc_date=D(2023, 10, 2),
           summary="Đã cấp", accepted=False)
-    assert one(db, "SELECT accepted FROM actions WHERE kind = 'answer_written'") == [(0,)]
+    assert fetch(db, "SELECT accepted FROM actions WHERE kind = 'answer_written'") == [(0,)]
     assert events(db, "petition.answer_written")[0]["after"]["accepted"] == 0
     r = write(db, actions.reopen, D(2023, 11, 1), pid, reason="Công dân chưa đồng ý")
     assert r["due_on"] == "2023-11-22"  # 15 working days after Wed 1/11
@@ -199,7 +199,7 @@ def test_interim_answer_keeps_the_petition_open(case_db):
     r = write(db, actions.answer, D(2023, 9, 25), pid, written=False, interim=True, summary="Đang đo đạc, xác minh")
     assert r == {"id": pid, "status": "assigned", "interim": True}
     assert row(db, pid)["status"] == "assigned"
-    assert one(db, "SELECT kind, on_date FROM actions") == [("answer_interim", "2023-09-25")]
+    assert fetch(db, "SELECT kind, on_date FROM actions") == [("answer_interim", "2023-09-25")]
     [e] = events(db, "petition.answer_interim")
     assert e["after"] == {"doc_number": "", "on": "2023-09-25"}
 
@@ -209,7 +209,7 @@ def test_retroactive_hold_and_impossible_timelines(case_db):
     pid = add(db)  # registered 05/09/2023
     _, warnings = write(db, sessions.advance, SESSION, "held", HELD, D(2023, 12, 1))  # notice never recorded
     assert any("Chưa ghi nhận ngày gửi giấy mời" in w for w in warnings)
-    assert one(db, "SELECT status, notice_sent_on, held_on FROM sessions") == [("held", None, "2023-09-14")]
+    assert fetch(db, "SELECT status, notice_sent_on, held_on FROM sessions") == [("held", None, "2023-09-14")]
     write(db, actions.assign, HELD, pid, "TNMT")
     refused(db, "Ngày trả lời 01/09/2023 trước ngày tiếp nhận kiến nghị 05/09/2023", actions.answer, D(2023, 12, 1),
             pid, written=True, doc_number="1/UBND", doc_date=D(2023, 9, 1), summary="x")
@@ -251,7 +251,7 @@ def test_agency_deactivate_requires_reassignment(case_db):
     assert r["reassigned"] == [a, b]
     listed = {x["id"]: x for x in rows(db)}
     assert listed[b]["lead_agency"] == "LDTBXH" and listed[b]["due_on"] == "2023-10-05"
-    assert one(db, "SELECT a.code, x.role FROM assignments x JOIN agencies a ON a.id = x.agency_id "
+    assert fetch(db, "SELECT a.code, x.role FROM assignments x JOIN agencies a ON a.id = x.agency_id "
                    "WHERE x.petition_id = ? AND x.active = 1 ORDER BY x.role", [a]) == [("TNMT", "lead"), ("LDTBXH", "support")]
     [e] = events(db, "agency.deactivate")
     assert e["after"] == {"active": 0, "reassigned_to": "LDTBXH", "petitions": [a, b]}

@@ -343,3 +343,27 @@ def test_a_template_edited_between_two_documents_of_one_process_is_read_again(tm
     assert "Lần hai: Khoen On" in rendered(path)
     with pytest.raises(engine.IssueRefused):
         engine._require_issuable(path, "plan")
+
+
+def test_a_letter_about_a_petition_is_issued_only_after_its_step(case_db, isolated):
+    """The rule on the service: no number is taken and no file written for a letter whose step
+    (transfer, escalation, answer) is not recorded; once it is, the letter is issued."""
+    import datetime as dt
+
+    from case import HELD, add, refused, write
+
+    from doithoai import petition_actions
+    from doithoai.documents import engine
+    from doithoai.errors import InvalidTransition
+
+    pid = add(case_db)
+    for kind, words, action in (("transfer", "chưa được chuyển", "petition.transfer_first"),
+                                ("escalation", "chưa được trình cấp trên", "petition.escalate_first"),
+                                ("answer_notice", "chưa có kết quả trả lời", "petition.answer_first")):
+        err = refused(case_db, f"Kiến nghị số {pid} {words}", engine.generate, kind, isolated / f"{kind}.docx",
+                      doc_date=HELD, petition_id=pid, petition=pid, error=InvalidTransition)
+        assert err.fix.action == action and not (isolated / f"{kind}.docx").exists()
+    write(case_db, petition_actions.transfer, dt.date(2023, 9, 20), pid, to="Sở Tư pháp")
+    issued = write(case_db, engine.generate, "transfer", isolated / "cv.docx", doc_date=dt.date(2023, 9, 20),
+                   petition_id=pid, petition=pid)
+    assert issued["number"] == "01-CV/HU" and (isolated / "cv.docx").exists()

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from case import import_files, import_refused, one, rows, session_on, write
+from case import fetch, import_files, import_refused, rows, session_on, write
 from conftest import dump
 from openpyxl import Workbook
 
@@ -241,7 +241,7 @@ def test_repeats_leave_no_stray_petitioner_and_speakers_are_numbered_in_file_ord
     second.write_text("Số phiếu,Họ và tên,Nội dung\nP1,Người Gõ Nhầm,Nội dung khác\n", encoding="utf-8")
     out = import_files(db, second)
     assert (out.total("new"), out.total("present")) == (0, 1)
-    assert "Người Gõ Nhầm" not in {r[0] for r in one(db, "SELECT name FROM petitioners")}  # made for a repeat, removed
+    assert "Người Gõ Nhầm" not in {r[0] for r in fetch(db, "SELECT name FROM petitioners")}  # made for a repeat, removed
     speakers = [(r["speak_order"], r["petitioner"]) for r in rows(db) if r["speak"]]
     assert speakers == [(1, "Người Đầu"), (2, "Lò Văn A"), (3, "Lò Văn C")]
 

@@ -122,3 +122,20 @@ def test_form_numbers_seen_long_ago_are_still_known(cli, session, isolated, monk
     out = cli.json("petition", "import", f, "--session", session)
     assert (out["new"], out["present"]) == (8, 1)
     assert any("lặp lại nguyên văn dòng 2" in n for n in out["files"][0]["notes"])
+
+
+def test_stored_digests_equal_the_digest_of_the_values(tmp_path):
+    """current_digests (SQL reads NULL as "\\x00") makes digest()'s text for every kind of value."""
+    from doithoai import integrity
+    from doithoai.db import Database
+
+    conn = sqlite3.connect(tmp_path / "d.db")
+    conn.execute("CREATE TABLE petitioners (id INTEGER PRIMARY KEY, name, is_organisation, address, phone, id_number)")
+    rows = [(1, "Lò Văn A", 0, None, "", None), (2, "x", 1.5, b"\x00\xff", "\x00", 3), (3, None, None, None, None, -7)]
+    conn.executemany("INSERT INTO petitioners VALUES (?,?,?,?,?,?)", rows)
+    conn.executemany("INSERT INTO petitioners VALUES (?, ?, 0, NULL, '', '')", [(n, f"n{n}") for n in range(4, 704)])
+    db = Database(conn, tmp_path / "d.db")
+    expected = {r[0]: integrity.digest(r[1:]) for r in conn.execute("SELECT * FROM petitioners")}
+    assert integrity.current_digests(db, "petitioners", [1, 2, 3]) == {i: expected[i] for i in (1, 2, 3)}  # by id
+    assert integrity.current_digests(db, "petitioners", list(expected)) == expected  # > CHUNK, dense: as a range
+    conn.close()

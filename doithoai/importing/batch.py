@@ -14,6 +14,8 @@ are imported and flagged for the clerk, never merged silently.
 
 from __future__ import annotations
 
+import array
+import bisect
 import csv
 import datetime as dt
 import glob
@@ -193,18 +195,22 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
 class _Forms:
     """The form numbers of one file seen so far: hash of the form key → (row first seen, hash of
     the row's values). In memory up to LIMIT entries, then in a temporary table (the
-    connection's own, no lock on the base), so memory stays flat however long the file."""
+    connection's own, no lock on the base) with only their sorted hashes in memory (8 bytes
+    each), so memory stays nearly flat however long the file."""
 
     LIMIT = 50_000
 
     def __init__(self, db):
         self.db, self.recent, self.spilled = db, {}, False
+        self.hashes = array.array("q")
 
     def get(self, h: int) -> tuple[int, int] | None:
         hit = self.recent.get(h)
-        if hit is None and self.spilled:
-            row = self.db.execute("SELECT line, signature FROM temp.intake_forms WHERE h = ?", [h]).fetchone()
-            hit = (row[0], row[1]) if row else None
+        if hit is None and self.spilled:  # the sorted hashes (8 bytes each) answer "never seen" without SQL
+            i = bisect.bisect_left(self.hashes, h)
+            if i < len(self.hashes) and self.hashes[i] == h:
+                row = self.db.execute("SELECT line, signature FROM temp.intake_forms WHERE h = ?", [h]).fetchone()
+                hit = (row[0], row[1])
         return hit
 
     def add(self, h: int, line: int, signature: int) -> None:
@@ -221,6 +227,7 @@ class _Forms:
         db.insert_many("temp.intake_forms", ("h", "line", "signature"), sorted((k, *v) for k, v in self.recent.items()))
         if own:
             db.execute("COMMIT")
+        self.hashes = array.array("q", sorted([*self.hashes, *self.recent]))
         self.recent.clear()
 
     def close(self) -> None:
