@@ -31,8 +31,17 @@ from doithoai.cli import app
 # Typer turns a group's functions into click commands on every invocation (~40 ms a group,
 # ~2 ms the root), and its CliRunner rebuilds the root on every `invoke`. A click command holds
 # no per-invocation state (each run gets its own context), so the command tree is built once
-# per test process: each group on first use, the root here.
-doithoai.cli.load_command = functools.cache(doithoai.cli.load_command)
+# per test process: each group on first use (whole: the CLI builds just the subcommand that runs,
+# which only pays off once per process), the root here.
+_built_command = functools.cache(doithoai.cli.load_command)
+
+
+def _load_command(name, only=None):
+    return _built_command(name)
+
+
+_load_command.cache_info = _built_command.cache_info  # type: ignore[attr-defined]
+doithoai.cli.load_command = _load_command
 ROOT_COMMAND = typer.main.get_command(app)
 typer.testing._get_command = lambda target: ROOT_COMMAND if target is app else typer.main.get_command(target)
 
