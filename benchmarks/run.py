@@ -5,7 +5,7 @@
 
 Every figure is the median of several runs. Data is generated here with a fixed seed.
 Targets (issue 7): --help ≤ 1.0× `python -c "import typer"`; light commands ≤ 250 ms;
-import ≥ 30,000 rows/s and ≥ 40 % of raw executemany; overdue report ≤ 300 ms at
+import ≥ 50,000 rows/s (issue 15) beside raw executemany and the table + FTS5 floor; overdue report ≤ 300 ms at
 1,000,000 petitions; due dates ≥ 100× holidays' get_nth_working_day; minutes for 500
 petitions ≤ 0.5 s; import memory independent of file size.
 """
@@ -32,7 +32,10 @@ DOITHOAI = str(Path(PY).parent / "doithoai")
 RESULTS: list[tuple[str, str, str, str, str]] = []
 
 
-def timed(cmd: list[str], env=None) -> tuple[float, int]:
+LAST_ERR = [""]  # the first line a child wrote to stderr when it exited with an accepted non-zero code
+
+
+def timed(cmd: list[str], env=None, ok=(0, 3)) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one child process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -41,17 +44,38 @@ def timed(cmd: list[str], env=None) -> tuple[float, int]:
     err = proc.stderr.read().decode("utf-8", "replace")
     proc.stderr.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 3):
+    if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err}")
+    # what it reported (the lines after "Lỗi: …"), short
+    LAST_ERR[0] = " ".join(" ".join(err.splitlines()[1:2]).split())[:160] if proc.returncode not in (0, 3) else ""
     return elapsed, usage.ru_maxrss
 
 
-def median_time(cmd: list[str], runs: int, env=None, prepare=None) -> float:
+# A child's ru_maxrss starts at its parent's RSS at fork (Linux keeps the high-water mark across
+# exec), so a peak measured from this process, which may hold a million-row base, is not the
+# command's own. timed_peak takes it through a small Python in between (its child starts ~10 MiB).
+_PEAK = ("import os, subprocess, sys, time; t = time.perf_counter(); "
+         "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE); "
+         "err = p.stderr.read(); _, status, usage = os.wait4(p.pid, 0); "
+         "print(time.perf_counter() - t, usage.ru_maxrss, os.waitstatus_to_exitcode(status)); "
+         "sys.stderr.write(err.decode('utf-8', 'replace'))")
+
+
+def timed_peak(cmd: list[str], env=None) -> tuple[float, int]:
+    """Wall seconds and the command's own peak RSS (KiB)."""
+    proc = subprocess.run([PY, "-c", _PEAK, *cmd], capture_output=True, env=env, text=True)
+    seconds, peak, code = proc.stdout.split()
+    if int(code) not in (0, 3):
+        raise SystemExit(f"{' '.join(cmd)} failed ({code}): {proc.stderr}")
+    return float(seconds), int(peak)
+
+
+def median_time(cmd: list[str], runs: int, env=None, prepare=None, ok=(0, 3)) -> float:
     times = []
     for _ in range(runs):
         if prepare:
             prepare()
-        times.append(timed(cmd, env)[0])
+        times.append(timed(cmd, env, ok)[0])
     return statistics.median(times)
 
 
@@ -92,13 +116,15 @@ def bench_startup(work: Path, runs: int) -> None:
 FIELDS = ["Đất đai", "Y tế", "Giáo dục", "Chính sách xã hội", "Giao thông, hạ tầng", "GPMB", "CCHC"]
 
 
-def write_csv(path: Path, rows: int, seed: int = 1) -> None:
+def write_csv(path: Path, rows: int, seed: int = 1, people: int = 5000) -> None:
+    """`people` distinct names in 80 villages with near-identical texts: with the default, about a
+    third of the rows of a large file are flagged as possible duplicates of the same person."""
     rng = random.Random(seed)
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f, delimiter=";")
         w.writerow(["Số phiếu", "Họ và tên", "Thôn, bản", "Số điện thoại", "Nội dung", "Lĩnh vực", "Ngày đăng ký"])
         for i in range(rows):
-            w.writerow([f"P{i:07d}", f"Nguyễn Văn {i % 5000}", f"Bản {rng.randint(1, 80)}",
+            w.writerow([f"P{i:07d}", f"Nguyễn Văn {i % people}", f"Bản {rng.randint(1, 80)}",
                         f"9{rng.randint(10_000_000, 99_999_999)}",
                         f"Kiến nghị số {i} về đường giao thông và nước sinh hoạt của bản",
                         rng.choice(FIELDS), f"{rng.randint(1, 28):02d}/09/2023"])
@@ -133,7 +159,56 @@ def raw_executemany(csv_path: Path, db_path: Path) -> float:
     return time.perf_counter() - start
 
 
+def petitions_floor(base: Path, work: Path) -> tuple[float, float]:
+    """The floor under the import's write: the very rows it stored (read back from `base`),
+    executemany'd into `petitions` of a fresh base with the same indexes but no triggers, then
+    their folded search documents inserted into the FTS5 trigram index. (seconds, seconds)"""
+    from doithoai import search
+
+    src = sqlite3.connect(base)
+    cols = [r[1] for r in src.execute("PRAGMA table_info(petitions)") if r[1] != "id"]
+    rows = src.execute(f"SELECT {', '.join(cols)} FROM petitions ORDER BY id").fetchall()
+    people = src.execute("SELECT * FROM petitioners ORDER BY id").fetchall()
+    batches = src.execute("SELECT * FROM import_batches").fetchall()
+    docs = [(r[0], search.document(r[1:])) for r in src.execute(search.DOC_SQL + " ORDER BY p.id")]
+    src.close()
+    floor = work / "floor.db"
+    fresh_base(floor)
+    conn = sqlite3.connect(floor, isolation_level=None)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA cache_size = -16384")
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                "AND tbl_name IN ('petitions', 'petitioners')").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("PRAGMA foreign_keys = ON")  # as doithoai opens a base
+    conn.execute("BEGIN")
+    conn.executemany(f"INSERT INTO import_batches VALUES ({','.join('?' * len(batches[0]))})", batches)
+    start = time.perf_counter()
+    conn.executemany(f"INSERT INTO petitioners VALUES ({','.join('?' * len(people[0]))})", people)
+    conn.executemany(f"INSERT INTO petitions ({', '.join(cols)}) VALUES ({','.join('?' * len(cols))})", rows)
+    middle = time.perf_counter()
+    conn.executemany("INSERT INTO petition_search (rowid, doc) VALUES (?, ?)", docs)
+    end = time.perf_counter()
+    conn.execute("COMMIT")
+    conn.close()
+    return middle - start, end - middle
+
+
+def flagged(base: Path) -> int:
+    """Possible duplicates an import listed: the JSON output holds them all (the generator's
+    people repeat name and village, so about a third of its rows are flagged)."""
+    conn = sqlite3.connect(base)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM duplicate_flags").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def bench_import(work: Path, rows: int, runs: int) -> None:
+    """Whole-process import of a generated CSV (read, validate, store, seal, tally, queue for
+    search) beside two floors measured here: raw executemany of the CSV into a plain table, and
+    the same petitions into the real table without triggers plus their FTS5 documents. Then
+    peak memory at three sizes, and the first search after the import (it indexes the rows)."""
     print(f"Import of {rows:,} CSV rows", flush=True)
     csv_path = work / "import.csv"
     write_csv(csv_path, rows)
@@ -142,19 +217,45 @@ def bench_import(work: Path, rows: int, runs: int) -> None:
     times, peaks = [], []
     for _ in range(runs):
         fresh_base(base)
-        t, rss = timed(cmd, env_for(base))
+        t, rss = timed_peak(cmd, env_for(base))
         times.append(t)
         peaks.append(rss)
     ours = statistics.median(times)
+    sizes = [rows // 5, rows, rows * 3]
+    rss = {rows: statistics.median(peaks)}
+    flags = {rows: flagged(base)}
+    for n in sizes:
+        if n in rss:
+            continue
+        write_csv(work / "sized.csv", n, seed=n)
+        fresh_base(work / "sized.db")
+        t, rss[n] = timed_peak([*cmd[:4], str(work / "sized.csv"), *cmd[5:]], env_for(work / "sized.db"))
+        flags[n] = flagged(work / "sized.db")
+        print(f"  import {n:,} rows: {n / t:,.0f} rows/s ({t:.2f} s), peak {rss[n] / 1024:.0f} MiB, "
+              f"{flags[n]:,} possible duplicates listed", flush=True)
+    n = sizes[-1]
+    write_csv(work / "sized.csv", n, seed=n, people=n)
+    fresh_base(work / "sized.db")
+    t, distinct = timed_peak([DOITHOAI, "-q", "petition", "import", str(work / "sized.csv"), "--session", "S1"],
+                        env_for(work / "sized.db"))
+    print(f"  import {n:,} rows of distinct people, table output: {n / t:,.0f} rows/s ({t:.2f} s), "
+          f"peak {distinct / 1024:.0f} MiB, {flagged(work / 'sized.db'):,} possible duplicates", flush=True)
     raw = statistics.median(raw_executemany(csv_path, work / "raw.db") for _ in range(runs))
+    first = timed([DOITHOAI, "-q", "petition", "list", "--search", "giao thong nuoc", "-f", "json"], env_for(base))[0]
+    table, fts = petitions_floor(base, work)
     record("import with validation", f"{rows / ours:,.0f} rows/s ({ours:.2f} s)", f"raw executemany {rows / raw:,.0f} rows/s",
-           f"{raw / ours * 100:.0f}% of raw", "≥ 30,000 rows/s, ≥ 40%")
-    small = max(rows // 5, 1000)
-    write_csv(work / "small.csv", small, seed=2)
-    fresh_base(base)
-    _, small_rss = timed([*cmd[:4], str(work / "small.csv"), *cmd[5:]], env_for(base))
-    record("import peak memory", f"{statistics.median(peaks) / 1024:.0f} MiB for {rows:,} rows",
-           f"{small_rss / 1024:.0f} MiB for {small:,} rows", f"{statistics.median(peaks) / small_rss:.2f}×", "≈ 1× (flat)")
+           f"{raw / ours * 100:.0f}% of raw", "≥ 50,000 rows/s")
+    record("import floor: same petitions, no triggers", f"{rows / table:,.0f} rows/s ({table:.2f} s)",
+           f"+ FTS5 documents {rows / (table + fts):,.0f} rows/s ({table + fts:.2f} s)",
+           f"import {ours / (table + fts):.1f}× the floor", "(floor)")
+    record("first search after the import (indexes the rows)", f"{first:.2f} s", f"FTS5 inserts alone {fts:.2f} s",
+           f"{first / fts:.1f}×", "(one-off)")
+    record(f"import peak memory, {n // 1000}k rows of distinct people", f"{distinct / 1024:.0f} MiB",
+           f"{rss[sizes[0]] / 1024:.0f} MiB at {sizes[0] // 1000}k", f"{distinct / rss[sizes[0]]:.2f}×", "≈ 1× (flat)")
+    record("import peak memory (-f json)", ", ".join(f"{rss[n] / 1024:.0f} MiB at {n // 1000}k ({flags[n]:,} flags)"
+                                                     for n in sizes),
+           f"{rss[sizes[0]] / 1024:.0f} MiB at {sizes[0] // 1000}k", f"{rss[sizes[-1]] / rss[sizes[0]]:.2f}×",
+           "≈ 1× (flat)")
 
 
 # -- overdue at scale --------------------------------------------------------------------------
@@ -351,19 +452,111 @@ def growth(above: dict[str, float], answers: dict[str, int] | None = None) -> st
     return f"{label} (×{r:.1f} for 10× petitions{grew})"
 
 
-def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
+def _listing():
+    """The module with the petition listing query."""
     from doithoai import petition_listing
+
+    return petition_listing
+
+
+# Issue 15's "now" column (whole-process, at 1M petitions, before this work): printed beside ours.
+BEFORE_1M = {
+    "light command (agency list)": "—", "petition list --search (few hits)": "4.1 s",
+    "petition list --search (many hits, first screen)": "4.6 s", "report summary": "9.5 s",
+    "report overdue (table)": "0.60 s", "petition list --agency X -f json (all rows)": "2.2 s",
+    "db check (first of the day: quick_check)": "34.5 s", "db check (default, again the same day)": "34.5 s",
+    "db check --full": "—", "db backup (a writer committing every 50 ms)": "6.6 s", "remind": "25 s",
+}
+GOALS_1M = {
+    "light command (agency list)": "≤ 250 ms", "petition list --search (few hits)": "≤ 150 ms",
+    "petition list --search (many hits, first screen)": "≤ 300 ms", "report summary": "≤ 300 ms",
+    "report overdue (table)": "≤ 300 ms", "petition list --agency X -f json (all rows)": "≤ 3× sqlite3 shell",
+    "db check (first of the day: quick_check)": "≤ 2 s", "db check (default, again the same day)": "≤ 2 s",
+    "db check --full": "≤ 60 s", "db backup (a writer committing every 50 ms)": "writer blocked ≤ 1 s",
+    "remind": "≤ 2 s + 50 ms/letter",
+}
+WRITER = ("import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None); "
+          "worst = 0; n = 0; stop = sys.argv[2]\n"
+          "import os\n"
+          "while not os.path.exists(stop):\n"
+          "    t = time.perf_counter(); c.execute('BEGIN IMMEDIATE'); "
+          "c.execute(\"INSERT OR REPLACE INTO settings (key, value) VALUES ('bench.tick', ?)\", [str(t)]); "
+          "c.execute('COMMIT'); worst = max(worst, time.perf_counter() - t); n += 1; time.sleep(0.05)\n"
+          "print(worst, n)")
+
+
+def _backup_with_writer(env, base: Path, target: Path) -> tuple[float, float, int]:
+    """`db backup` of `base` while another process commits to it every 50 ms: the backup's
+    time, the writer's longest wait for one commit, and how many commits it made meanwhile."""
+    stop = target.with_name(target.name + ".stop")
+    stop.unlink(missing_ok=True)
+    writer = subprocess.Popen([PY, "-c", WRITER, str(base), str(stop)], stdout=subprocess.PIPE, text=True)
+    time.sleep(0.3)  # the writer is committing before the backup starts
+    took, _ = timed([DOITHOAI, "db", "backup", str(target)], env)
+    time.sleep(0.3)
+    stop.touch()
+    worst, commits = writer.communicate()[0].split()
+    stop.unlink(missing_ok=True)
+    return took, float(worst), int(commits)
+
+
+def _in_process(path: Path, label: str) -> None:
+    """The key figures measured inside one process (service call + rendering, no start-up):
+    steadier than whole-process times on a loaded machine. Medians of 5, wall and CPU."""
+    from doithoai import reports
+    from doithoai.base import open_base
+    from doithoai.cli import _output
+    from doithoai.cli._output import Col
+
+    listing = _listing()
+    db = open_base(path)
+    as_of = dt.date(2026, 11, 27)
+
+    def med(fn, n=5):
+        walls, cpus = [], []
+        for _ in range(n):
+            w, c = time.perf_counter(), time.process_time()
+            fn()
+            walls.append(time.perf_counter() - w)
+            cpus.append(time.process_time() - c)
+        return f"{ms(statistics.median(walls))} (CPU {ms(statistics.median(cpus))})"
+
+    def overdue_table():
+        from doithoai.cli.reports import _columns
+
+        rows = reports.overdue(db, as_of)
+        cols = [c for c in _columns([Col("days_overdue", "Quá hạn (ngày LV)", "int", priority=9)]) if c.table]
+        _output.table_blocks(rows, cols, None)
+
+    print(f"In-process at {label} (service call and rendering; no interpreter start-up, no imports):", flush=True)
+    print(f"  search, few hits (all rows): {med(lambda: list(listing.iter_rows(db, as_of=as_of, search=FEW_HITS)))}")
+    print("  search, many hits (first 30 rows): "
+          + med(lambda: [r for r, _ in zip(listing.iter_rows(db, as_of=as_of, search=MANY_HITS), range(30))]))
+    print(f"  report overdue (query + table of every row): {med(overdue_table)}")
+    print(f"  report summary: {med(lambda: reports.summary(db, as_of))}", flush=True)
+    db.conn.close()
+
+
+def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
+    import compileall
+
     from doithoai.base import open_base
 
     folder.mkdir(parents=True, exist_ok=True)
+    # An installed package has its bytecode compiled; under PYTHONDONTWRITEBYTECODE an editable
+    # checkout would compile every module on every run (~40 ms): compile once, as pip does.
+    compileall.compile_dir(str(Path(__file__).resolve().parent.parent / "doithoai"), quiet=1)
     typer_import = median_time([PY, "-c", "import typer"], 7)
     help_time = median_time([DOITHOAI, "--help"], 7)
     print(f"Scale: python -c 'import typer' {ms(typer_import)}; doithoai --help {ms(help_time)} "
-          f"({help_time / typer_import:.2f}×)", flush=True)
+          f"({help_time / typer_import:.2f}×); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+          flush=True)
     rows: dict[str, dict[str, float]] = {}
     notes: dict[str, dict[str, str]] = {}
     answers: dict[str, dict[str, int]] = {}
     light: dict[str, float] = {}
+    verdicts: dict[str, str] = {}
+    listing = _listing()
     for label in sizes:
         n = SCALE_SIZES[label]
         path = scale_base(folder, label, n)
@@ -375,13 +568,14 @@ def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
                                 "WHERE x.active = 1 GROUP BY x.agency_id ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
         agency_rows = db.execute("SELECT COUNT(DISTINCT petition_id) FROM assignments x JOIN agencies a ON a.id = x.agency_id "
                                  "WHERE a.code = ? AND x.active = 1", [top_agency]).fetchone()[0]
-        sql, params = petition_listing.list_query(db, as_of=dt.date(2026, 11, 27), agency=top_agency)
-        few = len(petition_listing.list_rows(db, as_of=dt.date(2026, 11, 27), search=FEW_HITS))
-        many = len(petition_listing.list_rows(db, as_of=dt.date(2026, 11, 27), search=MANY_HITS))
+        sql, params = listing.list_query(db, as_of=dt.date(2026, 11, 27), agency=top_agency)
+        few = len(listing.list_rows(db, as_of=dt.date(2026, 11, 27), search=FEW_HITS))
+        many = len(listing.list_rows(db, as_of=dt.date(2026, 11, 27), search=MANY_HITS))
         overdue = db.execute("SELECT COUNT(*) FROM petitions WHERE status IN ('new','assigned') AND due_on < ?",
                              [as_of]).fetchone()[0]
         db.conn.close()
-        print(f"{label}: {n:,} petitions — search hits {few} / {many}; {overdue:,} overdue; "
+        size_mb = path.stat().st_size / 2**20
+        print(f"{label}: {n:,} petitions, {size_mb:,.0f} MB — search hits {few} / {many}; {overdue:,} overdue; "
               f"top agency {top_agency} holds {agency_rows:,}", flush=True)
         t: dict[str, float] = {}
         note: dict[str, str] = {}
@@ -397,74 +591,129 @@ def bench_scale(folder: Path, sizes: list[str], runs: int) -> None:
         note["petition list --search (many hits, first screen)"] = f"{many:,} hits, first 30 lines"
         t["report summary"] = median_time([DOITHOAI, "report", "summary", "--as-of", as_of], reps, env)
         t["report overdue (table)"] = median_time([DOITHOAI, "report", "overdue", "--as-of", as_of], reps, env)
-        note["report overdue (table)"] = f"{overdue:,} overdue"
+        note["report overdue (table)"] = f"{overdue:,} overdue rows, table to a pipe"
         ours = median_time([DOITHOAI, "petition", "list", "--agency", top_agency, "-f", "json", "--as-of", as_of], reps, env)
         shell = shell_json_time(path, sql, params, reps)
         t["petition list --agency X -f json (all rows)"] = ours
         note["petition list --agency X -f json (all rows)"] = (f"{agency_rows:,} rows; sqlite3 shell {ms(shell)}, "
-                                                               f"{ours / shell:.1f}× (goal ≤ 3×)")
-        t["db check"] = median_time([DOITHOAI, "db", "check"], max(1, reps // 2), env)
+                                                               f"{ours / shell:.1f}×")
+        verdicts[f"{label}:json"] = "yes" if ours <= 3 * shell else "no"
+        # db check: the day's first run reads every page (PRAGMA quick_check, recorded in
+        # <base>.check); later runs that day check only what changed since the last verified anchor.
+        check_state = Path(str(path) + ".check")
+        t["db check (first of the day: quick_check)"] = median_time(
+            [DOITHOAI, "db", "check"], 1 if n >= 1_000_000 else max(1, reps // 2), env, ok=(0, 1),
+            prepare=lambda check_state=check_state: check_state.unlink(missing_ok=True))
+        note["db check (first of the day: quick_check)"] = f"PRAGMA quick_check reads all {size_mb:,.0f} MB, once a day"
+        t["db check (default, again the same day)"] = median_time([DOITHOAI, "db", "check"], reps, env, ok=(0, 1))
+        note["db check (default, again the same day)"] = "events and rows since the last verified anchor"
+        if LAST_ERR[0]:
+            note["db check (default, again the same day)"] += f"; it reported: {LAST_ERR[0]}"
+        t["db check --full"] = median_time([DOITHOAI, "db", "check", "--full"], 1, env, ok=(0, 1))
+        # writes go to a copy: the backup (with a writer committing to the copy) and remind
+        copy = folder / f"remind-{label}.db"
+        for suffix in ("", ".anchors", ".check"):  # today's page check travels with the copy (cron: check, then remind)
+            if Path(str(path) + suffix).exists():
+                shutil.copyfile(str(path) + suffix, str(copy) + suffix)
         backup = folder / f"backup-{label}.db"
-        t["db backup"] = median_time([DOITHOAI, "db", "backup", str(backup)], 1, env,
-                                     prepare=lambda backup=backup: backup.unlink(missing_ok=True))
+        for side in folder.glob(f"backup-{label}.db*"):
+            side.unlink()
+        took, worst, commits = _backup_with_writer(env_for(copy), copy, backup)
+        t["db backup (a writer committing every 50 ms)"] = took
+        note["db backup (a writer committing every 50 ms)"] = (f"longest wait of the writer {ms(worst)}, "
+                                                               f"{commits} commits meanwhile")
+        verdicts[f"{label}:backup"] = "yes" if worst <= 1.0 else "no"
         for side in folder.glob(f"backup-{label}.db*"):  # the backup and its manifest
             side.unlink()
-        copy = folder / f"remind-{label}.db"
-        shutil.copyfile(path, copy)
         letters = folder / f"letters-{label}"
         shutil.rmtree(letters, ignore_errors=True)
         letters.mkdir()
         t["remind"] = timed([DOITHOAI, "-q", "remind", "--out", str(letters), "--as-of", as_of], env_for(copy))[0]
         sent = len(list(letters.glob("*.docx")))
         answers[label]["remind"] = sent
-        note["remind"] = f"{sent} letters; goal {2 + 0.05 * sent:.1f} s (2 s + 50 ms per letter)"
+        budget = 2 + 0.05 * sent
+        note["remind"] = f"{sent} letters: goal {budget:.1f} s; today's page check already recorded"
+        verdicts[f"{label}:remind"] = "yes" if t["remind"] <= budget else "no"
         for side in folder.glob(f"remind-{label}.db*"):  # the copy, its WAL, anchors and check stamp
             side.unlink()
         shutil.rmtree(letters, ignore_errors=True)
         for name, value in t.items():
             print(f"  {name}: {ms(value)} {('— ' + note[name]) if name in note else ''}", flush=True)
         rows[label], notes[label] = t, note
+    _in_process(scale_base(folder, sizes[-1], SCALE_SIZES[sizes[-1]]), sizes[-1])
     print("Import (measured here, owned by the intake work)", flush=True)
     work = Path(tempfile.mkdtemp(prefix="doithoai-import-", dir=folder))
     try:
         imports = {}
-        for n in (20_000, 100_000):
+        for n in (20_000, 100_000, 300_000):
             write_csv(work / f"import-{n}.csv", n, seed=n)
             base = work / "import.db"
             fresh_base(base)
-            imports[n] = timed([DOITHOAI, "-q", "petition", "import", str(work / f"import-{n}.csv"), "--session", "S1",
+            imports[n] = timed_peak([DOITHOAI, "-q", "petition", "import", str(work / f"import-{n}.csv"), "--session", "S1",
                                 "-f", "json"], env_for(base))
             print(f"  import {n:,} rows: {n / imports[n][0]:,.0f} rows/s ({imports[n][0]:.1f} s), "
                   f"peak {imports[n][1] / 1024:.0f} MiB", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    goals = {
-        "petition list --search (few hits)": "≤ 150 ms", "petition list --search (many hits, first screen)": "≤ 300 ms",
-        "report summary": "≤ 300 ms", "report overdue (table)": "≤ 300 ms",
-        "petition list --agency X -f json (all rows)": "≤ 3× sqlite3 shell", "db check": "≤ 2 s (incremental)",
-        "db backup": "online, writer blocked ≤ 1 s", "remind": "≤ 2 s + 50 ms/letter",
-        "light command (agency list)": "≤ 250 ms",
-    }
+    typer_after = median_time([PY, "-c", "import typer"], 7)
+    last = sizes[-1]
     print()
-    print(f"Time vs size (whole-process medians; python -c 'import typer' {ms(typer_import)} in the same run; "
+    print(f"Time vs size (whole-process medians; python -c 'import typer' {ms(typer_import)} before and "
+          f"{ms(typer_after)} after, load average {os.getloadavg()[0]:.1f}: the machine's load is in every figure; "
           "'above start-up' subtracts the light command at the same size)")
     print()
-    names = list(next(iter(rows.values())))
-    print("| command | " + " | ".join(sizes) + " | above start-up at " + sizes[-1] + " | growth | goal at 1M |")
-    print("|---|" + "---|" * len(sizes) + "---|---|---|")
-    for name in names:
+    print("| command | " + " | ".join(sizes) + f" | above start-up at {last} | growth | before (issue 15, 1M) "
+          f"| goal at 1M | met at {last} | note |")
+    print("|---|" + "---|" * len(sizes) + "---|---|---|---|---|---|")
+    for name in rows[sizes[0]]:
         cells = [ms(rows[label][name]) for label in sizes]
-        above = ms(max(rows[sizes[-1]][name] - light[sizes[-1]], 0))
+        value = rows[last][name]
+        above = ms(max(value - light[last], 0))
         size_growth = growth({label: rows[label][name] - light[label] for label in sizes},
                              {label: answers[label].get(name) for label in sizes} if name in answers[sizes[0]] else None)
-        extra = notes[sizes[-1]].get(name, "")
-        print(f"| {name} | " + " | ".join(cells) + f" | {above} | {size_growth} | {goals.get(name, '')}"
-              + (f" ({extra})" if extra else "") + " |")
-    print(f"| doithoai --help | {ms(help_time)} | | | | ≤ 1.0× import typer ({help_time / typer_import:.2f}×) |")
-    (_, rss20), (t100, rss100) = imports[20_000], imports[100_000]
-    print(f"| import 100k rows with validation | {100_000 / t100:,.0f} rows/s ({t100:.1f} s) | | | | ≥ 50k rows/s |")
-    print(f"| import peak memory | {rss20 / 1024:.0f} MiB at 20k, {rss100 / 1024:.0f} MiB at 100k "
-          f"({rss100 / rss20:.2f}×) | | | | flat (at 300k) |")
+        goal = GOALS_1M.get(name, "")
+        if name.startswith("petition list --agency"):
+            met = verdicts[f"{last}:json"]
+        elif name.startswith("db backup"):
+            met = verdicts[f"{last}:backup"]
+        elif name == "remind":
+            met = verdicts[f"{last}:remind"]
+        else:
+            limit = float(goal.split()[1]) * (1000 if goal.split()[2] == "s" else 1) / 1000
+            met = "yes" if value <= limit else "no"
+        extra = notes[last].get(name, "")
+        if met == "no":
+            extra += "; " if extra else ""
+            extra += BOUNDS.get(name, "see the note in README")
+        print(f"| {name} | " + " | ".join(cells) + f" | {above} | {size_growth} | {BEFORE_1M.get(name, '')} | {goal} "
+              f"| {met} | {extra} |")
+    blank = " |" * (len(sizes) - 1 + 2)  # the other sizes, above start-up, growth
+    print(f"| doithoai --help | {ms(help_time)} |{blank} — | ≤ 1.0× import typer | "
+          f"{'yes' if help_time <= typer_import else 'no'} ({help_time / typer_import:.2f}×) | |")
+    (_, rss20), (t100, rss100), (_, rss300) = imports[20_000], imports[100_000], imports[300_000]
+    print(f"| import 100k rows with validation | {100_000 / t100:,.0f} rows/s ({t100:.1f} s) |{blank} ~32k rows/s | "
+          f"≥ 50k rows/s | {'yes' if 100_000 / t100 >= 50_000 else 'no'} | owned by the intake work |")
+    print(f"| import peak memory | {rss20 / 1024:.0f} MiB at 20k, {rss100 / 1024:.0f} MiB at 100k, "
+          f"{rss300 / 1024:.0f} MiB at 300k ({rss300 / rss20:.2f}×) |{blank} — | flat (at 300k) | | "
+          "owned by the intake work; -f json lists every possible duplicate |")
+
+
+# What bounds a figure when its goal is not met (printed in the table's note).
+BOUNDS = {
+    "db check (first of the day: quick_check)": (
+        "bounded by PRAGMA quick_check, which reads every page of the file: SQLite has no check of only the pages "
+        "changed since the last one. It runs at most once a day per file and its verdict is recorded "
+        "(<base>.check); every later check that day, and remind, reuse it"),
+    "db check --full": "integrity_check of every page and index plus a replay of every sealed row (Python sha256)",
+    "remind": "one .docx per agency, rendered by docxtpl; a letter lists every overdue petition of its agency",
+    "report overdue (table)": "reading the overdue rows (random pages of the petitions table) and laying out every row",
+    "petition list --search (many hits, first screen)": "sorting every hit by session date before the first line",
+    "petition list --search (few hits)": "interpreter and Typer start-up plus the trigram query",
+    "report summary": "interpreter and Typer start-up",
+    "light command (agency list)": "interpreter and Typer start-up",
+}
+
+
 # -- hostile spreadsheets (issue 12) ---------------------------------------------------------
 
 def bench_bombs(work: Path) -> None:
@@ -668,7 +917,7 @@ def main() -> None:
     parser.add_argument("--bases", type=Path, default=Path(os.environ.get("DOITHOAI_BENCH_BASES", "/tmp/doithoai-bases")),
                         help="with --scale: where the generated bases are kept and reused (not in the repository)")
     parser.add_argument("--runs", type=int, default=5, help="with --scale: repeats per figure (median)")
-    parser.add_argument("--only", choices=["bombs", "integrity", "engines"], help="run one section only")
+    parser.add_argument("--only", choices=["bombs", "integrity", "import", "engines"], help="run one section only")
     parser.add_argument("--pg", help="PostgreSQL URL for the side-by-side engine figures (default: a throw-away "
                         "cluster when the server binaries are installed)")
     args = parser.parse_args()
@@ -689,6 +938,10 @@ def main() -> None:
         if args.only == "integrity":
             bench_integrity(work, 200_000 if quick else 1_000_000)
             return
+        if args.only == "import":
+            bench_import(work, 20_000 if quick else 100_000, 1 if quick else 3)
+            print_results()
+            return
         if args.only == "engines":
             bench_engines(work, 20_000 if quick else 200_000, 200 if quick else 1000, args.pg)
             return
@@ -705,6 +958,10 @@ def main() -> None:
             print(f"data kept in {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+    print_results()
+
+
+def print_results() -> None:
     print()
     print("| figure | measured | baseline | ratio | target |")
     print("|---|---|---|---|---|")

@@ -122,6 +122,8 @@ _FUNCTIONS = [
     (re.compile(r"\binstr\s*\(", re.IGNORECASE), "strpos("),
     (re.compile(r"\btemp\.", re.IGNORECASE), "pg_temp."),
     (re.compile(r"\s+INDEXED\s+BY\s+\w+", re.IGNORECASE), ""),  # the planner chooses
+    # a scratch table's insertion order (it is emptied and refilled, never updated)
+    (re.compile(r"(FROM pg_temp\.\w+) ORDER BY rowid\b", re.IGNORECASE), r"\1 ORDER BY ctid"),
     (re.compile(r"SELECT value FROM json_each\(%s\)", re.IGNORECASE),
      "SELECT value::bigint FROM json_array_elements_text(%s::json) AS value"),
 ]
@@ -134,6 +136,7 @@ _FLAG_RE = re.compile(r"\b(WHERE|AND|OR|NOT|WHEN|ON|HAVING)(\s+\(?\s*)((?:\w+\.)
 _IS_VALUE_RE = re.compile(r"\bIS\s+(NOT\s+)?(?!NULL\b|TRUE\b|FALSE\b|NOT\b|DISTINCT\b)(?=[\w.?(])", re.IGNORECASE)
 _NULL_PARAM_RE = re.compile(r"\?(\s+IS\s+(?:NOT\s+)?NULL\b)", re.IGNORECASE)
 _CONST_WHERE_RE = re.compile(r"\b(WHERE|AND|OR)\s+([01])\b(?!\s*(?:=|<>|!=|<|>|\+|-|\*|/))", re.IGNORECASE)
+_UNTYPED_TEMP_RE = re.compile(r"^\s*CREATE TEMP TABLE IF NOT EXISTS (\w+) \(((?:\w+, )*\w+)\)\s*$", re.IGNORECASE)
 _TABLE_INFO_RE = re.compile(r"^\s*PRAGMA\s+table_info\s*\(\s*(\w+)\s*\)\s*$", re.IGNORECASE)
 _BUSY_RE = re.compile(r"^\s*PRAGMA\s+busy_timeout\s*=\s*(\d+)\s*$", re.IGNORECASE)
 _RETURNING_RE = re.compile(r"\bRETURNING\b[^;]*$", re.IGNORECASE)
@@ -180,6 +183,10 @@ class Postgres:
                 piece = piece.replace("%", "%%")
             out.append(piece)
         result = "".join(out)
+        untyped = _UNTYPED_TEMP_RE.match(result)
+        if untyped:  # SQLite's typeless scratch table of petitions' columns: typed from petitions
+            return (f"CREATE TEMP TABLE IF NOT EXISTS {untyped.group(1)} AS SELECT {untyped.group(2)} FROM petitions "
+                    "WITH NO DATA")
         info = _TABLE_INFO_RE.match(result)
         if info:  # the column list, as SQLite's PRAGMA table_info gives it (cid, name, type, …)
             return ("SELECT ordinal_position - 1 AS cid, column_name AS name, data_type AS type, "

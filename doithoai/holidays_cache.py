@@ -8,6 +8,7 @@ unit's overrides, so it cannot go stale within a release.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from doithoai.errors import DoithoaiError
 
@@ -15,7 +16,6 @@ from doithoai.errors import DoithoaiError
 def holidays_version() -> str | None:
     """The installed holidays release, read from its dist-info folder name (no import)."""
     import importlib.util
-    from pathlib import Path
 
     spec = importlib.util.find_spec("holidays")
     if spec is None or not spec.origin:
@@ -25,16 +25,15 @@ def holidays_version() -> str | None:
     return None
 
 
-def _cache_file(version: str):
+def _cache_file(version: str) -> Path:
     import os
     import tempfile
-    from pathlib import Path
 
     base = os.environ.get("XDG_CACHE_HOME") or (str(Path.home() / ".cache") if os.environ.get("HOME") else tempfile.gettempdir())
     return Path(base) / "doithoai" / f"holidays-vn-{version}.json"
 
 
-def cached_vn_holidays(first_year: int, last_year: int):
+def cached_vn_holidays(first_year: int, last_year: int) -> tuple[dict[dt.date, str], set[dt.date]]:
     """(holiday names, make-up working days) of holidays.VN for these years, from the cache
     file of the installed release when it has them."""
     import json

@@ -193,17 +193,33 @@ def _seal_events(db, after_id: int) -> tuple[list[str], set[int]]:
 
     hashes: dict[int, str] = {}
     counts: dict[int, int] = {}
-    current, h = None, hashlib.sha256()
-    for eid, tbl, row_id, dg in db.execute("SELECT event_id, tbl, row_id, digest FROM row_seals WHERE event_id > ? "
-                                           "ORDER BY event_id, tbl, row_id", [after_id]):
-        if eid != current:
-            if current is not None:
-                hashes[current] = h.hexdigest()
-            current, h = eid, hashlib.sha256()
-        h.update(f"{tbl}\x1f{row_id}\x1f{dg or ''}\x1e".encode())
-        counts[eid] = counts.get(eid, 0) + 1
-    if current is not None:
-        hashes[current] = h.hexdigest()
+    if after_id == 0:
+        # Every seal: the table read once in its own order (tbl, row_id, event_id), which gives
+        # each event's entries in the (tbl, row_id) order its hash was made in. One hash object
+        # per seal event, as `events` already holds one entry per seal event. (By event_id, each
+        # entry would be a lookup from the event index into the table: millions at a province.)
+        hashers: dict[int, Any] = {}
+        for tbl, row_id, eid, dg in db.execute("SELECT tbl, row_id, event_id, digest FROM row_seals "
+                                               "ORDER BY tbl, row_id, event_id"):
+            h = hashers.get(eid)
+            if h is None:
+                h = hashers[eid] = hashlib.sha256()
+                counts[eid] = 0
+            h.update(f"{tbl}\x1f{row_id}\x1f{dg or ''}\x1e".encode())
+            counts[eid] += 1
+        hashes = {eid: h.hexdigest() for eid, h in hashers.items()}
+    else:
+        current, h = None, hashlib.sha256()
+        for eid, tbl, row_id, dg in db.execute("SELECT event_id, tbl, row_id, digest FROM row_seals WHERE event_id > ? "
+                                               "ORDER BY event_id, tbl, row_id", [after_id]):
+            if eid != current:
+                if current is not None:
+                    hashes[current] = h.hexdigest()
+                current, h = eid, hashlib.sha256()
+            h.update(f"{tbl}\x1f{row_id}\x1f{dg or ''}\x1e".encode())
+            counts[eid] = counts.get(eid, 0) + 1
+        if current is not None:
+            hashes[current] = h.hexdigest()
     for eid in sorted(set(hashes) - set(events)):
         problems.append(f"Niêm phong giả: {counts[eid]} dòng trong row_seals gắn với sự kiện {eid} "
                         "không phải sự kiện niêm phong.")

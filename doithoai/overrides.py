@@ -15,6 +15,7 @@ from doithoai.errors import DoithoaiError, Notice, fix
 from doithoai.holidays_cache import holidays_version
 from doithoai.recompute import open_deadlines
 from doithoai.text import clean, vn_date
+from doithoai.workdays import WEEKDAY_NAMES
 
 
 def ensure_shipped(db) -> None:
@@ -51,12 +52,17 @@ def add_override(db, day: dt.date, kind: str, reason: str, source: str = "") -> 
             f"Ngày {vn_date(day)} vốn đã là {state} ({cal.reason(day)}); điều chỉnh này không thay đổi gì.",
             "Kiểm tra lại ngày trong văn bản thông báo nghỉ/làm bù.",
         )
+    record(db, day, kind, reason, source)
+    bump_calendar_rev(db)
+    return open_deadlines(db)
+
+
+def record(db, day: dt.date, kind: str, reason: str, source: str) -> None:
+    """Store one checked override of the unit and log it; the caller bumps the calendar revision."""
     db.insert("calendar_overrides", {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source,
                                      "shipped": 0, "created_at": now_utc()})
-    bump_calendar_rev(db)
     log_event(db, "calendar.add", "calendar_overrides", None, None,
               {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source})
-    return open_deadlines(db)
 
 
 def remove_override(db, day: dt.date) -> list[dict]:
@@ -90,19 +96,13 @@ def year_listing(db, year: int) -> list[dict]:
                 origin = f"holidays {holidays_version()}"
             rows.append({
                 "date": day.isoformat(),
-                "weekday": cal_weekday(day),
+                "weekday": WEEKDAY_NAMES[day.weekday()],
                 "kind": "day_off" if not working else "workday",
                 "description": cal.reason(day),
                 "origin": origin,
             })
         day += dt.timedelta(days=1)
     return rows
-
-
-def cal_weekday(day: dt.date) -> str:
-    from doithoai.workdays import WEEKDAY_NAMES
-
-    return WEEKDAY_NAMES[day.weekday()]
 
 
 def confirm_year(db, year: int, source: str) -> None:

@@ -77,8 +77,9 @@ def list_query(db, *, as_of: dt.date, session: str | None = None, status: str | 
                urgency: str | None = None, overdue: bool = False, search: str | None = None,
                received_from: dt.date | None = None, received_to: dt.date | None = None,
                due_from: dt.date | None = None, due_to: dt.date | None = None,
-               sort: str | None = None, limit: int | None = None) -> tuple[str, list]:
-    """The SQL of a petition listing (LIST_SQL, filtered and ordered) and its parameters."""
+               sort: str | None = None, limit: int | None = None, ids_only: bool = False) -> tuple[str, list]:
+    """The SQL of a petition listing (LIST_SQL, filtered and ordered) and its parameters;
+    ids_only: just the petitions' ids, in the same order."""
     from doithoai import search as fulltext
 
     where, params = scope(db, session, field)
@@ -111,7 +112,8 @@ def list_query(db, *, as_of: dt.date, session: str | None = None, status: str | 
     if hits is not None:
         where.append(f"p.id IN ({hits[0]})")
         params.extend(hits[1])
-    sql = LIST_SQL + (" WHERE " + " AND ".join(where) if where else "") + order
+    head = "SELECT p.id FROM petitions p JOIN sessions s ON s.id = p.session_id" if ids_only else LIST_SQL
+    sql = head + (" WHERE " + " AND ".join(where) if where else "") + order
     if order.startswith(" ORDER BY (SELECT instr"):
         params.append(fulltext.phrase(search))
     if limit is not None:
@@ -124,17 +126,58 @@ def iter_rows(db, *, as_of: dt.date, **filters) -> Iterator[dict]:
     """Petitions of a listing, one at a time straight from the cursor (a listing of a million
     rows never sits in memory), each with its days_overdue. Bad filters raise here, before
     anything is written."""
+    from doithoai.search import words
+
+    if words(filters.get("search")):
+        # A search: the hits' ids in the listing's order first (the sort reads no petitioner,
+        # field or agency), then the rows themselves a page at a time, so the first screen
+        # does not wait for the twenty-thousandth hit to be read.
+        sql, params = list_query(db, as_of=as_of, ids_only=True, **filters)
+        ids = [r[0] for r in db.execute(sql, params)]
+        cursor = db.execute(_BY_IDS, ["[]"])
+        return Counted(_with_days_overdue(db, [d[0] for d in cursor.description], _rows_by_ids(db, ids), as_of),
+                       len(ids))
     sql, params = list_query(db, as_of=as_of, **filters)
     cursor = db.execute(sql, params)
-    return _with_days_overdue(db, cursor, as_of)
+    return _with_days_overdue(db, [d[0] for d in cursor.description], cursor, as_of)
 
 
-def _with_days_overdue(db, cursor, as_of: dt.date) -> Iterator[dict]:
-    names = [d[0] for d in cursor.description]
+class Counted(Iterator[dict]):
+    """Rows read as they are iterated, whose number is known before: len() is the number of
+    rows, so a screen can show its first page and say how many more there are."""
+
+    def __init__(self, rows: Iterator[dict], count: int):
+        self.rows, self.count = rows, count
+
+    def __next__(self) -> dict:
+        return next(self.rows)
+
+    def __len__(self) -> int:
+        return self.count
+
+
+_BY_IDS = LIST_SQL + " WHERE p.id IN (SELECT value FROM json_each(?))"
+
+
+def _rows_by_ids(db, ids: list[int]) -> Iterator[tuple]:
+    """LIST_SQL rows of these petitions, in the order of `ids`: a first page small enough to
+    come at once, then larger ones. A petition gone meanwhile is skipped."""
+    start, size = 0, 60
+    while start < len(ids):
+        part = ids[start:start + size]
+        found = {r[0]: r for r in db.execute(_BY_IDS, ["[" + ",".join(map(str, part)) + "]"])}
+        for i in part:
+            if i in found:
+                yield found[i]
+        start += size
+        size = 2000
+
+
+def _with_days_overdue(db, names: list[str], rows, as_of: dt.date) -> Iterator[dict]:
     cal = None  # loaded on the first overdue row: most listings (searches) need no calendar
     today_iso = as_of.isoformat()
     late: dict[str, int] = {}
-    for values in cursor:
+    for values in rows:
         r = dict(zip(names, values))
         due = r["due_on"]
         if due and due < today_iso and r["status"] in statuses.OPEN:

@@ -89,3 +89,13 @@ def open_deadlines(db, session_id: int | None = None) -> list[dict]:
                               "old": before.get(pid), "new": due_on})
     settings.put(db, "calendar.holidays_version", holidays_version() or "")
     return moved
+
+
+def change_setting(db, key: str, value: str) -> tuple[str, str, list[dict] | None]:
+    """Change one setting: (old, new, the deadlines that moved). A deadline rule
+    (`deadline.*`) that changed moves the open deadlines; `moved` is None for any other
+    setting. Caller holds the transaction."""
+    old, new = settings.set_value(db, key, value)
+    if not key.startswith("deadline."):
+        return old, new, None
+    return old, new, open_deadlines(db) if old != new else []

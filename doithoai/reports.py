@@ -34,11 +34,10 @@ def _filters(db, session: str | None, agency: str | None, field: str | None) -> 
     return where, params
 
 
-def _names(db) -> tuple[dict, dict, dict]:
-    """Sessions, fields and agencies by id: small tables, cheaper looked up here than joined
-    a hundred thousand times."""
-    return ({r[0]: r[1] for r in db.execute("SELECT id, code FROM sessions")},
-            {r[0]: r[1] for r in db.execute("SELECT id, name FROM fields")},
+def _names(db) -> tuple[dict, dict]:
+    """Fields and agencies by id: small tables, cheaper looked up here than joined a hundred
+    thousand times."""
+    return ({r[0]: r[1] for r in db.execute("SELECT id, name FROM fields")},
             {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, code, name FROM agencies")})
 
 
@@ -48,17 +47,27 @@ def overdue(db, as_of: dt.date, *, session: str | None = None, agency: str | Non
     where, params = _filters(db, session, agency, field)
     where.insert(0, statuses.overdue_sql("p"))
     params.insert(0, as_of.isoformat())
-    session_codes, field_names, agency_names = _names(db)
+    field_names, agency_names = _names(db)
     no_agency = (None, None)
-    rows = [
-        {"id": pid, "session": session_codes[sid], "petitioner": name, "address": address,
-         "field": field_names.get(fid), "content": content, "lead_agency": agency_names.get(aid, no_agency)[0],
-         "lead_agency_name": agency_names.get(aid, no_agency)[1], "due_on": due, "status": status}
-        for pid, sid, name, address, fid, content, aid, due, status in db.execute(
+    cal = deadlines.load_calendar(db)
+    late: dict[str, int] = {}  # days overdue per due date: every row here is overdue (the WHERE above)
+    rows: list[dict] = []
+    append = rows.append
+    for pid, sid, name, address, fid, content, aid, due, status in db.execute(
             "SELECT p.id, p.session_id, pr.name, pr.address, p.field_id, p.content, p.lead_agency_id, p.due_on, p.status "
-            "FROM petitions p JOIN petitioners pr ON pr.id = p.petitioner_id WHERE " + " AND ".join(where), params)
-    ]
-    statuses.add_days_overdue(deadlines.load_calendar(db), rows, as_of)
+            "FROM petitions p JOIN petitioners pr ON pr.id = p.petitioner_id WHERE " + " AND ".join(where), params):
+        days = late.get(due)
+        if days is None:
+            days = late[due] = cal.working_days_between(dt.date.fromisoformat(due), as_of)
+        code, agency_name = agency_names.get(aid, no_agency)
+        append({"id": pid, "session": sid, "petitioner": name, "address": address,
+                "field": field_names.get(fid), "content": content, "lead_agency": code,
+                "lead_agency_name": agency_name, "due_on": due, "status": status, "days_overdue": days})
+    # the sessions of these rows only (a province's archive has thousands; a letter names a few)
+    codes = dict(db.execute("SELECT id, code FROM sessions WHERE id IN (SELECT value FROM json_each(?))",
+                            ["[" + ",".join(map(str, {r["session"] for r in rows})) + "]"]))
+    for r in rows:
+        r["session"] = codes[r["session"]]
     oldest: dict[str | None, str] = {}
     for r in rows:
         due = r["due_on"]

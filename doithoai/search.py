@@ -39,16 +39,25 @@ LEFT JOIN fields f ON f.id = p.field_id
 # The index, the queue and the triggers that fill it: migrations.m009_search_and_tallies.
 
 
-def document(row) -> str:
-    """The folded searchable text of one DOC_SQL row (without its id)."""
+def document(row, folded: dict[str, str] | None = None) -> str:
+    """The folded searchable text of one DOC_SQL row (without its id). `folded`: a cache of
+    fold() for the texts that repeat from row to row (villages, a field's aliases)."""
     name_fold, address, phone, content_fold, conclusion, field_fold, aliases, answers = row
-    parts = [name_fold, fold(address), phone, content_fold]
+    if folded is None:
+        folded = {}
+    address_fold = folded.get(address)
+    if address_fold is None:
+        address_fold = folded[address] = fold(address)
+    parts = [name_fold, address_fold, phone, content_fold]
     if conclusion:
         parts.append(fold(conclusion))
     if field_fold:
         parts.append(field_fold)
     if aliases:
-        parts.append(fold(aliases))
+        aliases_fold = folded.get(aliases)
+        if aliases_fold is None:
+            aliases_fold = folded[aliases] = fold(aliases)
+        parts.append(aliases_fold)
     if answers:
         parts.extend(fold(a) for a in answers.split("\n"))
     return SEP.join(parts)
@@ -68,8 +77,9 @@ def _index(db, sql: str, params, batch: int) -> int:
     cursor.execute(sql, params)
     n = 0
     while chunk := cursor.fetchmany(batch):
+        folded: dict[str, str] = {}  # per chunk: bounded
         db.conn.executemany("INSERT INTO petition_search (rowid, doc) VALUES (?, ?)",
-                            [(r[0], document(r[1:])) for r in chunk])
+                            [(r[0], document(r[1:], folded)) for r in chunk])
         n += len(chunk)
     return n
 

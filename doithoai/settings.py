@@ -6,6 +6,7 @@ deadline rules of the province's regulation — is data here, never code (DESIGN
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -205,6 +206,43 @@ def superior_from(parent: str, style: str) -> str:
     if level is None or len(words) < 3:
         return parent.upper()
     return " ".join(x for x in ("ĐẢNG BỘ", level, " ".join(words[2:]).upper()) if x)
+
+
+_PREFIX = re.compile(
+    r"^(đảng ủy|huyện ủy|tỉnh ủy|thành ủy|ủy ban nhân dân|ubnd|hđnd)\s+(xã|phường|thị trấn|huyện|tỉnh|thành phố)?\s*",
+    re.IGNORECASE,
+)
+
+
+def initialise(db, *, unit: str, level: str, superior: str | None = None, escalate_to: str | None = None,
+               parent: str | None = None, place: str | None = None, symbol: str | None = None,
+               style: str | None = None, signer_on_behalf: str | None = None, signer_title: str | None = None,
+               signer_name: str | None = None) -> None:
+    """Set up (or update) the unit. What is not given keeps its stored value, or on a first
+    run is guessed from the unit's name: a party committee (Đảng ủy, Huyện ủy…) writes in the
+    party style (symbol ĐU, T/M BAN THƯỜNG VỤ), any other body in the state style (UBND,
+    TM. ỦY BAN NHÂN DÂN); the place is the name without its committee. `parent` (the old
+    --parent) is the superior that receives escalations, the header line derived from it.
+    Caller holds the transaction."""
+    party_like = fold(unit).startswith(("dang uy", "huyen uy", "tinh uy", "thanh uy")) or fold(symbol or "") in ("du", "hu", "tu")
+    chosen_style = style or (get(db, "unit.style") if is_initialised(db) else ("party" if party_like else "state"))
+    values = {
+        "unit.name": unit,
+        "unit.level": level,
+        "unit.escalate_to": escalate_to or parent,
+        "unit.superior": superior if superior is not None else (
+            superior_from(parent, chosen_style) if parent and not get(db, "unit.superior") else None),
+        "unit.place": place or (None if get(db, "unit.place") else (_PREFIX.sub("", clean(unit)).strip() or clean(unit))),
+        "unit.symbol": symbol or (None if get(db, "unit.symbol") else ("ĐU" if chosen_style == "party" else "UBND")),
+        "unit.style": chosen_style,
+        "unit.signer_on_behalf": signer_on_behalf or (None if get(db, "unit.signer_on_behalf") else
+                                                      ("T/M BAN THƯỜNG VỤ" if chosen_style == "party" else "TM. ỦY BAN NHÂN DÂN")),
+        "unit.signer_title": signer_title,
+        "unit.signer_name": signer_name,
+    }
+    for key, value in values.items():
+        if value is not None:
+            set_value(db, key, value)
 
 
 def is_initialised(db) -> bool:

@@ -1,13 +1,18 @@
 """Every test runs against a real SQLite file in its own temporary folder.
 
-Speed without pretending: the bases most tests start from (a unit with agencies, a session)
-are built once per run through the real CLI, then copied file by file for each test; the
-click command of each group is built once per process. Domain tests call services on such a
-copy (the `base` fixture); CLI tests keep what a user sees.
+Speed without pretending: the bases tests start from (a unit with agencies, a session, the
+scenarios of a test file) are built once per run through the services on a freshly migrated
+base, then copied file by file for each test (`Templates`); a test in test_sessions proves the
+CLI steps a user types give the same rows. The command tree is built once per process.
+
+Two layers: domain tests call the services on such a copy (`case_db`, `unit_db`, helpers in
+case.py); CLI tests (`cli`, `unit`, `session`) keep what a user sees: messages, exit codes,
+table, CSV and JSON shapes, help.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import os
@@ -16,14 +21,29 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner
 
 import doithoai.cli
 from doithoai.cli import app
 
-# Typer turns a group's functions into click commands on every invocation (~40 ms a group);
-# a click command holds no per-invocation state, so one build serves the whole test process.
-doithoai.cli.load_command = functools.cache(doithoai.cli.load_command)
+# Typer turns a group's functions into click commands on every invocation (~40 ms a group,
+# ~2 ms the root), and its CliRunner rebuilds the root on every `invoke`. A click command holds
+# no per-invocation state (each run gets its own context), so the command tree is built once
+# per test process: each group on first use (whole: the CLI builds just the subcommand that runs,
+# which only pays off once per process), the root here.
+_built_command = functools.cache(doithoai.cli.load_command)
+
+
+def _load_command(name, only=None):
+    return _built_command(name)
+
+
+_load_command.cache_info = _built_command.cache_info  # type: ignore[attr-defined]
+doithoai.cli.load_command = _load_command
+ROOT_COMMAND = typer.main.get_command(app)
+typer.testing._get_command = lambda target: ROOT_COMMAND if target is app else typer.main.get_command(target)
 
 
 @pytest.fixture(scope="session")
@@ -121,15 +141,61 @@ UNIT_STEPS = (
 )
 SESSION_STEPS = (*UNIT_STEPS, ("session", "create", "--commune", "Khoen On", "--date", "14/09/2023", "--time", "08:00", "--location", "Hội trường UBND xã", "--chair", "Bí thư Huyện ủy"))
 
+# The same unit and session through the services the commands call (test_sessions proves the
+# CLI steps above give the same rows): the templates every test starts from skip the CLI.
+UNIT_DETAILS = {"unit": "Huyện ủy Than Uyên", "level": "huyen", "parent": "Tỉnh ủy Lai Châu", "place": "Than Uyên",
+                "symbol": "HU", "style": "party", "signer_title": "PHÓ BÍ THƯ", "signer_name": "Lê Thị Kim Ngân"}
+UNIT_AGENCIES = (
+    {"code": "TNMT", "name": "Phòng Tài nguyên và Môi trường", "aliases": "TN&MT,tai nguyen"},
+    {"code": "LDTBXH", "name": "Phòng Lao động - Thương binh và Xã hội", "aliases": "LĐ-TB&XH"},
+    {"code": "UBXA", "name": "UBND xã Khoen On", "email": "ubnd.khoenon@laichau.gov.vn"},
+)
+SESSION_DETAILS = {"commune": "Khoen On", "date": dt.date(2023, 9, 14), "time": "08:00",
+                   "location": "Hội trường UBND xã", "chair": "Bí thư Huyện ủy"}
+
+
+def make_unit(db) -> None:
+    from doithoai import agencies, settings
+    from doithoai.db import transaction
+
+    with transaction(db):
+        settings.initialise(db, **UNIT_DETAILS)
+        for agency in UNIT_AGENCIES:
+            agencies.add(db, **agency)
+
+
+def make_session(db) -> None:
+    from doithoai import sessions
+    from doithoai.db import transaction
+
+    make_unit(db)
+    with transaction(db):
+        sessions.create(db, **SESSION_DETAILS)
+
 
 class Templates:
-    """Bases built once per run through the real CLI (steps as a user types them), handed to
-    each test as a fresh copy of the file and its anchors (the event-chain heads)."""
+    """Bases built once per run, handed to each test as a fresh copy of the file and its
+    anchors (the event-chain heads). `base` builds one through services (`make(db)` on a
+    migrated base); `copy` through the real CLI (steps as a user types them), for scenarios
+    that need what a command printed."""
 
     def __init__(self, folder: Path, cache_dir: Path):
         self.folder = folder
         self.env = {"XDG_CACHE_HOME": str(cache_dir), "XDG_DATA_HOME": str(folder / "xdg"),
                     "DOITHOAI_DB": None, "DOITHOAI_DEBUG": None}
+
+    @functools.cache  # noqa: B019 -- one builder per session: the cache is the point
+    def build_base(self, name: str, make) -> tuple[Path, object]:
+        """The base after `make(db)` on a freshly migrated base; its path and what make returned."""
+        from doithoai.base import open_base
+
+        path = self.folder / f"{name}.db"
+        db = open_base(path)
+        try:
+            made = make(db)
+        finally:
+            db.conn.close()
+        return self._settle(path), made
 
     @functools.cache  # noqa: B019 -- one builder per session: the cache is the point
     def build(self, name: str, steps: tuple, make=None) -> tuple[Path, object]:
@@ -144,25 +210,39 @@ class Templates:
             cli("--db", path, *step)
         made = make(BoundCli(cli, path)) if make else None
         cli("--db", self.folder / "closing.db", "db", "path")  # closes the connection to `path`
+        return self._settle(path), made
+
+    @staticmethod
+    def _settle(path: Path) -> Path:
         conn = sqlite3.connect(path)
         try:  # everything into the main file: the copy is the file (and its anchors) alone
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
-        return path, made
+        return path
 
-    def copy(self, name: str, steps: tuple, target: Path, make=None):
-        """A fresh copy of the template at `target`; returns what its `make` returned."""
-        source, made = self.build(name, steps, make)
+    @staticmethod
+    def _copy(source: Path, target: Path | str) -> None:
         if isinstance(target, str):  # a unit on the PostgreSQL server: the template copied onto it
             from doithoai import transfer
 
             transfer.copy(source, target, force=True)
-            return made
+            return
         for suffix in ("", ".anchors", ".check"):
             if Path(str(source) + suffix).exists():
                 shutil.copy2(str(source) + suffix, str(target) + suffix)
         os.chmod(target, 0o600)
+
+    def copy(self, name: str, steps: tuple, target: Path, make=None):
+        """A fresh copy of the CLI-built template at `target`; returns what its `make` returned."""
+        source, made = self.build(name, steps, make)
+        self._copy(source, target)
+        return made
+
+    def base(self, name: str, make, target: Path):
+        """A fresh copy of the service-built template at `target`; returns what `make` returned."""
+        source, made = self.build_base(name, make)
+        self._copy(source, target)
         return made
 
 
@@ -189,15 +269,15 @@ def templates(tmp_path_factory, cache_dir) -> Templates:
 
 @pytest.fixture
 def unit(cli, templates, db_path):
-    """An initialised district-level party unit with a few agencies (UNIT_STEPS)."""
-    templates.copy("unit", UNIT_STEPS, db_path)
+    """An initialised district-level party unit with a few agencies (make_unit)."""
+    templates.base("unit", make_unit, db_path)
     return cli
 
 
 @pytest.fixture
 def session(unit, templates, db_path):
     """A session on Thursday 14/09/2023 (the week after 2/9 fell on a Saturday)."""
-    templates.copy("session", SESSION_STEPS, db_path)
+    templates.base("session", make_session, db_path)
     return "2023-khoen-on"
 
 
@@ -215,6 +295,14 @@ def demo_db(isolated, templates, monkeypatch) -> Path:
     return path
 
 
+def opened(path: Path):
+    from doithoai.base import open_base
+
+    db = open_base(path)
+    yield db
+    db.conn.close()
+
+
 @pytest.fixture
 def demo_file(isolated, templates) -> Path:
     """The demo's base as a SQLite file, whatever the engine of the run."""
@@ -227,11 +315,13 @@ def demo_file(isolated, templates) -> Path:
 @pytest.fixture
 def case_db(session, db_path):
     """The session's base opened for services: domain tests call them directly."""
-    from doithoai.base import open_base
+    yield from opened(db_path)
 
-    db = open_base(db_path)
-    yield db
-    db.conn.close()
+
+@pytest.fixture
+def unit_db(unit, db_path):
+    """The unit's base (no session yet) opened for services."""
+    yield from opened(db_path)
 
 
 def add_petition(cli, session: str, name: str = "Lò Văn Thắng", content: str = "Đề nghị cấp giấy chứng nhận quyền sử dụng đất",

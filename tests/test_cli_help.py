@@ -1,4 +1,5 @@
-"""Help texts: every command documented in Vietnamese, the cached root help current."""
+"""Help texts: every command documented in Vietnamese; what cog generates from them (the
+README's command table and help blocks, the pre-rendered root help) current."""
 
 from __future__ import annotations
 
@@ -21,9 +22,20 @@ def walk(command, path=()):
         yield from walk(sub, (*path, name))
 
 
+REGENERATE = "run: .venv/bin/cog -r README.md doithoai/_root_help.py"
+GENERATED = [README, Path(__file__).parents[1] / "doithoai" / "_root_help.py"]
+
+
+def test_generated_help_is_current(capsys):
+    from cogapp import Cog
+
+    status = Cog().main(["cog", "--check", "--diff", *map(str, GENERATED)])
+    assert status == 0, REGENERATE + "\n" + capsys.readouterr().out
+
+
 def test_cached_root_help_is_what_the_cli_renders():
     rendered = CliRunner().invoke(app, ["--help"], prog_name="doithoai").stdout
-    assert rendered == ROOT_HELP, "run: python -m doithoai.cli.refresh_help"
+    assert rendered == ROOT_HELP, REGENERATE
     out = subprocess.run([sys.executable, "-m", "doithoai", "--help"], capture_output=True, text=True).stdout
     assert out == ROOT_HELP
 
@@ -56,14 +68,29 @@ def test_readme_test_command_is_what_ci_runs():
     assert command in README.read_text(encoding="utf-8")
 
 
-def test_readme_command_table_is_current():
-    from doithoai.cli.refresh_help import command_table
-
-    assert command_table() in README.read_text(encoding="utf-8"), "run: python -m doithoai.cli.refresh_help"
-
-
 def test_every_command_appears_in_the_readme():
     readme = README.read_text(encoding="utf-8")
     for name in COMMANDS:
         for path, _ in walk(load_command(name), (name,)):
             assert f"doithoai {' '.join(path)}" in readme, path
+
+
+def test_the_command_tree_is_built_once_per_test_process(cli, monkeypatch):
+    """conftest builds the root once and each group on first use: a test that invokes the CLI
+    pays for parsing, not for Typer turning functions into click commands again."""
+    import doithoai.cli
+
+    roots = []
+    original = doithoai.cli.LazyRoot.get_command
+
+    def seen(self, ctx, name):
+        roots.append(self)
+        return original(self, ctx, name)
+
+    monkeypatch.setattr(doithoai.cli.LazyRoot, "get_command", seen)
+    cli("petition", "--help")
+    built = doithoai.cli.load_command.cache_info().misses
+    cli("petition", "--help")
+    cli("petition", "list", "--help")
+    assert doithoai.cli.load_command.cache_info().misses == built  # each group built once
+    assert len(roots) >= 3 and all(r is roots[0] for r in roots)  # one root group for every invocation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -9,6 +10,11 @@ import subprocess
 from html.parser import HTMLParser
 
 import pytest
+from case import add, write
+from conftest import make_unit
+
+from doithoai import petition_actions as actions
+from doithoai import sessions
 
 PEOPLE = [("Lò Văn Thắng", "Bản Khoen", "0912345678", "Đề nghị cấp giấy chứng nhận quyền sử dụng đất cho hộ Lò Văn Thắng"),
           ("Hoàng Thị Mai", "Bản Ta Gia", "0987654321", "Đường vào bản Ta Gia sạt lở, đề nghị sửa chữa"),
@@ -28,18 +34,23 @@ class Figures(HTMLParser):
             self.figures[attrs["data-figure"]] = attrs.get("data-value")
 
 
-def make_base(cli):
-    cli("session", "create", "--commune", "Khoen On", "--date", "09/04/2025")  # answers due 29/04/2025
-    for name, address, phone, content in PEOPLE:
-        cli("petition", "add", "--session", "2025-khoen-on", "--name", name, "--address", address, "--phone", phone,
-            "--content", content, "--field", "dat dai", "--as-of", "2025-04-01")
-    ids = sorted(r["id"] for r in cli.json("petition", "list", "--session", "2025-khoen-on"))
-    cli("petition", "assign", ids[0], "TNMT")
-    cli("petition", "assign", ids[1], "TNMT")
-    cli("petition", "assign", ids[2], "LDTBXH")
-    cli("petition", "answer", ids[2], "--written", "--summary", "Đã trả lời", "--doc-number", "12/CV",
-        "--doc-date", "2025-04-20", "--as-of", "2025-04-20")
+def make_petitions(db) -> list[int]:
+    """A 2025 session (answers due 29/04/2025) with four petitions: two for TNMT, one answered by LDTBXH."""
+    make_unit(db)
+    write(db, sessions.create, commune="Khoen On", date=dt.date(2025, 4, 9))
+    ids = [add(db, name, content, session="2025-khoen-on", today=dt.date(2025, 4, 1), address=address, phone=phone,
+               field="dat dai") for name, address, phone, content in PEOPLE]
+    for pid, agency in zip(ids, ("TNMT", "TNMT", "LDTBXH"), strict=False):
+        write(db, actions.assign, dt.date(2025, 4, 9), pid, agency)
+    write(db, actions.answer, dt.date(2025, 4, 20), ids[2], written=True, summary="Đã trả lời", doc_number="12/CV",
+          doc_date=dt.date(2025, 4, 20))
     return ids
+
+
+@pytest.fixture
+def petitions(templates, db_path, unit) -> list[int]:
+    """make_petitions, built once per run through the services and copied for each test."""
+    return templates.base("dashboard-2025", make_petitions, db_path)
 
 
 def figures(path) -> dict:
@@ -55,8 +66,7 @@ def expected(summary: dict) -> dict:
             "on_time_share": "" if summary["on_time_share"] is None else str(summary["on_time_share"])}
 
 
-def test_dashboard_figures_match_summary_and_page_is_self_contained(cli, unit, isolated):
-    make_base(cli)
+def test_dashboard_figures_match_summary_and_page_is_self_contained(cli, petitions, isolated):
     page = isolated / "tongquan.html"
     cli("report", "dashboard", "-o", page, "--as-of", "2025-05-06")
     summary = cli.json("report", "summary", "--as-of", "2025-05-06")
@@ -73,8 +83,7 @@ def test_dashboard_figures_match_summary_and_page_is_self_contained(cli, unit, i
     assert "Đề nghị cấp giấy chứng nhận quyền sử dụng đất" in text  # the internal page shows contents
 
 
-def test_public_dashboard_has_no_personal_data(cli, unit, isolated):
-    make_base(cli)
+def test_public_dashboard_has_no_personal_data(cli, petitions, isolated):
     page = isolated / "cong-khai.html"
     cli("report", "dashboard", "-o", page, "--as-of", "2025-05-06", "--public")
     text = page.read_text(encoding="utf-8")
@@ -103,8 +112,7 @@ def chromium(*args, profile):
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-def test_dashboard_in_headless_chromium(cli, unit, isolated):
-    make_base(cli)
+def test_dashboard_in_headless_chromium(cli, petitions, isolated):
     page = isolated / "tongquan.html"
     cli("report", "dashboard", "-o", page, "--as-of", "2025-05-06")
     summary = cli.json("report", "summary", "--as-of", "2025-05-06")
@@ -131,12 +139,11 @@ def _pages(pdf) -> int:
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-def test_results_report_with_charts(cli, unit, isolated):
+def test_results_report_with_charts(cli, petitions, isolated):
     import hashlib
 
     from docx import Document
 
-    make_base(cli)
     out = isolated / "bao-cao.docx"
     result = cli("doc", "report", "2025-khoen-on", "-o", out, "--as-of", "2025-05-06", "--charts")
     assert "Đã thêm 3 biểu đồ" in result.stderr
@@ -158,10 +165,9 @@ def test_results_report_with_charts(cli, unit, isolated):
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-def test_charts_never_change_an_issued_report(cli, unit, isolated):
+def test_charts_never_change_an_issued_report(cli, petitions, isolated):
     from docx import Document
 
-    make_base(cli)
     out = isolated / "bao-cao.docx"
     cli("doc", "report", "2025-khoen-on", "-o", out, "--as-of", "2025-05-06")
     issued = out.read_bytes()
@@ -171,8 +177,7 @@ def test_charts_never_change_an_issued_report(cli, unit, isolated):
     assert len(Document(out).inline_shapes) == 3
 
 
-def test_charts_without_a_browser_refuses_before_issuing(cli, unit, isolated, monkeypatch):
-    make_base(cli)
+def test_charts_without_a_browser_refuses_before_issuing(cli, petitions, isolated, monkeypatch):
     monkeypatch.setenv("PATH", str(isolated / "empty"))
     result = cli.fail("doc", "report", "2025-khoen-on", "-o", isolated / "bao-cao.docx", "--as-of", "2025-05-06", "--charts")
     assert "Chromium" in result.stderr and "không có --charts" in result.stderr
@@ -180,8 +185,8 @@ def test_charts_without_a_browser_refuses_before_issuing(cli, unit, isolated, mo
     assert cli.json("doc", "register") == []
 
 
-def test_trend_and_hostile_names_are_drawn_as_text(cli, unit, isolated):
-    ids = make_base(cli)
+def test_trend_and_hostile_names_are_drawn_as_text(cli, petitions, isolated):
+    ids = petitions
     cli("init", "--unit", "<script>alert(1)</script> & \"Huyện ủy\"", "--level", "huyen")
     cli("petition", "answer", ids[0], "--written", "--summary", "Trả lời muộn", "--doc-number", "15/CV",
         "--doc-date", "2025-05-05", "--as-of", "2025-05-05")

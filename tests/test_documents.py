@@ -309,3 +309,64 @@ def test_libreoffice_converts_every_kind(cli, demo, isolated):
     for path in files.values():
         pdf = isolated / "pdf" / (path.stem + ".pdf")
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_letter_about_a_petition_needs_its_step_recorded(cli, unit, session, isolated, db_path):
+    pid = add_petition(cli, session)
+    before = dump(db_path)
+    for command, words, fix in (("transfer", "chưa được chuyển", f"petition transfer {pid} --to"),
+                                ("escalation", "chưa được trình cấp trên", f"petition escalate {pid} --reason"),
+                                ("answer-notice", "chưa có kết quả trả lời", f"petition answer {pid}")):
+        err = cli.fail("doc", command, str(pid), "-o", isolated / f"{command}.docx").stderr
+        assert f"Kiến nghị số {pid} {words}." in err and fix in err, err
+        assert not (isolated / f"{command}.docx").exists()
+    assert dump(db_path) == before  # nothing numbered, nothing written
+
+
+def test_a_template_edited_between_two_documents_of_one_process_is_read_again(tmp_path):
+    """remind keeps templates parsed across letters; an edited file must not be served stale."""
+    import io
+
+    from doithoai.documents import engine
+
+    def template(text: str) -> Path:
+        doc = Document()
+        doc.add_paragraph(text)
+        doc.save(tmp_path / "plan.docx")
+        return tmp_path / "plan.docx"
+
+    def rendered(path: Path) -> str:
+        data = engine.render_bytes(path, {"commune": "Khoen On", "number_line": "Số 1", "signer_name": "A"})
+        return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+
+    path = template("Lần một: {{ commune }} {{ number_line }} {{ signer_name }}")
+    assert "Lần một: Khoen On" in rendered(path)
+    engine._require_issuable(path, "plan")
+    template("Lần hai: {{ commune }} {{ number_line }}")
+    assert "Lần hai: Khoen On" in rendered(path)
+    with pytest.raises(engine.IssueRefused):
+        engine._require_issuable(path, "plan")
+
+
+def test_a_letter_about_a_petition_is_issued_only_after_its_step(case_db, isolated):
+    """The rule on the service: no number is taken and no file written for a letter whose step
+    (transfer, escalation, answer) is not recorded; once it is, the letter is issued."""
+    import datetime as dt
+
+    from case import HELD, add, refused, write
+
+    from doithoai import petition_actions
+    from doithoai.documents import engine
+    from doithoai.errors import InvalidTransition
+
+    pid = add(case_db)
+    for kind, words, action in (("transfer", "chưa được chuyển", "petition.transfer_first"),
+                                ("escalation", "chưa được trình cấp trên", "petition.escalate_first"),
+                                ("answer_notice", "chưa có kết quả trả lời", "petition.answer_first")):
+        err = refused(case_db, f"Kiến nghị số {pid} {words}", engine.generate, kind, isolated / f"{kind}.docx",
+                      doc_date=HELD, petition_id=pid, petition=pid, error=InvalidTransition)
+        assert err.fix.action == action and not (isolated / f"{kind}.docx").exists()
+    write(case_db, petition_actions.transfer, dt.date(2023, 9, 20), pid, to="Sở Tư pháp")
+    issued = write(case_db, engine.generate, "transfer", isolated / "cv.docx", doc_date=dt.date(2023, 9, 20),
+                   petition_id=pid, petition=pid)
+    assert issued["number"] == "01-CV/HU" and (isolated / "cv.docx").exists()

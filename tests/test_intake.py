@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
-from conftest import dump
+from case import HELD, add, import_files, import_refused, rows, write
 from openpyxl import Workbook
+
+from doithoai import agencies
+from doithoai import petition_actions as actions
 
 HEAD = ["STT", "Số phiếu", "Họ và tên", "Số điện thoại", "Địa chỉ", "Nội dung"]
 
 
-def count(db_path, sql="SELECT COUNT(*) FROM petitions", params=()):
-    conn = sqlite3.connect(db_path)
+def count(where, sql="SELECT COUNT(*) FROM petitions", params=()):
+    """A count read from a base: an open one (services) or a file (CLI tests)."""
+    if not isinstance(where, Path):
+        return where.execute(sql, params).fetchone()[0]
+    conn = sqlite3.connect(where)
     try:
         return conn.execute(sql, params).fetchone()[0]
     finally:
         conn.close()
 
 
-@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_petition_add_and_an_import_of_the_same_data_give_identical_rows(cli, session, db_path, isolated):
     cli("petition", "add", "--session", session, "--name", "Lò Văn Thắng", "--phone", "0977 123 456",
         "--address", "Bản Nà Khương", "--content", "Đề nghị  cấp giấy chứng nhận", "--field", "dat dai",
@@ -42,23 +48,21 @@ def test_petition_add_and_an_import_of_the_same_data_give_identical_rows(cli, se
     assert count(db_path, "SELECT COUNT(*) FROM duplicate_flags WHERE state = 'open'") == 1
 
 
-def test_speaking_numbers_are_unique_on_every_path(cli, session, isolated, db_path):
-    cli("petition", "add", "--session", session, "--name", "A", "--content", "Một", "--order", "1", "--as-of", "2023-09-05")
+def test_speaking_numbers_are_unique_on_every_path(case_db, isolated):
+    db = case_db
+    add(db, "A", "Một", order=1)
     f = isolated / "speakers.csv"
     f.write_text("Họ và tên,Nội dung,Thứ tự phát biểu\nB,Hai,1\nC,Ba,2\nD,Bốn,2\n", encoding="utf-8")
-    before = dump(db_path)
-    err = cli.fail("petition", "import", f, "--session", session).stderr
-    assert f"{f}:2:C (Thứ tự phát biểu): thứ tự phát biểu 1 đã dành cho kiến nghị số 1" in err
-    assert f"{f}:4:C (Thứ tự phát biểu): thứ tự phát biểu 2 đã dành cho {f}:3" in err
-    assert dump(db_path) == before
+    err = import_refused(db, "lỗi", f)
+    assert f"{f}:2:C (Thứ tự phát biểu): thứ tự phát biểu 1 đã dành cho kiến nghị số 1" in err.message
+    assert f"{f}:4:C (Thứ tự phát biểu): thứ tự phát biểu 2 đã dành cho {f}:3" in err.message
     f.write_text("Họ và tên,Nội dung,Thứ tự phát biểu,Đăng ký phát biểu\nB,Hai,,x\nC,Ba,2,\nD,Bốn,,có\n", encoding="utf-8")
-    cli("petition", "import", f, "--session", session)
-    orders = [(r["petitioner"], r["speak_order"]) for r in cli.json("session", "speakers", session)]
-    assert orders == [("A", 1), ("C", 2), ("B", 3), ("D", 4)]
+    import_files(db, f)
+    assert [(r["petitioner"], r["speak_order"]) for r in rows(db) if r["speak"]] == [("A", 1), ("C", 2), ("B", 3), ("D", 4)]
 
 
-@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
-def test_a_second_sheet_numbered_from_one_loses_nothing(cli, session, isolated, db_path):
+def test_a_second_sheet_numbered_from_one_loses_nothing(case_db, isolated):
+    db = case_db
     wb = Workbook()
     ws = wb.active
     ws.title = "Xã Khoen On"
@@ -72,76 +76,73 @@ def test_a_second_sheet_numbered_from_one_loses_nothing(cli, session, isolated, 
     wb.create_sheet("Ghi chú").append(["Bảng này tổng hợp từ hai xã"])
     path = isolated / "tong-hop.xlsx"
     wb.save(path)
-    out = cli.json("petition", "import", path, "--session", session, "--sheet", "Xã Ta Gia")  # one sheet first
-    assert (out["read"], out["new"]) == (2, 2) and out["files"][0]["sheet"] == "Xã Ta Gia"
-    out = cli.json("petition", "import", path, "--session", session)  # then the whole workbook
-    assert (out["read"], out["new"], out["present"]) == (4, 2, 2)
-    assert any("Trang 'Ghi chú'" in n for n in out["files"][0]["notes"])
-    assert count(db_path) == 4
+    out = import_files(db, path, sheet="Xã Ta Gia")  # one sheet first
+    assert (out.total("read"), out.total("new")) == (2, 2) and out.files[0].sheet == "Xã Ta Gia"
+    out = import_files(db, path)  # then the whole workbook
+    assert (out.total("read"), out.total("new"), out.total("present")) == (4, 2, 2)
+    assert any("Trang 'Ghi chú'" in n for n in out.files[0].notes)
+    assert count(db) == 4
     # run again: the file is known, nothing changes; the next export of it repeats its form numbers
-    assert cli.json("petition", "import", path, "--session", session)["files"][0]["already_imported_batch"]
+    assert import_files(db, path).files[0].skipped_batch
     ws2.append([3, "3", "Hoàng Văn E", "", "Bản Lướt", "Mất điện thường xuyên"])
     wb.save(isolated / "tong-hop (2).xlsx")
-    out = cli.json("petition", "import", isolated / "tong-hop (2).xlsx", "--session", session)
-    assert (out["new"], out["present"]) == (1, 4)
-    assert count(db_path) == 5
+    out = import_files(db, isolated / "tong-hop (2).xlsx")
+    assert (out.total("new"), out.total("present")) == (1, 4)
+    assert count(db) == 5
 
 
-@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
-def test_homonyms_with_different_phones_are_two_petitioners_and_two_petitions(cli, session, isolated, db_path):
+def test_homonyms_with_different_phones_are_two_petitioners_and_two_petitions(case_db, isolated):
+    db = case_db
     f = isolated / "trung-ten.csv"
     f.write_text("Họ và tên,Số điện thoại,Nội dung\nLò Văn Minh,0977123456,Đề nghị sửa đường\n"
                  "Lò Văn Minh,0912345678,Đề nghị sửa đường\n", encoding="utf-8")
-    out = cli.json("petition", "import", f, "--session", session)
-    assert (out["new"], out["present"], out["duplicates"]) == (2, 0, [])
-    assert count(db_path, "SELECT COUNT(*) FROM petitioners") == 2
+    out = import_files(db, f)
+    assert (out.total("new"), out.total("present"), out.duplicates) == (2, 0, [])
+    assert count(db, "SELECT COUNT(*) FROM petitioners") == 2
     # the same man (name + phone) with a similar text, from another file: imported, and flagged
     g = isolated / "mttq.csv"
     g.write_text("Họ và tên,Số điện thoại,Nội dung\nLò Văn Minh,0977 123 456,Đề nghị sửa đường vào bản\n", encoding="utf-8")
-    out = cli.json("petition", "import", g, "--session", session)
-    assert out["new"] == 1 and [(d["id"], d["earlier_id"]) for d in out["duplicates"]] == [(3, 1)]
-    assert count(db_path) == 3
+    out = import_files(db, g)
+    assert out.total("new") == 1 and [(d["id"], d["earlier_id"]) for d in out.duplicates] == [(3, 1)]
+    assert count(db) == 3
 
 
-@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
-def test_an_unclosed_quote_refuses_the_file(cli, session, isolated, db_path):
+def test_an_unclosed_quote_refuses_the_file(case_db, isolated):
     f = isolated / "ngoac-kep.csv"
-    rows = "".join(f"Người {i},Nội dung {i}\n" for i in range(50))
-    f.write_text(f"Họ và tên,Nội dung\nLò Văn A,\"Đường hỏng\n{rows}", encoding="utf-8")
-    before = dump(db_path)
-    err = cli.fail("petition", "import", f, "--session", session).stderr
-    assert f"{f}:2:B: ô mở dấu ngoặc kép" in err and "nuốt 50 dòng phía dưới (đến dòng 52)" in err
-    assert dump(db_path) == before and count(db_path, "SELECT COUNT(*) FROM import_batches") == 0
+    lines = "".join(f"Người {i},Nội dung {i}\n" for i in range(50))
+    f.write_text(f"Họ và tên,Nội dung\nLò Văn A,\"Đường hỏng\n{lines}", encoding="utf-8")
+    err = import_refused(case_db, "ô mở dấu ngoặc kép", f)
+    assert f"{f}:2:B: ô mở dấu ngoặc kép" in err.message and "nuốt 50 dòng phía dưới (đến dòng 52)" in err.message
+    assert count(case_db, "SELECT COUNT(*) FROM import_batches") == 0
 
 
-def test_duplicate_columns_are_joined_or_refused_by_name(cli, session, isolated, db_path):
+def test_duplicate_columns_are_joined_or_refused_by_name(case_db, isolated):
     f = isolated / "hai-cot.csv"
     f.write_text("Họ và tên,Nội dung,Địa chỉ,Nội dung\nLò Văn A,Đường vào bản,Bản Mường,bị sạt lở từ tháng 7\n",
                  encoding="utf-8")
-    out = cli.json("petition", "import", f, "--session", session)
-    assert out["new"] == 1 and "các cột B ('Nội dung') và D ('Nội dung') đều là nội dung" in out["files"][0]["notes"][0]
-    [row] = cli.json("petition", "list")
+    out = import_files(case_db, f)
+    assert out.total("new") == 1 and "các cột B ('Nội dung') và D ('Nội dung') đều là nội dung" in out.files[0].notes[0]
+    [row] = rows(case_db)
     assert row["content"] == "Đường vào bản bị sạt lở từ tháng 7"
     g = isolated / "hai-ten.csv"
     g.write_text("Họ và tên,Nội dung,Họ tên\nLò Văn A,Đường,Lò Văn B\n", encoding="utf-8")
-    err = cli.fail("petition", "import", g, "--session", session).stderr
-    assert f"{g}:1: các cột A ('Họ và tên') và C ('Họ tên') cùng là 'Họ và tên'" in err
+    err = import_refused(case_db, "cùng là", g)
+    assert f"{g}:1: các cột A ('Họ và tên') và C ('Họ tên') cùng là 'Họ và tên'" in err.message
 
 
-@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
-def test_more_cells_than_the_header_and_a_late_header_are_refused(cli, session, isolated, db_path):
+def test_more_cells_than_the_header_and_a_late_header_are_refused(case_db, isolated):
     f = isolated / "lech-cot.csv"
     f.write_text("Họ và tên,Nội dung\nLò Văn A,Đường vào bản, bị sạt lở\n", encoding="utf-8")
-    err = cli.fail("petition", "import", f, "--session", session).stderr
-    assert f"{f}:2:C: dòng có ô 'bị sạt lở' ngoài các cột của dòng tiêu đề" in err
+    err = import_refused(case_db, "ngoài các cột", f)
+    assert f"{f}:2:C: dòng có ô 'bị sạt lở' ngoài các cột của dòng tiêu đề" in err.message
     g = isolated / "tieu-de-muon.csv"
     g.write_text("".join(f"Ghi chú {i}\n" for i in range(35)) + "Họ và tên,Nội dung\nLò Văn A,Đường\n", encoding="utf-8")
-    err = cli.fail("petition", "import", g, "--session", session).stderr
-    assert f"{g}:36: dòng tiêu đề cột nằm ở dòng 36, dưới 30 dòng đầu" in err
-    assert count(db_path) == 0
+    err = import_refused(case_db, "dòng tiêu đề", g)
+    assert f"{g}:36: dòng tiêu đề cột nằm ở dòng 36, dưới 30 dòng đầu" in err.message
+    assert count(case_db) == 0
 
 
-def test_section_rows_with_official_field_names(cli, session, isolated):
+def test_section_rows_with_official_field_names(case_db, isolated):
     wb = Workbook()
     ws = wb.active
     ws.append(["STT", "Họ và tên", "Địa chỉ", "Nội dung"])
@@ -151,50 +152,51 @@ def test_section_rows_with_official_field_names(cli, session, isolated):
     ws.append([1, "Lò Văn B", "Bản Mường", "Xin trợ cấp"])
     path = isolated / "tong-hop-linh-vuc.xlsx"
     wb.save(path)
-    cli("petition", "import", path, "--session", session)
-    assert {r["petitioner"]: r["field"] for r in cli.json("petition", "list")} == {
+    import_files(case_db, path)
+    assert {r["petitioner"]: r["field"] for r in rows(case_db)} == {
         "Lò Văn A": "Thu hồi đất, bồi thường, GPMB", "Lò Văn B": "Chính sách xã hội"}
     ws.append(["IV", "LĨNH VỰC THIÊN VĂN", None, None])
     ws.append([1, "Lò Văn C", "Bản Mường", "Một"])
     ws.append([2, "Lò Văn D", "Bản Mường", "Hai"])
     wb.save(path := isolated / "tong-hop-linh-vuc-2.xlsx")
-    err = cli.fail("petition", "import", path, "--session", session).stderr
-    assert err.count("không có lĩnh vực 'LĨNH VỰC THIÊN VĂN'") == 1
-    assert f"{path}:6: không có lĩnh vực" in err and "các dòng dưới đề mục này: 7, 8" in err
+    err = import_refused(case_db, "không có lĩnh vực", path)
+    assert err.message.count("không có lĩnh vực 'LĨNH VỰC THIÊN VĂN'") == 1
+    assert f"{path}:6: không có lĩnh vực" in err.message and "các dòng dưới đề mục này: 7, 8" in err.message
 
 
 @pytest.mark.parametrize("written, code", [("TNMT", "TNMT"), ("tnmt", "TNMT"), ("TN&MT", "TNMT"), ("Phòng TN-MT", "TNMT"),
                                            ("LĐ-TB&XH", "LDTBXH"), ("LDTBXH", "LDTBXH"), ("UBND xã", "UBXA")])
-def test_agency_spellings_resolve_as_a_clerk_reads_them(cli, session, isolated, written, code):
+def test_agency_spellings_resolve_as_a_clerk_reads_them(case_db, isolated, written, code):
     f = isolated / "co-quan.csv"
     f.write_text(f"Họ và tên,Nội dung,Cơ quan đề nghị trả lời\nLò Văn A,Đường vào bản,{written}\n", encoding="utf-8")
-    cli("petition", "import", f, "--session", session)
-    assert cli.json("petition", "list")[0]["proposed_agency"] == code
+    import_files(case_db, f)
+    assert rows(case_db)[0]["proposed_agency"] == code
 
 
-def test_an_exact_code_wins_over_an_alias_and_ambiguity_is_refused(cli, session, isolated):
-    cli("agency", "add", "TNMT2", "Phòng Tài nguyên khoáng sản", "--aliases", "tnmt")
+def test_an_exact_code_wins_over_an_alias_and_ambiguity_is_refused(case_db, isolated):
+    write(case_db, agencies.add, "TNMT2", "Phòng Tài nguyên khoáng sản", aliases="tnmt")
     f = isolated / "co-quan.csv"
     f.write_text("Họ và tên,Nội dung,Cơ quan đề nghị trả lời\nLò Văn A,Đường vào bản,tnmt\n", encoding="utf-8")
-    cli("petition", "import", f, "--session", session)
-    assert cli.json("petition", "list")[0]["proposed_agency"] == "TNMT"
-    cli("agency", "add", "UBTT", "UBND xã Tà Mung")
+    import_files(case_db, f)
+    assert rows(case_db)[0]["proposed_agency"] == "TNMT"
+    write(case_db, agencies.add, "UBTT", "UBND xã Tà Mung")
     g = isolated / "mo-ho.csv"
     g.write_text("Họ và tên,Nội dung,Cơ quan đề nghị trả lời\nLò Văn B,Đường,UBND xã\n", encoding="utf-8")
-    err = cli.fail("petition", "import", g, "--session", session).stderr
-    assert "'UBND xã' khớp với nhiều cơ quan (UBTT, UBXA)" in err or "'UBND xã' khớp với nhiều cơ quan (UBXA, UBTT)" in err
+    err = import_refused(case_db, "khớp với nhiều cơ quan", g)
+    assert "'UBND xã' khớp với nhiều cơ quan (UBTT, UBXA)" in err.message or \
+        "'UBND xã' khớp với nhiều cơ quan (UBXA, UBTT)" in err.message
 
 
-def test_an_exact_code_still_wins_after_agency_preset(cli, session, isolated):
-    cli("agency", "preset", "xa")  # KT has the alias "tnmt", VHXH "ldtbxh"; UBND is "Ủy ban nhân dân xã"
+def test_an_exact_code_still_wins_after_agency_preset(case_db, isolated):
+    write(case_db, agencies.preset, "xa")  # KT has the alias "tnmt", VHXH "ldtbxh"; UBND is "Ủy ban nhân dân xã"
     f = isolated / "co-quan.csv"
     f.write_text("Họ và tên,Nội dung,Cơ quan đề nghị trả lời\nLò Văn A,Đường vào bản,TNMT\nLò Văn B,Đường,ldtbxh\n"
                  "Lò Văn C,Nước,UBND xã\n", encoding="utf-8")
-    cli("petition", "import", f, "--session", session)
-    assert [r["proposed_agency"] for r in cli.json("petition", "list")] == ["TNMT", "LDTBXH", "UBND"]
-    pid = cli.json("petition", "list")[0]["id"]
-    cli("petition", "assign", pid, "tnmt")
-    assert cli.json("petition", "list")[0]["lead_agency"] == "TNMT"
+    import_files(case_db, f)
+    assert [r["proposed_agency"] for r in rows(case_db)] == ["TNMT", "LDTBXH", "UBND"]
+    pid = rows(case_db)[0]["id"]
+    write(case_db, actions.assign, HELD, pid, "tnmt")
+    assert rows(case_db)[0]["lead_agency"] == "TNMT"
 
 
 def test_prepared_rows_spill_to_disk_and_come_back_unchanged():

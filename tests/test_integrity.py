@@ -218,6 +218,9 @@ def test_damaged_file_is_refused_by_cron_commands_and_restore_force_replaces_it(
     backup = isolated / "sao-luu.db"
     cli("db", "backup", backup)
     damage(db_path)
+    # the page check runs once per calendar day: the fixture's `db check` passed "yesterday"
+    stamp = isolated / "base.db.check"
+    stamp.write_text(json.dumps({**json.loads(stamp.read_text(encoding="utf-8")), "on": "2000-01-01"}), encoding="utf-8")
     err = cli.fail("report", "overdue", "--fail-on-overdue", "--as-of", "2025-05-06").stderr
     assert "bị hỏng" in err and "db restore" in err
     assert "bị hỏng" in cli.fail("remind", "--out", isolated / "nhac", "--as-of", "2025-05-06").stderr
@@ -237,10 +240,16 @@ def test_damaged_file_is_refused_by_cron_commands_and_restore_force_replaces_it(
 
 
 def test_quick_check_runs_once_per_day(cli, base, db_path, isolated):
+    checked = json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))  # the fixture's `db check`, today
     cli("report", "overdue", "--fail-on-overdue", "--as-of", "2025-05-06", code=3)
     first = json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))
+    assert first["at"] == checked["at"]  # the day is the calendar's, not --as-of's: today's check is reused
     cli("report", "overdue", "--fail-on-overdue", "--as-of", "2025-05-06", code=3)
     assert json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))["at"] == first["at"]
+    assert "đã đạt hôm nay" in cli("db", "check").stderr
+    (isolated / "base.db.check").unlink()  # a new day
+    assert "vừa đọc toàn bộ tệp (mỗi ngày một lần" in cli("db", "check").stderr
+    assert "đã đạt hôm nay" in cli("db", "check").stderr
 
 
 def test_zero_byte_base_is_refused_not_reinitialised(cli, isolated):
@@ -602,3 +611,27 @@ def test_every_command_turns_corruption_into_the_damaged_message(cli, base, db_p
     for args in (["petition", "list"], ["report", "summary"], ["report", "overdue", "--as-of", "2025-05-06"]):
         err = cli.fail(*args).stderr
         assert "bị hỏng" in err and "db restore" in err and "Traceback" not in err, (args, err)
+
+
+def test_seal_hashes_read_in_table_order_equal_those_read_by_event(cli, base, db_path):
+    """A full check reads row_seals in its own order; the incremental one by event: both see
+    the same hashes, and both catch an altered and a forged entry."""
+    from doithoai.base import open_base
+    from doithoai.maintenance import _seal_events
+
+    def both():
+        db = open_base(db_path, create=False)
+        try:
+            return _seal_events(db, 0), _seal_events(db, -1)
+        finally:
+            db.conn.close()
+
+    (problems, events), (problems_by_event, events_by_event) = both()
+    assert problems == problems_by_event == [] and events == events_by_event and len(events) >= 3
+    shell(db_path, "UPDATE row_seals SET digest = 'x' WHERE (tbl, row_id, event_id) = "
+          "(SELECT tbl, row_id, event_id FROM row_seals ORDER BY event_id DESC LIMIT 1)")
+    shell(db_path, "INSERT INTO row_seals (event_id, tbl, row_id, digest) "
+          "VALUES ((SELECT min(id) FROM events WHERE action <> 'seal'), 'petitions', 999, 'y')")
+    (problems, _), (problems_by_event, _) = both()
+    assert problems == problems_by_event and len(problems) == 2
+    assert any("đã bị sửa" in p for p in problems) and any("Niêm phong giả" in p for p in problems)

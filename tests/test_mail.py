@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import io
@@ -10,8 +11,14 @@ import socket
 import sqlite3
 
 import pytest
-from conftest import add_petition, dump
+from case import INTAKE, add, write
+from conftest import dump, make_unit
 from docx import Document
+
+from doithoai import agencies, sessions, settings
+from doithoai import petition_actions as actions
+from doithoai.base import open_base
+from doithoai.db import transaction
 
 aiosmtpd = pytest.importorskip("aiosmtpd")
 from aiosmtpd.controller import Controller  # noqa: E402
@@ -62,32 +69,50 @@ def smtp(monkeypatch):
     controller.stop()
 
 
-def configure(cli, port):
-    for key, value in (("mail.host", "127.0.0.1"), ("mail.port", str(port)), ("mail.security", "none"),
-                       ("mail.user", "vanphong"), ("mail.sender", "vanphong@thanuyen.gov.vn"),
-                       ("mail.reply_to", "hopthu@thanuyen.gov.vn"), ("mail.office", "vanphong@thanuyen.gov.vn"),
-                       ("mail.chair", "bithu@thanuyen.gov.vn"), ("mail.pdf", "no")):
-        cli("config", "set", key, value)
+MAIL_SETTINGS = (("mail.host", "127.0.0.1"), ("mail.security", "none"), ("mail.user", "vanphong"),
+                 ("mail.sender", "vanphong@thanuyen.gov.vn"), ("mail.reply_to", "hopthu@thanuyen.gov.vn"),
+                 ("mail.office", "vanphong@thanuyen.gov.vn"), ("mail.chair", "bithu@thanuyen.gov.vn"), ("mail.pdf", "no"))
 
 
-def setup_petitions(cli):
-    cli("session", "create", "--commune", "Khoen On", "--date", "09/04/2025")  # answers due Tue 29/04/2025
-    ids = [add_petition(cli, "2025-khoen-on", f"Người {i}", f"Đề nghị sửa đường nội đồng bản Nà {i}") for i in range(4)]
-    cli("petition", "assign", ids[0], "TNMT", "--support", "UBXA")
-    cli("petition", "assign", ids[1], "TNMT")
-    cli("petition", "assign", ids[2], "LDTBXH")
-    cli("agency", "edit", "TNMT", "--email", "tnmt@thanuyen.gov.vn")
+def configure(port: int) -> None:
+    """The office's mail settings (what `config set mail.…` stores), on the test's base."""
+    db = open_base(os.environ["DOITHOAI_DB"])
+    try:
+        with transaction(db):
+            for key, value in (*MAIL_SETTINGS, ("mail.port", str(port))):
+                settings.set_value(db, key, value)
+    finally:
+        db.conn.close()
+
+
+def make_petitions(db) -> list[int]:
+    """A session on 09/04/2025 (answers due Tue 29/04/2025): two petitions for TNMT (one with
+    UBXA supporting), one for LDTBXH (no address yet), one unassigned."""
+    make_unit(db)
+    write(db, sessions.create, commune="Khoen On", date=dt.date(2025, 4, 9))
+    ids = [add(db, f"Người {i}", f"Đề nghị sửa đường nội đồng bản Nà {i}", session="2025-khoen-on", today=INTAKE)
+           for i in range(4)]
+    write(db, actions.assign, dt.date(2025, 4, 9), ids[0], "TNMT", ["UBXA"])
+    write(db, actions.assign, dt.date(2025, 4, 9), ids[1], "TNMT")
+    write(db, actions.assign, dt.date(2025, 4, 9), ids[2], "LDTBXH")
+    write(db, agencies.edit, "TNMT", email="tnmt@thanuyen.gov.vn")
     return ids  # ids[3] stays unassigned
+
+
+@pytest.fixture
+def petitions(templates, db_path, unit) -> list[int]:
+    """make_petitions, built once per run through the services and copied for each test."""
+    return templates.base("mail-2025", make_petitions, db_path)
 
 
 def body(msg) -> str:
     return msg.get_body(preferencelist=("plain",)).get_content()
 
 
-def test_send_once_per_day_with_letter_copies_and_office(cli, unit, isolated, db_path, smtp):
+def test_send_once_per_day_with_letter_copies_and_office(cli, petitions, isolated, db_path, smtp):
     inbox, port = smtp
-    configure(cli, port)
-    ids = setup_petitions(cli)
+    configure(port)
+    ids = petitions
     out = isolated / "nhac"
     first = cli("remind", "--send", "--out", out, "--as-of", "2025-05-06", code=1)  # LDTBXH has no address yet
     assert PASSWORD not in first.output and inbox.logins[0] == ("vanphong", PASSWORD)
@@ -132,10 +157,9 @@ def test_send_once_per_day_with_letter_copies_and_office(cli, unit, isolated, db
     assert PASSWORD not in dump(db_path)
 
 
-def test_refused_delivery_is_retried_and_reported(cli, unit, isolated, smtp):
+def test_refused_delivery_is_retried_and_reported(cli, petitions, isolated, smtp):
     inbox, port = smtp
-    configure(cli, port)
-    setup_petitions(cli)
+    configure(port)
     cli("agency", "edit", "LDTBXH", "--email", "ldtbxh@thanuyen.gov.vn")
     inbox.refuse = 1  # the first message (LDTBXH, alphabetically first) is refused
     first = cli("remind", "--send", "--out", isolated / "nhac", "--as-of", "2025-05-06", code=1)
@@ -150,10 +174,9 @@ def test_refused_delivery_is_retried_and_reported(cli, unit, isolated, smtp):
     assert "kiến nghị quá hạn" in msg["Subject"]
 
 
-def test_escalation_copies_the_chair(cli, unit, isolated, smtp):
+def test_escalation_copies_the_chair(cli, petitions, isolated, smtp):
     inbox, port = smtp
-    configure(cli, port)
-    setup_petitions(cli)
+    configure(port)
     cli("config", "set", "remind.interval_days", "1")
     cli("config", "set", "remind.escalate_after", "1")
     cli("agency", "edit", "TNMT", "--head-email", "truongphong.tnmt@thanuyen.gov.vn")
@@ -166,10 +189,9 @@ def test_escalation_copies_the_chair(cli, unit, isolated, smtp):
     assert "truongphong" not in first[0]["To"] and "bithu" not in (first[0]["Cc"] or "")
 
 
-def test_dry_run_sends_and_writes_nothing(cli, unit, isolated, db_path, smtp):
+def test_dry_run_sends_and_writes_nothing(cli, petitions, isolated, db_path, smtp):
     inbox, port = smtp
-    configure(cli, port)
-    setup_petitions(cli)
+    configure(port)
     before = dump(db_path)
     result = cli("remind", "--send", "--dry-run", "--out", isolated / "nhac", "--as-of", "2025-05-06")
     assert "Chạy thử với --send: sẽ gửi 3 thư" in result.stderr and "TNMT" in result.stdout
@@ -179,10 +201,9 @@ def test_dry_run_sends_and_writes_nothing(cli, unit, isolated, db_path, smtp):
     assert inbox.messages == [] and dump(db_path) == before and not (isolated / "nhac").exists()
 
 
-def test_due_soon_is_announced_once(cli, unit, isolated, smtp):
+def test_due_soon_is_announced_once(cli, petitions, isolated, smtp):
     inbox, port = smtp
-    configure(cli, port)
-    setup_petitions(cli)
+    configure(port)
     cli("remind", "--send", "--out", isolated / "nhac", "--as-of", "2025-04-25", code=1)  # Fri; due Tue 29/04
     [notice] = inbox.to("tnmt@thanuyen.gov.vn")
     assert "sắp đến hạn" in notice["Subject"] and list(notice.iter_attachments()) == []
@@ -191,20 +212,18 @@ def test_due_soon_is_announced_once(cli, unit, isolated, smtp):
     assert len(inbox.to("tnmt@thanuyen.gov.vn")) == 1  # each petition announced once
 
 
-def test_day_off_does_nothing_and_says_why(cli, unit, isolated, smtp):
+def test_day_off_does_nothing_and_says_why(cli, petitions, isolated, smtp):
     inbox, port = smtp
-    configure(cli, port)
-    setup_petitions(cli)
+    configure(port)
     result = cli("remind", "--send", "-v", "--out", isolated / "nhac", "--as-of", "2025-04-30")  # Giải phóng miền Nam
     assert "ngày nghỉ" in result.stderr and "Lý do:" in result.stderr and inbox.messages == []
     saturday = cli("remind", "--send", "-v", "--out", isolated / "nhac", "--as-of", "2025-05-10")
     assert "Thứ Bảy" in saturday.stderr or "thứ Bảy" in saturday.stderr
 
 
-@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_mail_test_and_password_file(cli, unit, isolated, smtp, monkeypatch):
     inbox, port = smtp
-    configure(cli, port)
+    configure(port)
     monkeypatch.delenv("DOITHOAI_MAIL_PASSWORD")
     secret = isolated / "matkhau"
     secret.write_text(PASSWORD + "\n", encoding="utf-8")
@@ -228,8 +247,7 @@ def test_mail_test_and_password_file(cli, unit, isolated, smtp, monkeypatch):
     conn.close()
 
 
-def test_send_without_settings_is_refused_before_writing(cli, unit, isolated, db_path):
-    setup_petitions(cli)
+def test_send_without_settings_is_refused_before_writing(cli, petitions, isolated, db_path):
     before = dump(db_path)
     result = cli.fail("remind", "--send", "--out", isolated / "nhac", "--as-of", "2025-05-06")
     assert "mail.host" in result.stderr and dump(db_path) == before
@@ -239,11 +257,10 @@ def test_send_without_settings_is_refused_before_writing(cli, unit, isolated, db
 @pytest.mark.slow
 @pytest.mark.skipif(not (__import__("shutil").which("soffice") or __import__("shutil").which("libreoffice")),
                     reason="LibreOffice is not installed")
-def test_letter_goes_with_its_pdf_when_libreoffice_is_present(cli, unit, isolated, smtp):
+def test_letter_goes_with_its_pdf_when_libreoffice_is_present(cli, petitions, isolated, smtp):
     inbox, port = smtp
-    configure(cli, port)
+    configure(port)
     cli("config", "set", "mail.pdf", "auto")
-    setup_petitions(cli)
     cli("remind", "--send", "--out", isolated / "nhac", "--as-of", "2025-05-06", code=1)
     [msg] = inbox.to("tnmt@thanuyen.gov.vn")
     parts = {a.get_filename(): a.get_content() for a in msg.iter_attachments()}
@@ -252,11 +269,9 @@ def test_letter_goes_with_its_pdf_when_libreoffice_is_present(cli, unit, isolate
     assert (os.stat(isolated / "nhac" / "don-doc-TNMT-2025-05-06.pdf").st_mode & 0o777) == 0o600
 
 
-@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
-def test_a_message_being_sent_by_another_run_is_not_sent_twice(cli, unit, isolated, db_path, smtp):
+def test_a_message_being_sent_by_another_run_is_not_sent_twice(cli, petitions, isolated, db_path, smtp):
     inbox, port = smtp
-    configure(cli, port)
-    setup_petitions(cli)
+    configure(port)
     cli("agency", "edit", "LDTBXH", "--email", "ldtbxh@thanuyen.gov.vn")
     cli("remind", "--out", isolated / "nhac", "--as-of", "2025-05-05")  # letters written, nothing queued
     cli("mail", "test", "canbo@thanuyen.gov.vn")
@@ -272,10 +287,9 @@ def test_a_message_being_sent_by_another_run_is_not_sent_twice(cli, unit, isolat
     conn.close()
 
 
-def test_letters_written_without_sending_go_out_with_a_later_send(cli, unit, isolated, smtp):
+def test_letters_written_without_sending_go_out_with_a_later_send(cli, petitions, isolated, smtp):
     inbox, port = smtp
-    configure(cli, port)
-    setup_petitions(cli)
+    configure(port)
     cli("remind", "--out", isolated / "nhac", "--as-of", "2025-05-06")  # the morning cron had no --send
     assert inbox.messages == []
     preview = cli("remind", "--send", "--dry-run", "--out", isolated / "nhac", "--as-of", "2025-05-06")

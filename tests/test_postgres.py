@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from test_mail import smtp  # noqa: F401  (the local SMTP server fixture)
+from test_mail import petitions, smtp  # noqa: F401  (fixtures: the local SMTP server, a unit with petitions)
 
 from doithoai import dialect
 from doithoai.errors import DoithoaiError
@@ -412,18 +412,17 @@ def test_backup_and_restore_of_a_unit_on_the_server(demo_file, pg_db, cli, tmp_p
 # ---------------------------------------------------------------- on both engines (runs in each engine's run)
 
 
-def test_two_remind_runs_started_together_send_once(cli, unit, isolated, db_path, smtp):  # noqa: F811
+def test_two_remind_runs_started_together_send_once(cli, petitions, isolated, db_path, smtp):  # noqa: F811
     """The cron reminder started on two machines at once: each letter written once, each
     message sent once (the writers of a unit queue at BEGIN; a message is claimed before it goes)."""
     import os
     import subprocess
     import sys
 
-    from test_mail import configure, setup_petitions
+    from test_mail import configure
 
     inbox, port = smtp
-    configure(cli, port)
-    setup_petitions(cli)
+    configure(port)
     cli("agency", "edit", "LDTBXH", "--email", "ldtbxh@thanuyen.gov.vn")
     doithoai = os.path.join(os.path.dirname(sys.executable), "doithoai")
     env = {**os.environ, "DOITHOAI_DB": str(db_path)}

@@ -15,6 +15,7 @@ from conftest import add_petition
 from doithoai import petition_listing, search
 from doithoai.base import open_base
 from doithoai.db import transaction
+from doithoai.errors import DoithoaiError
 from doithoai.text import fold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -107,6 +108,23 @@ def test_fulltext_hits_equal_a_folded_substring_match(base):
     assert search.pending(db) == 0  # the first search folded the queued changes into the index
 
 
+
+@pytest.mark.parametrize("sort", ["date", "relevance"])
+def test_a_search_lists_its_rows_in_the_order_of_the_one_query(base, sort):
+    """Searches read the hits' ids in order first, then their rows by pages: the same rows,
+    in the same order, as the single listing query."""
+    db = open_base(base)
+    for q in ("dat", "nguyen van", "ban", "bhyt", "xyz khong co"):
+        sql, params = petition_listing.list_query(db, as_of=AS_OF, search=q, sort=sort)
+        one_query = [r[0] for r in db.execute(sql, params)]
+        paged = [r["id"] for r in petition_listing.iter_rows(db, as_of=AS_OF, search=q, sort=sort)]
+        assert paged == one_query, q
+    assert len(one_query) == 0 and len([r for r in db.execute(sql, params)]) == 0
+    many = petition_listing.list_rows(db, as_of=AS_OF, search="a")
+    assert len(many) > 2000  # more than one page of rows
+    sql, params = petition_listing.list_query(db, as_of=AS_OF, search="a")
+    assert [r["id"] for r in many] == [r[0] for r in db.execute(sql, params)]
+
 def test_search_covers_every_text_and_aliases(base):
     db = open_base(base)
 
@@ -144,47 +162,71 @@ def test_search_stays_right_while_another_writer_holds_the_base(base, tmp_path):
     assert search.pending(db) == 0
 
 
-def test_relevance_puts_the_phrase_first(cli, session):
-    add_petition(cli, session, "Lò Văn Thắng", "Nước về bản chậm; đất sản xuất thiếu")
-    add_petition(cli, session, "Hoàng Thị Mai", "Đề nghị giải quyết tranh chấp đất sản xuất")
-    by_date = [r["petitioner"] for r in cli.json("petition", "list", "--search", "dat san xuat")]
-    assert by_date == ["Lò Văn Thắng", "Hoàng Thị Mai"]
-    ranked = [r["petitioner"] for r in cli.json("petition", "list", "--search", "đất sản xuất", "--sort", "relevance")]
+def test_relevance_puts_the_phrase_first(case_db):
+    from case import add, rows
+
+    add(case_db, "Lò Văn Thắng", "Nước về bản chậm; đất sản xuất thiếu")
+    add(case_db, "Hoàng Thị Mai", "Đề nghị giải quyết tranh chấp đất sản xuất")
+    assert [r["petitioner"] for r in rows(case_db, search="dat san xuat")] == ["Lò Văn Thắng", "Hoàng Thị Mai"]
+    ranked = [r["petitioner"] for r in rows(case_db, search="đất sản xuất", sort="relevance")]
     assert ranked == ["Hoàng Thị Mai", "Lò Văn Thắng"]
-    assert cli.fail("petition", "list", "--sort", "relevance").stderr.startswith("Lỗi: Sắp xếp theo mức độ khớp")
-    assert "không hợp lệ" in cli.fail("petition", "list", "--sort", "abc").stderr
+    with pytest.raises(DoithoaiError, match="Sắp xếp theo mức độ khớp chỉ dùng khi có từ khóa"):
+        rows(case_db, sort="relevance")
+    with pytest.raises(DoithoaiError, match="không hợp lệ"):
+        rows(case_db, sort="abc")
 
 
-def test_filters_by_dates_urgency_and_source(cli, session):
-    a = add_petition(cli, session, "Lò Văn Thắng", "Đường bản", "--urgency", "khan", "--source", "mttq",
+def test_filters_by_dates_urgency_and_source(case_db):
+    from case import add, ids
+
+    a = add(case_db, "Lò Văn Thắng", "Đường bản", urgency="khan", source="mttq", registered_on=dt.date(2023, 9, 1))
+    b = add(case_db, "Hoàng Thị Mai", "Nước sạch", registered_on=dt.date(2023, 9, 5))
+    D = dt.date
+    assert ids(case_db, urgency="khan") == [a]
+    assert ids(case_db, urgency="thuong") == [b]
+    assert ids(case_db, source="mttq") == [a]
+    assert ids(case_db, received_from=D(2023, 9, 2)) == [b]
+    assert ids(case_db, received_to=D(2023, 9, 1)) == [a]
+    assert ids(case_db, received_from=D(2023, 9, 1), received_to=D(2023, 9, 5)) == [a, b]
+    assert ids(case_db, due_from=D(2023, 10, 5), due_to=D(2023, 10, 5)) == [a, b]  # the session's answer date
+    assert ids(case_db, due_to=D(2023, 10, 4)) == []
+    with pytest.raises(DoithoaiError, match=r"hạn trả lời.*10/10/2023"):
+        ids(case_db, due_from=D(2023, 10, 10), due_to=D(2023, 10, 1))
+    with pytest.raises(DoithoaiError, match="Mức độ"):
+        ids(case_db, urgency="gap")
+
+
+def test_search_after_a_change_finds_the_new_text(case_db):
+    from case import HELD, add, hold, ids, write
+
+    from doithoai import petition_actions
+
+    pid = add(case_db, "Lò Văn Thắng", "Đường bản")
+    assert ids(case_db, search="duong ban") == [pid]
+    hold(case_db)
+    write(case_db, petition_actions.conclude, HELD, pid, text="Giao UBND xã khảo sát tuyến đường")
+    assert ids(case_db, search="khao sat") == [pid]
+    assert ids(case_db, search="khao sat tuyen duong xyz") == []
+
+
+def test_search_sort_and_filter_options(cli, session):
+    a = add_petition(cli, session, "Lò Văn Thắng", "Đất sản xuất thiếu", "--urgency", "khan", "--source", "mttq",
                      "--registered-on", "01/09/2023")
-    b = add_petition(cli, session, "Hoàng Thị Mai", "Nước sạch", "--registered-on", "05/09/2023")
+    b = add_petition(cli, session, "Hoàng Thị Mai", "Tranh chấp đất sản xuất", "--registered-on", "05/09/2023")
 
     def ids(*args):
         return [r["id"] for r in cli.json("petition", "list", *args)]
 
-    assert ids("--urgency", "khan") == [a]
-    assert ids("--urgency", "thuong") == [b]
-    assert ids("--source", "mttq") == [a]
+    assert ids("--search", "đất sản xuất", "--sort", "relevance") == [b, a]
+    assert ids("--urgency", "khan", "--source", "mttq") == [a]
     assert ids("--received-from", "02/09/2023") == [b]
-    assert ids("--received-to", "2023-09-01") == [a]
-    assert ids("--received-from", "01/09/2023", "--received-to", "05/09/2023") == [a, b]
-    assert ids("--due-from", "05/10/2023", "--due-to", "05/10/2023") == [a, b]  # the session's answer date
-    assert ids("--due-to", "04/10/2023") == []
+    assert ids("--received-from", "01/09/2023", "--received-to", "2023-09-01") == [a]
+    assert ids("--due-from", "05/10/2023", "--due-to", "05/10/2023") == [a, b]
+    assert cli.fail("petition", "list", "--sort", "relevance").stderr.startswith("Lỗi: Sắp xếp theo mức độ khớp")
     err = cli.fail("petition", "list", "--due-from", "10/10/2023", "--due-to", "01/10/2023").stderr
     assert "hạn trả lời" in err and "10/10/2023" in err
     assert "--received-from" in cli.fail("petition", "list", "--received-from", "31/02/2023").stderr
     assert "Mức độ" in cli.fail("petition", "list", "--urgency", "gap").stderr
-
-
-def test_search_after_a_cli_change_finds_the_new_text(cli, session):
-    pid = add_petition(cli, session, "Lò Văn Thắng", "Đường bản")
-    assert cli.json("petition", "list", "--search", "duong ban")[0]["id"] == pid
-    cli("session", "notice", session, "--on", "2023-09-01", "--as-of", "2023-09-01")
-    cli("session", "hold", session, "--as-of", "2023-09-14")
-    cli("petition", "conclude", pid, "--text", "Giao UBND xã khảo sát tuyến đường")
-    assert [r["id"] for r in cli.json("petition", "list", "--search", "khao sat")] == [pid]
-    assert cli.json("petition", "list", "--search", "khao sat tuyen duong xyz") == []
 
 
 def test_migration_indexes_a_base_that_predates_the_index(tmp_path, monkeypatch):

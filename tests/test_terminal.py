@@ -172,6 +172,18 @@ def test_limit_and_columns(demo_db):
     assert wrong.exit_code == 1 and "Không có cột 'nope'" in wrong.stderr
 
 
+def test_days_overdue_shows_only_where_a_petition_is_late(demo_db):
+    """The table leaves the cell empty for a petition that is not late; json keeps the 0."""
+    rows = json.loads(run(demo_db, "petition", "list", "--as-of", DEMO_AS_OF, "-f", "json").stdout)
+    late = {r["id"]: r["days_overdue"] for r in rows}
+    assert 0 in late.values() and any(late.values())
+    table = run(demo_db, "petition", "list", "--as-of", DEMO_AS_OF, "--columns", "id,days_overdue", columns=120).stdout
+    lines = table.splitlines()
+    body = lines[next(i for i, line in enumerate(lines) if line.startswith("──")) + 1:]
+    cells = {int(line.split()[0]): line.split()[1:] for line in body if line.strip()}
+    assert cells == {pid: [str(days)] if days else [] for pid, days in late.items()}
+
+
 def test_listings_write_xlsx(demo_db, tmp_path):
     from openpyxl import load_workbook
 
@@ -410,3 +422,43 @@ def test_install_completion_for_bash_speaks_vietnamese(tmp_path):
     script = tmp_path / ".bash_completions" / "doithoai.sh"
     assert "_DOITHOAI_COMPLETE=complete_bash" in script.read_text()
     assert str(script) in (tmp_path / ".bashrc").read_text()
+
+
+def test_the_quick_wrap_of_a_cell_is_textwrap_s():
+    """Reports wrap thousands of cells with a shortcut; it must cut where textwrap cuts."""
+    import random
+
+    from doithoai.cli._output import _textwrap, _wrap
+
+    rng = random.Random(7)
+    words = ["a", "bb", "Nguyễn", "Văn", "đất", "đai,", "x" * 12, "y" * 30, "-", "…", "", " "]
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
+        width = rng.randint(1, 60)
+        assert _wrap(text, width) == ([text] if len(text) <= width else _textwrap(text, width, 2)), (text, width)
+
+
+def test_a_search_on_a_terminal_shows_one_screen_and_counts_the_rest(demo_db):
+    """On a terminal a search reads only the rows of its first screen; the note still counts
+    every other hit."""
+    import pty
+
+    hits = len(json.loads(run(demo_db, "petition", "list", "--search", "a", "-f", "json").stdout))
+    leader, follower = pty.openpty()
+    env = {**os.environ, "DOITHOAI_DB": str(demo_db), "LINES": "20", "COLUMNS": "120", "PAGER": "cat"}
+    proc = subprocess.run([sys.executable, "-m", "doithoai", "petition", "list", "--search", "a"], env=env,
+                          stdout=follower, stderr=subprocess.PIPE, timeout=60)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    shown = len(petition_lines(screen.decode("utf-8").replace("\r\n", "\n").replace("\x1b[1m", "").replace("\x1b[0m", "")))
+    assert proc.returncode == 0 and 0 < shown < hits
+    assert f"… còn {hits - shown} kiến nghị nữa" in proc.stderr.decode("utf-8")

@@ -39,14 +39,16 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-def load_command(name: str):
-    """The click command for one top-level name, built from its module on first use."""
+def load_command(name: str, only: str | None = None):
+    """The click command for one top-level name, built from its module on first use. `only`:
+    the subcommand about to run; a group is then built with just that command (building all
+    twenty of `petition` costs ~20 ms of every run)."""
     import typer.main
 
     module_name, attribute, kind, _help = COMMANDS[name]
     target = getattr(importlib.import_module(f"doithoai.cli.{module_name}"), attribute)
     if kind == "group":
-        command = typer.main.get_command(target)
+        command = typer.main.get_command(_just(target, only) if only else target)
     else:
         single = typer.Typer(rich_markup_mode=None, add_completion=False)
         single.command(name)(target)
@@ -56,12 +58,39 @@ def load_command(name: str):
     return command
 
 
+def _just(group: typer.Typer, name: str) -> typer.Typer:
+    """A copy of a group holding only its command `name`; the group itself when it has no such
+    command (help, a typo: those need every command) or has groups of its own."""
+    import copy
+
+    import typer.main
+
+    if group.registered_groups:
+        return group
+    chosen = [c for c in group.registered_commands
+              if (c.name or typer.main.get_command_name(c.callback.__name__ if c.callback else "")) == name]
+    if len(chosen) != 1:
+        return group
+    just = copy.copy(group)
+    just.registered_commands = chosen
+    return just
+
+
 class LazyRoot(RootGroup):
+    _next: str | None = None  # the word after the command's name, while it is being resolved
+
     def list_commands(self, ctx):
         return list(COMMANDS)
 
+    def resolve_command(self, ctx, args):
+        self._next = args[1] if len(args) > 1 else None
+        try:
+            return super().resolve_command(ctx, args)
+        finally:
+            self._next = None
+
     def get_command(self, ctx, name):
-        return load_command(name) if name in COMMANDS else None
+        return load_command(name, self._next) if name in COMMANDS else None
 
     def format_commands(self, ctx, formatter):
         with formatter.section("Lệnh"):

@@ -98,6 +98,9 @@ FIX_HINTS = {
     "petition.result_before_close": "Chỉ đóng kiến nghị đã trả lời bằng văn bản, đã chuyển hoặc đã trình cấp trên. "
                                     "Ghi nhận kết quả trước, ví dụ `doithoai petition answer {id} --written "
                                     "--doc-number … --doc-date … --summary …`.",
+    "petition.transfer_first": "Ghi nhận việc chuyển trước: `doithoai petition transfer {id} --to \"…\"`.",
+    "petition.escalate_first": "Ghi nhận trước: `doithoai petition escalate {id} --reason \"…\"`.",
+    "petition.answer_first": "Ghi trả lời trước: `doithoai petition answer {id} …`.",
     "petition.assign": "Giao bằng `doithoai petition assign SỐ MÃ_CƠ_QUAN`.",
     "agency.add_name": "Ví dụ: doithoai agency add {code} \"Phòng Tài nguyên và Môi trường\".",
     "agency.keep_name": "Bỏ --name nếu không muốn đổi tên.",

@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from doithoai.fileio import write_atomic, write_stream
@@ -49,6 +50,12 @@ def out(text: str = "") -> None:
 
 
 def err(text: str) -> None:
+    # What stdout holds goes first: a note after a table ("… còn 18 kiến nghị nữa") must not
+    # land inside the table's last line when both reach one terminal.
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):  # a reader gone or a full disk: reported where stdout is written
+        pass
     stream = _utf8(sys.stderr)
     stream.write(printable(text) + "\n")
     stream.flush()
@@ -118,6 +125,7 @@ class Col:
     table: bool = True  # shown in the table (json/csv always carry it)
     max_width: int | None = None  # set on the one long-text column: it takes what is left and wraps
     priority: int = 5  # on a narrow terminal, lower-priority text columns are hidden first
+    zero_blank: bool = False  # a table shows 0 as an empty cell (json/csv/xlsx keep the 0)
 
 
 def _json_value(value: Any) -> Any:
@@ -135,7 +143,11 @@ def _one_line(text: str) -> str:
 
 def _cell_strings(col: Col, rows: list[dict]) -> list[str]:
     """One column as display strings, converted in a single pass (reports can have 100k rows)."""
-    values = [r.get(col.key) for r in rows]
+    try:
+        values = list(map(itemgetter(col.key), rows))
+    except KeyError:  # rows without this key show it empty
+        key = col.key
+        values = [r.get(key) for r in rows]
     if col.kind == "date":
         cache: dict = {}
         out = []
@@ -146,6 +158,8 @@ def _cell_strings(col: Col, rows: list[dict]) -> list[str]:
         return out
     if col.kind == "bool":
         return ["✓" if v else "" for v in values]
+    if col.zero_blank:
+        return ["" if not v else str(v) for v in values]
     if col.labels:
         labels = col.labels
         return ["" if v is None or v == "" else labels.get(v, str(v)) for v in values]
@@ -190,10 +204,25 @@ def _clip(text: str, width: int) -> str:
 
 
 def _wrap(text: str, width: int, lines: int = 2) -> list[str]:
-    import textwrap
-
     if len(text) <= width:
         return [text]
+    if lines == 2 and width > 0 and text[0] != " " and text[-1] != " " and "  " not in text:
+        # the usual cell (words between single spaces, none longer than the width), as
+        # textwrap would wrap it, without wrapping all of it: a report wraps 100k of these
+        words = text.split(" ")
+        if max(map(len, words)) <= width:
+            n, k = len(words[0]), 1
+            while k < len(words) and n + 1 + len(words[k]) <= width:
+                n += 1 + len(words[k])
+                k += 1
+            rest = text[n + 1:]
+            return [text[:n], rest if len(rest) <= width else _clip(rest, width)]
+    return _textwrap(text, width, lines)
+
+
+def _textwrap(text: str, width: int, lines: int) -> list[str]:
+    import textwrap
+
     parts = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
     if len(parts) > lines:
         rest = " ".join(parts[lines - 1:])
@@ -214,14 +243,16 @@ def _floor(col: Col, natural: int) -> int:
     return min(natural, 20 if col.priority >= 8 else MIN_TEXT)
 
 
-def fit(columns: list[Col], cells: list[list[str]], width: int | None) -> tuple[list[Col], list[int], list[Col]]:
+def fit(columns: list[Col], cells: list[list[str]], width: int | None,
+        longest: list[int] | None = None) -> tuple[list[Col], list[int], list[Col]]:
     """Column widths for a width: identifiers, dates and numbers keep their width; the long-text
     column takes what is left (wrapping to 2 lines); other text is shortened with … and, when
     still too wide, the lowest-priority columns are hidden. Returns (shown, widths, hidden)."""
-    full = [max([len(c.header), *map(len, col)]) for c, col in zip(columns, cells)]
+    longest = longest or [max(map(len, col), default=0) for col in cells]
+    full = [max(len(c.header), n) for c, n in zip(columns, longest)]
     if width is None or sum(full) + len(SEP) * (len(columns) - 1) <= width:
         return list(columns), full, []
-    natural = {c.key: max([_header_width(c), *map(len, col)]) for c, col in zip(columns, cells)}
+    natural = {c.key: max(_header_width(c), n) for c, n in zip(columns, longest)}
     # too wide: columns with nothing in them go first (an empty e-mail column says nothing)
     hidden = [c for c, col in zip(columns, cells) if not any(col)]
     shown = [c for c in columns if c not in hidden] or list(columns)
@@ -274,28 +305,50 @@ def _header_lines(col: Col, width: int) -> list[str]:
     return _wrap(col.header, width)
 
 
+# what _one_line changes in a cell: line breaks, tabs and the controls printable() escapes
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _column_cells(col: Col, rows: list[dict]) -> list[str]:
+    """A column's cells as one-line display strings. A report can have 100k rows: a column
+    with nothing to escape (the usual case, found by one search over the joined column) is
+    taken as it is."""
+    values = _cell_strings(col, rows)
+    joined = " ".join(values)
+    # isprintable() (in C, one pass) is False for every control and direction mark, and for a
+    # few harmless characters too (no-break space): only then does the exact test run
+    if joined.isprintable() or not _NOT_ONE_LINE.search(joined):
+        return values
+    return [_one_line(v) for v in values]
+
+
 def table_blocks(rows: list[dict], columns: list[Col], width: int | None) -> tuple[list[str], list[list[str]], list[Col]]:
     """The header lines and, for each row, its lines (one, or two when the long text wraps)."""
-    cells = [[_one_line(v) for v in _cell_strings(c, rows)] for c in columns]
-    shown, widths, hidden = fit(columns, cells, width)
+    cells = [_column_cells(c, rows) for c in columns]
+    longest = [max(map(len, col), default=0) for col in cells]
+    shown, widths, hidden = fit(columns, cells, width, longest)
     index = {c.key: i for i, c in enumerate(columns)}
     shown_cells = [cells[index[c.key]] for c in shown]
+    shown_longest = [longest[index[c.key]] for c in shown]
+    # The common row has every cell within its column's width: one format call lays it out
+    # (the same padding as layout() below). Only the columns that can overflow are looked at.
+    line_of = SEP.join(f"{{:{'>' if c.kind == 'int' else '<'}{w}}}" for c, w in zip(shown, widths)).format
+    overflowing = [(i, w) for i, (w, n) in enumerate(zip(widths, shown_longest)) if n > w]
 
     def layout(parts_per_col: list[list[str]]) -> list[str]:
         height = max(map(len, parts_per_col))
-        lines = []
-        for n in range(height):
-            pieces = []
-            for c, w, parts in zip(shown, widths, parts_per_col):
-                piece = parts[n] if n < len(parts) else ""
-                pieces.append(piece.rjust(w) if c.kind == "int" else piece.ljust(w))
-            lines.append(SEP.join(pieces).rstrip())
-        return lines
+        return [line_of(*[parts[n] if n < len(parts) else "" for parts in parts_per_col]).rstrip()
+                for n in range(height)]
 
     head = layout([_header_lines(c, w) for c, w in zip(shown, widths)])
     head.append(SEP.join("─" * w for w in widths))
     blocks = []
-    for r in range(len(rows)):
+    if not overflowing:
+        return head, [[line_of(*row).rstrip()] for row in zip(*shown_cells)], hidden
+    for r, row in enumerate(zip(*shown_cells)):
+        if all(len(row[i]) <= w for i, w in overflowing):
+            blocks.append([line_of(*row).rstrip()])
+            continue
         parts = []
         for c, w, col in zip(shown, widths, shown_cells):
             value = col[r]
@@ -367,8 +420,9 @@ def _bold(text: str) -> str:
 
 
 def _table_text(rows: list[dict], columns: list[Col], *, title: str | None, footer: str | None,
-                limit: int | None, noun: str) -> tuple[str, list[str]]:
-    """The table as a person reads it: fitted to the terminal, one screen by default."""
+                limit: int | None, noun: str, total: int | None = None) -> tuple[str, list[str]]:
+    """The table as a person reads it: fitted to the terminal, one screen by default. `total`:
+    how many rows there are when `rows` holds only the first screen's."""
     width = terminal_width()
     tty = is_tty()
     shown = [c for c in columns if c.table]
@@ -385,21 +439,23 @@ def _table_text(rows: list[dict], columns: list[Col], *, title: str | None, foot
                 break
             used += len(block)
             limit += 1
-    lines = [title, ""] if title else []
+    import itertools
+
+    lines = [printable(title), ""] if title else []
     if tty:
         head = [_bold(line) for line in head[:-1]] + head[-1:]
     lines += head
-    for block in blocks[:limit] if limit else blocks:
-        lines += block
+    lines.extend(itertools.chain.from_iterable(blocks[:limit] if limit else blocks))
     notes = []
-    if limit and len(rows) > limit:
-        notes.append(f"… còn {len(rows) - limit} {noun} nữa (thêm --limit 0 để xem hết, hoặc -f xlsx -o TỆP.xlsx).")
+    count = len(rows) if total is None else total
+    if limit and count > limit:
+        notes.append(f"… còn {count - limit} {noun} nữa (thêm --limit 0 để xem hết, hoặc -f xlsx -o TỆP.xlsx).")
     if hidden:
         notes.append("Ẩn bớt cột vì màn hình hẹp: " + ", ".join(c.header for c in hidden)
                      + " (chọn cột bằng --columns, xem đủ bằng -f xlsx -o TỆP.xlsx).")
     if footer:
-        lines += ["", footer]
-    return "\n".join(printable(line) if line is title or line is footer else line for line in lines) + "\n", notes
+        lines += ["", printable(footer)]
+    return "\n".join(lines) + "\n", notes
 
 
 def _wrapped(text: str) -> str:
@@ -443,7 +499,15 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
             rows = itertools.islice(rows, limit)
         _emit_stream(rows, columns, fmt, title, out_path, extra_sheets)
         return
-    rows = list(rows)
+    total = None
+    if out_path is None and limit is None and is_tty() and hasattr(rows, "__len__") and not isinstance(rows, list):
+        # a terminal shows one screen: rows that know their number are read no further
+        import itertools
+
+        total = len(rows)  # type: ignore[arg-type]
+        rows = list(itertools.islice(rows, max(terminal_height(), 10)))
+    else:
+        rows = list(rows)
     asked = limit is not None  # --limit given: the person wants that many, paged when longer than the screen
     if out_path is not None:
         rows = rows[:limit] if limit else rows
@@ -454,7 +518,7 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
         if out_path is None:
             return
     if out_path is None:
-        text, notes = _table_text(rows, columns, title=title, footer=footer, limit=limit, noun=noun)
+        text, notes = _table_text(rows, columns, title=title, footer=footer, limit=limit, noun=noun, total=total)
         if not (asked and is_tty() and text.count("\n") > terminal_height() - 2 and _pager(text)):
             _write(text)
         for note in notes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from typing import Annotated
 
@@ -23,16 +22,6 @@ class Level(str, Enum):
 class Style(str, Enum):
     party = "party"
     state = "state"
-
-
-_PREFIX = re.compile(
-    r"^(đảng ủy|huyện ủy|tỉnh ủy|thành ủy|ủy ban nhân dân|ubnd|hđnd)\s+(xã|phường|thị trấn|huyện|tỉnh|thành phố)?\s*",
-    re.IGNORECASE,
-)
-
-
-def _guess_place(unit: str) -> str:
-    return _PREFIX.sub("", unit).strip() or unit
 
 
 def print_moved(moved: list[dict]) -> None:
@@ -69,29 +58,13 @@ def init(
     """Khởi tạo (hoặc cập nhật) cơ sở dữ liệu cho một đơn vị. Chạy lại không mất dữ liệu."""
     from doithoai import settings
     from doithoai.db import transaction
-    from doithoai.text import clean, fold
+    from doithoai.text import clean
 
     db = open_db(create=True)
-    party_like = fold(unit).startswith(("dang uy", "huyen uy", "tinh uy", "thanh uy")) or fold(symbol or "") in ("du", "hu", "tu")
-    chosen_style = style.value if style else settings.get(db, "unit.style") if settings.is_initialised(db) else ("party" if party_like else "state")
-    values = {
-        "unit.name": unit,
-        "unit.level": level.value,
-        "unit.escalate_to": escalate_to or parent,
-        "unit.superior": superior if superior is not None else (
-            settings.superior_from(parent, chosen_style) if parent and not settings.get(db, "unit.superior") else None),
-        "unit.place": place or (None if settings.get(db, "unit.place") else _guess_place(clean(unit))),
-        "unit.symbol": symbol or (None if settings.get(db, "unit.symbol") else ("ĐU" if chosen_style == "party" else "UBND")),
-        "unit.style": chosen_style,
-        "unit.signer_on_behalf": signer_on_behalf or (None if settings.get(db, "unit.signer_on_behalf") else
-                                                      ("T/M BAN THƯỜNG VỤ" if chosen_style == "party" else "TM. ỦY BAN NHÂN DÂN")),
-        "unit.signer_title": signer_title,
-        "unit.signer_name": signer_name,
-    }
     with transaction(db):
-        for key, value in values.items():
-            if value is not None:
-                settings.set_value(db, key, value)
+        settings.initialise(db, unit=unit, level=level.value, superior=superior, escalate_to=escalate_to, parent=parent,
+                            place=place, symbol=symbol, style=style.value if style else None,
+                            signer_on_behalf=signer_on_behalf, signer_title=signer_title, signer_name=signer_name)
     info(f"Đã khởi tạo cơ sở dữ liệu cho {clean(unit)}: {db.path}")
     info("Tiếp theo: thêm cơ quan (`doithoai agency preset xa|tinh` hoặc `agency add`), "
          "rồi tạo cuộc đối thoại (`doithoai session create --commune … --date …`).")
@@ -114,14 +87,12 @@ def show(limit: LimitOpt = None, select: ColumnsOpt = None, fmt: ListFormatOpt =
 def set_(key: Annotated[str, typer.Argument(help="Khóa thiết lập, xem `config show`.")],
          value: Annotated[str, typer.Argument(help="Giá trị mới.")]) -> None:
     """Đổi một thiết lập. Đổi quy tắc thời hạn sẽ tính lại mọi thời hạn còn mở và in những thời hạn thay đổi."""
-    from doithoai import settings
     from doithoai.db import transaction
-    from doithoai.recompute import open_deadlines
+    from doithoai.recompute import change_setting
 
     db = open_db()
     with transaction(db):
-        old, new = settings.set_value(db, key, value)
-        moved = open_deadlines(db) if key.startswith("deadline.") and old != new else []
+        _old, new, moved = change_setting(db, key, value)
     info(f"{key} = {new}")  # a confirmation, silenced by -q
-    if key.startswith("deadline."):
+    if moved is not None:
         print_moved(moved)

@@ -53,6 +53,9 @@ def check(
     if result.get("quick_check_at"):
         info(f"Kiểm tra trang (quick_check) đã đạt hôm nay lúc {result['quick_check_at']} (UTC): không chạy lại; "
              "--full kiểm toàn bộ.")
+    elif not full:
+        info("Kiểm tra trang (quick_check) vừa đọc toàn bộ tệp (mỗi ngày một lần; các lần kiểm tra sau trong ngày "
+             "và lệnh remind dùng lại kết quả này).")
     if result["anchor"]:
         info("Mốc nhật ký (ghi lại ở nơi khác để đối chiếu về sau):")
         out(result["anchor"])

@@ -237,15 +237,6 @@ def reminder(
 PetitionArg = Annotated[int, typer.Argument(help="Số kiến nghị.", metavar="ID", autocompletion=complete_petition)]
 
 
-def _petition_in(pid: int, statuses: tuple[str, ...], hint: tuple[str, str]) -> None:
-    from doithoai import petitions
-    from doithoai.errors import InvalidTransition
-
-    p = petitions.get(open_db(), pid)
-    if p["status"] not in statuses:
-        raise InvalidTransition(f"Kiến nghị số {pid} {hint[0]}.", hint[1])
-
-
 @app.command("transfer")
 def transfer(
     petition: Annotated[int, typer.Argument(help="Số kiến nghị đã chuyển (petition transfer).", metavar="ID", autocompletion=complete_petition)],
@@ -257,8 +248,6 @@ def transfer(
     """Công văn chuyển kiến nghị đến cơ quan có thẩm quyền (CV) và thông báo cho người kiến nghị (TB):
     hai văn bản, hai số. Số công văn là số ghi ở việc chuyển (`petition transfer --doc-number`), hoặc
     số mới được ghi vào đó."""
-    _petition_in(petition, ("transferred",), ("chưa được chuyển",
-                 f"Ghi nhận việc chuyển trước: `doithoai petition transfer {petition} --to \"…\"`."))
     opts = _opts(reissue, draft, signer_title, signer_name)
     _generate("transfer", output, template, date, as_of, opts, petition_id=petition, petition=petition)
     if with_notice:
@@ -273,8 +262,6 @@ def escalation(
     signer_title: SignerTitleOpt = None, signer_name: SignerNameOpt = None,
 ) -> None:
     """Văn bản trình cấp trên giải quyết một kiến nghị vượt thẩm quyền (sau `petition escalate`)."""
-    _petition_in(petition, ("escalated",), ("chưa được trình cấp trên",
-                 f"Ghi nhận trước: `doithoai petition escalate {petition} --reason \"…\"`."))
     _generate("escalation", output, template, date, as_of, _opts(reissue, draft, signer_title, signer_name),
               petition_id=petition, petition=petition)
 
@@ -286,8 +273,6 @@ def answer_notice(
     signer_title: SignerTitleOpt = None, signer_name: SignerNameOpt = None,
 ) -> None:
     """Thông báo cho người kiến nghị kết quả giải quyết kiến nghị (sau khi đã có trả lời)."""
-    _petition_in(petition, ("answered", "closed"), ("chưa có kết quả trả lời",
-                 f"Ghi trả lời trước: `doithoai petition answer {petition} …`."))
     _generate("answer_notice", output, template, date, as_of, _opts(reissue, draft, signer_title, signer_name),
               petition_id=petition, petition=petition, key_suffix=":answer")
 

@@ -46,7 +46,7 @@ def columns() -> list[Col]:
         Col("source", "Nguồn", labels=SOURCES, priority=1), Col("urgency", "Mức độ", labels=URGENCIES, table=False),
         Col("content", "Nội dung", max_width=50), Col("status", "Trạng thái", "code", labels=STATUS_LABELS, priority=6),
         Col("lead_agency", "Chủ trì", "code", priority=7), Col("due_on", "Hạn", "date", priority=9),
-        Col("days_overdue", "Quá hạn", "int", priority=9),
+        Col("days_overdue", "Quá hạn", "int", priority=9, zero_blank=True),
         Col("complex", "Phức tạp", "bool", table=False), Col("speak_order", "TT phát biểu", "int", table=False),
         Col("form_no", "Số phiếu", table=False), Col("registered_on", "Ngày đăng ký", "date", table=False),
         Col("proposed_agency", "Cơ quan đề nghị", table=False),
@@ -388,6 +388,14 @@ def import_(
         if summary.rejected and not dry_run:
             rejects_path = rejects or Path(Path(summary.files[0].file).stem + ".loi.csv")
             batch.write_rejects(rejects_path, summary.rejected)
+    if not dry_run and summary.total("new"):
+        # The import is committed; now fold its petitions into the search index, in short
+        # chunks a clerk's write can slip between, so the next search answers at once
+        # rather than indexing a cron import while the clerk waits.
+        from doithoai import search
+
+        with progress("Đang lập chỉ mục tìm kiếm", enabled=fmt == Fmt.table):
+            search.catch_up(db)
     files_out = [{"file": f.file, "format": f.format, "sha256": f.sha256, "sheet": f.sheet, "batch": f.batch_id,
                   "read": f.read, "new": f.new, "present": f.present, "rejected": f.rejected,
                   "already_imported_batch": f.skipped_batch, "notes": f.notes}

@@ -37,7 +37,9 @@ def remind(
 
     db = open_db()
     now = today(as_of)
-    verify_daily(db, now)  # cron: never a silent wrong answer from a damaged file
+    # cron: never a silent wrong answer from a damaged file. The page check is once per calendar
+    # day (the day it runs, not --as-of): a `db check` earlier today already did it.
+    verify_daily(db, today())
     if send:
         cfg = mail.config(db)
         mail.require_ready(cfg)

@@ -79,7 +79,7 @@ def overdue(
         if fail_on_overdue:  # cron: never a silent wrong answer from a damaged file
             from doithoai.maintenance import verify_daily
 
-            verify_daily(db, now)
+            verify_daily(db, today())  # once per calendar day, whatever --as-of says
         rows = reports.overdue(db, now, session=session, agency=agency, field=field)
         totals = reports.totals_by_agency(rows)
     title = f"Kiến nghị quá hạn tính đến ngày {vn_date(now)}"

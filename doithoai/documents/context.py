@@ -8,12 +8,13 @@ petitioners' personal data is masked (names to initials, addresses and phones hi
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from doithoai import agencies, deadlines, petition_listing, reports, sessions, settings, statuses
-from doithoai.errors import DoithoaiError
+from doithoai import agencies, deadlines, petition_listing, petitions, reports, sessions, settings, statuses
+from doithoai.errors import DoithoaiError, InvalidTransition, fix
 from doithoai.records import Session
 from doithoai.text import fold, mask_name, vn_date, vn_long_date
 
@@ -30,6 +31,14 @@ TITLES = {"plan": "Kế hoạch", "invitation": "Giấy mời", "form": "Phiếu
 KINDS = tuple(TYPE_CODES)
 # A template file name that is not a kind: notice.docx serves both notices to a petitioner.
 TEMPLATE_KINDS = {"notice": "transfer_notice"}
+# A letter about a petition reports a step already recorded: the statuses it needs, what is
+# missing in words, and the Fix that records the step (given the petition's id when raised).
+LETTER_NEEDS = {
+    "transfer": (("transferred",), "chưa được chuyển", fix("petition.transfer_first")),
+    "transfer_notice": (("transferred",), "chưa được chuyển", fix("petition.transfer_first")),
+    "escalation": (("escalated",), "chưa được trình cấp trên", fix("petition.escalate_first")),
+    "answer_notice": (("answered", "closed"), "chưa có kết quả trả lời", fix("petition.answer_first")),
+}
 
 COMMON_KEYS = {"party", "issuer_parent", "issuer", "issuer_lines", "issuer_mark", "number", "number_line",
                "motto_top", "motto_sub", "place_date", "sign_on_behalf", "signer_title", "signer_name",
@@ -569,7 +578,9 @@ def _reminder(db, agency: str, as_of: dt.date, level: int, petition_ids: list[in
     earlier = [f"số {n} ngày {vn_date(d)}" for n, d in db.execute(
         "SELECT number_text, doc_date FROM documents WHERE kind = 'reminder' AND agency_id = ? AND status = 'issued' "
         "AND doc_date < ? AND number_text <> '' ORDER BY doc_date, id", [a["id"], doc_date.isoformat()]).fetchall()]
-    session_rows = {r[0]: r for r in db.execute("SELECT code, date, commune FROM sessions").fetchall()}
+    session_rows = {r[0]: r for r in db.execute(  # the sessions of these petitions only
+        "SELECT code, date, commune FROM sessions WHERE code IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted({r["session"] for r in rows}))]).fetchall()}
     names = {}
     for r in db.execute("SELECT p.id, pr.name, pr.address, pr.is_organisation FROM petitions p "
                         "JOIN petitioners pr ON pr.id = p.petitioner_id WHERE p.id IN ({})".format(",".join(str(int(r["id"])) for r in rows)) if rows else "SELECT 1, '', '', 0 WHERE 0").fetchall():
@@ -592,6 +603,16 @@ def _reminder(db, agency: str, as_of: dt.date, level: int, petition_ids: list[in
         "petitions": petitions_out,
         "recipients": _recipients(db, "reminder", first=first),
     }
+
+
+def require_letter_step(db, kind: str, petition: int) -> None:
+    """Refuse a letter about a petition whose step it reports is not recorded yet."""
+    if kind not in LETTER_NEEDS:
+        return
+    allowed, missing, step = LETTER_NEEDS[kind]
+    p = petitions.get(db, petition)
+    if p["status"] not in allowed:
+        raise InvalidTransition(f"Kiến nghị số {p['id']} {missing}.", fix=fix(step.action, id=p["id"]))
 
 
 def _letter(db, kind: str, petition: int, doc_date: dt.date, public: bool) -> dict:

@@ -19,7 +19,16 @@ from typing import Any
 
 from doithoai import integrity, settings
 from doithoai.db import log_event, now_utc, os_user
-from doithoai.documents.context import KEYS, KINDS, REQUIRED, TEMPLATE_KINDS, TYPE_CODES, build, format_number
+from doithoai.documents.context import (
+    KEYS,
+    KINDS,
+    REQUIRED,
+    TEMPLATE_KINDS,
+    TYPE_CODES,
+    build,
+    format_number,
+    require_letter_step,
+)
 from doithoai.errors import DoithoaiError, fix
 from doithoai.fileio import write_atomic
 
@@ -60,17 +69,59 @@ def list_templates(db) -> list[dict]:
             for k in KINDS]
 
 
+# Per process, for a run that writes many documents from one template (`remind` writes one
+# letter per agency): the Jinja environment, each template source compiled once, docxtpl's
+# clean-up of a template's XML done once, and the placeholders a template file uses (by the
+# file's content). Each document is still rendered from a fresh copy of the file.
+_CACHE: dict[str, Any] = {}
+
+
 def _env():
     # Templates are files a clerk may receive from anyone: Jinja's sandbox refuses access to
     # private attributes (the road from a template to arbitrary Python).
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    env = _CACHE.get("env")
+    if env is None:
+        from jinja2 import StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        class Environment(SandboxedEnvironment):
+            """from_string compiles a source once; docxtpl asks for the same sources per document."""
+
+            compiled: dict[str, Any]
+
+            def from_string(self, source, globals=None, template_class=None):
+                if globals is not None or template_class is not None or not isinstance(source, str):
+                    return super().from_string(source, globals, template_class)
+                compiled = self.compiled.get(source)
+                if compiled is None:
+                    compiled = self.compiled[source] = super().from_string(source)
+                return compiled
+
+        env = _CACHE["env"] = Environment(autoescape=True, undefined=StrictUndefined)
+        env.compiled = {}
+    return env
+
+
+def _template_class():
+    cls = _CACHE.get("template_class")
+    if cls is None:
+        from docxtpl import DocxTemplate
+
+        patched: dict[str, str] = {}
+
+        class Template(DocxTemplate):
+            def patch_xml(self, src_xml):  # a pure function of the template's XML
+                out = patched.get(src_xml)
+                if out is None:
+                    out = patched[src_xml] = super().patch_xml(src_xml)
+                return out
+
+        cls = _CACHE["template_class"] = Template
+    return cls
 
 
 def _load(path: Path | str):
-    from docxtpl import DocxTemplate
+    DocxTemplate = _template_class()
 
     shown = str(path)  # as the clerk typed it
     path = Path(path)
@@ -238,11 +289,19 @@ def _require_issuable(path: Path, kind: str) -> None:
     """A template that lacks the number or the signature block cannot make an issued document."""
     from jinja2 import TemplateError
 
-    tpl = _load(path)
-    try:
-        used = tpl.get_undeclared_template_variables(_env())
-    except TemplateError as e:
-        raise _template_error(path, e) from None
+    try:  # by content: an edited template is looked at afresh
+        stamp = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        stamp = None
+    used = _CACHE.get("used", {}).get(stamp) if stamp else None
+    if used is None:
+        tpl = _load(path)
+        try:
+            used = tpl.get_undeclared_template_variables(_env())
+        except TemplateError as e:
+            raise _template_error(path, e) from None
+        if stamp:
+            _CACHE.setdefault("used", {})[stamp] = used
     if not TYPE_CODES[kind]:
         return  # the blank registration form: neither number nor signer
     need = {"signer_name", "number_line"}
@@ -338,6 +397,8 @@ def generate(db, kind: str, out_path: Path | str, *, doc_date: dt.date, template
         context = build(db, kind, doc_date=doc_date, number_text="", **context_args)
         sha = write_atomic(out_path, render_bytes(template_path, context, _properties(db, kind, doc_date)))
         return {"kind": kind, "path": str(out_path), "number": "", "sha256": sha, "state": "blank"}
+    if petition_id is not None:
+        require_letter_step(db, kind, petition_id)
     if existing and not reissue and not draft and template is None:
         return _reproduce(db, kind, existing, out_path, template_path, context_args, date_given and
                           doc_date.isoformat() != existing["doc_date"])

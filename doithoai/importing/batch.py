@@ -14,6 +14,8 @@ are imported and flagged for the clerk, never merged silently.
 
 from __future__ import annotations
 
+import array
+import bisect
 import csv
 import datetime as dt
 import glob
@@ -126,7 +128,7 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
         summary.files.append(result)
         if _earlier_batch(db, s["id"], result):
             continue
-        forms: dict[int, tuple[int, int]] = {}  # hash of a form key → (row first seen, hash of its values): compact
+        forms = _Forms(db)  # hash of a form key → (row first seen, hash of its values)
         families: dict[str, str] = {}  # sheet → source file family
         sections: dict[str, list[str]] = {}  # unmatched section problem → rows under it
         for rec in records_of(path, fmt, sheet, mapping, result.notes):
@@ -154,7 +156,7 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
                     elif seen:  # the very same row twice (a copy-paste): stored once, counted as present
                         result.notes.append(f"{rec.loc()}: lặp lại nguyên văn {first} (cùng số phiếu), chỉ ghi một lần")
                     else:
-                        forms[hash(key)] = (rec.row or 0, signature)
+                        forms.add(hash(key), rec.row or 0, signature)
                 else:
                     key = intake.row_key(result.sha256, rec.sheet, rec.row)
             if reasons:
@@ -175,6 +177,7 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
                 text = data["unmatched_agency"]
                 summary.unmatched_agencies[text] = summary.unmatched_agencies.get(text, 0) + 1
             result.rows.append(key, data)
+        forms.close()
         for reason, under in sections.items():
             i = summary.problems.index(reason)
             summary.problems[i] = f"{reason}; các dòng dưới đề mục này: {', '.join(under)}"
@@ -187,6 +190,50 @@ def prepare(db, today: dt.date, paths: list, session: str, *, source: str | None
             fix=fix("import.fix_or_skip_invalid"),
         )
     return summary
+
+
+class _Forms:
+    """The form numbers of one file seen so far: hash of the form key → (row first seen, hash of
+    the row's values). In memory up to LIMIT entries, then in a temporary table (the
+    connection's own, no lock on the base) with only their sorted hashes in memory (8 bytes
+    each), so memory stays nearly flat however long the file."""
+
+    LIMIT = 50_000
+
+    def __init__(self, db):
+        self.db, self.recent, self.spilled = db, {}, False
+        self.hashes = array.array("q")
+
+    def get(self, h: int) -> tuple[int, int] | None:
+        hit = self.recent.get(h)
+        if hit is None and self.spilled:  # the sorted hashes (8 bytes each) answer "never seen" without SQL
+            i = bisect.bisect_left(self.hashes, h)
+            if i < len(self.hashes) and self.hashes[i] == h:
+                row = self.db.execute("SELECT line, signature FROM temp.intake_forms WHERE h = ?", [h]).fetchone()
+                hit = (row[0], row[1])
+        return hit
+
+    def add(self, h: int, line: int, signature: int) -> None:
+        self.recent[h] = (line, signature)
+        if len(self.recent) < self.LIMIT:
+            return
+        db, own = self.db, not self.db.conn.in_transaction
+        if own:
+            db.execute("BEGIN")  # touches the temporary database only
+        if not self.spilled:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS intake_forms (h INTEGER PRIMARY KEY, line INTEGER, signature INTEGER)")
+            db.execute("DELETE FROM temp.intake_forms")
+            self.spilled = True
+        db.insert_many("temp.intake_forms", ("h", "line", "signature"), sorted((k, *v) for k, v in self.recent.items()))
+        if own:
+            db.execute("COMMIT")
+        self.hashes = array.array("q", sorted([*self.hashes, *self.recent]))
+        self.recent.clear()
+
+    def close(self) -> None:
+        if self.spilled:
+            self.db.execute("DROP TABLE temp.intake_forms")
+        self.recent.clear()
 
 
 def _earlier_batch(db, session_id: int, result: FileResult) -> bool:
@@ -213,8 +260,8 @@ def write(db, today: dt.date, summary: Summary) -> Summary:
             "sheet": result.sheet, "rows_read": 0, "rows_new": 0, "rows_present": 0, "rows_duplicate": 0,
             "rows_rejected": 0, "notes": "\n".join(result.notes), "user": os_user(), "created_at": now_utc()})
         writer = intake.Writer(db, vocab, today, result.batch_id)
-        for key, data in result.rows:
-            writer.add(key, data)
+        for row in result.rows.packed():
+            writer.add_packed(row)
         writer.finish()
         result.new, result.present = writer.new, writer.present
         elsewhere: dict = {}

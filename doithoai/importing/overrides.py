@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from doithoai.db import log_event, now_utc
 from doithoai.deadlines import bump_calendar_rev, load_calendar
 from doithoai.errors import DoithoaiError, fix
+from doithoai.overrides import record
 from doithoai.recompute import open_deadlines
 from doithoai.text import clean, vn_date
 
@@ -69,9 +69,6 @@ def import_overrides(db, path) -> list[dict]:
     if not items:
         raise DoithoaiError(f"{path}: không có dòng dữ liệu nào.", "Mỗi dòng: Ngày, Loại (nghỉ/làm bù), Lý do, Văn bản.")
     for day, kind, reason, source in items:
-        db.insert("calendar_overrides", {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source,
-                                         "shipped": 0, "created_at": now_utc()})
-        log_event(db, "calendar.add", "calendar_overrides", None, None,
-                  {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source})
+        record(db, day, kind, reason, source)
     bump_calendar_rev(db)
     return open_deadlines(db)
