@@ -124,8 +124,11 @@ _FUNCTIONS = [
     (re.compile(r"\s+INDEXED\s+BY\s+\w+", re.IGNORECASE), ""),  # the planner chooses
     # a scratch table's insertion order (it is emptied and refilled, never updated)
     (re.compile(r"(FROM pg_temp\.\w+) ORDER BY rowid\b", re.IGNORECASE), r"\1 ORDER BY ctid"),
+    # a JSON array parameter as rows: ids are numbers (compared with an id, or unioned with ids), codes text
+    (re.compile(r"((?:\b\w+\.)?\w*id IN \(|UNION ALL )SELECT value FROM json_each\(%s\)", re.IGNORECASE),
+     r"\1SELECT value::bigint FROM json_array_elements_text(%s::json) AS value"),
     (re.compile(r"SELECT value FROM json_each\(%s\)", re.IGNORECASE),
-     "SELECT value::bigint FROM json_array_elements_text(%s::json) AS value"),
+     "SELECT value FROM json_array_elements_text(%s::json) AS value"),
 ]
 # The 0/1 flag columns SQLite reads as conditions (`WHERE a.active`, `CASE WHEN p.complex`);
 # PostgreSQL wants a boolean there: `a.active <> 0`.
@@ -183,6 +186,8 @@ class Postgres:
                 piece = piece.replace("%", "%%")
             out.append(piece)
         result = "".join(out)
+        if result.lstrip()[:11].upper() == "CREATE TEMP":  # SQLite's INTEGER is 64-bit
+            result = re.sub(r"\bINTEGER\b", "BIGINT", result, flags=re.IGNORECASE)
         untyped = _UNTYPED_TEMP_RE.match(result)
         if untyped:  # SQLite's typeless scratch table of petitions' columns: typed from petitions
             return (f"CREATE TEMP TABLE IF NOT EXISTS {untyped.group(1)} AS SELECT {untyped.group(2)} FROM petitions "

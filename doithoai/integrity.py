@@ -199,7 +199,7 @@ def read_anchors(db_path) -> list[dict]:
             except ValueError:
                 continue
             if isinstance(item, dict) and isinstance(item.get("event_id"), int):
-                if item.get("source") == "restore":
+                if item.get("source") in ("restore", "copy"):  # the whole base replaced: a new history
                     lines = []
                 lines.append(item)
     return lines

@@ -271,6 +271,7 @@ def test_import_json_names_what_happened(cli, base):
     assert dry["dry_run"] and dry["new"] == 3 and len(cli.json("petition", "list")) == 5
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_an_import_leaves_the_search_index_up_to_date(cli, base, db_path):
     """A cron import folds its petitions into the index; a dry run queues nothing."""
     import sqlite3

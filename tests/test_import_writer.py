@@ -14,6 +14,8 @@ import random
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 SNAPSHOT = Path(__file__).parent / "fixtures" / "import_snapshot.json"
 NAMES = ["Lò Văn Thắng", "Hoàng Thị Đào", "Lường Văn Ơn", "Tòng Thị Hà", "HTX Nông nghiệp Bản Mường"]
 TEXTS = ["Đề nghị sửa đường vào bản bị sạt lở", "Xin cấp giấy chứng nhận quyền sử dụng đất",
@@ -67,6 +69,7 @@ def state(cli, db_path: Path, out: dict) -> dict:
         conn.close()
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_an_import_stores_what_the_row_by_row_writer_stored(cli, session, db_path, isolated):
     cli("petition", "add", "--session", session, "--name", "Lò Văn Thắng", "--address", "Bản Mường",
         "--content", "Đề nghị sửa đường vào bản bị sạt lở", "--order", "3", "--as-of", "2023-09-05")
@@ -91,6 +94,7 @@ def test_an_import_stores_what_the_row_by_row_writer_stored(cli, session, db_pat
     assert got["touched"] == []
 
 
+@pytest.mark.sqlite_only  # edits the SQLite file with the sqlite3 shell
 def test_an_imported_row_edited_outside_the_tool_is_caught(cli, session, db_path, isolated):
     from test_integrity import both_checks_fail, shell
 

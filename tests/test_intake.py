@@ -26,6 +26,7 @@ def count(where, sql="SELECT COUNT(*) FROM petitions", params=()):
         conn.close()
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_petition_add_and_an_import_of_the_same_data_give_identical_rows(cli, session, db_path, isolated):
     cli("petition", "add", "--session", session, "--name", "Lò Văn Thắng", "--phone", "0977 123 456",
         "--address", "Bản Nà Khương", "--content", "Đề nghị  cấp giấy chứng nhận", "--field", "dat dai",

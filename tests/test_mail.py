@@ -221,6 +221,7 @@ def test_day_off_does_nothing_and_says_why(cli, petitions, isolated, smtp):
     assert "Thứ Bảy" in saturday.stderr or "thứ Bảy" in saturday.stderr
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_mail_test_and_password_file(cli, unit, isolated, smtp, monkeypatch):
     inbox, port = smtp
     configure(port)
@@ -269,6 +270,7 @@ def test_letter_goes_with_its_pdf_when_libreoffice_is_present(cli, petitions, is
     assert (os.stat(isolated / "nhac" / "don-doc-TNMT-2025-05-06.pdf").st_mode & 0o777) == 0o600
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_a_message_being_sent_by_another_run_is_not_sent_twice(cli, petitions, isolated, db_path, smtp):
     inbox, port = smtp
     configure(port)

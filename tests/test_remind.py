@@ -130,6 +130,7 @@ def test_a_day_off_says_so(cli, overdue_ids, isolated):
     assert len(cli.json("remind", "--out", out, "--as-of", "2025-05-10", "--force")["letters"]) == 2
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_remind_reads_petitions_only_through_indexes(db, isolated):
     """A run costs what it reminds: every statement it runs on petitions is an index SEARCH."""
     from doithoai.db import transaction

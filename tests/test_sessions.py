@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+import pytest
 from case import SESSION, add, hold, refused, row, rows, write
 from conftest import SESSION_STEPS, Cli, dump
 
@@ -97,6 +98,7 @@ def test_speakers_in_registered_order(case_db):
 
 # -- what the clerk sees, through the CLI -------------------------------------------------
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_the_cli_steps_give_the_template_every_test_starts_from(cli, session, db_path, tmp_path):
     """`init`, `agency add` and `session create` as typed store what the services store."""
     typed = tmp_path / "typed.db"
@@ -178,6 +180,7 @@ def test_speakers_listing(cli, session, case_db):
                                      "--order", "1").stderr
 
 
+@pytest.mark.sqlite_only  # reads or writes the SQLite file itself
 def test_requires_a_database_and_an_initialised_unit(cli, db_path):
     assert "doithoai init" in cli.fail("session", "create", "--commune", "X", "--date", "2023-10-01").stderr
     assert "doithoai init" in cli.fail("field", "list").stderr
