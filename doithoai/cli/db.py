@@ -30,6 +30,16 @@ def backup(file: Annotated[Path, typer.Argument(help="Tệp sao lưu mới (ch�
     info(f"Mốc nhật ký: {result['anchor']}")
 
 
+def _clock(at: str) -> str:
+    """A recorded UTC time (ISO 8601) as the clerk's wall clock reads it: "14:05"."""
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(at).astimezone().strftime("%H:%M")
+    except ValueError:  # a hand-edited record: shown as it is
+        return at
+
+
 @app.command("check")
 def check(
     full: Annotated[bool, typer.Option("--full", help="Kiểm tra toàn bộ: integrity_check, khóa ngoại, cả chuỗi nhật ký, "
@@ -51,7 +61,7 @@ def check(
     scope = "toàn bộ" if full else f"từ sự kiện số {result['from_event']}"
     info(f"{db_path()}: không phát hiện vấn đề (đã kiểm {scope}).")
     if result.get("quick_check_at"):
-        info(f"Kiểm tra trang (quick_check) đã đạt hôm nay lúc {result['quick_check_at']} (UTC): không chạy lại; "
+        info(f"Kiểm tra trang (quick_check) đã đạt hôm nay lúc {_clock(result['quick_check_at'])}: không chạy lại; "
              "--full kiểm toàn bộ.")
     elif not full:
         info("Kiểm tra trang (quick_check) vừa đọc toàn bộ tệp (mỗi ngày một lần; các lần kiểm tra sau trong ngày "
