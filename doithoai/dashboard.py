@@ -15,7 +15,7 @@ import datetime as dt
 import html
 
 from doithoai import deadlines, reports, settings
-from doithoai.statuses import OPEN, counted_sql, overdue_sql
+from doithoai.statuses import OPEN, DaysOverdue, counted_sql, overdue_sql
 from doithoai.text import vn_date
 
 NAVY, RED, GREEN, AMBER, GREY, LIGHT = "#1f3a5f", "#b83227", "#2e7d32", "#c77700", "#6b7280", "#e5e7eb"
@@ -70,7 +70,6 @@ def on_time_by_month(db, as_of: dt.date, months: int = MONTHS, session_id: int |
 
 
 def oldest_overdue(db, as_of: dt.date, limit: int = OLDEST) -> list[dict]:
-    cal = deadlines.load_calendar(db)
     rows = db.query(
         f"""SELECT p.id, s.code AS session, p.content, a.code AS agency, a.name AS agency_name, p.due_on,
                    f.name AS field
@@ -78,8 +77,9 @@ def oldest_overdue(db, as_of: dt.date, limit: int = OLDEST) -> list[dict]:
             LEFT JOIN agencies a ON a.id = p.lead_agency_id LEFT JOIN fields f ON f.id = p.field_id
             WHERE {overdue_sql("p")} ORDER BY p.due_on, p.id LIMIT ?""",
         [as_of.isoformat(), limit])
+    late = DaysOverdue(lambda: deadlines.load_calendar(db), as_of)  # every row here is overdue (overdue_sql)
     for r in rows:
-        r["days_overdue"] = cal.working_days_between(dt.date.fromisoformat(r["due_on"]), as_of)
+        r["days_overdue"] = late.of_due(r["due_on"])
     return rows
 
 
