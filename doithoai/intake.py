@@ -273,6 +273,19 @@ _SPOOLED = ("name", "content", "address", "form_no", "proposed_agency", "field_i
             "order", "organisation", "phone", "source", "urgency")
 _SPOOL_VALUES = operator.itemgetter(*_SPOOLED)
 _DAY = _SPOOLED.index("registered_on")
+# positions in a packed row: (key, *_SPOOLED)
+(_NAME, _CONTENT, _ADDRESS, _FORM_NO, _AGENCY, _FIELD_ID, _REGISTERED, _SPEAK, _ORDER, _ORGANISATION, _PHONE, _SOURCE,
+ _URGENCY) = range(1, len(_SPOOLED) + 1)
+
+
+def packed(key: str, data: dict) -> tuple:
+    """A normalised petition as a flat tuple (key, *_SPOOLED values; the date as ISO text): what
+    the spool keeps and the writer stores, without a dict per row."""
+    values = _SPOOL_VALUES(data)
+    day = values[_DAY]
+    if day:
+        values = (*values[:_DAY], day.isoformat(), *values[_DAY + 1:])
+    return (key, *values)
 
 
 class Spool:
@@ -294,11 +307,7 @@ class Spool:
         return self.count
 
     def append(self, key: str, data: dict) -> None:
-        values = _SPOOL_VALUES(data)
-        day = values[_DAY]
-        if day:
-            values = (*values[:_DAY], day.isoformat(), *values[_DAY + 1:])
-        self.buffer.append((key, *values))
+        self.buffer.append(packed(key, data))
         self.count += 1
         if len(self.buffer) >= self.SIZE:
             self._pack()
@@ -321,8 +330,12 @@ class Spool:
                 "Giải phóng dung lượng ổ đĩa (thư mục tạm, biến TMPDIR) rồi chạy lại.") from None
 
     def __iter__(self):
+        return (self._row(t) for t in self.packed())
+
+    def packed(self):
+        """The rows as packed (see `packed`), in order: what Writer.add_packed takes."""
         for blob in self.chunks:
-            yield from (self._row(t) for t in marshal.loads(blob))
+            yield from marshal.loads(blob)
         if self.file is not None:
             self.file.seek(0)
             while True:
@@ -330,8 +343,8 @@ class Spool:
                     blob = marshal.load(self.file)
                 except EOFError:
                     break
-                yield from (self._row(t) for t in marshal.loads(blob))
-        yield from (self._row(t) for t in self.buffer)
+                yield from marshal.loads(blob)
+        yield from self.buffer
 
     @staticmethod
     def _row(t: tuple) -> tuple[str, dict]:
@@ -390,7 +403,7 @@ class Writer:
 
     def __init__(self, db, vocab: Vocabulary, today: dt.date, batch_id: int | None = None):
         self.db, self.vocab, self.today, self.batch_id, self.now = db, vocab, today, batch_id, now_utc()
-        self.pending: list[tuple[str, dict]] = []
+        self.pending: list[tuple] = []  # packed rows
         self.petitioners: dict[tuple[str, str, str], int] = {}
         self.new = self.present = 0
         self.ids: list[int] = []  # the ids of the last batch written (memory stays flat)
@@ -401,7 +414,11 @@ class Writer:
             db.execute(sql)
 
     def add(self, key: str, data: dict) -> None:
-        self.pending.append((key, data))
+        self.add_packed(packed(key, data))
+
+    def add_packed(self, row: tuple) -> None:
+        """A row as `packed` made it (the spool keeps rows so)."""
+        self.pending.append(row)
         if len(self.pending) >= self.SIZE:
             self.flush()
 
@@ -430,45 +447,46 @@ class Writer:
         if not self.pending:
             return
         db, s = self.db, self.vocab.session
-        keys = [k for k, _ in self.pending]
+        keys = [t[0] for t in self.pending]
         marks = ",".join("?" * len(keys))
         stored = {r[0] for r in db.execute(f"SELECT stable_key FROM petitions WHERE stable_key IN ({marks})", keys)}
         fresh = []
         wanted: dict[tuple[str, str, str], tuple] = {}
         cache = self.petitioners
-        for key, data in self.pending:
+        for t in self.pending:
+            key = t[0]
             if key in stored:
                 self.present += 1
                 self.present_keys.append(key)
                 continue
             stored.add(key)  # the same key twice in one call: the second is present
-            name_fold, content_fold = fold_clean(data["name"]), fold_clean(data["content"])
-            phone, address = data["phone"], data["address"]
+            name_fold, content_fold = fold_clean(t[_NAME]), fold_clean(t[_CONTENT])
+            phone, address = t[_PHONE], t[_ADDRESS]
             who = (name_fold, phone, "" if phone else address)
             if who not in cache and who not in wanted:
-                wanted[who] = (data["name"], name_fold, int(bool(data["organisation"])), address, phone)
-            fresh.append((key, data, who, name_fold, content_fold))
+                wanted[who] = (t[_NAME], name_fold, int(bool(t[_ORGANISATION])), address, phone)
+            fresh.append((t, who, name_fold, content_fold))
         self.pending = []
         if not fresh:
             return
         people = self._people(wanted) if wanted else {}
         rows, checks = [], []
-        for key, data, who, name_fold, content_fold in fresh:
+        today = self.today.isoformat()
+        for t, who, name_fold, content_fold in fresh:
             pid = cache.get(who)
             # a person seen for the first time, without an address, cannot repeat an earlier petition
             check = True
             if pid is None:
                 pid, created = people[who]
-                check = not created or bool(data["address"])
+                check = not created or bool(t[_ADDRESS])
                 if len(cache) >= 5000:  # a small cache, so memory stays flat however long the file
                     cache.clear()
                 cache[who] = pid
-            checks.append((pid, name_fold, data["address"], content_fold, data["speak"] and data["order"] is None, check))
+            checks.append((pid, name_fold, t[_ADDRESS], content_fold, t[_SPEAK] and t[_ORDER] is None, check))
             # speak_order stays NULL for "registered to speak, no number": numbered in order at the end
-            rows.append((s["id"], pid, key, data["form_no"], data["content"], content_fold, data["field_id"],
-                         data["urgency"], data["source"], (data["registered_on"] or self.today).isoformat(),
-                         int(bool(data["speak"])), data["order"], data["proposed_agency"], "new", s["answer_due"],
-                         self.batch_id, self.now))
+            rows.append((s["id"], pid, t[0], t[_FORM_NO], t[_CONTENT], content_fold, t[_FIELD_ID], t[_URGENCY],
+                         t[_SOURCE], t[_REGISTERED] or today, int(bool(t[_SPEAK])), t[_ORDER], t[_AGENCY], "new",
+                         s["answer_due"], self.batch_id, self.now))
         import sqlite3
 
         db.execute("DELETE FROM temp.intake_rows")

@@ -271,6 +271,20 @@ def test_import_json_names_what_happened(cli, base):
     assert dry["dry_run"] and dry["new"] == 3 and len(cli.json("petition", "list")) == 5
 
 
+def test_an_import_leaves_the_search_index_up_to_date(cli, base, db_path):
+    """A cron import folds its petitions into the index; a dry run queues nothing."""
+    import sqlite3
+
+    def queued() -> int:
+        with sqlite3.connect(db_path) as conn:
+            return conn.execute("SELECT COUNT(*) FROM search_stale").fetchone()[0]
+
+    cli.json("petition", "import", FIX / "phieu-excel-vn.csv", "--session", base, "--dry-run")
+    assert queued() == 0
+    out = cli.json("petition", "import", FIX / "mttq-tong-hop.xlsx", "--session", base)
+    assert out["new"] == 5 and queued() == 0
+
+
 def test_one_bad_row_lists_every_problem_with_its_cell(cli, base, isolated, db_path):
     bad = isolated / "mot-dong-loi.csv"
     bad.write_text("Họ và tên,Số điện thoại,Nội dung,Ngày đăng ký\nA,0977123456,Nội dung A,05/09/2023\n"

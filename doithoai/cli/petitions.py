@@ -388,6 +388,14 @@ def import_(
         if summary.rejected and not dry_run:
             rejects_path = rejects or Path(Path(summary.files[0].file).stem + ".loi.csv")
             batch.write_rejects(rejects_path, summary.rejected)
+    if not dry_run and summary.total("new"):
+        # The import is committed; now fold its petitions into the search index, in short
+        # chunks a clerk's write can slip between, so the next search answers at once
+        # rather than indexing a cron import while the clerk waits.
+        from doithoai import search
+
+        with progress("Đang lập chỉ mục tìm kiếm", enabled=fmt == Fmt.table):
+            search.catch_up(db)
     files_out = [{"file": f.file, "format": f.format, "sha256": f.sha256, "sheet": f.sheet, "batch": f.batch_id,
                   "read": f.read, "new": f.new, "present": f.present, "rejected": f.rejected,
                   "already_imported_batch": f.skipped_batch, "notes": f.notes}

@@ -260,8 +260,8 @@ def write(db, today: dt.date, summary: Summary) -> Summary:
             "sheet": result.sheet, "rows_read": 0, "rows_new": 0, "rows_present": 0, "rows_duplicate": 0,
             "rows_rejected": 0, "notes": "\n".join(result.notes), "user": os_user(), "created_at": now_utc()})
         writer = intake.Writer(db, vocab, today, result.batch_id)
-        for key, data in result.rows:
-            writer.add(key, data)
+        for row in result.rows.packed():
+            writer.add_packed(row)
         writer.finish()
         result.new, result.present = writer.new, writer.present
         elsewhere: dict = {}
