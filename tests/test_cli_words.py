@@ -72,3 +72,26 @@ def test_every_fix_a_service_names_carries_what_its_sentence_needs():
             assert wanted <= args | late, (path.name, action, wanted - args)
             named += 1
     assert named > 50
+
+
+def test_the_ending_of_o_chooses_the_format(unit, tmp_path):
+    """`-o báo-cáo.xlsx` without -f is a workbook, not a text table Excel cannot open; an ending
+    that contradicts -f is refused before anything is written; another ending keeps the table."""
+    import zipfile
+
+    unit("agency", "list", "-o", tmp_path / "co-quan.xlsx")
+    assert zipfile.is_zipfile(tmp_path / "co-quan.xlsx")
+    unit("agency", "list", "-o", tmp_path / "co-quan.csv")
+    assert (tmp_path / "co-quan.csv").read_text(encoding="utf-8-sig").startswith("Mã,")
+    said = unit.fail("agency", "list", "-f", "csv", "-o", tmp_path / "sai.xlsx").stderr
+    assert "có đuôi .xlsx nhưng định dạng đã chọn là csv" in said and "-f xlsx" in said
+    assert not (tmp_path / "sai.xlsx").exists()
+    unit("agency", "list", "-o", tmp_path / "co-quan.txt")
+    assert "───" in (tmp_path / "co-quan.txt").read_text(encoding="utf-8")
+
+
+def test_report_overdue_to_a_workbook_by_its_ending_has_both_sheets(unit, tmp_path):
+    import openpyxl
+
+    unit("report", "overdue", "-o", tmp_path / "qua-han.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "qua-han.xlsx").sheetnames == ["Quá hạn", "Theo cơ quan"]

@@ -492,6 +492,8 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
     worth on a terminal, all elsewhere). json, csv and xlsx are written as the rows come (rows
     may be a cursor-backed iterator): memory stays flat whatever the number of rows."""
     columns = select_columns(columns, select)
+    if out_path is not None:
+        fmt = format_for(out_path, fmt)
     if fmt in ("json", "csv", "xlsx"):
         if limit:
             import itertools
@@ -557,6 +559,26 @@ def _write_json(stream, rows: Iterable[dict], columns: list[Col]) -> int:
         n += 1
     stream.write("[]\n" if n == 0 else "\n]\n")
     return n
+
+
+_SUFFIX_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}
+
+
+def format_for(out_path, fmt: str) -> str:
+    """The format a file -o names by its ending: `-o báo-cáo.xlsx` without -f is a workbook (a
+    text table in a file Excel cannot open helps no one); an ending that contradicts -f is refused."""
+    from pathlib import Path
+
+    suffix = Path(str(out_path)).suffix.lower()
+    wanted = _SUFFIX_FORMATS.get(suffix)
+    if wanted is None or wanted == fmt:
+        return fmt
+    if fmt == "table":
+        return wanted
+    from doithoai.errors import DoithoaiError
+
+    raise DoithoaiError(f"Tệp {out_path} có đuôi {suffix} nhưng định dạng đã chọn là {fmt}.",
+                        f"Dùng -f {wanted}, hoặc đặt tên tệp có đuôi .{fmt}.")
 
 
 def _emit_stream(rows, columns, fmt, title, out_path, extra_sheets) -> None:
