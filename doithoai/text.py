@@ -138,6 +138,11 @@ def _in_range(value: dt.date, what: str, text: str) -> dt.date:
     return value
 
 
+def vn_number(n: int) -> str:
+    """A whole number as Vietnamese writes it: 20.000 (a comma there would read as a decimal)."""
+    return f"{n:,}".replace(",", ".")
+
+
 def vn_date(value: dt.date | str | None) -> str:
     """DD/MM/YYYY for tables; '' for None."""
     if not value:

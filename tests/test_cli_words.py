@@ -95,3 +95,17 @@ def test_report_overdue_to_a_workbook_by_its_ending_has_both_sheets(unit, tmp_pa
 
     unit("report", "overdue", "-o", tmp_path / "qua-han.xlsx")
     assert openpyxl.load_workbook(tmp_path / "qua-han.xlsx").sheetnames == ["Quá hạn", "Theo cơ quan"]
+
+
+def test_large_numbers_are_written_the_vietnamese_way(case_db, unit, tmp_path):
+    """20.000, not 20,000: in Vietnamese a comma is the decimal mark."""
+    from doithoai.errors import DoithoaiError
+    from doithoai.petitions import check_text
+    from doithoai.text import vn_number
+
+    assert vn_number(1234567) == "1.234.567" and vn_number(999) == "999"
+    with pytest.raises(DoithoaiError) as refused:
+        check_text("x" * 20_001, "Nội dung kiến nghị")
+    assert "dài 20.001 ký tự, vượt giới hạn 20.000." in refused.value.message
+    said = unit("db", "backup", tmp_path / "sao-luu.db").stderr
+    assert re.search(r"\(\d{1,3}(\.\d{3})+ byte\)", said), said

@@ -24,9 +24,10 @@ def backup(file: Annotated[Path, typer.Argument(help="Tệp sao lưu mới (ch�
     """Sao lưu trực tuyến: bản sao nhất quán kể cả khi đang có người dùng hoặc cron ghi.
     Bên cạnh bản sao có TỆP.json ghi mốc nhật ký (để `db check --anchor` đối chiếu về sau)."""
     from doithoai import maintenance
+    from doithoai.text import vn_number
 
     result = maintenance.backup(open_db(), file)
-    info(f"Đã sao lưu {db_path()} vào {result['target']} ({result['bytes']:,} byte).")
+    info(f"Đã sao lưu {db_path()} vào {result['target']} ({vn_number(result['bytes'])} byte).")
     info(f"Mốc nhật ký: {result['anchor']}")
 
 
