@@ -12,6 +12,7 @@ import statistics
 from doithoai import agencies, deadlines, petition_listing, sessions, statuses
 from doithoai.holidays_cache import holidays_version
 from doithoai.records import Agency
+from doithoai.text import fold
 from doithoai.vocabulary import SOURCES
 
 _ROW_SQL = """
@@ -166,7 +167,8 @@ def summary(db, as_of: dt.date, session: str | None = None) -> dict:
         "on_time_share": round(on_time / written, 3) if written else None,
         "median_working_days_to_written_answer": _median(histogram) if written else None,
         "by_status": [{"status": k, "label": statuses.LABELS[k], "count": n} for k, n in by_status],
-        "by_field": [{"field": k, "count": n} for k, n in sorted(by_field.items(), key=lambda kv: (-kv[1], kv[0]))],
+        # ties in the reader's order: Điện beside Dân, not after Y tế as the code points put it
+        "by_field": [{"field": k, "count": n} for k, n in sorted(by_field.items(), key=lambda kv: (-kv[1], fold(kv[0]), kv[0]))],
         "by_source": [{"source": k, "label": SOURCES.get(k, k), "count": n} for k, n in by_source],
         "by_agency": agencies_out,
     }

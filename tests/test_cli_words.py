@@ -109,3 +109,9 @@ def test_large_numbers_are_written_the_vietnamese_way(case_db, unit, tmp_path):
     assert "dài 20.001 ký tự, vượt giới hạn 20.000." in refused.value.message
     said = unit("db", "backup", tmp_path / "sao-luu.db").stderr
     assert re.search(r"\(\d{1,3}(\.\d{3})+ byte\)", said), said
+
+
+def test_summary_ties_are_in_the_readers_alphabetical_order(cli, demo_db):
+    by_field = cli.json("report", "summary", "--as-of", "2023-10-20")["by_field"]
+    twos = [r["field"] for r in by_field if r["count"] == 2]
+    assert twos == ["An ninh, trật tự", "Cải cách hành chính", "Điện, nước sinh hoạt", "Giáo dục", "Y tế"], twos
