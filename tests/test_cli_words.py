@@ -115,3 +115,9 @@ def test_summary_ties_are_in_the_readers_alphabetical_order(cli, demo_db):
     by_field = cli.json("report", "summary", "--as-of", "2023-10-20")["by_field"]
     twos = [r["field"] for r in by_field if r["count"] == 2]
     assert twos == ["An ninh, trật tự", "Cải cách hành chính", "Điện, nước sinh hoạt", "Giáo dục", "Y tế"], twos
+
+
+def test_reopen_states_its_new_due_date_as_assign_does(cli, demo_db):
+    said = cli("petition", "reopen", "1", "--reason", "Người dân chưa đồng ý", "--as-of", "2023-10-20").stderr
+    assert said.startswith("Đã mở lại kiến nghị số 1; hạn trả lời mới 10/11/2023 — Mở lại ngày 20/10/2023: "), said
+    assert "((" not in said and "))" not in said
