@@ -121,3 +121,18 @@ def test_reopen_states_its_new_due_date_as_assign_does(cli, demo_db):
     said = cli("petition", "reopen", "1", "--reason", "Người dân chưa đồng ý", "--as-of", "2023-10-20").stderr
     assert said.startswith("Đã mở lại kiến nghị số 1; hạn trả lời mới 10/11/2023 — Mở lại ngày 20/10/2023: "), said
     assert "((" not in said and "))" not in said
+
+
+def test_notes_under_a_table_name_only_options_the_command_has(cli, demo_db, tmp_path):
+    """remind has neither --columns nor -o: its note points to -f csv; a listing keeps --columns
+    and the workbook."""
+    from typer.testing import CliRunner
+
+    from doithoai.cli import app
+
+    narrow = CliRunner(env={"COLUMNS": "80"})
+    said = narrow.invoke(app, ["remind", "--out", str(tmp_path / "r"), "--as-of", "2023-10-20", "--dry-run"]).stderr
+    note = next(line for line in said.splitlines() if line.startswith("Ẩn bớt cột"))
+    assert note.endswith("(xem đủ bằng -f csv)."), note
+    said = narrow.invoke(app, ["agency", "list"]).stderr
+    assert "(chọn cột bằng --columns, xem đủ bằng -f xlsx -o TỆP.xlsx)." in said, said

@@ -448,14 +448,32 @@ def _table_text(rows: list[dict], columns: list[Col], *, title: str | None, foot
     lines.extend(itertools.chain.from_iterable(blocks[:limit] if limit else blocks))
     notes = []
     count = len(rows) if total is None else total
+    from doithoai.cli._options import offers
+
     if limit and count > limit:
-        notes.append(f"… còn {count - limit} {noun} nữa (thêm --limit 0 để xem hết, hoặc -f xlsx -o TỆP.xlsx).")
+        ways = _ways("thêm --limit 0 để xem hết" if offers("--limit") else None, "hoặc", "xem hết bằng")
+        notes.append(f"… còn {count - limit} {noun} nữa" + (f" ({ways})" if ways else "") + ".")
     if hidden:
+        ways = _ways("chọn cột bằng --columns" if offers("--columns") else None, "xem đủ bằng", "xem đủ bằng")
         notes.append("Ẩn bớt cột vì màn hình hẹp: " + ", ".join(c.header for c in hidden)
-                     + " (chọn cột bằng --columns, xem đủ bằng -f xlsx -o TỆP.xlsx).")
+                     + (f" ({ways})" if ways else "") + ".")
     if footer:
         lines += ["", printable(footer)]
     return "\n".join(lines) + "\n", notes
+
+
+def _ways(first: str | None, then: str, alone: str) -> str:
+    """How to see the rest, naming only options the running command has: `first`, then the
+    export that shows everything (a workbook when -o takes one, else csv on stdout)."""
+    from doithoai.cli._options import offers
+
+    if offers("--output") and offers("--format", "xlsx"):
+        export = "-f xlsx -o TỆP.xlsx"
+    elif offers("--format", "csv"):
+        export = "-f csv"
+    else:
+        return first or ""
+    return f"{first}, {then} {export}" if first else f"{alone} {export}"
 
 
 def _wrapped(text: str) -> str:
