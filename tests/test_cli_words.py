@@ -136,3 +136,16 @@ def test_notes_under_a_table_name_only_options_the_command_has(cli, demo_db, tmp
     assert note.endswith("(xem đủ bằng -f csv)."), note
     said = narrow.invoke(app, ["agency", "list"]).stderr
     assert "(chọn cột bằng --columns, xem đủ bằng -f xlsx -o TỆP.xlsx)." in said, said
+
+
+def test_keys_and_codes_a_person_types_are_never_shortened(unit):
+    """`config set KHÓA` and `--field MÃ` take these as shown: a narrow screen hides other
+    columns rather than cut them."""
+    from typer.testing import CliRunner
+
+    from doithoai.cli import app
+
+    shown = CliRunner(env={"COLUMNS": "80"}).invoke(app, ["config", "show", "--limit", "0"]).stdout
+    assert "doc.letter_number_format " in shown and "doc.letter_number_fo…" not in shown, shown
+    shown = CliRunner(env={"COLUMNS": "40"}).invoke(app, ["field", "list"]).stdout
+    assert "cai-cach-hanh-chinh " in shown, shown

@@ -67,7 +67,7 @@ def overdue(
     rows = reports.overdue(db, now, session=session, agency=agency, field=field)
     columns = _columns([Col("days_overdue", "Quá hạn (ngày LV)", "int", priority=9)])
     totals = reports.totals_by_agency(rows)
-    total_cols = [Col("lead_agency", "Mã"), Col("lead_agency_name", "Cơ quan chủ trì"), Col("count", "Số quá hạn", "int"),
+    total_cols = [Col("lead_agency", "Mã", "code"), Col("lead_agency_name", "Cơ quan chủ trì"), Col("count", "Số quá hạn", "int"),
                   Col("oldest_due_on", "Hạn cũ nhất", "date"), Col("max_days_overdue", "Quá hạn nhiều nhất", "int")]
     title = f"Kiến nghị quá hạn tính đến ngày {vn_date(now)}"
     if (format_for(output, fmt.value) if output else fmt.value) == "table":
