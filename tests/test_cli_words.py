@@ -149,3 +149,8 @@ def test_keys_and_codes_a_person_types_are_never_shortened(unit):
     assert "doc.letter_number_format " in shown and "doc.letter_number_fo…" not in shown, shown
     shown = CliRunner(env={"COLUMNS": "40"}).invoke(app, ["field", "list"]).stdout
     assert "cai-cach-hanh-chinh " in shown, shown
+
+
+def test_an_adjustment_that_changes_nothing_says_why_without_nested_parentheses(unit):
+    said = unit.fail("calendar", "add-workday", "2024-05-04", "--reason", "x").stderr
+    assert said.startswith("Lỗi: Ngày 04/05/2024 vốn đã là ngày làm việc — Ngày làm bù (Thứ Bảy); "), said
