@@ -44,8 +44,9 @@ def vietnam_clock(monkeypatch):
 
 def test_a_reused_page_check_says_when_in_local_time(unit, db_path, vietnam_clock):
     state = db_path.with_name(db_path.name + ".check")
-    state.write_text(json.dumps({"on": dt.date.today().isoformat(), "at": "2026-01-05T03:04:05+00:00", "ok": True}),
-                     encoding="utf-8")
+    st = db_path.stat()
+    state.write_text(json.dumps({"on": dt.date.today().isoformat(), "at": "2026-01-05T03:04:05+00:00", "ok": True,
+                                 "file": [st.st_dev, st.st_ino]}), encoding="utf-8")
     said = unit("db", "check").stderr
     assert "đã đạt hôm nay lúc 10:04:" in said, said
     assert "+00:00" not in said and "UTC" not in said
