@@ -18,7 +18,7 @@ from operator import itemgetter
 from typing import Any
 
 from doithoai.fileio import write_atomic, write_stream
-from doithoai.text import printable, vn_date
+from doithoai.text import UNSAFE_OUTPUT_CLASS, printable, vn_date
 
 
 def _utf8(stream):
@@ -306,7 +306,7 @@ def _header_lines(col: Col, width: int) -> list[str]:
 
 
 # what _one_line changes in a cell: line breaks, tabs and the controls printable() escapes
-_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NOT_ONE_LINE = re.compile(f"[\t\n{UNSAFE_OUTPUT_CLASS}]")  # what printable() escapes, and line breaks
 
 
 def _column_cells(col: Col, rows: list[dict]) -> list[str]:
