@@ -15,8 +15,8 @@ import datetime as dt
 import html
 
 from doithoai import deadlines, reports, settings
-from doithoai.statuses import OPEN, counted_sql, overdue_sql
-from doithoai.text import vn_date
+from doithoai.statuses import OPEN, DaysOverdue, counted_sql, overdue_sql
+from doithoai.text import vn_date, vn_number
 
 NAVY, RED, GREEN, AMBER, GREY, LIGHT = "#1f3a5f", "#b83227", "#2e7d32", "#c77700", "#6b7280", "#e5e7eb"
 MONTHS = 12
@@ -70,7 +70,6 @@ def on_time_by_month(db, as_of: dt.date, months: int = MONTHS, session_id: int |
 
 
 def oldest_overdue(db, as_of: dt.date, limit: int = OLDEST) -> list[dict]:
-    cal = deadlines.load_calendar(db)
     rows = db.query(
         f"""SELECT p.id, s.code AS session, p.content, a.code AS agency, a.name AS agency_name, p.due_on,
                    f.name AS field
@@ -78,8 +77,9 @@ def oldest_overdue(db, as_of: dt.date, limit: int = OLDEST) -> list[dict]:
             LEFT JOIN agencies a ON a.id = p.lead_agency_id LEFT JOIN fields f ON f.id = p.field_id
             WHERE {overdue_sql("p")} ORDER BY p.due_on, p.id LIMIT ?""",
         [as_of.isoformat(), limit])
+    late = DaysOverdue(lambda: deadlines.load_calendar(db), as_of)  # every row here is overdue (overdue_sql)
     for r in rows:
-        r["days_overdue"] = cal.working_days_between(dt.date.fromisoformat(r["due_on"]), as_of)
+        r["days_overdue"] = late.of_due(r["due_on"])
     return rows
 
 
@@ -125,7 +125,7 @@ def hbar_svg(items: list[tuple[str, int]], *, width: int = 360, color: str = RED
                      f'{_esc(_short(label, max(6, int((label_width - 8) / 7))))}</text>'
                      f'<rect x="{label_width}" y="{y + 3}" width="{w}" height="{row - 8}" rx="2" fill="{color}"/>'
                      f'<text x="{label_width + w + 5}" y="{y + row * 0.68:.1f}" font-size="12" font-weight="bold" '
-                     f'fill="#1f2937">{_num(value)}</text></g>')
+                     f'fill="#1f2937">{vn_number(value)}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -243,8 +243,6 @@ def _kpi(figure: str, value, shown: str, label: str, sub: str = "", cls: str = "
             f'<div class="l">{_esc(label)}</div><div class="s">{_esc(sub)}</div></div>')
 
 
-def _num(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def render(data: dict) -> str:
@@ -255,12 +253,12 @@ def render(data: dict) -> str:
     share = s["on_time_share"]
     median = s["median_working_days_to_written_answer"]
     kpis = "".join([
-        _kpi("total", s["total"], _num(s["total"]), "Tổng số kiến nghị", "đã tiếp nhận"),
-        _kpi("open", data["open"], _num(data["open"]), "Đang giải quyết", "chưa có văn bản trả lời"),
-        _kpi("overdue", s["overdue"], _num(s["overdue"]), "Quá hạn chưa trả lời",
+        _kpi("total", s["total"], vn_number(s["total"]), "Tổng số kiến nghị", "đã tiếp nhận"),
+        _kpi("open", data["open"], vn_number(data["open"]), "Đang giải quyết", "chưa có văn bản trả lời"),
+        _kpi("overdue", s["overdue"], vn_number(s["overdue"]), "Quá hạn chưa trả lời",
              f"{s['overdue'] * 100 // data['open']}% số đang giải quyết" if data["open"] else "", "bad" if s["overdue"] else "good"),
         _kpi("on_time_share", "" if share is None else share, _pct(share), "Trả lời đúng hạn",
-             f"{_num(s['answered_on_time'])}/{_num(s['written_answers'])} văn bản"
+             f"{vn_number(s['answered_on_time'])}/{vn_number(s['written_answers'])} văn bản"
              + (f"; trung vị {median:g} ngày LV" if median is not None else ""),
              "good" if share is not None and share >= 0.9 else "bad" if share is not None and share < 0.7 else ""),
     ])
@@ -305,7 +303,7 @@ def render(data: dict) -> str:
 <section><h2>{chart["by_field"][0]}</h2>{chart["by_field"][1]}</section>
 <section class="ms"><h2>Các mốc cuộc đối thoại <small>quá hạn và trong 15 ngày làm việc tới</small></h2>{milestones}</section>
 </div>
-<section><h2>Kiến nghị quá hạn lâu nhất <small>{_num(s["overdue"])} kiến nghị quá hạn</small></h2>{oldest}</section>
+<section><h2>Kiến nghị quá hạn lâu nhất <small>{vn_number(s["overdue"])} kiến nghị quá hạn</small></h2>{oldest}</section>
 <footer><span>{"Bản công khai: không có họ tên, địa chỉ, điện thoại, nội dung kiến nghị. " if public else ""}Quá hạn tính theo ngày làm việc, đã trừ ngày nghỉ, lễ, Tết.</span>
 <span>{_esc(data["unit"])}</span></footer>
 </div></body></html>

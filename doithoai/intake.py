@@ -23,12 +23,11 @@ from doithoai import agencies, fields, lookup
 from doithoai.db import now_utc
 from doithoai.errors import DoithoaiError
 from doithoai.records import Agency, Session
-from doithoai.text import fold, fold_clean, normalise_phone, parse_date
+from doithoai.text import CONTROL, fold, fold_clean, normalise_phone, parse_date, vn_number
 from doithoai.text import normalise as normalise_text
 from doithoai.vocabulary import parse_source, parse_urgency
 
 MAX_CONTENT = 20_000
-from doithoai.text import CONTROL  # noqa: E402 — one definition: C0, C1, ESC, bidi overrides
 
 LIMITS = {"name": 200, "content": MAX_CONTENT, "form_no": 50, "phone": 40, "address": 500}
 LABELS = {
@@ -197,7 +196,7 @@ def normalise(values: dict, vocab: Vocabulary, loc: Callable[[str | None], str],
         value = normalise_text(raw)  # clean() without its second control check (done above)
         limit = LIMITS.get(fieldname, 500)
         if len(value) > limit:
-            problems.append(f"{loc(fieldname)}: dài {len(value):,} ký tự, vượt giới hạn {limit:,}; "
+            problems.append(f"{loc(fieldname)}: dài {vn_number(len(value))} ký tự, vượt giới hạn {vn_number(limit)}; "
                             "tóm tắt nội dung (tài liệu kèm theo lưu trong hồ sơ giấy)")
             continue
         text[fieldname] = value

@@ -343,10 +343,19 @@ def quick_check_daily(db, today: dt.date) -> tuple[list[str], str | None]:
         recorded = json.loads(state.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         recorded = {}
-    if recorded.get("on") == today.isoformat() and recorded.get("ok"):
+    # The verdict belongs to this very file: one moved or copied in (with or without its
+    # .check) is another file, and is read again. (A copy written over the same file in place
+    # keeps its identity; SQLite still refuses any damaged page it reads.)
+    try:
+        st = os.stat(db.path)
+        identity = [st.st_dev, st.st_ino]
+    except OSError:
+        identity = None
+    if recorded.get("on") == today.isoformat() and recorded.get("ok") and recorded.get("file") == identity:
         return [], recorded.get("at")
     problems = quick_check(db)
-    record = {"on": today.isoformat(), "at": now_utc(), "ok": not problems, "detail": "; ".join(problems)[:500]}
+    record = {"on": today.isoformat(), "at": now_utc(), "ok": not problems, "detail": "; ".join(problems)[:500],
+              "file": identity}
     try:
         write_atomic(state, json.dumps(record, ensure_ascii=False).encode("utf-8"))
     except DoithoaiError:

@@ -49,7 +49,7 @@ def add_override(db, day: dt.date, kind: str, reason: str, source: str = "") -> 
     if cal.is_working_day(day) == (kind == "work"):
         state = "ngày làm việc" if kind == "work" else "ngày nghỉ"
         raise DoithoaiError(
-            f"Ngày {vn_date(day)} vốn đã là {state} ({cal.reason(day)}); điều chỉnh này không thay đổi gì.",
+            f"Ngày {vn_date(day)} vốn đã là {state} — {cal.reason(day)}; điều chỉnh này không thay đổi gì.",
             "Kiểm tra lại ngày trong văn bản thông báo nghỉ/làm bù.",
         )
     record(db, day, kind, reason, source)

@@ -174,19 +174,11 @@ def _rows_by_ids(db, ids: list[int]) -> Iterator[tuple]:
 
 
 def _with_days_overdue(db, names: list[str], rows, as_of: dt.date) -> Iterator[dict]:
-    cal = None  # loaded on the first overdue row: most listings (searches) need no calendar
-    today_iso = as_of.isoformat()
-    late: dict[str, int] = {}
+    # the calendar is loaded on the first overdue row: most listings (searches) need none
+    late = statuses.DaysOverdue(lambda: deadlines.load_calendar(db), as_of)
     for values in rows:
         r = dict(zip(names, values))
-        due = r["due_on"]
-        if due and due < today_iso and r["status"] in statuses.OPEN:
-            if due not in late:
-                cal = cal or deadlines.load_calendar(db)
-                late[due] = cal.working_days_between(dt.date.fromisoformat(due), as_of)
-            r["days_overdue"] = late[due]
-        else:
-            r["days_overdue"] = 0
+        r["days_overdue"] = late(r["status"], r["due_on"])
         yield r
 
 

@@ -14,7 +14,7 @@ from doithoai.db import log_event
 from doithoai.errors import DoithoaiError, InvalidTransition, NotFound, fix
 from doithoai.intake import MAX_CONTENT
 from doithoai.records import Petition, Session
-from doithoai.text import clean
+from doithoai.text import clean, vn_number
 
 
 def check_text(value: str, what: str, *, required: bool = True, limit: int = MAX_CONTENT) -> str:
@@ -22,7 +22,7 @@ def check_text(value: str, what: str, *, required: bool = True, limit: int = MAX
     if required and not text:
         raise DoithoaiError(f"{what} không được để trống.", f"Nhập {what.lower()}.")
     if len(text) > limit:
-        raise DoithoaiError(f"{what} dài {len(text):,} ký tự, vượt giới hạn {limit:,}.",
+        raise DoithoaiError(f"{what} dài {vn_number(len(text))} ký tự, vượt giới hạn {vn_number(limit)}.",
                             "Tóm tắt nội dung; tài liệu kèm theo lưu trong hồ sơ giấy.")
     return text
 

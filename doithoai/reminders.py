@@ -29,7 +29,7 @@ from doithoai.db import log_event, now_utc
 from doithoai.errors import DoithoaiError, Fix, fix
 from doithoai.fileio import make_private_dir, write_atomic
 from doithoai.records import Agency
-from doithoai.statuses import open_sql, overdue_sql
+from doithoai.statuses import DaysOverdue, open_sql, overdue_sql
 from doithoai.text import vn_date
 
 Phrase = Callable[[Fix], str]  # the CLI's words for a Fix, with the command to type
@@ -55,18 +55,16 @@ def plan(db, as_of: dt.date) -> list[dict]:
             WHERE {overdue_sql("p")} AND p.lead_agency_id IS NOT NULL""",
         [as_of.isoformat()]).fetchall()
     letters: dict[int, dict] = {}
-    overdue_days: dict[str, int] = {}
+    late = DaysOverdue(lambda: cal, as_of)  # every row here is overdue (overdue_sql)
     for pid, sid, content, aid, due, last_on, times in rows:
         if last_on:
             last = dt.date.fromisoformat(last_on)
             if last >= as_of or cal.working_days_between(last, as_of) < interval:
                 continue
-        if due not in overdue_days:
-            overdue_days[due] = cal.working_days_between(dt.date.fromisoformat(due), as_of)
         code, name = agencies[aid]
         letter = letters.setdefault(aid, {"agency": code, "agency_name": name, "petitions": [], "level": 1})
         letter["petitions"].append({"id": pid, "session": sessions[sid], "content": content, "due_on": due,
-                                    "days_overdue": overdue_days[due]})
+                                    "days_overdue": late.of_due(due)})
         letter["level"] = max(letter["level"], times + 1)
     for letter in letters.values():
         letter["escalated"] = letter["level"] > escalate_after
@@ -264,7 +262,7 @@ def _unmailed_letters(db, as_of: dt.date, skip: set[str]) -> list[dict]:
     """Letters written earlier today by a run without sending (the clerk sends later): rebuilt
     from the reminder log and the register, so they go out like today's others."""
     day = as_of.isoformat()
-    cal = deadlines.load_calendar(db)
+    late = DaysOverdue(lambda: deadlines.load_calendar(db), as_of)  # as when the letter was written
     escalate_after = int(settings.get(db, "remind.escalate_after"))
     out = []
     for agency_id, document_id, level in db.execute(
@@ -277,7 +275,7 @@ def _unmailed_letters(db, as_of: dt.date, skip: set[str]) -> list[dict]:
             continue
         doc = db.execute("SELECT path, number_text FROM documents WHERE id = ?", [document_id]).fetchone()
         petitions = [{"id": pid, "session": session, "content": content, "due_on": due,
-                      "days_overdue": cal.working_days_between(dt.date.fromisoformat(due), as_of)}
+                      "days_overdue": late.of_due(due)}
                      for pid, session, content, due in db.execute(
                          """SELECT p.id, s.code, p.content, p.due_on FROM reminders r JOIN petitions p ON p.id = r.petition_id
                             JOIN sessions s ON s.id = p.session_id WHERE r.on_date = ? AND r.agency_id = ?

@@ -12,6 +12,7 @@ import statistics
 from doithoai import agencies, deadlines, petition_listing, sessions, statuses
 from doithoai.holidays_cache import holidays_version
 from doithoai.records import Agency
+from doithoai.text import fold
 from doithoai.vocabulary import SOURCES
 
 _ROW_SQL = """
@@ -49,16 +50,13 @@ def overdue(db, as_of: dt.date, *, session: str | None = None, agency: str | Non
     params.insert(0, as_of.isoformat())
     field_names, agency_names = _names(db)
     no_agency = (None, None)
-    cal = deadlines.load_calendar(db)
-    late: dict[str, int] = {}  # days overdue per due date: every row here is overdue (the WHERE above)
+    late = statuses.DaysOverdue(lambda: deadlines.load_calendar(db), as_of)  # every row here is overdue (the WHERE above)
     rows: list[dict] = []
     append = rows.append
     for pid, sid, name, address, fid, content, aid, due, status in db.execute(
             "SELECT p.id, p.session_id, pr.name, pr.address, p.field_id, p.content, p.lead_agency_id, p.due_on, p.status "
             "FROM petitions p JOIN petitioners pr ON pr.id = p.petitioner_id WHERE " + " AND ".join(where), params):
-        days = late.get(due)
-        if days is None:
-            days = late[due] = cal.working_days_between(dt.date.fromisoformat(due), as_of)
+        days = late.of_due(due)
         code, agency_name = agency_names.get(aid, no_agency)
         append({"id": pid, "session": sid, "petitioner": name, "address": address,
                 "field": field_names.get(fid), "content": content, "lead_agency": code,
@@ -169,7 +167,8 @@ def summary(db, as_of: dt.date, session: str | None = None) -> dict:
         "on_time_share": round(on_time / written, 3) if written else None,
         "median_working_days_to_written_answer": _median(histogram) if written else None,
         "by_status": [{"status": k, "label": statuses.LABELS[k], "count": n} for k, n in by_status],
-        "by_field": [{"field": k, "count": n} for k, n in sorted(by_field.items(), key=lambda kv: (-kv[1], kv[0]))],
+        # ties in the reader's order: Điện beside Dân, not after Y tế as the code points put it
+        "by_field": [{"field": k, "count": n} for k, n in sorted(by_field.items(), key=lambda kv: (-kv[1], fold(kv[0]), kv[0]))],
         "by_source": [{"source": k, "label": SOURCES.get(k, k), "count": n} for k, n in by_source],
         "by_agency": agencies_out,
     }

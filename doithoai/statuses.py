@@ -15,6 +15,8 @@ counts the working days after the due date up to and including the as-of date.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 LABELS = {
     "new": "Mới tiếp nhận",
@@ -84,26 +86,48 @@ def is_open(status: str) -> bool:
 
 
 def is_overdue(status: str, due_on: str | None, as_of: dt.date) -> bool:
-    if not due_on or status not in OPEN:
-        return False
-    return due_on < as_of.isoformat()
+    return _late(status, due_on, as_of.isoformat())
+
+
+def _late(status: str, due_on: str | None, as_of_iso: str) -> bool:
+    return bool(due_on) and status in OPEN and due_on < as_of_iso  # type: ignore[operator]
+
+
+class DaysOverdue:
+    """days_overdue as of one day, for many rows: counted once per due date, over a calendar
+    asked for (`calendar()`) only when a row is late, so a listing with none loads none.
+    Call it with a row's status and due date; `of_due` for a row already selected by
+    overdue_sql."""
+
+    def __init__(self, calendar: Callable[[], Any], as_of: dt.date):
+        self._calendar = calendar
+        self._cal: Any = None
+        self.as_of, self._as_of_iso = as_of, as_of.isoformat()
+        self._by_due: dict[str, int] = {}
+
+    def __call__(self, status: str, due_on: str | None) -> int:
+        # _late, written out: a listing calls this for each of a million rows
+        if due_on and status in OPEN and due_on < self._as_of_iso:
+            days = self._by_due.get(due_on)
+            return self.of_due(due_on) if days is None else days
+        return 0
+
+    def of_due(self, due_on: str) -> int:
+        days = self._by_due.get(due_on)
+        if days is None:
+            if self._cal is None:
+                self._cal = self._calendar()
+            days = self._by_due[due_on] = self._cal.working_days_between(dt.date.fromisoformat(due_on), self.as_of)
+        return days
 
 
 def days_overdue(calendar, status: str, due_on: str | None, as_of: dt.date) -> int:
     """Working days after due_on up to and including as_of; 0 when not overdue."""
-    if due_on is None or not is_overdue(status, due_on, as_of):
-        return 0
-    return calendar.working_days_between(dt.date.fromisoformat(due_on), as_of)
+    return DaysOverdue(lambda: calendar, as_of)(status, due_on)
 
 
 def add_days_overdue(calendar, rows: list[dict], as_of: dt.date) -> None:
     """Set r["days_overdue"] on every row (rows carry status and due_on); one computation per due date."""
-    cache: dict[str, int] = {}
+    late = DaysOverdue(lambda: calendar, as_of)
     for r in rows:
-        due = r.get("due_on")
-        if due is None or not is_overdue(r["status"], due, as_of):
-            r["days_overdue"] = 0
-            continue
-        if due not in cache:
-            cache[due] = calendar.working_days_between(dt.date.fromisoformat(due), as_of)
-        r["days_overdue"] = cache[due]
+        r["days_overdue"] = late(r["status"], r.get("due_on"))

@@ -138,6 +138,11 @@ def _in_range(value: dt.date, what: str, text: str) -> dt.date:
     return value
 
 
+def vn_number(n: int) -> str:
+    """A whole number as Vietnamese writes it: 20.000 (a comma there would read as a decimal)."""
+    return f"{n:,}".replace(",", ".")
+
+
 def vn_date(value: dt.date | str | None) -> str:
     """DD/MM/YYYY for tables; '' for None."""
     if not value:
@@ -218,7 +223,10 @@ def mask_name(name: str) -> str:
 # read backwards. Newline and tab are kept (a cell drops them separately).
 # Wider than CONTROL (what input refuses): also CR, and the invisible direction marks (ALM, LRM,
 # RLM) that input lets through, because here nothing is refused, only shown.
-_UNSAFE_OUTPUT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# What never reaches a terminal as it is (C0 but tab and newline, DEL, C1, bidi controls): a
+# regex character class, shared with the table writer (which also folds tabs and newlines).
+UNSAFE_OUTPUT_CLASS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE_OUTPUT = re.compile(f"[{UNSAFE_OUTPUT_CLASS}]")
 
 
 def _escape_control(match: re.Match) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -240,7 +241,8 @@ def test_damaged_file_is_refused_by_cron_commands_and_restore_force_replaces_it(
 
 
 def test_quick_check_runs_once_per_day(cli, base, db_path, isolated):
-    checked = json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))  # the fixture's `db check`, today
+    cli("db", "check")  # today's check of this very file (the fixture's was of the template it was copied from)
+    checked = json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))
     cli("report", "overdue", "--fail-on-overdue", "--as-of", "2025-05-06", code=3)
     first = json.loads((isolated / "base.db.check").read_text(encoding="utf-8"))
     assert first["at"] == checked["at"]  # the day is the calendar's, not --as-of's: today's check is reused
@@ -250,6 +252,22 @@ def test_quick_check_runs_once_per_day(cli, base, db_path, isolated):
     (isolated / "base.db.check").unlink()  # a new day
     assert "vừa đọc toàn bộ tệp (mỗi ngày một lần" in cli("db", "check").stderr
     assert "đã đạt hôm nay" in cli("db", "check").stderr
+
+
+def test_a_file_put_in_place_of_the_checked_one_is_checked_again(cli, base, db_path, isolated):
+    """Today's passing page check belongs to the file it read: a damaged copy moved in its
+    place (a base copied from elsewhere with its .check, a file swapped by hand) is read again."""
+    cli("db", "check")
+    assert "đã đạt hôm nay" in cli("db", "check").stderr
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    damaged = isolated / "ban-sao.db"
+    shutil.copyfile(db_path, damaged)
+    damage(damaged)
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    os.replace(damaged, db_path)
+    assert "quick_check) báo tệp hỏng" in cli.fail("db", "check").stderr
 
 
 def test_zero_byte_base_is_refused_not_reinitialised(cli, isolated):
@@ -458,6 +476,8 @@ def test_spreadsheet_bombs_are_refused_with_the_limit_named(cli, base, db_path, 
     before = dump(db_path)
     err = cli.fail("petition", "import", path, "--session", "2025-khoen-on").stderr
     assert "từ chối đọc — vượt giới hạn" in err and BOMB_LIMITS[kind] in err, err
+    if kind == "many_rows":
+        assert "số dòng (2.000)" in err, err  # numbers the Vietnamese way: a comma is the decimal mark
     assert dump(db_path) == before
 
 

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from doithoai.cli import _options
-from doithoai.cli._errors import RootGroup
+from doithoai.cli._errors import RootGroup, UsageError
 from doithoai.cli._help import localise
 
 # name: (module, attribute, group or command, short help as `doithoai --help` lists it)
@@ -86,6 +86,16 @@ class LazyRoot(RootGroup):
         self._next = args[1] if len(args) > 1 else None
         try:
             return super().resolve_command(ctx, args)
+        except UsageError as e:
+            # typer suggests from the commands a group holds, and this one holds none until
+            # they are loaded: `doithoai petiton` is told of `petition` from the table instead
+            if args and e.message.startswith("No such command") and "Did you mean" not in e.message:
+                from difflib import get_close_matches
+
+                matches = get_close_matches(args[0], list(COMMANDS))
+                if matches:
+                    e.message = f"{e.message.rstrip('.')}. Did you mean {', '.join(map(repr, matches))}?"
+            raise
         finally:
             self._next = None
 

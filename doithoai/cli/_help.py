@@ -42,7 +42,7 @@ _METAVAR_BY_NAME = {
                      "due_from", "due_to", "from_", "to_date", "since", "until"), "NGÀY"),
     **dict.fromkeys(("session", "ref", "code", "agency", "support", "to", "reassign_to"), "MÃ"),
     **dict.fromkeys(("file", "output", "rejects", "template", "invitees", "path"), "TỆP"),
-    **dict.fromkeys(("directory", "out", "folder"), "THƯ_MỤC"),
+    **dict.fromkeys(("directory", "out", "out_dir", "folder"), "THƯ_MỤC"),
     **dict.fromkeys(("pid", "petition", "id", "ids", "into"), "SỐ"),
     **dict.fromkeys(("name", "unit", "chair", "secretary", "head", "signer_name", "parent", "place", "commune",
                      "invitee", "signer_on_behalf"), "TÊN"),
@@ -105,6 +105,7 @@ def localise(command) -> None:
 
 # click's usage errors; what they name (the option, the value) stays as it is
 _USAGE_ERRORS = [
+    (r"^No such option: (\S+)$", r"không có tùy chọn \1."),  # a sentence like the others
     (r"No such option: (\S+)", r"không có tùy chọn \1"),
     (r"\s*\(Possible options: (.*)\)", r". Có phải ý bạn là: \1?"),
     (r"No such command '(.*?)'\.", r"không có lệnh '\1'."),

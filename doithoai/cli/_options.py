@@ -152,6 +152,18 @@ def open_db(create: bool = False):
     return state.connection
 
 
+def offers(option: str, value: str | None = None) -> bool:
+    """The running command takes `option` (and, given `value`, that among its choices): a
+    note names only what the person can type. True outside a command."""
+    ctx = _running.get()
+    if ctx is None or ctx.command is None:
+        return True
+    for param in ctx.command.params:
+        if option in getattr(param, "opts", ()):
+            return value is None or value in getattr(param.type, "choices", (value,))
+    return False
+
+
 def today(as_of: str | None = None) -> dt.date:
     if as_of:
         from doithoai.text import parse_date

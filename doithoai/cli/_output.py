@@ -18,7 +18,7 @@ from operator import itemgetter
 from typing import Any
 
 from doithoai.fileio import write_atomic, write_stream
-from doithoai.text import printable, vn_date
+from doithoai.text import UNSAFE_OUTPUT_CLASS, printable, vn_date
 
 
 def _utf8(stream):
@@ -306,7 +306,7 @@ def _header_lines(col: Col, width: int) -> list[str]:
 
 
 # what _one_line changes in a cell: line breaks, tabs and the controls printable() escapes
-_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NOT_ONE_LINE = re.compile(f"[\t\n{UNSAFE_OUTPUT_CLASS}]")  # what printable() escapes, and line breaks
 
 
 def _column_cells(col: Col, rows: list[dict]) -> list[str]:
@@ -448,14 +448,32 @@ def _table_text(rows: list[dict], columns: list[Col], *, title: str | None, foot
     lines.extend(itertools.chain.from_iterable(blocks[:limit] if limit else blocks))
     notes = []
     count = len(rows) if total is None else total
+    from doithoai.cli._options import offers
+
     if limit and count > limit:
-        notes.append(f"… còn {count - limit} {noun} nữa (thêm --limit 0 để xem hết, hoặc -f xlsx -o TỆP.xlsx).")
+        ways = _ways("thêm --limit 0 để xem hết" if offers("--limit") else None, "hoặc", "xem hết bằng")
+        notes.append(f"… còn {count - limit} {noun} nữa" + (f" ({ways})" if ways else "") + ".")
     if hidden:
+        ways = _ways("chọn cột bằng --columns" if offers("--columns") else None, "xem đủ bằng", "xem đủ bằng")
         notes.append("Ẩn bớt cột vì màn hình hẹp: " + ", ".join(c.header for c in hidden)
-                     + " (chọn cột bằng --columns, xem đủ bằng -f xlsx -o TỆP.xlsx).")
+                     + (f" ({ways})" if ways else "") + ".")
     if footer:
         lines += ["", printable(footer)]
     return "\n".join(lines) + "\n", notes
+
+
+def _ways(first: str | None, then: str, alone: str) -> str:
+    """How to see the rest, naming only options the running command has: `first`, then the
+    export that shows everything (a workbook when -o takes one, else csv on stdout)."""
+    from doithoai.cli._options import offers
+
+    if offers("--output") and offers("--format", "xlsx"):
+        export = "-f xlsx -o TỆP.xlsx"
+    elif offers("--format", "csv"):
+        export = "-f csv"
+    else:
+        return first or ""
+    return f"{first}, {then} {export}" if first else f"{alone} {export}"
 
 
 def _wrapped(text: str) -> str:
@@ -492,6 +510,8 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
     worth on a terminal, all elsewhere). json, csv and xlsx are written as the rows come (rows
     may be a cursor-backed iterator): memory stays flat whatever the number of rows."""
     columns = select_columns(columns, select)
+    if out_path is not None:
+        fmt = format_for(out_path, fmt)
     if fmt in ("json", "csv", "xlsx"):
         if limit:
             import itertools
@@ -557,6 +577,26 @@ def _write_json(stream, rows: Iterable[dict], columns: list[Col]) -> int:
         n += 1
     stream.write("[]\n" if n == 0 else "\n]\n")
     return n
+
+
+_SUFFIX_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}
+
+
+def format_for(out_path, fmt: str) -> str:
+    """The format a file -o names by its ending: `-o báo-cáo.xlsx` without -f is a workbook (a
+    text table in a file Excel cannot open helps no one); an ending that contradicts -f is refused."""
+    from pathlib import Path
+
+    suffix = Path(str(out_path)).suffix.lower()
+    wanted = _SUFFIX_FORMATS.get(suffix)
+    if wanted is None or wanted == fmt:
+        return fmt
+    if fmt == "table":
+        return wanted
+    from doithoai.errors import DoithoaiError
+
+    raise DoithoaiError(f"Tệp {out_path} có đuôi {suffix} nhưng định dạng đã chọn là {fmt}.",
+                        f"Dùng -f {wanted}, hoặc đặt tên tệp có đuôi .{fmt}.")
 
 
 def _emit_stream(rows, columns, fmt, title, out_path, extra_sheets) -> None:

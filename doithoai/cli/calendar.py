@@ -92,13 +92,16 @@ def list_(year: Annotated[int | None, typer.Option("--year", help="Năm (mặc �
          title=f"Lịch nghỉ, làm bù năm {year}", limit=limit, select=select, out_path=output, noun="ngày")
 
 
-def _change(fn, *args) -> None:
+def _change(fn, *args, done: str | None = None) -> None:
+    """Make a calendar change, say it (`done`), then list the deadlines it moved."""
     from doithoai.cli.config import print_moved
     from doithoai.db import transaction
 
     db = open_db()
     with transaction(db):
         moved = fn(db, *args)
+    if done:
+        info(done)
     print_moved(moved)
 
 
@@ -106,29 +109,30 @@ def _change(fn, *args) -> None:
 def add_day_off(date: DateArg, reason: ReasonOpt, source: SourceOpt = "") -> None:
     """Thêm một ngày nghỉ (nghỉ bù, hoán đổi) mà gói holidays chưa có; tính lại các thời hạn còn mở."""
     from doithoai import overrides
+    from doithoai.text import vn_date
 
     day = as_date(date)
-    _change(overrides.add_override, day, "off", reason, source)
-    info(f"Đã thêm ngày nghỉ {date}.")
+    _change(overrides.add_override, day, "off", reason, source, done=f"Đã thêm ngày nghỉ {vn_date(day)}.")
 
 
 @app.command("add-workday")
 def add_workday(date: DateArg, reason: ReasonOpt, source: SourceOpt = "") -> None:
     """Thêm một ngày làm việc (làm bù vào thứ Bảy); tính lại các thời hạn còn mở."""
     from doithoai import overrides
+    from doithoai.text import vn_date
 
     day = as_date(date)
-    _change(overrides.add_override, day, "work", reason, source)
-    info(f"Đã thêm ngày làm bù {date}.")
+    _change(overrides.add_override, day, "work", reason, source, done=f"Đã thêm ngày làm bù {vn_date(day)}.")
 
 
 @app.command("remove")
 def remove(date: DateArg) -> None:
     """Xóa điều chỉnh của một ngày; tính lại các thời hạn còn mở."""
     from doithoai import overrides
+    from doithoai.text import vn_date
 
-    _change(overrides.remove_override, as_date(date))
-    info(f"Đã xóa điều chỉnh ngày {date}.")
+    day = as_date(date)
+    _change(overrides.remove_override, day, done=f"Đã xóa điều chỉnh ngày {vn_date(day)}.")
 
 
 @app.command("import")
@@ -138,8 +142,7 @@ def import_(file: Annotated[str, typer.Argument(help="Tệp .csv/.xlsx: Ngày, L
 
     from doithoai.importing.overrides import import_overrides
 
-    _change(import_overrides, Path(file))
-    info(f"Đã nhập lịch điều chỉnh từ {file}.")
+    _change(import_overrides, Path(file), done=f"Đã nhập lịch điều chỉnh từ {file}.")
 
 
 @app.command("recompute")

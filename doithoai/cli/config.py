@@ -79,7 +79,7 @@ def show(limit: LimitOpt = None, select: ColumnsOpt = None, fmt: ListFormatOpt =
     db = open_db()
     values = settings.get_all(db)
     rows = [{"key": s.key, "value": values[s.key], "default": s.default, "description": s.label} for s in settings.SETTINGS]
-    emit(rows, [Col("key", "Khóa"), Col("value", "Giá trị"), Col("default", "Mặc định"), Col("description", "Ý nghĩa", max_width=60)], fmt.value,
+    emit(rows, [Col("key", "Khóa", "code", priority=10), Col("value", "Giá trị"), Col("default", "Mặc định"), Col("description", "Ý nghĩa", max_width=60)], fmt.value,
          limit=limit, select=select, out_path=output)
 
 

@@ -24,10 +24,21 @@ def backup(file: Annotated[Path, typer.Argument(help="Tệp sao lưu mới (ch�
     """Sao lưu trực tuyến: bản sao nhất quán kể cả khi đang có người dùng hoặc cron ghi.
     Bên cạnh bản sao có TỆP.json ghi mốc nhật ký (để `db check --anchor` đối chiếu về sau)."""
     from doithoai import maintenance
+    from doithoai.text import vn_number
 
     result = maintenance.backup(open_db(), file)
-    info(f"Đã sao lưu {shown_db_path()} vào {result['target']} ({result['bytes']:,} byte).")
+    info(f"Đã sao lưu {shown_db_path()} vào {result['target']} ({vn_number(result['bytes'])} byte).")
     info(f"Mốc nhật ký: {result['anchor']}")
+
+
+def _clock(at: str) -> str:
+    """A recorded UTC time (ISO 8601) as the clerk's wall clock reads it: "14:05"."""
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(at).astimezone().strftime("%H:%M")
+    except ValueError:  # a hand-edited record: shown as it is
+        return at
 
 
 @app.command("check")
@@ -51,7 +62,7 @@ def check(
     scope = "toàn bộ" if full else f"từ sự kiện số {result['from_event']}"
     info(f"{shown_db_path()}: không phát hiện vấn đề (đã kiểm {scope}).")
     if result.get("quick_check_at"):
-        info(f"Kiểm tra trang (quick_check) đã đạt hôm nay lúc {result['quick_check_at']} (UTC): không chạy lại; "
+        info(f"Kiểm tra trang (quick_check) đã đạt hôm nay lúc {_clock(result['quick_check_at'])}: không chạy lại; "
              "--full kiểm toàn bộ.")
     elif not full:
         info("Kiểm tra trang (quick_check) vừa đọc toàn bộ tệp (mỗi ngày một lần; các lần kiểm tra sau trong ngày "
@@ -87,13 +98,14 @@ def copy(
     kiện nhật ký, kiểm lại chuỗi nhật ký sau khi chép. Chép lại lần nữa không đổi gì; đích đã có dữ liệu khác thì
     cần --force."""
     from doithoai import transfer
+    from doithoai.text import vn_number
 
     result = transfer.copy(source, target, force=force)
     if not result["copied"]:
-        info(f"{result['target']} đã có đúng cơ sở dữ liệu này ({result['rows']:,} dòng, {result['events']:,} sự kiện); "
+        info(f"{result['target']} đã có đúng cơ sở dữ liệu này ({vn_number(result['rows'])} dòng, {vn_number(result['events'])} sự kiện); "
              "không chép lại.")
         return
-    info(f"Đã chép {result['source']} sang {result['target']}: {result['rows']:,} dòng, {result['events']:,} sự kiện; "
+    info(f"Đã chép {result['source']} sang {result['target']}: {vn_number(result['rows'])} dòng, {vn_number(result['events'])} sự kiện; "
          "chuỗi nhật ký ở đích đã kiểm, nguyên vẹn.")
     if result.get("aside"):
         info(f"Tệp cũ ở đích được giữ tại {result['aside']}.")

@@ -327,9 +327,9 @@ def register(
     from doithoai.documents.context import TITLES
 
     emit(engine.register_rows(open_db(), year, kind),
-         [Col("number_text", "Số"), Col("kind", "Văn bản", labels=TITLES), Col("doc_date", "Ngày", "date"),
+         [Col("number_text", "Số", "code"), Col("kind", "Văn bản", labels=TITLES), Col("doc_date", "Ngày", "date"),
           Col("status", "Tình trạng", labels={"issued": "đã ban hành", "replaced": "đã thay"}),
-          Col("replaced_by", "Thay bằng", table=False), Col("session", "Cuộc ĐT"),
-          Col("agency", "Cơ quan"), Col("path", "Tệp"), Col("sha256", "sha256", table=False), Col("user", "Người tạo"),
+          Col("replaced_by", "Thay bằng", table=False), Col("session", "Cuộc ĐT", "code"),
+          Col("agency", "Cơ quan", "code"), Col("path", "Tệp"), Col("sha256", "sha256", table=False), Col("user", "Người tạo"),
           Col("anchor", "Mốc nhật ký", table=False)],
          fmt.value, empty="Sổ văn bản trống.", limit=limit, select=select, out_path=output, noun="văn bản")

@@ -10,7 +10,7 @@ from doithoai.cli._options import ColumnsOpt, LimitOpt, ListFmt, ListFormatOpt, 
 from doithoai.cli._output import Col, emit, info
 
 app = group("Lĩnh vực của kiến nghị (đất đai, chính sách xã hội…).")
-COLUMNS = [Col("code", "Mã"), Col("name", "Lĩnh vực"), Col("aliases", "Tên gọi khác")]
+COLUMNS = [Col("code", "Mã", "code", priority=10), Col("name", "Lĩnh vực", priority=9), Col("aliases", "Tên gọi khác")]
 
 
 @app.command("list")

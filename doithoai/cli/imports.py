@@ -37,7 +37,7 @@ def list_(
         r["when"] = r["created_at"][:16].replace("T", " ")  # UTC, to the minute
         r["state_label"] = "đã hủy" if r["undone_at"] else ""  # the reason: -f json / csv (undo_reason)
     emit(rows, [Col("id", "Lô", "int"), Col("when", "Lúc nhập"), Col("created_at", "Thời điểm", table=False),
-                Col("file", "Tệp"), Col("sheet", "Trang", table=False), Col("session", "Cuộc ĐT"),
+                Col("file", "Tệp"), Col("sheet", "Trang", table=False), Col("session", "Cuộc ĐT", "code"),
                 Col("rows_read", "Đọc", "int", table=False), Col("rows_new", "Mới", "int"),
                 Col("rows_present", "Đã có", "int", table=False), Col("rows_duplicate", "Nghi trùng", "int"),
                 Col("rows_rejected", "Lỗi", "int", table=False), Col("petitions", "Còn", "int"), Col("user", "Người nhập"),

@@ -53,7 +53,7 @@ def log(
     emit(mail.deliveries(open_db(), day_value.isoformat() if day_value else None),
          [Col("on_date", "Ngày", "date"), Col("target", "Loại", labels={"agency": "Cơ quan", "office": "Văn phòng",
                                                                            "test": "Thư thử"}),
-          Col("agency", "Cơ quan"), Col("status", "Kết quả", labels={"sent": "Đã gửi", "failed": "Lỗi", "pending": "Chờ gửi"}),
+          Col("agency", "Cơ quan", "code"), Col("status", "Kết quả", labels={"sent": "Đã gửi", "failed": "Lỗi", "pending": "Chờ gửi"}),
           Col("recipients", "Người nhận"), Col("attempts", "Lần thử", "int"), Col("sent_at", "Gửi lúc"),
           Col("message_id", "Message-ID", table=False), Col("subject", "Tiêu đề", table=False),
           Col("error", "Lỗi", max_width=40)], fmt.value, empty="Chưa có thư nào.", limit=limit, select=select,

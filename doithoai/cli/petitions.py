@@ -319,7 +319,7 @@ def reopen(pid: IdArg, reason: Annotated[str, typer.Option("--reason", help="Vì
     """Mở lại kiến nghị đã có kết quả (ví dụ người dân chưa đồng ý với trả lời)."""
     from doithoai import petition_actions
 
-    _run(petition_actions.reopen, pid, reason=reason, as_of=as_of, message=lambda r: f"Đã mở lại kiến nghị số {r['id']}; hạn trả lời mới {_vn(r['due_on'])} ({r['due_rule']}).")
+    _run(petition_actions.reopen, pid, reason=reason, as_of=as_of, message=lambda r: f"Đã mở lại kiến nghị số {r['id']}; hạn trả lời mới {_vn(r['due_on'])} — {r['due_rule']}.")
 
 
 def _columns(maps: list[str]) -> dict[str, str]:

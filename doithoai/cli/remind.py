@@ -74,8 +74,8 @@ def remind(
     if verbose and result.get("day_off_reason"):
         info(f"Ngày {vn_date(now)} là ngày nghỉ ({result['day_off_reason']}) nhưng vẫn chạy vì có --force.")
     if rows:
-        emit(rows, [Col("agency", "Cơ quan"), Col("agency_name", "Tên"), Col("petitions", "Kiến nghị", "int"),
-                    Col("level", "Lần", "int"), Col("escalated", "Gửi thủ trưởng", "bool"), Col("number", "Số văn bản"),
+        emit(rows, [Col("agency", "Cơ quan", "code"), Col("agency_name", "Tên"), Col("petitions", "Kiến nghị", "int"),
+                    Col("level", "Lần", "int"), Col("escalated", "Gửi thủ trưởng", "bool"), Col("number", "Số văn bản", "code"),
                     Col("docx", "Tệp"), Col("email", "Thư điện tử")], fmt.value)
         info(("Chạy thử: chưa ghi gì. " if dry_run else "") + f"{len(rows)} cơ quan, "
              f"{sum(r['petitions'] for r in rows)} kiến nghị quá hạn được đôn đốc ngày {vn_date(now)}.")

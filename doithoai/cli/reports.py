@@ -25,7 +25,7 @@ from doithoai.cli._options import (
     open_db,
     today,
 )
-from doithoai.cli._output import Col, emit, out
+from doithoai.cli._output import Col, emit, format_for, out
 
 app = group("Báo cáo theo dõi: quá hạn, sắp đến hạn, theo cơ quan, tổng hợp.")
 
@@ -64,7 +64,7 @@ def overdue(
 
     now = today(as_of)
     columns = _columns([Col("days_overdue", "Quá hạn (ngày LV)", "int", priority=9)])
-    total_cols = [Col("lead_agency", "Mã"), Col("lead_agency_name", "Cơ quan chủ trì"), Col("count", "Số quá hạn", "int"),
+    total_cols = [Col("lead_agency", "Mã", "code"), Col("lead_agency_name", "Cơ quan chủ trì"), Col("count", "Số quá hạn", "int"),
                   Col("oldest_due_on", "Hạn cũ nhất", "date"), Col("max_days_overdue", "Quá hạn nhiều nhất", "int")]
     if all_units:
         from doithoai import units
@@ -83,7 +83,7 @@ def overdue(
         rows = reports.overdue(db, now, session=session, agency=agency, field=field)
         totals = reports.totals_by_agency(rows)
     title = f"Kiến nghị quá hạn tính đến ngày {vn_date(now)}"
-    if fmt == ReportFmt.table:
+    if (format_for(output, fmt.value) if output else fmt.value) == "table":
         emit(rows, columns, "table", title=title, empty=f"Không có kiến nghị quá hạn tính đến ngày {vn_date(now)}.",
              out_path=output, limit=limit, select=select, noun="kiến nghị")
         if rows and output is None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from doithoai.errors import DoithoaiError
 from doithoai.importing.headers import SYNONYMS, header_key
 from doithoai.importing.records import Record
+from doithoai.text import vn_number
 
 MAX_LINE_BYTES = 1 << 20  # one petition; a longer line is a broken or hostile file
 MAX_DEPTH = 20
@@ -46,7 +47,7 @@ def _lines(path: Path):
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[3:]
             if len(raw) > MAX_LINE_BYTES:
-                yield number, None, f"dòng quá dài ({len(raw):,} byte; tối đa {MAX_LINE_BYTES:,})"
+                yield number, None, f"dòng quá dài ({vn_number(len(raw))} byte; tối đa {vn_number(MAX_LINE_BYTES)})"
                 continue
             try:
                 yield number, raw.decode("utf-8"), None

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from doithoai.errors import DoithoaiError
+from doithoai.text import vn_number
 
 MAX_PARTS = 500                    # files inside the zip
 MAX_SHEET_BYTES = 200 * 1024 ** 2  # a worksheet part, uncompressed (streamed)
@@ -44,7 +45,7 @@ def check_zip(path: Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return  # the reader reports a damaged or unreadable file in its own words
     if len(infos) > MAX_PARTS:
-        raise refuse(path, f"số phần trong tệp nén ({MAX_PARTS:,})", f"{len(infos):,} phần")
+        raise refuse(path, f"số phần trong tệp nén ({vn_number(MAX_PARTS)})", f"{vn_number(len(infos))} phần")
     total = 0
     for info in infos:
         size = info.file_size
@@ -53,12 +54,12 @@ def check_zip(path: Path) -> None:
         cap = MAX_SHEET_BYTES if is_sheet else MAX_PART_BYTES
         if size > cap:
             raise refuse(path, f"kích thước giải nén của một phần ({cap // 1024 ** 2} MB)",
-                         f"'{info.filename}' {size / 1024 ** 2:,.0f} MB khi giải nén")
+                         f"'{info.filename}' {vn_number(round(size / 1024 ** 2))} MB khi giải nén")
         if size > RATIO_FLOOR and size > MAX_RATIO * max(info.compress_size, 1):
             raise refuse(path, f"tỉ lệ nén ({MAX_RATIO}:1)",
-                         f"'{info.filename}' nén {size // max(info.compress_size, 1):,}:1")
+                         f"'{info.filename}' nén {vn_number(size // max(info.compress_size, 1))}:1")
     if total > MAX_TOTAL_BYTES:
-        raise refuse(path, f"tổng kích thước giải nén ({MAX_TOTAL_BYTES // 1024 ** 2} MB)", f"{total / 1024 ** 2:,.0f} MB")
+        raise refuse(path, f"tổng kích thước giải nén ({MAX_TOTAL_BYTES // 1024 ** 2} MB)", f"{vn_number(round(total / 1024 ** 2))} MB")
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
@@ -97,7 +98,7 @@ def scan_sheet(path: Path, part: str) -> list[tuple[int, int, int, int]]:
             data = tail + chunk
             rows += chunk.count(b"<row ") + chunk.count(b"<row>") + chunk.count(b":row ")
             if rows > MAX_ROWS:
-                raise refuse(path, f"số dòng ({MAX_ROWS:,})", f"hơn {MAX_ROWS:,} dòng")
+                raise refuse(path, f"số dòng ({vn_number(MAX_ROWS)})", f"hơn {vn_number(MAX_ROWS)} dòng")
             last_end = 0
             for m in _MERGE.finditer(data):
                 c1, r1, c2, r2 = _col(m.group(1)), int(m.group(2)), _col(m.group(3)), int(m.group(4))
@@ -107,9 +108,9 @@ def scan_sheet(path: Path, part: str) -> list[tuple[int, int, int, int]]:
                 covered += (r2 - r1 + 1) * (c2 - c1 + 1)
                 last_end = m.end()
                 if len(ranges) > MAX_MERGED_RANGES:
-                    raise refuse(path, f"số vùng ô gộp ({MAX_MERGED_RANGES:,})", f"hơn {MAX_MERGED_RANGES:,} vùng")
+                    raise refuse(path, f"số vùng ô gộp ({vn_number(MAX_MERGED_RANGES)})", f"hơn {vn_number(MAX_MERGED_RANGES)} vùng")
                 if covered > MAX_MERGED_CELLS:
-                    raise refuse(path, f"số ô nằm trong vùng gộp ({MAX_MERGED_CELLS:,})", f"hơn {covered:,} ô")
+                    raise refuse(path, f"số ô nằm trong vùng gộp ({vn_number(MAX_MERGED_CELLS)})", f"hơn {vn_number(covered)} ô")
             tail = data[max(last_end, len(data) - 256):]
     return ranges
 
@@ -117,15 +118,15 @@ def scan_sheet(path: Path, part: str) -> list[tuple[int, int, int, int]]:
 def check_row(path: Path, row_number: int, values: list) -> list:
     """One streamed row: trailing empty cells dropped, then rows, columns and cell length bounded."""
     if row_number > MAX_ROWS:
-        raise refuse(path, f"số dòng ({MAX_ROWS:,})", f"dòng số {row_number:,}")
+        raise refuse(path, f"số dòng ({vn_number(MAX_ROWS)})", f"dòng số {vn_number(row_number)}")
     while values and values[-1] is None:
         values.pop()
     if len(values) > MAX_COLUMNS:
-        raise refuse(path, f"số cột ({MAX_COLUMNS})", f"{len(values):,} cột ở dòng {row_number:,}")
+        raise refuse(path, f"số cột ({MAX_COLUMNS})", f"{vn_number(len(values))} cột ở dòng {vn_number(row_number)}")
     for i, v in enumerate(values):
         if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
-            raise refuse(path, f"độ dài một ô ({MAX_CELL_CHARS:,} ký tự)",
-                         f"{len(v):,} ký tự ở dòng {row_number:,}, cột {i + 1}")
+            raise refuse(path, f"độ dài một ô ({vn_number(MAX_CELL_CHARS)} ký tự)",
+                         f"{vn_number(len(v))} ký tự ở dòng {vn_number(row_number)}, cột {i + 1}")
     return values
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from doithoai.errors import DoithoaiError, fix
+from doithoai.text import vn_number
 
 Row = tuple[int, list]  # (1-based row number in the file, cell values)
 SNIFF_BYTES = 1 << 16
@@ -70,7 +71,7 @@ def read_csv(path: Path, info: dict | None = None) -> Iterator[Row]:
             except csv.Error as e:
                 if "field larger" in str(e):
                     raise DoithoaiError(
-                        f"{path}:{reader.line_num}: ô quá lớn (hơn {csv.field_size_limit():,} ký tự); "
+                        f"{path}:{reader.line_num}: ô quá lớn (hơn {vn_number(csv.field_size_limit())} ký tự); "
                         "thường do thiếu dấu ngoặc kép đóng hoặc dán nhầm cả tệp vào một ô.",
                         "Mở tệp bằng Excel, kiểm tra ô ở dòng đã nêu; nội dung kiến nghị nên tóm tắt dưới 20.000 ký tự.",
                     ) from None
