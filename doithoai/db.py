@@ -101,6 +101,8 @@ class Database:
 
     def query(self, sql: str, params=()) -> list[dict]:
         cursor = self.conn.execute(sql, params)
+        if cursor.description is None:  # a statement that returns no rows (psycopg says so this way)
+            return []
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 

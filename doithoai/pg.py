@@ -124,24 +124,6 @@ class PgDatabase(Database):
         self.schema = dialect.schema_name(unit) if unit else "public"
         self.lock_key = int.from_bytes(hashlib.sha256(f"doithoai:{self.schema}".encode()).digest()[:8], "big", signed=True)
 
-    def execute(self, sql: str, params=()):
-        return self.conn.execute(sql, params)
-
-    def executescript(self, sql: str):
-        return self.conn.executescript(sql)
-
-    def query(self, sql: str, params=()) -> list[dict]:
-        cursor = self.conn.execute(sql, params)
-        if cursor.description is None:
-            return []
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-    def row(self, sql: str, params=()) -> dict | None:
-        cursor = self.conn.execute(sql, params)
-        found = cursor.fetchone()
-        return None if found is None else dict(zip([d[0] for d in cursor.description], found))
-
     def tables_with_id(self) -> set[str]:
         if self._with_id is None:
             self._with_id = {r[0] for r in self.pgconn.raw.execute(

@@ -30,12 +30,9 @@ def dump(db) -> str:
     """The whole base as SQL, read through the service's own connection (on a server: the
     unit's every table, rows in key order)."""
     if db.engine == "postgresql":
-        lines = []
-        for (table,) in db.execute("SELECT table_name FROM information_schema.tables "
-                                   "WHERE table_schema = current_schema() ORDER BY table_name").fetchall():
-            lines.append(f"-- {table}")
-            lines += [repr(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()]
-        return "\n".join(lines)
+        from conftest import pg_dump
+
+        return pg_dump(db)
     return "\n".join(db.conn.iterdump())
 
 

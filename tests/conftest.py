@@ -108,6 +108,16 @@ def cli() -> Cli:
     return Cli()
 
 
+def pg_dump(db) -> str:
+    """A unit on a server as text: its every table, rows in key order."""
+    lines = []
+    for (table,) in db.execute("SELECT table_name FROM information_schema.tables "
+                               "WHERE table_schema = current_schema() ORDER BY table_name").fetchall():
+        lines.append(f"-- {table}")
+        lines += [repr(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()]
+    return "\n".join(lines)
+
+
 def dump(path: Path | str) -> str:
     """The whole database as SQL, to prove a refused command changed nothing (on a server: the
     unit's every table, rows in key order)."""
@@ -116,12 +126,7 @@ def dump(path: Path | str) -> str:
 
         db = pg.connect(path)
         try:
-            lines = []
-            for (table,) in db.execute("SELECT table_name FROM information_schema.tables "
-                                       "WHERE table_schema = current_schema() ORDER BY table_name").fetchall():
-                lines.append(f"-- {table}")
-                lines += [repr(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()]
-            return "\n".join(lines)
+            return pg_dump(db)
         finally:
             db.conn.close()
     conn = sqlite3.connect(path)
