@@ -484,22 +484,6 @@ def _wrapped(text: str) -> str:
     return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) if width else text
 
 
-def _labelled(rows: list[dict], columns: list[Col]) -> list[dict]:
-    """Rows for people (csv, xlsx): codes replaced by their Vietnamese labels."""
-    labelled = [c for c in columns if c.labels]
-    if not labelled:
-        return rows
-    out_rows = []
-    for r in rows:
-        r = dict(r)
-        for c in labelled:
-            v = r.get(c.key)
-            if v is not None and v != "":
-                r[c.key] = (c.labels or {}).get(v, v)
-        out_rows.append(r)
-    return out_rows
-
-
 def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title: str | None = None,
          empty: str = "Không có dữ liệu.", footer: str | None = None, out_path=None,
          extra_sheets: Sequence[tuple[str, list[Col], list[dict]]] = (), limit: int | None = None,
@@ -553,7 +537,7 @@ def emit(rows: Iterable[dict], columns: list[Col], fmt: str = "table", *, title:
     info(f"Đã ghi {len(rows)} dòng vào {out_path}.")
 
 def _labelled_rows(rows: Iterable[dict], columns: list[Col]) -> Iterable[dict]:
-    """_labelled, one row at a time (streamed csv and xlsx)."""
+    """Rows for people (csv, xlsx): codes replaced by their Vietnamese labels, one row at a time."""
     labelled = [c for c in columns if c.labels]
     if not labelled:
         yield from rows
@@ -612,7 +596,7 @@ def _emit_stream(rows, columns, fmt, title, out_path, extra_sheets) -> None:
             raise DoithoaiError("Định dạng xlsx cần tệp đầu ra.", "Thêm -o TỆP.xlsx.")
         with progress(f"Đang ghi {out_path}"), atomic_file(out_path) as f:
             n = write_xlsx(f, [(title or "Dữ liệu", columns, _labelled_rows(rows, columns)),
-                               *((t, c, _labelled(r, c)) for t, c, r in extra_sheets)])
+                               *((t, c, _labelled_rows(r, c)) for t, c, r in extra_sheets)])
         n -= sum(len(s[2]) for s in extra_sheets)
         info(f"Đã ghi {n} dòng vào {out_path}.")
         return
