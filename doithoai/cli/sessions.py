@@ -27,6 +27,14 @@ from doithoai.cli._output import Col, emit, emit_record, info, warn
 app = group("Cuộc tiếp xúc, đối thoại: tạo, xem, sửa và các bước thực hiện.")
 SessionArg = Annotated[str, typer.Argument(help="Số thứ tự hoặc mã cuộc đối thoại.", autocompletion=complete_session)]
 OnOpt = Annotated[str | None, typer.Option("--on", help="Ngày thực hiện (mặc định hôm nay).")]
+# The minutes' people and figures: the same options on `session create` and `session edit`.
+ChairNameOpt = Annotated[str | None, typer.Option("--chair-name", help="Họ tên người chủ trì (ký biên bản).")]
+ChairPositionOpt = Annotated[str | None, typer.Option("--chair-position", help="Chức vụ người chủ trì, ví dụ \"Bí thư Huyện ủy\".")]
+SecretaryNameOpt = Annotated[str | None, typer.Option("--secretary-name", help="Họ tên thư ký (ký biên bản).")]
+SecretaryPositionOpt = Annotated[str | None, typer.Option("--secretary-position", help="Chức vụ thư ký.")]
+OfficialsOpt = Annotated[str | None, typer.Option("--officials", help="Đại biểu dự: \"Họ tên, chức vụ; Họ tên, chức vụ\".")]
+CitizensOpt = Annotated[int | None, typer.Option("--citizens", help="Số công dân dự hội nghị.")]
+EndTimeOpt = Annotated[str | None, typer.Option("--end-time", help="Giờ kết thúc, HH:MM.")]
 
 
 def _labels():
@@ -57,13 +65,13 @@ def create(
     secretary: Annotated[str, typer.Option("--secretary", help="Thư ký.")] = "",
     title: Annotated[str, typer.Option("--title", help="Tiêu đề (mặc định sinh từ tên xã).")] = "",
     code: Annotated[str, typer.Option("--code", help="Mã tự đặt (mặc định NĂM-ten-xa).")] = "",
-    chair_name: Annotated[str | None, typer.Option("--chair-name", help="Họ tên người chủ trì (ký biên bản).")] = None,
-    chair_position: Annotated[str | None, typer.Option("--chair-position", help="Chức vụ người chủ trì, ví dụ \"Bí thư Huyện ủy\".")] = None,
-    secretary_name: Annotated[str | None, typer.Option("--secretary-name", help="Họ tên thư ký (ký biên bản).")] = None,
-    secretary_position: Annotated[str | None, typer.Option("--secretary-position", help="Chức vụ thư ký.")] = None,
-    officials: Annotated[str | None, typer.Option("--officials", help="Đại biểu dự: \"Họ tên, chức vụ; Họ tên, chức vụ\".")] = None,
-    citizens: Annotated[int | None, typer.Option("--citizens", help="Số công dân dự hội nghị.")] = None,
-    end_time: Annotated[str | None, typer.Option("--end-time", help="Giờ kết thúc, HH:MM.")] = None,
+    chair_name: ChairNameOpt = None,
+    chair_position: ChairPositionOpt = None,
+    secretary_name: SecretaryNameOpt = None,
+    secretary_position: SecretaryPositionOpt = None,
+    officials: OfficialsOpt = None,
+    citizens: CitizensOpt = None,
+    end_time: EndTimeOpt = None,
     fmt: RecordFormatOpt = RecordFmt.table,
 ) -> None:
     """Tạo cuộc đối thoại; các mốc thời hạn được tính theo lịch ngày làm việc."""
@@ -160,13 +168,13 @@ def edit(
     secretary: Annotated[str | None, typer.Option("--secretary", help="Thư ký mới.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="Tiêu đề mới.")] = None,
     commune: Annotated[str | None, typer.Option("--commune", help="Xã (phường, thị trấn) mới.")] = None,
-    chair_name: Annotated[str | None, typer.Option("--chair-name", help="Họ tên người chủ trì (ký biên bản).")] = None,
-    chair_position: Annotated[str | None, typer.Option("--chair-position", help="Chức vụ người chủ trì, ví dụ \"Bí thư Huyện ủy\".")] = None,
-    secretary_name: Annotated[str | None, typer.Option("--secretary-name", help="Họ tên thư ký (ký biên bản).")] = None,
-    secretary_position: Annotated[str | None, typer.Option("--secretary-position", help="Chức vụ thư ký.")] = None,
-    officials: Annotated[str | None, typer.Option("--officials", help="Đại biểu dự: \"Họ tên, chức vụ; Họ tên, chức vụ\".")] = None,
-    citizens: Annotated[int | None, typer.Option("--citizens", help="Số công dân dự hội nghị.")] = None,
-    end_time: Annotated[str | None, typer.Option("--end-time", help="Giờ kết thúc, HH:MM.")] = None,
+    chair_name: ChairNameOpt = None,
+    chair_position: ChairPositionOpt = None,
+    secretary_name: SecretaryNameOpt = None,
+    secretary_position: SecretaryPositionOpt = None,
+    officials: OfficialsOpt = None,
+    citizens: CitizensOpt = None,
+    end_time: EndTimeOpt = None,
 ) -> None:
     """Sửa thông tin; đổi ngày sẽ tính lại mọi thời hạn và in những thời hạn thay đổi."""
     from doithoai import sessions
